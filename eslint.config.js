@@ -1,0 +1,50 @@
+// Lint rules whose main job is to keep the dependency direction honest:
+// renderer -> main/api (types and schemas only); electron -> main; main never imports electron or renderer.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const noElectronOrRenderer = {
+  patterns: [
+    { group: ['electron', 'electron/*'], message: 'main/ is the portable engine: it never imports electron.' },
+    { group: ['**/renderer/**', '../renderer/*', '../../renderer/*'], message: 'main/ never imports the renderer.' },
+  ],
+};
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'release/', 'renderer/build/', 'test-output/', '.tmp/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['**/*.mjs', '**/*.cjs', '**/*.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' } },
+  },
+  {
+    files: ['main/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', noElectronOrRenderer] },
+  },
+  {
+    files: ['renderer/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['electron', 'electron/*'], message: 'The renderer reaches the engine only through the API client.' },
+          { group: ['**/main/**', '!**/main/api/**'], message: 'The renderer may import only main/api (the typed contract), never engine internals.' },
+          { group: ['node:*', 'fs', 'path', 'child_process'], message: 'The renderer runs in a sandboxed page: no Node modules.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['electron/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/renderer/**'], message: 'The shell loads the renderer as a page; it never imports its code.' }],
+      }],
+    },
+  },
+);

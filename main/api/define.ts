@@ -1,0 +1,27 @@
+import type { z } from 'zod';
+
+/**
+ * One request of the engine API: its runtime schemas (checked at every process boundary)
+ * and, through z.infer, its static types. Renderer, preload, server and CLI all derive from these.
+ */
+export interface RequestSpec<Req extends z.ZodType = z.ZodType, Res extends z.ZodType = z.ZodType> {
+  readonly description: string;
+  readonly request: Req;
+  readonly response: Res;
+}
+
+export function defineRequest<Req extends z.ZodType, Res extends z.ZodType>(
+  spec: RequestSpec<Req, Res>,
+): RequestSpec<Req, Res> {
+  return spec;
+}
+
+/** One event the engine pushes to clients (progress, logs, run lifecycle). */
+export interface EventSpec<Payload extends z.ZodType = z.ZodType> {
+  readonly description: string;
+  readonly payload: Payload;
+}
+
+export function defineEvent<Payload extends z.ZodType>(spec: EventSpec<Payload>): EventSpec<Payload> {
+  return spec;
+}

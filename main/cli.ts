@@ -1,0 +1,38 @@
+/**
+ * The `vegdyn` command line. Each domain adds its subcommands from main/cli/<domain>-commands.ts
+ * through a `register(program)` function listed in COMMAND_GROUPS below.
+ * Errors end with a non-zero exit code and a one-line reason on stderr.
+ */
+import { Command, CommanderError } from 'commander';
+import { registerSystemCommands } from './cli/system-commands.ts';
+
+type CommandGroup = (program: Command) => void;
+
+const COMMAND_GROUPS: readonly CommandGroup[] = [registerSystemCommands];
+
+export function buildProgram(): Command {
+  const program = new Command('vegdyn')
+    .description('VegDyn: simulate, compare and export daily vegetation LAI from gridded climate')
+    .showHelpAfterError()
+    .exitOverride();
+  for (const group of COMMAND_GROUPS) group(program);
+  return program;
+}
+
+/** Runs the CLI and returns the process exit code. */
+export async function runCli(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv]);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // help and version are "errors" to commander but successes to the user
+      return err.exitCode;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`vegdyn: ${message.split('\n')[0]}\n`);
+    if (process.env.VEGDYN_DEBUG && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+    return 1;
+  }
+}
