@@ -5,10 +5,14 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerSystemCommands } from './cli/system-commands.ts';
+import { registerBenchCommands } from './cli/bench-commands.ts';
 
 type CommandGroup = (program: Command) => void;
 
-const COMMAND_GROUPS: readonly CommandGroup[] = [registerSystemCommands];
+const COMMAND_GROUPS: readonly CommandGroup[] = [
+  registerSystemCommands,
+  registerBenchCommands,
+];
 
 export function buildProgram(): Command {
   const program = new Command('vegdyn')

@@ -25,3 +25,19 @@ export interface EventSpec<Payload extends z.ZodType = z.ZodType> {
 export function defineEvent<Payload extends z.ZodType>(spec: EventSpec<Payload>): EventSpec<Payload> {
   return spec;
 }
+
+/**
+ * What a request handler may use of the running engine. The foundation owns its implementation
+ * (main/api/session.ts); domains only depend on this interface.
+ */
+export interface HandlerContext {
+  /** the folder of the open project; throws a clear error when none is open */
+  projectDir(): string;
+  /** push an event to every connected client */
+  emit(event: string, payload: unknown): void;
+}
+
+/** The handlers of one domain's request map: one async function per request name. */
+export type HandlersFor<R extends Record<string, RequestSpec>> = {
+  [N in keyof R]: (request: z.infer<R[N]['request']>, ctx: HandlerContext) => Promise<z.infer<R[N]['response']>>;
+};

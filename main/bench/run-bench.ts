@@ -1,0 +1,14 @@
+import { consoleReporter, type BenchSuite } from './bench-reporter.ts';
+
+/** Every benchmark suite; areas add theirs here. */
+const SUITES: readonly BenchSuite[] = [];
+
+export async function runBench(options: { only?: string; quick: boolean }): Promise<void> {
+  const report = consoleReporter();
+  const chosen = SUITES.filter((s) => !options.only || s.name === options.only);
+  if (chosen.length === 0) throw new Error(`no benchmark suite named '${options.only}' (have: ${SUITES.map((s) => s.name).join(', ') || 'none yet'})`);
+  for (const suite of chosen) {
+    report.section(`${suite.name}: ${suite.description}`);
+    await suite.run(report, { quick: options.quick });
+  }
+}
