@@ -1,0 +1,75 @@
+/**
+ * The day-of-year climatology of LAI observations: the baseline every trained model must beat.
+ *
+ * For each cell and day of year it is the mean of that cell's observations from the reference
+ * period (the training period) whose day of year lies within +-halfWindow days (circular over the
+ * year end). The window matters because the observation cadence (half-monthly, 8-day) does not
+ * land on the same calendar days every year; without it many days of year would have no value.
+ */
+import type { LaiObservations } from '../data/dataset.ts';
+import { addDays, dayOfYear, type DayRange } from '../data/time-axis.ts';
+
+export interface Climatology {
+  readonly cellCount: number;
+  readonly halfWindow: number;
+  /** [366][cell] climatological LAI for day of year 1..366 (row doy-1), NaN where no observation */
+  readonly table: Float32Array;
+  /** the climatology for each requested day index of the dataset axis, [time][cell] */
+  at(dayIndices: ArrayLike<number>): Float32Array;
+}
+
+export const DEFAULT_CLIMATOLOGY_HALF_WINDOW = 8;
+
+/**
+ * @param obs the dataset's observations
+ * @param startDate ISO date of day index 0 of the dataset axis
+ * @param reference only observations whose day index lies in [start, end) are averaged
+ */
+export function dayOfYearClimatology(
+  obs: LaiObservations,
+  startDate: string,
+  cellCount: number,
+  reference: DayRange,
+  halfWindow = DEFAULT_CLIMATOLOGY_HALF_WINDOW,
+): Climatology {
+  const sum = new Float64Array(366 * cellCount);
+  const cnt = new Float64Array(366 * cellCount);
+  for (let k = 0; k < obs.dayIndex.length; k++) {
+    const d = obs.dayIndex[k]!;
+    if (d < reference.start || d >= reference.end) continue;
+    const row = dayOfYear(addDays(startDate, d)) - 1;
+    const base = k * cellCount;
+    for (let c = 0; c < cellCount; c++) {
+      const v = obs.values[base + c]!;
+      if (Number.isNaN(v)) continue;
+      sum[row * cellCount + c] += v;
+      cnt[row * cellCount + c] += 1;
+    }
+  }
+  const table = new Float32Array(366 * cellCount);
+  for (let row = 0; row < 366; row++) {
+    for (let c = 0; c < cellCount; c++) {
+      let s = 0;
+      let n = 0;
+      for (let off = -halfWindow; off <= halfWindow; off++) {
+        const r = (((row + off) % 366) + 366) % 366;
+        s += sum[r * cellCount + c]!;
+        n += cnt[r * cellCount + c]!;
+      }
+      table[row * cellCount + c] = n > 0 ? s / n : NaN;
+    }
+  }
+  return {
+    cellCount,
+    halfWindow,
+    table,
+    at(dayIndices) {
+      const out = new Float32Array(dayIndices.length * cellCount);
+      for (let t = 0; t < dayIndices.length; t++) {
+        const row = dayOfYear(addDays(startDate, dayIndices[t]!)) - 1;
+        out.set(table.subarray(row * cellCount, (row + 1) * cellCount), t * cellCount);
+      }
+      return out;
+    },
+  };
+}
