@@ -1,0 +1,232 @@
+/**
+ * The typed configuration of a training / evaluation run, NeuralHydrology style: one object,
+ * every key known (unknown keys are rejected and named, so a typo never silently falls back to a
+ * default), resolved and written into the run folder with the seed, backend and versions.
+ *
+ * Presets:
+ * - `paper`: the seed paper's setup: hidden 64, record 1981-2016, train 1981-2001, validate
+ *   2002-2008, test 2009-2016, every training window every epoch.
+ * - `demo`: what `npm run demo` runs on a 2-core CPU in minutes. Its REDUCTIONS vs `paper` are
+ *   listed in DEMO_REDUCTIONS (printed by the demo and repeated in the README).
+ */
+import { z } from 'zod';
+import { PAPER_SPLITS, parseIsoDate } from '../data/time-axis.ts';
+
+const isoDate = z.string().refine((s) => {
+  try {
+    parseIsoDate(s);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be an ISO date YYYY-MM-DD');
+
+const periodSchema = z
+  .object({ from: isoDate, to: isoDate })
+  .strict()
+  .refine((p) => p.from <= p.to, 'period must have from <= to');
+
+export const TRAINABLE_MODEL_KINDS = ['lstm', 'conv-lstm', 'phys-conv-lstm'] as const;
+export type TrainableModelKind = (typeof TRAINABLE_MODEL_KINDS)[number];
+
+export const runConfigSchema = z
+  .object({
+    /** which preset the config started from (informational; the resolved values are what count) */
+    preset: z.enum(['demo', 'paper', 'custom']).default('custom'),
+    /** the models to train, in order */
+    models: z.array(z.enum(TRAINABLE_MODEL_KINDS)).min(1),
+    /** recurrent hidden size (LSTM units / ConvLSTM filters) */
+    hiddenSize: z.number().int().min(1).max(512),
+    /** days in one training window, warm-up included */
+    windowDays: z.number().int().min(2),
+    /** first days of each window that spin up the recurrent state; their loss is not counted */
+    warmupDays: z.number().int().min(0),
+    batchSize: z.number().int().min(1),
+    /**
+     * Training windows drawn (without replacement, seeded) per epoch; null = every window.
+     * The demo samples a subset to fit its time budget.
+     */
+    windowsPerEpoch: z.number().int().min(1).nullable(),
+    learningRate: z.number().positive(),
+    /** AdamW decoupled weight decay */
+    weightDecay: z.number().min(0),
+    /** global gradient-norm clip; null = no clipping */
+    gradClipNorm: z.number().positive().nullable(),
+    epochs: z.number().int().min(1),
+    /** stop when the validation loss has not improved for this many epochs */
+    patience: z.number().int().min(1),
+    /** improvement smaller than this does not reset the patience counter */
+    minDelta: z.number().min(0),
+    /** a batch loss above divergenceFactor x the first epoch's mean loss counts as exploding */
+    divergenceFactor: z.number().gt(1),
+    seed: z.number().int().min(0).max(2 ** 31 - 1),
+    periods: z
+      .object({
+        /** the whole record evaluated (daily LAI for every day of it) */
+        record: periodSchema,
+        train: periodSchema,
+        validate: periodSchema,
+        test: periodSchema,
+      })
+      .strict(),
+    features: z
+      .object({
+        /** sin / cos of the day of year as two extra channels */
+        dayOfYear: z.boolean(),
+        /** elevation, sand, clay and land-cover one-hot as constant channels */
+        staticLayers: z.boolean(),
+      })
+      .strict(),
+    /** days per inference chunk (state carried between chunks) */
+    inferenceChunkDays: z.number().int().min(1),
+    /** +- days of the day-of-year window of the climatology baseline */
+    climatologyHalfWindow: z.number().int().min(0).max(60),
+    /** extra per-kind options handed to the model factory, which validates them */
+    modelOptions: z.record(z.string(), z.record(z.string(), z.unknown())),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.warmupDays >= c.windowDays) {
+      ctx.addIssue({ code: 'custom', path: ['warmupDays'], message: `must be < windowDays (${c.windowDays})` });
+    }
+    const p = c.periods;
+    for (const name of ['train', 'validate', 'test'] as const) {
+      if (p[name].from < p.record.from || p[name].to > p.record.to) {
+        ctx.addIssue({ code: 'custom', path: ['periods', name], message: 'must lie inside periods.record' });
+      }
+    }
+    if (!(p.train.to < p.validate.from && p.validate.to < p.test.from)) {
+      ctx.addIssue({ code: 'custom', path: ['periods'], message: 'train, validate and test must follow each other without overlap' });
+    }
+  });
+
+export type RunConfig = z.infer<typeof runConfigSchema>;
+
+export const PAPER_PRESET: RunConfig = Object.freeze({
+  preset: 'paper',
+  models: ['lstm', 'conv-lstm', 'phys-conv-lstm'],
+  hiddenSize: 64,
+  windowDays: 730,
+  warmupDays: 365,
+  batchSize: 4,
+  windowsPerEpoch: null,
+  learningRate: 1e-3,
+  weightDecay: 1e-4,
+  gradClipNorm: 1,
+  epochs: 100,
+  patience: 10,
+  minDelta: 1e-4,
+  divergenceFactor: 1e3,
+  seed: 42,
+  periods: {
+    record: { from: PAPER_SPLITS.train.from, to: PAPER_SPLITS.test.to },
+    train: { ...PAPER_SPLITS.train },
+    validate: { ...PAPER_SPLITS.validate },
+    test: { ...PAPER_SPLITS.test },
+  },
+  features: { dayOfYear: true, staticLayers: true },
+  inferenceChunkDays: 365,
+  climatologyHalfWindow: 8,
+  modelOptions: {},
+}) as RunConfig;
+
+/**
+ * The demo preset. Every value that differs from `paper` is a reduction for time on a 2-core CPU
+ * and is listed, with its reason, in DEMO_REDUCTIONS.
+ */
+export const DEMO_PRESET: RunConfig = Object.freeze({
+  ...PAPER_PRESET,
+  preset: 'demo',
+  hiddenSize: 16,
+  windowDays: 150,
+  warmupDays: 60,
+  batchSize: 2,
+  windowsPerEpoch: 8,
+  learningRate: 1e-2,
+  epochs: 6,
+  patience: 3,
+  periods: {
+    record: { from: '2001-01-01', to: '2012-12-31' },
+    train: { from: '2001-01-01', to: '2006-12-31' },
+    validate: { from: '2007-01-01', to: '2008-12-31' },
+    test: { from: '2009-01-01', to: '2012-12-31' },
+  },
+}) as RunConfig;
+
+/** What the demo preset reduces relative to the paper, in words (printed and in the README). */
+export function describeReductions(demo: RunConfig = DEMO_PRESET, paper: RunConfig = PAPER_PRESET): string[] {
+  const out: string[] = [];
+  const p = (x: { from: string; to: string }) => `${x.from}..${x.to}`;
+  if (demo.hiddenSize !== paper.hiddenSize) out.push(`hidden size ${demo.hiddenSize} instead of ${paper.hiddenSize}`);
+  if (p(demo.periods.record) !== p(paper.periods.record)) {
+    out.push(
+      `record ${p(demo.periods.record)} instead of ${p(paper.periods.record)}: train ${p(demo.periods.train)}, ` +
+        `validate ${p(demo.periods.validate)}, test ${p(demo.periods.test)} ` +
+        `(paper: ${p(paper.periods.train)}, ${p(paper.periods.validate)}, ${p(paper.periods.test)})`,
+    );
+  }
+  if (demo.windowDays !== paper.windowDays || demo.warmupDays !== paper.warmupDays) {
+    out.push(`training windows of ${demo.windowDays} days with ${demo.warmupDays} warm-up days instead of ${paper.windowDays} / ${paper.warmupDays}`);
+  }
+  if (demo.windowsPerEpoch !== paper.windowsPerEpoch) {
+    out.push(`${demo.windowsPerEpoch ?? 'all'} training windows sampled per epoch instead of ${paper.windowsPerEpoch ?? 'all'}`);
+  }
+  if (demo.epochs !== paper.epochs || demo.patience !== paper.patience) {
+    out.push(`at most ${demo.epochs} epochs, patience ${demo.patience} (paper: ${paper.epochs}, patience ${paper.patience})`);
+  }
+  if (demo.batchSize !== paper.batchSize) out.push(`batch ${demo.batchSize} instead of ${paper.batchSize}`);
+  if (demo.learningRate !== paper.learningRate) {
+    out.push(`learning rate ${demo.learningRate} instead of ${paper.learningRate} (fewer steps need larger ones)`);
+  }
+  return out;
+}
+
+export const PRESETS = { demo: DEMO_PRESET, paper: PAPER_PRESET } as const;
+export type PresetName = keyof typeof PRESETS;
+
+/** Formats zod issues as one line each, naming the offending key ("unknown key 'hiden' at ..."). */
+export function formatConfigIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((i) => {
+    const where = i.path.length ? i.path.join('.') : '(top level)';
+    if (i.code === 'unrecognized_keys') {
+      return `unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `'${k}'`).join(', ')} in ${where}`;
+    }
+    return `${where}: ${i.message}`;
+  });
+}
+
+export class RunConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid run config: ${problems.join('; ')}`);
+    this.name = 'RunConfigError';
+  }
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Deep merge of plain objects (arrays and scalars in `over` replace those in `base`). */
+function deepMerge(base: unknown, over: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(over)) return over === undefined ? base : over;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = deepMerge(base[k], v);
+  return out;
+}
+
+/**
+ * Resolves a user config: `overrides` (e.g. parsed from a JSON file or CLI flags) on top of the
+ * named preset (default `demo`), validated strictly. Throws RunConfigError naming every problem.
+ */
+export function resolveRunConfig(overrides: unknown = {}, preset?: PresetName): RunConfig {
+  if (!isPlainObject(overrides)) throw new RunConfigError(['the config must be a JSON object']);
+  const presetName = preset ?? (typeof overrides.preset === 'string' && overrides.preset in PRESETS ? (overrides.preset as PresetName) : 'demo');
+  const merged = deepMerge(structuredClone(PRESETS[presetName]), overrides) as Record<string, unknown>;
+  if (merged.preset === undefined || (overrides.preset === undefined && Object.keys(overrides).length > 0)) {
+    // a preset with changed values is no longer that preset; say so in the resolved config
+    merged.preset = Object.keys(overrides).length > 0 ? 'custom' : presetName;
+  }
+  const r = runConfigSchema.safeParse(merged);
+  if (!r.success) throw new RunConfigError(formatConfigIssues(r.error.issues));
+  return r.data;
+}
