@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { EventName, EventOf } from './contract.ts';
 
 /**
  * One request of the engine API: its runtime schemas (checked at every process boundary)
@@ -33,8 +34,13 @@ export function defineEvent<Payload extends z.ZodType>(spec: EventSpec<Payload>)
 export interface HandlerContext {
   /** the folder of the open project; throws a clear error when none is open */
   projectDir(): string;
-  /** push an event to every connected client */
-  emit(event: string, payload: unknown): void;
+  /** push an event to every connected client (the payload is checked against the event's schema) */
+  emit<E extends EventName>(event: E, payload: EventOf<E>): void;
+  /**
+   * start a background job of a kind registered in main/compute/job-kinds.ts, in a worker thread;
+   * returns its id at once. Progress and the outcome arrive as job.* events.
+   */
+  startJob(kind: string, params: unknown): string;
 }
 
 /** The handlers of one domain's request map: one async function per request name. */

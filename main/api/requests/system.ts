@@ -3,6 +3,16 @@ import { defineRequest } from '../define.ts';
 
 export const backendNameSchema = z.enum(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']);
 
+export const backendReportSchema = z.object({
+  chosen: backendNameSchema,
+  /** the tfjs backend name as tf.getBackend() reports it ('tensorflow', 'wasm', 'cpu') */
+  tfBackend: z.string(),
+  version: z.string(),
+  threads: z.number().int().positive(),
+  forcedBy: z.string().optional(),
+  attempts: z.array(z.object({ name: backendNameSchema, ok: z.boolean(), reason: z.string() })),
+});
+
 export const systemRequests = {
   'system.info': defineRequest({
     description: 'Versions, the compute backend report and machine facts.',
@@ -14,6 +24,7 @@ export const systemRequests = {
       arch: z.string(),
       cpus: z.number().int(),
       totalMemoryBytes: z.number(),
+      backend: backendReportSchema,
     }),
   }),
 } as const;

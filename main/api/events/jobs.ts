@@ -1,0 +1,40 @@
+import { z } from 'zod';
+import { defineEvent } from '../define.ts';
+
+/** The lifecycle of a background job (training, synthetic leaf runs, demo data, ...). */
+export const jobEvents = {
+  'job.progress': defineEvent({
+    description: 'A job advanced: fraction done in 0..1, a human message and, for training, epoch figures.',
+    payload: z.object({
+      jobId: z.string(),
+      kind: z.string(),
+      fraction: z.number().min(0).max(1),
+      message: z.string(),
+      epoch: z.number().int().nonnegative().optional(),
+      batch: z.number().int().nonnegative().optional(),
+      loss: z.number().optional(),
+      valLoss: z.number().optional(),
+      etaSeconds: z.number().nonnegative().optional(),
+    }),
+  }),
+  'job.log': defineEvent({
+    description: 'A log line written by a job.',
+    payload: z.object({
+      jobId: z.string(),
+      level: z.enum(['debug', 'info', 'warn', 'error']),
+      message: z.string(),
+    }),
+  }),
+  'job.finished': defineEvent({
+    description: 'A job ended normally; result is whatever its kind returns.',
+    payload: z.object({ jobId: z.string(), kind: z.string(), result: z.unknown() }),
+  }),
+  'job.failed': defineEvent({
+    description: 'A job ended with an error.',
+    payload: z.object({ jobId: z.string(), kind: z.string(), message: z.string() }),
+  }),
+  'job.cancelled': defineEvent({
+    description: 'A job stopped because it was cancelled.',
+    payload: z.object({ jobId: z.string(), kind: z.string() }),
+  }),
+} as const;

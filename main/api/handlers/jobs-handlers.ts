@@ -1,0 +1,12 @@
+import type { HandlersFor } from '../define.ts';
+import type { jobsRequests } from '../requests/jobs.ts';
+import { sessionOf } from '../session.ts';
+
+export const jobsHandlers: HandlersFor<typeof jobsRequests> = {
+  'jobs.start': async (req, ctx) => ({ jobId: ctx.startJob(req.kind, req.params) }),
+  'jobs.cancel': async (req, ctx) => ({ cancelled: sessionOf(ctx).jobs.cancel(req.jobId) }),
+  'jobs.list': async (_req, ctx) => {
+    const jobs = sessionOf(ctx).jobs;
+    return { jobs: jobs.list(), kinds: jobs.kinds() };
+  },
+};

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { defineRequest } from '../define.ts';
+
+export const jobStateSchema = z.enum(['running', 'finished', 'failed', 'cancelled']);
+
+export const jobSummarySchema = z.object({
+  jobId: z.string(),
+  kind: z.string(),
+  state: jobStateSchema,
+  fraction: z.number().min(0).max(1),
+  message: z.string(),
+  startedAt: z.string(),
+  endedAt: z.string().optional(),
+  error: z.string().optional(),
+  result: z.unknown().optional(),
+});
+
+export const jobsRequests = {
+  'jobs.start': defineRequest({
+    description: 'Start a background job of a registered kind in a worker thread.',
+    request: z.object({ kind: z.string().min(1), params: z.unknown().optional() }).strict(),
+    response: z.object({ jobId: z.string() }),
+  }),
+  'jobs.cancel': defineRequest({
+    description: 'Ask a running job to stop; it ends with a job.cancelled event.',
+    request: z.object({ jobId: z.string().min(1) }).strict(),
+    response: z.object({ cancelled: z.boolean() }),
+  }),
+  'jobs.list': defineRequest({
+    description: 'Jobs started in this session, newest first.',
+    request: z.object({}).strict(),
+    response: z.object({ jobs: z.array(jobSummarySchema), kinds: z.array(z.string()) }),
+  }),
+} as const;

@@ -1,0 +1,36 @@
+import { z } from 'zod';
+import { defineRequest } from '../define.ts';
+
+export const projectInfoSchema = z.object({
+  dir: z.string(),
+  name: z.string(),
+  schemaVersion: z.number().int(),
+  createdAt: z.string(),
+  modifiedAt: z.string(),
+  description: z.string(),
+});
+
+export const recentProjectSchema = z.object({ dir: z.string(), name: z.string(), openedAt: z.string() });
+
+export const projectRequests = {
+  'project.create': defineRequest({
+    description: 'Create a new project folder (must be empty or absent) and open it.',
+    request: z.object({ dir: z.string().min(1), name: z.string().min(1).optional(), description: z.string().optional() }).strict(),
+    response: projectInfoSchema,
+  }),
+  'project.open': defineRequest({
+    description: 'Open an existing project folder; a folder without project.json or with a newer schema is refused.',
+    request: z.object({ dir: z.string().min(1) }).strict(),
+    response: projectInfoSchema,
+  }),
+  'project.info': defineRequest({
+    description: 'The open project.',
+    request: z.object({}).strict(),
+    response: projectInfoSchema,
+  }),
+  'project.recent': defineRequest({
+    description: 'Recently opened projects, newest first.',
+    request: z.object({}).strict(),
+    response: z.object({ projects: z.array(recentProjectSchema) }),
+  }),
+} as const;

@@ -1,0 +1,91 @@
+/**
+ * The running engine as request handlers see it (HandlerContext): the open project, the event
+ * fan-out to every connected client, and the job host. One Session per engine process; the
+ * server, the Electron main side, the CLI and tests each create one.
+ */
+import { describeIssues } from './api-error.ts';
+import { events, isEventName, type EventName, type EventOf } from './contract.ts';
+import type { HandlerContext } from './define.ts';
+import { JobHost, type JobHostOptions } from '../compute/job-host.ts';
+import { createProject, openOrCreateProject, openProject, type OpenProject } from '../project/project-store.ts';
+import { rememberProject } from '../project/recent-projects.ts';
+
+export type EventListener = (event: EventName, payload: unknown) => void;
+
+export interface SessionOptions {
+  jobs?: JobHostOptions;
+}
+
+export class Session implements HandlerContext {
+  readonly jobs: JobHost;
+  private current: OpenProject | undefined;
+  private readonly listeners = new Set<EventListener>();
+
+  constructor(options: SessionOptions = {}) {
+    this.jobs = new JobHost((event, payload) => this.emit(event, payload), options.jobs);
+  }
+
+  get project(): OpenProject | undefined {
+    return this.current;
+  }
+
+  projectDir(): string {
+    if (!this.current) throw new Error('no project is open: open or create one first (project.open / project.create)');
+    return this.current.dir;
+  }
+
+  async openProject(dir: string): Promise<OpenProject> {
+    // openProject throws before anything changes, so a refused folder leaves the session as it was
+    const project = await openProject(dir);
+    return this.adopt(project);
+  }
+
+  async createProject(dir: string, options: { name?: string; description?: string } = {}): Promise<OpenProject> {
+    return this.adopt(await createProject(dir, options));
+  }
+
+  /** Opens `dir`, creating an empty project there first when the folder is new or empty. */
+  async openOrCreateProject(dir: string, name?: string): Promise<OpenProject> {
+    return this.adopt(await openOrCreateProject(dir, name));
+  }
+
+  private async adopt(project: OpenProject): Promise<OpenProject> {
+    this.current = project;
+    await rememberProject(project.dir, project.manifest.name);
+    return project;
+  }
+
+  emit<E extends EventName>(event: E, payload: EventOf<E>): void {
+    if (!isEventName(event)) throw new Error(`unknown event '${String(event)}'`);
+    const checked = events[event].payload.safeParse(payload);
+    if (!checked.success) throw new Error(`invalid payload for event ${event}: ${describeIssues(checked.error).text}`);
+    for (const listener of this.listeners) {
+      try {
+        listener(event, checked.data);
+      } catch (err) {
+        // one broken client must not stop the others from hearing the event
+        process.stderr.write(`vegdyn: event listener failed on ${event}: ${err instanceof Error ? err.message : String(err)}\n`);
+      }
+    }
+  }
+
+  onEvent(listener: EventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  startJob(kind: string, params: unknown): string {
+    return this.jobs.start(kind, params);
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+    await this.jobs.closeAll();
+  }
+}
+
+/** Foundation handlers need more of the session than HandlerContext offers. */
+export function sessionOf(ctx: HandlerContext): Session {
+  if (!(ctx instanceof Session)) throw new Error('this request needs the engine session');
+  return ctx;
+}

@@ -1,0 +1,129 @@
+/**
+ * Runs jobs in worker threads so the process that serves the UI never blocks on heavy work.
+ * One worker per job; its messages become job.* events. Cancelling aborts the job's AbortSignal;
+ * a job that ignores it is terminated after a grace period and still reported as cancelled.
+ */
+import { Worker } from 'node:worker_threads';
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import { ApiError } from '../api/api-error.ts';
+import type { EventName, EventOf } from '../api/contract.ts';
+import type { jobSummarySchema } from '../api/requests/jobs.ts';
+import { JOB_KINDS, isJobKind } from './job-kinds.ts';
+import type { HostToWorker, JobWorkerData, WorkerToHost } from './job-messages.ts';
+
+export type JobSummary = z.infer<typeof jobSummarySchema>;
+type Emit = <E extends EventName>(event: E, payload: EventOf<E>) => void;
+
+interface JobRecord {
+  summary: JobSummary;
+  worker: Worker;
+  cancelRequested: boolean;
+  killTimer?: NodeJS.Timeout;
+  done: Promise<JobSummary>;
+}
+
+const WORKER_URL = new URL('./job-worker.mjs', import.meta.url);
+
+export interface JobHostOptions {
+  /** how long a cancelled job may take to notice its signal before its thread is terminated */
+  cancelGraceMs?: number;
+}
+
+export class JobHost {
+  private readonly jobs = new Map<string, JobRecord>();
+  private readonly cancelGraceMs: number;
+
+  constructor(private readonly emit: Emit, options: JobHostOptions = {}) {
+    this.cancelGraceMs = options.cancelGraceMs ?? 5000;
+  }
+
+  kinds(): string[] {
+    return Object.keys(JOB_KINDS);
+  }
+
+  start(kind: string, params: unknown): string {
+    if (!isJobKind(kind)) {
+      throw new ApiError({ code: 'invalid-request', field: 'kind', message: `unknown job kind '${kind}' (known: ${this.kinds().join(', ')})` });
+    }
+    const jobId = randomUUID();
+    const data: JobWorkerData = { jobId, kind, moduleHref: JOB_KINDS[kind].href, params };
+    const worker = new Worker(WORKER_URL, { workerData: data, name: `vegdyn-job-${kind}` });
+    const summary: JobSummary = { jobId, kind, state: 'running', fraction: 0, message: 'starting', startedAt: new Date().toISOString() };
+    let settle!: (s: JobSummary) => void;
+    const done = new Promise<JobSummary>((resolve) => { settle = resolve; });
+    const record: JobRecord = { summary, worker, cancelRequested: false, done };
+    this.jobs.set(jobId, record);
+
+    const end = (state: JobSummary['state'], fields: Partial<JobSummary>): void => {
+      if (summary.state !== 'running') return;
+      Object.assign(summary, fields, { state, endedAt: new Date().toISOString() });
+      if (record.killTimer) clearTimeout(record.killTimer);
+      if (state === 'finished') this.emit('job.finished', { jobId, kind, result: summary.result });
+      else if (state === 'failed') this.emit('job.failed', { jobId, kind, message: summary.error ?? 'failed' });
+      else if (state === 'cancelled') this.emit('job.cancelled', { jobId, kind });
+      settle({ ...summary });
+    };
+
+    worker.on('message', (msg: WorkerToHost) => {
+      switch (msg.type) {
+        case 'progress':
+          summary.fraction = msg.fraction;
+          summary.message = msg.message;
+          this.emit('job.progress', { jobId, kind, fraction: msg.fraction, message: msg.message, ...msg.extra });
+          break;
+        case 'log':
+          this.emit('job.log', { jobId, level: msg.level, message: msg.message });
+          break;
+        case 'finished':
+          end('finished', { result: msg.result, fraction: 1, message: 'finished' });
+          break;
+        case 'failed':
+          end('failed', { error: msg.message, message: msg.message });
+          break;
+        case 'cancelled':
+          end('cancelled', { message: 'cancelled' });
+          break;
+      }
+    });
+    worker.on('error', (err) => {
+      if (record.cancelRequested) end('cancelled', { message: 'cancelled' });
+      else end('failed', { error: `job worker crashed: ${err.message}`, message: err.message });
+    });
+    worker.on('exit', (code) => {
+      if (record.cancelRequested) end('cancelled', { message: 'cancelled' });
+      else end('failed', { error: `job worker exited with code ${code} before reporting a result`, message: 'worker exited' });
+    });
+    return jobId;
+  }
+
+  cancel(jobId: string): boolean {
+    const record = this.jobs.get(jobId);
+    if (!record) throw new ApiError({ code: 'invalid-request', field: 'jobId', message: `no job with id '${jobId}'` });
+    if (record.summary.state !== 'running' || record.cancelRequested) return false;
+    record.cancelRequested = true;
+    record.worker.postMessage({ type: 'cancel' } satisfies HostToWorker);
+    record.killTimer = setTimeout(() => { void record.worker.terminate(); }, this.cancelGraceMs);
+    record.killTimer.unref();
+    return true;
+  }
+
+  list(): JobSummary[] {
+    return [...this.jobs.values()].map((r) => ({ ...r.summary })).reverse();
+  }
+
+  /** Resolves with the job's final summary (for the CLI and tests). */
+  wait(jobId: string): Promise<JobSummary> {
+    const record = this.jobs.get(jobId);
+    if (!record) return Promise.reject(new Error(`no job with id '${jobId}'`));
+    return record.done;
+  }
+
+  /** Ends every running job's thread (on shutdown). */
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.jobs.values()].filter((r) => r.summary.state === 'running').map(async (r) => {
+      r.cancelRequested = true;
+      await r.worker.terminate();
+    }));
+  }
+}
