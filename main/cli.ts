@@ -6,12 +6,18 @@
 import { Command, CommanderError } from 'commander';
 import { registerSystemCommands } from './cli/system-commands.ts';
 import { registerBenchCommands } from './cli/bench-commands.ts';
+import { registerServeCommands } from './cli/serve-commands.ts';
+import { registerJobsCommands } from './cli/jobs-commands.ts';
+import { registerProjectCommands } from './cli/project-commands.ts';
 
 type CommandGroup = (program: Command) => void;
 
 const COMMAND_GROUPS: readonly CommandGroup[] = [
   registerSystemCommands,
   registerBenchCommands,
+  registerServeCommands,
+  registerJobsCommands,
+  registerProjectCommands,
 ];
 
 export function buildProgram(): Command {

@@ -105,7 +105,7 @@ function parseBackendName(value: string, source: string): BackendName {
 }
 
 function resolveForced(options: InitBackendOptions): { name: BackendName; by: string } | undefined {
-  if (options.prefer) return { name: parseBackendName(options.prefer, 'prefer option'), by: 'option' };
+  if (options.prefer) return { name: parseBackendName(options.prefer, 'requested backend'), by: 'option' };
   const env = process.env.VEGDYN_BACKEND;
   if (env && env.trim() !== '') return { name: parseBackendName(env.trim(), 'VEGDYN_BACKEND'), by: 'VEGDYN_BACKEND' };
   const config = readAppConfig();
