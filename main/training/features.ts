@@ -1,0 +1,169 @@
+/**
+ * Model inputs and targets built from a Dataset.
+ *
+ * Input channels, in this fixed order (models and the physics encoder rely on it):
+ *   0..6   the 7 NLDAS forcings in FORCING_NAMES order, (x - mean) / std with the dataset's
+ *          training-period statistics (Dataset.normalization, computed on training data only)
+ *   then   sin, cos of 2 pi (day of year - 1) / 365.25              (if features.dayOfYear)
+ *   then   elevation, sand, clay, organic fraction standardized over the basin cells, and a
+ *          one-hot of each land-cover class in LAND_COVER_CLASSES     (if features.staticLayers)
+ * Cells outside the basin mask are 0 in every channel (models require finite inputs).
+ *
+ * Targets are normalized LAI (x - lai.mean) / lai.std on observed dates only, with a weight of 1
+ * where the observation is valid and the cell inside the mask, else 0 (target 0 there).
+ */
+import { FORCING_NAMES, LAND_COVER_CLASSES, type Dataset } from '../data/dataset.ts';
+import { addDays, dayOfYear } from '../data/time-axis.ts';
+import { cellCount } from '../data/grid.ts';
+
+export interface FeatureOptions {
+  readonly dayOfYear: boolean;
+  readonly staticLayers: boolean;
+}
+
+export const FORCING_CHANNEL_OFFSET = 0;
+
+export function featureChannelNames(opts: FeatureOptions): string[] {
+  const names: string[] = [...FORCING_NAMES];
+  if (opts.dayOfYear) names.push('doy_sin', 'doy_cos');
+  if (opts.staticLayers) {
+    names.push('elevation', 'sand', 'clay', 'organic');
+    for (const code of Object.keys(LAND_COVER_CLASSES)) names.push(`landcover_${code}`);
+  }
+  return names;
+}
+
+function standardizeOverMask(values: ArrayLike<number>, mask: Uint8Array): Float32Array {
+  let s = 0;
+  let n = 0;
+  for (let c = 0; c < mask.length; c++) if (mask[c] && Number.isFinite(values[c]!)) { s += values[c]!; n++; }
+  const mean = n ? s / n : 0;
+  let v = 0;
+  for (let c = 0; c < mask.length; c++) if (mask[c] && Number.isFinite(values[c]!)) v += (values[c]! - mean) ** 2;
+  const std = n > 1 ? Math.sqrt(v / n) : 1;
+  const out = new Float32Array(mask.length);
+  for (let c = 0; c < mask.length; c++) {
+    out[c] = mask[c] && Number.isFinite(values[c]!) ? (values[c]! - mean) / (std > 0 ? std : 1) : 0;
+  }
+  return out;
+}
+
+export interface TargetWindow {
+  /** normalized LAI [time][cell], 0 where weight is 0 */
+  readonly values: Float32Array;
+  /** 1 where an observation is valid and the cell is inside the mask, else 0; [time][cell] */
+  readonly weights: Float32Array;
+  /** number of weights equal to 1 */
+  readonly count: number;
+}
+
+export class FeatureBuilder {
+  readonly channels: readonly string[];
+  readonly cells: number;
+  private readonly staticChannels: Float32Array[];
+  private readonly obsRowOfDay: Map<number, number>;
+
+  constructor(readonly dataset: Dataset, readonly options: FeatureOptions) {
+    this.channels = featureChannelNames(options);
+    this.cells = cellCount(dataset.grid);
+    const mask = dataset.mask;
+    this.staticChannels = [];
+    if (options.staticLayers) {
+      const s = dataset.staticLayers;
+      this.staticChannels.push(
+        standardizeOverMask(s.elevation, mask),
+        standardizeOverMask(s.sandPercent, mask),
+        standardizeOverMask(s.clayPercent, mask),
+        standardizeOverMask(s.organicFraction, mask),
+      );
+      for (const code of Object.keys(LAND_COVER_CLASSES)) {
+        const oneHot = new Float32Array(this.cells);
+        for (let c = 0; c < this.cells; c++) oneHot[c] = mask[c] && s.landCover[c] === Number(code) ? 1 : 0;
+        this.staticChannels.push(oneHot);
+      }
+    }
+    this.obsRowOfDay = new Map();
+    const days = dataset.observations.dayIndex;
+    for (let k = 0; k < days.length; k++) this.obsRowOfDay.set(days[k]!, k);
+  }
+
+  get channelCount(): number {
+    return this.channels.length;
+  }
+
+  /**
+   * Inputs for days [startDay, startDay + days): Float32Array laid out [time][cell][channel]
+   * (i.e. one batch element of [batch, time, rows, cols, channels]).
+   */
+  inputs(startDay: number, days: number): Float32Array {
+    const ds = this.dataset;
+    const C = this.cells;
+    const ch = this.channelCount;
+    const out = new Float32Array(days * C * ch);
+    const range = { start: startDay, end: startDay + days };
+    const mask = ds.mask;
+    FORCING_NAMES.forEach((name, k) => {
+      const raw = ds.forcing(name, range);
+      const { mean, std } = ds.normalization.forcing[name];
+      const inv = std > 0 ? 1 / std : 1;
+      for (let t = 0; t < days; t++) {
+        for (let c = 0; c < C; c++) {
+          const v = raw[t * C + c]!;
+          // masked cells and gaps stay 0 (the normalized mean), as the model contract requires
+          if (mask[c] && Number.isFinite(v)) out[(t * C + c) * ch + FORCING_CHANNEL_OFFSET + k] = (v - mean) * inv;
+        }
+      }
+    });
+    let next = FORCING_NAMES.length;
+    if (this.options.dayOfYear) {
+      for (let t = 0; t < days; t++) {
+        const a = (2 * Math.PI * (dayOfYear(addDays(ds.startDate, startDay + t)) - 1)) / 365.25;
+        const s = Math.sin(a);
+        const co = Math.cos(a);
+        for (let c = 0; c < C; c++) {
+          if (!mask[c]) continue;
+          out[(t * C + c) * ch + next] = s;
+          out[(t * C + c) * ch + next + 1] = co;
+        }
+      }
+      next += 2;
+    }
+    for (const layer of this.staticChannels) {
+      for (let t = 0; t < days; t++) for (let c = 0; c < C; c++) out[(t * C + c) * ch + next] = layer[c]!;
+      next++;
+    }
+    return out;
+  }
+
+  /** Normalized LAI targets and weights for days [startDay, startDay + days). */
+  targets(startDay: number, days: number): TargetWindow {
+    const ds = this.dataset;
+    const C = this.cells;
+    const values = new Float32Array(days * C);
+    const weights = new Float32Array(days * C);
+    const { mean, std } = ds.normalization.lai;
+    const inv = std > 0 ? 1 / std : 1;
+    let count = 0;
+    for (let t = 0; t < days; t++) {
+      const row = this.obsRowOfDay.get(startDay + t);
+      if (row === undefined) continue;
+      const base = row * C;
+      for (let c = 0; c < C; c++) {
+        const v = ds.observations.values[base + c]!;
+        if (!ds.mask[c] || !Number.isFinite(v)) continue;
+        values[t * C + c] = (v - mean) * inv;
+        weights[t * C + c] = 1;
+        count++;
+      }
+    }
+    return { values, weights, count };
+  }
+
+  /** Observation rows (indices into observations) whose day lies in [start, end). */
+  observationRowsIn(start: number, end: number): number[] {
+    const out: number[] = [];
+    const days = this.dataset.observations.dayIndex;
+    for (let k = 0; k < days.length; k++) if (days[k]! >= start && days[k]! < end) out.push(k);
+    return out;
+  }
+}

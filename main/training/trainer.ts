@@ -1,0 +1,335 @@
+/**
+ * The training loop of one model: seeded window batches, masked loss (observed dates, valid
+ * cells, warm-up days excluded), a stateful optimizer (AdamW), gradient-norm clipping, validation
+ * after each epoch, early stopping with patience, atomic checkpoints and resume.
+ *
+ * Files in `dir` (one folder per model inside runs/<id>/):
+ *   checkpoint.vdtb  after every epoch: model weights + optimizer state + loop state (epoch,
+ *                    best loss, patience counter, history). The RNG state is the epoch number
+ *                    (windows.ts derives each epoch's stream from (seed, epoch)).
+ *   best.vdtb        the weights of the best validation epoch so far
+ *   history.json     per-epoch losses (human readable copy)
+ * A crash or SIGKILL at any moment leaves the previous complete checkpoint (atomic rename), and
+ * `resume: true` continues from it; the final weights equal those of an uninterrupted run.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { LaiModel } from '../models/model.ts';
+import { disposeState } from '../models/model.ts';
+import type { DayRange } from '../data/time-axis.ts';
+import { writeFileAtomic } from '../project/atomic-write.ts';
+import type { FeatureBuilder } from './features.ts';
+import type { RunConfig } from './run-config.ts';
+import { decodeBundle, encodeBundle, type NamedArray } from './tensor-bundle.ts';
+import { epochBatches, trainingWindowStarts } from './windows.ts';
+import { predictRange } from '../evaluation/predict.ts';
+
+/** What the loop needs of an optimizer: tfjs's Optimizer API (AdamW implements it). */
+export interface StatefulOptimizer {
+  applyGradients(grads: tf.NamedTensorMap): void;
+  getWeights(): Promise<Array<{ name: string; tensor: tf.Tensor }>>;
+  setWeights(weights: Array<{ name: string; tensor: tf.Tensor }>): Promise<void>;
+  dispose(): void;
+}
+
+export interface TrainProgress {
+  readonly model: string;
+  readonly phase: 'train' | 'validate';
+  /** 1-based */
+  readonly epoch: number;
+  readonly epochs: number;
+  readonly batch: number;
+  readonly batches: number;
+  /** mean training loss of the epoch so far (normalized LAI, MSE) */
+  readonly loss?: number;
+  readonly valLoss?: number;
+  readonly bestValLoss?: number;
+  /** seconds left if every remaining epoch runs (early stopping may end sooner) */
+  readonly etaSeconds?: number;
+  /** 0..1 of the maximum number of epochs */
+  readonly fraction: number;
+}
+
+export interface EpochRecord {
+  readonly epoch: number;
+  readonly trainLoss: number;
+  readonly valLoss: number;
+  readonly seconds: number;
+  readonly improved: boolean;
+}
+
+export interface TrainOptions {
+  readonly model: LaiModel;
+  readonly optimizer: StatefulOptimizer;
+  readonly features: FeatureBuilder;
+  readonly config: RunConfig;
+  readonly train: DayRange;
+  readonly validate: DayRange;
+  /** the model's folder for checkpoints */
+  readonly dir: string;
+  /** continue from dir/checkpoint.vdtb when it exists (default true) */
+  readonly resume?: boolean;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: TrainProgress) => void;
+  readonly log?: (message: string) => void;
+}
+
+export interface TrainResult {
+  readonly history: readonly EpochRecord[];
+  readonly bestEpoch: number;
+  readonly bestValLoss: number;
+  readonly stoppedEarly: boolean;
+  /** epoch the run resumed after (0 = started fresh) */
+  readonly resumedAfterEpoch: number;
+  readonly seconds: number;
+}
+
+/** A NaN, infinite or exploding loss: the run stops; the last good checkpoint stays on disk. */
+export class TrainingDivergedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TrainingDivergedError';
+  }
+}
+
+interface LoopState {
+  epoch: number;
+  bestValLoss: number;
+  bestEpoch: number;
+  badEpochs: number;
+  referenceLoss: number | null;
+  history: EpochRecord[];
+  stoppedEarly: boolean;
+  seed: number;
+}
+
+export const CHECKPOINT_FILE = 'checkpoint.vdtb';
+export const BEST_FILE = 'best.vdtb';
+
+async function modelArrays(model: LaiModel, prefix = ''): Promise<NamedArray[]> {
+  const out: NamedArray[] = [];
+  for (const { name, variable } of model.namedVariables()) {
+    out.push({ name: prefix + name, shape: variable.shape, data: (await variable.data()) as Float32Array });
+  }
+  return out;
+}
+
+function assignModel(model: LaiModel, arrays: readonly NamedArray[], prefix = ''): void {
+  const byName = new Map(arrays.filter((a) => a.name.startsWith(prefix)).map((a) => [a.name.slice(prefix.length), a]));
+  for (const { name, variable } of model.namedVariables()) {
+    const a = byName.get(name);
+    if (!a) throw new Error(`checkpoint has no weight '${name}'`);
+    if (a.shape.join('x') !== variable.shape.join('x')) throw new Error(`checkpoint weight '${name}' has shape [${a.shape}], model [${variable.shape}]`);
+    tf.tidy(() => variable.assign(tf.tensor(a.data, [...a.shape], variable.dtype)));
+  }
+}
+
+/** Loads best.vdtb (or the given bundle file) into the model. */
+export function loadWeightsFile(model: LaiModel, file: string): unknown {
+  const { arrays, meta } = decodeBundle(readFileSync(file));
+  assignModel(model, arrays);
+  return meta;
+}
+
+export async function saveWeightsFile(model: LaiModel, file: string, meta: unknown): Promise<void> {
+  await writeFileAtomic(file, encodeBundle(await modelArrays(model), meta));
+}
+
+async function saveCheckpoint(file: string, model: LaiModel, optimizer: StatefulOptimizer, state: LoopState): Promise<void> {
+  const arrays = await modelArrays(model, 'model/');
+  const optWeights = await optimizer.getWeights();
+  for (let i = 0; i < optWeights.length; i++) {
+    const { name, tensor } = optWeights[i]!;
+    const data = tensor.dtype === 'int32' ? ((await tensor.data()) as Int32Array) : ((await tensor.data()) as Float32Array);
+    // the optimizer's own names depend on tfjs's global variable counter; order is what is stable
+    arrays.push({ name: `optimizer/${String(i).padStart(4, '0')}/${name}`, shape: tensor.shape, data });
+    if (!(tensor instanceof tf.Variable)) tensor.dispose();
+  }
+  await writeFileAtomic(file, encodeBundle(arrays, state));
+}
+
+async function loadCheckpoint(file: string, model: LaiModel, optimizer: StatefulOptimizer): Promise<LoopState> {
+  const { arrays, meta } = decodeBundle(readFileSync(file));
+  assignModel(model, arrays, 'model/');
+  const opt = arrays.filter((a) => a.name.startsWith('optimizer/')).sort((a, b) => (a.name < b.name ? -1 : 1));
+  const named = opt.map((a) => ({
+    name: a.name.split('/').slice(2).join('/'),
+    tensor: tf.tensor(a.data, [...a.shape], a.data instanceof Int32Array ? 'int32' : 'float32'),
+  }));
+  await optimizer.setWeights(named);
+  for (const n of named) n.tensor.dispose();
+  return meta as LoopState;
+}
+
+/** Masked mean squared error: sum w (p - y)^2 / sum w. */
+export function maskedMse(pred: tf.Tensor, target: tf.Tensor, weights: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => {
+    const se = tf.mul(weights, tf.square(tf.sub(pred, target)));
+    return tf.div(tf.sum(se), tf.maximum(tf.sum(weights), 1)) as tf.Scalar;
+  });
+}
+
+function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): tf.NamedTensorMap {
+  const names = Object.keys(grads);
+  const norm = Math.sqrt(names.reduce((s, n) => s + tf.sum(tf.square(grads[n]!)).dataSync()[0]!, 0));
+  if (!(norm > maxNorm)) return grads;
+  const scale = maxNorm / norm;
+  const out: tf.NamedTensorMap = {};
+  for (const n of names) out[n] = tf.mul(grads[n]!, scale);
+  return out;
+}
+
+/** Normalized-LAI MSE over observed dates and valid cells of `range`, running with warm-up. */
+export async function periodLoss(model: LaiModel, features: FeatureBuilder, range: DayRange, warmupDays: number, chunkDays: number, signal?: AbortSignal): Promise<number> {
+  const start = Math.max(0, range.start - warmupDays);
+  const pred = await predictRange(model, features, { start, end: range.end }, { chunkDays, denormalize: false, signal });
+  const C = features.cells;
+  const tg = features.targets(range.start, range.end - range.start);
+  const offset = (range.start - start) * C;
+  let sse = 0;
+  let n = 0;
+  for (let i = 0; i < tg.weights.length; i++) {
+    if (!tg.weights[i]) continue;
+    const d = pred[offset + i]! - tg.values[i]!;
+    sse += d * d;
+    n++;
+  }
+  return n ? sse / n : NaN;
+}
+
+export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
+  const { model, optimizer, features, config, dir } = opts;
+  const t0 = performance.now();
+  const log = opts.log ?? (() => undefined);
+  const { grid } = features.dataset;
+  const C = features.cells;
+  const ch = features.channelCount;
+  const starts = trainingWindowStarts(opts.train, config.windowDays, config.warmupDays);
+  const vars = model.trainableVariables();
+  const ckptFile = path.join(dir, CHECKPOINT_FILE);
+
+  let state: LoopState = {
+    epoch: 0, bestValLoss: Infinity, bestEpoch: 0, badEpochs: 0, referenceLoss: null, history: [], stoppedEarly: false, seed: config.seed,
+  };
+  let resumedAfterEpoch = 0;
+  if ((opts.resume ?? true) && existsSync(ckptFile)) {
+    state = await loadCheckpoint(ckptFile, model, optimizer);
+    if (state.seed !== config.seed) throw new Error(`checkpoint in ${dir} was made with seed ${state.seed}, the config has ${config.seed}`);
+    // JSON turns Infinity into null
+    state.bestValLoss = state.bestValLoss ?? Infinity;
+    resumedAfterEpoch = state.epoch;
+    log(`${model.kind}: resumed after epoch ${state.epoch} (best validation loss ${state.bestValLoss.toFixed(4)} at epoch ${state.bestEpoch})`);
+  }
+
+  const secondsPerEpoch: number[] = state.history.map((h) => h.seconds);
+  const weightsOfWindow = (s: number) => {
+    const tg = features.targets(s, config.windowDays);
+    // warm-up days only spin up the state: their loss is not counted
+    tg.weights.fill(0, 0, config.warmupDays * C);
+    return tg;
+  };
+
+  while (state.epoch < config.epochs && !state.stoppedEarly) {
+    const epoch = state.epoch + 1;
+    const epochStart = performance.now();
+    const batches = epochBatches(starts, config.batchSize, config.windowsPerEpoch, config.seed, epoch);
+    let lossSum = 0;
+    let lossCount = 0;
+    for (let b = 0; b < batches.length; b++) {
+      opts.signal?.throwIfAborted();
+      const batch = batches[b]!;
+      const B = batch.length;
+      const L = config.windowDays;
+      const xData = new Float32Array(B * L * C * ch);
+      const yData = new Float32Array(B * L * C);
+      const wData = new Float32Array(B * L * C);
+      batch.forEach((s, i) => {
+        xData.set(features.inputs(s, L), i * L * C * ch);
+        const tg = weightsOfWindow(s);
+        yData.set(tg.values, i * L * C);
+        wData.set(tg.weights, i * L * C);
+      });
+      if (!wData.some((w) => w > 0)) continue; // no observation in these windows' counted days
+      const loss = tf.tidy(() => {
+        const x = tf.tensor5d(xData, [B, L, grid.nrows, grid.ncols, ch]);
+        const y = tf.tensor5d(yData, [B, L, grid.nrows, grid.ncols, 1]);
+        const w = tf.tensor5d(wData, [B, L, grid.nrows, grid.ncols, 1]);
+        const { value, grads } = tf.variableGrads(() => {
+          const r = model.forward(x, { startDays: batch, training: true });
+          disposeState(r.state);
+          return maskedMse(r.lai, y, w);
+        }, vars);
+        const v = value.dataSync()[0]!;
+        const limit = state.referenceLoss === null ? Infinity : state.referenceLoss * config.divergenceFactor;
+        // check BEFORE applying: a bad step never reaches the weights
+        if (!Number.isFinite(v) || v > limit) return v;
+        optimizer.applyGradients(config.gradClipNorm === null ? grads : clipByGlobalNorm(grads, config.gradClipNorm));
+        return v;
+      });
+      const limit = state.referenceLoss === null ? Infinity : state.referenceLoss * config.divergenceFactor;
+      if (!Number.isFinite(loss) || loss > limit) {
+        throw new TrainingDivergedError(
+          `${model.kind}: training loss became ${Number.isFinite(loss) ? `${loss.toExponential(3)} (> ${config.divergenceFactor} x the first epoch's ${state.referenceLoss?.toExponential(3)})` : loss} ` +
+            `at epoch ${epoch}, batch ${b + 1}; stopped. The last good checkpoint (epoch ${state.epoch}) is kept in ${dir}. ` +
+            'Try a lower learningRate or a gradClipNorm.',
+        );
+      }
+      lossSum += loss;
+      lossCount++;
+      const elapsedEpoch = (performance.now() - epochStart) / 1000;
+      const perBatch = elapsedEpoch / (b + 1);
+      const estEpoch = secondsPerEpoch.length ? secondsPerEpoch[secondsPerEpoch.length - 1]! : perBatch * batches.length * 1.3;
+      opts.onProgress?.({
+        model: model.kind, phase: 'train', epoch, epochs: config.epochs, batch: b + 1, batches: batches.length,
+        loss: lossSum / lossCount, bestValLoss: Number.isFinite(state.bestValLoss) ? state.bestValLoss : undefined,
+        etaSeconds: Math.max(0, estEpoch - elapsedEpoch) + estEpoch * (config.epochs - epoch),
+        fraction: (state.epoch + (b + 1) / (batches.length + 1)) / config.epochs,
+      });
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const trainLoss = lossCount ? lossSum / lossCount : NaN;
+    if (state.referenceLoss === null && Number.isFinite(trainLoss)) state.referenceLoss = trainLoss;
+
+    opts.onProgress?.({ model: model.kind, phase: 'validate', epoch, epochs: config.epochs, batch: batches.length, batches: batches.length, loss: trainLoss, fraction: (state.epoch + batches.length / (batches.length + 1)) / config.epochs });
+    const valLoss = await periodLoss(model, features, opts.validate, config.warmupDays, config.inferenceChunkDays, opts.signal);
+    if (!Number.isFinite(valLoss)) {
+      throw new TrainingDivergedError(`${model.kind}: validation loss is ${valLoss} after epoch ${epoch}; stopped. The last good checkpoint (epoch ${state.epoch}) is kept in ${dir}.`);
+    }
+    const improved = valLoss < state.bestValLoss - config.minDelta;
+    if (improved) {
+      state.bestValLoss = valLoss;
+      state.bestEpoch = epoch;
+      state.badEpochs = 0;
+      await saveWeightsFile(model, path.join(dir, BEST_FILE), { epoch, valLoss });
+    } else {
+      state.badEpochs++;
+    }
+    const seconds = (performance.now() - epochStart) / 1000;
+    secondsPerEpoch.push(seconds);
+    state.history.push({ epoch, trainLoss, valLoss, seconds, improved });
+    state.epoch = epoch;
+    if (state.badEpochs >= config.patience) {
+      state.stoppedEarly = true;
+      log(`${model.kind}: early stop after epoch ${epoch}: no validation improvement for ${config.patience} epochs (best ${state.bestValLoss.toFixed(4)} at epoch ${state.bestEpoch})`);
+    }
+    await saveCheckpoint(ckptFile, model, optimizer, state);
+    await writeFileAtomic(path.join(dir, 'history.json'), `${JSON.stringify(state.history, null, 2)}\n`);
+    log(`${model.kind}: epoch ${epoch}/${config.epochs} train loss ${trainLoss.toFixed(4)}, validation loss ${valLoss.toFixed(4)}${improved ? ' (best)' : ''}, ${seconds.toFixed(1)} s`);
+    opts.onProgress?.({
+      model: model.kind, phase: 'validate', epoch, epochs: config.epochs, batch: batches.length, batches: batches.length,
+      loss: trainLoss, valLoss, bestValLoss: state.bestValLoss,
+      etaSeconds: state.stoppedEarly ? 0 : seconds * (config.epochs - epoch), fraction: epoch / config.epochs,
+    });
+  }
+  // the model leaves training with the best validation weights
+  if (existsSync(path.join(dir, BEST_FILE))) loadWeightsFile(model, path.join(dir, BEST_FILE));
+  return {
+    history: state.history,
+    bestEpoch: state.bestEpoch,
+    bestValLoss: state.bestValLoss,
+    stoppedEarly: state.stoppedEarly,
+    resumedAfterEpoch,
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
