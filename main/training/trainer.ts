@@ -26,12 +26,8 @@ import { epochBatches, trainingWindowStarts } from './windows.ts';
 import { predictRange } from '../evaluation/predict.ts';
 
 /** What the loop needs of an optimizer: tfjs's Optimizer API (AdamW implements it). */
-export interface StatefulOptimizer {
-  applyGradients(grads: tf.NamedTensorMap): void;
-  getWeights(): Promise<Array<{ name: string; tensor: tf.Tensor }>>;
-  setWeights(weights: Array<{ name: string; tensor: tf.Tensor }>): Promise<void>;
-  dispose(): void;
-}
+export type StatefulOptimizer = Pick<tf.Optimizer, 'applyGradients' | 'getWeights' | 'setWeights' | 'dispose'>;
+type GradientMap = Parameters<tf.Optimizer['applyGradients']>[0];
 
 export interface TrainProgress {
   readonly model: string;
@@ -264,7 +260,8 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
         const limit = state.referenceLoss === null ? Infinity : state.referenceLoss * config.divergenceFactor;
         // check BEFORE applying: a bad step never reaches the weights
         if (!Number.isFinite(v) || v > limit) return v;
-        optimizer.applyGradients(config.gradClipNorm === null ? grads : clipByGlobalNorm(grads, config.gradClipNorm));
+        // tfjs types gradients as a variable map although it only reads them as tensors
+        optimizer.applyGradients((config.gradClipNorm === null ? grads : clipByGlobalNorm(grads, config.gradClipNorm)) as unknown as GradientMap);
         return v;
       });
       const limit = state.referenceLoss === null ? Infinity : state.referenceLoss * config.divergenceFactor;
