@@ -10,6 +10,7 @@ import { systemRequests } from './requests/system.ts';
 import { jobsRequests } from './requests/jobs.ts';
 import { projectRequests } from './requests/project.ts';
 import { jobEvents } from './events/jobs.ts';
+import { projectEvents } from './events/project.ts';
 
 export const requests = {
   ...systemRequests,
@@ -19,6 +20,7 @@ export const requests = {
 
 export const events = {
   ...jobEvents,
+  ...projectEvents,
 } as const;
 
 export type Requests = typeof requests;

@@ -52,6 +52,7 @@ export class Session implements HandlerContext {
   private async adopt(project: OpenProject): Promise<OpenProject> {
     this.current = project;
     await rememberProject(project.dir, project.manifest.name);
+    this.emit('project.opened', { dir: project.dir, name: project.manifest.name });
     return project;
   }
 
