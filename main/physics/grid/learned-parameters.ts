@@ -1,0 +1,87 @@
+/**
+ * The per-PFT key parameters of the grid process model as trainable tf.Variables.
+ *
+ * Each parameter p of PFT k is stored as an unconstrained raw value u[k]; its physical value is
+ * p = min + (max - min) * sigmoid(u) (parameter-range.ts), so no optimizer step can move it out of
+ * its declared range. The raw values start at the CLM4.5-style defaults (rawForValue).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { rawForValue, toRange } from '../parameter-range.ts';
+import { LEARNED_PARAMETER_NAMES, PARAMETER_SPECS, PFT_COUNT, PFT_NAMES, type LearnedParameterName } from './pft-params.ts';
+
+/** physical values per PFT, each a [PFT_COUNT] tensor */
+export type PftParameterTensors = Record<LearnedParameterName, tf.Tensor1D>;
+
+/** JSON report of the learned parameters, for the run folder and the map legend */
+export interface LearnedParameterReport {
+  readonly pfts: readonly string[];
+  readonly parameters: Record<
+    LearnedParameterName,
+    { units: string; min: number; max: number; description: string; source: string; defaults: number[]; values: number[]; learned: boolean }
+  >;
+}
+
+export class PftParameters {
+  /** raw (unconstrained) variables, one [PFT_COUNT] vector per parameter */
+  readonly raw: Record<LearnedParameterName, tf.Variable>;
+
+  /**
+   * @param namePrefix prefix of the variable names (unique within a model)
+   * @param learned which parameters the optimizer updates (the others stay at their defaults)
+   */
+  constructor(
+    namePrefix: string,
+    readonly learned: ReadonlySet<LearnedParameterName>,
+  ) {
+    const raw = {} as Record<LearnedParameterName, tf.Variable>;
+    for (const name of LEARNED_PARAMETER_NAMES) {
+      const spec = PARAMETER_SPECS[name];
+      const init = spec.defaults.map((d) => rawForValue(d, spec.range));
+      raw[name] = tf.variable(tf.tensor1d(init, 'float32'), learned.has(name), `${namePrefix}/${name}_raw`);
+    }
+    this.raw = raw;
+  }
+
+  /** the variables, in LEARNED_PARAMETER_NAMES order, with their stable names */
+  named(prefix: string): { name: string; variable: tf.Variable }[] {
+    return LEARNED_PARAMETER_NAMES.map((n) => ({ name: `${prefix}/${n}_raw`, variable: this.raw[n] }));
+  }
+
+  trainable(): tf.Variable[] {
+    return LEARNED_PARAMETER_NAMES.filter((n) => this.learned.has(n)).map((n) => this.raw[n]);
+  }
+
+  /** physical values per PFT (differentiable w.r.t. the raw variables); caller disposes */
+  values(): PftParameterTensors {
+    const out = {} as PftParameterTensors;
+    for (const name of LEARNED_PARAMETER_NAMES) out[name] = toRange(this.raw[name], PARAMETER_SPECS[name].range) as tf.Tensor1D;
+    return out;
+  }
+
+  report(): LearnedParameterReport {
+    const parameters = {} as LearnedParameterReport['parameters'];
+    for (const name of LEARNED_PARAMETER_NAMES) {
+      const spec = PARAMETER_SPECS[name];
+      const v = tf.tidy(() => toRange(this.raw[name], spec.range));
+      const values = Array.from(v.dataSync());
+      v.dispose();
+      parameters[name] = {
+        units: spec.range.units,
+        min: spec.range.min,
+        max: spec.range.max,
+        description: spec.range.description,
+        source: spec.source,
+        defaults: [...spec.defaults],
+        values,
+        learned: this.learned.has(name),
+      };
+    }
+    return { pfts: [...PFT_NAMES], parameters };
+  }
+
+  dispose(): void {
+    for (const name of LEARNED_PARAMETER_NAMES) this.raw[name].dispose();
+  }
+}
+
+export const PFT_PARAMETER_COUNT = PFT_COUNT;

@@ -1,0 +1,97 @@
+/**
+ * Batched Newton iteration for N independent scalar equations F_i(x_i; params) = 0, with the
+ * gradient of the root taken by implicit differentiation (tf.customGrad):
+ *   d(root)/d(theta) = -(dF/d theta) / (dF/dx)   at the converged root,
+ * so backpropagation costs one residual evaluation and memory does not grow with iterations.
+ * The residual must return dF/dx itself (analytically): inside customGrad's forward pass the
+ * tape is off, which is exactly what keeps the iterations out of the gradient graph.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+type T = tf.Tensor;
+
+/** F and dF/dx, both with x's shape. */
+export type ScalarResidual = (x: T, params: readonly T[]) => { f: T; dfdx: T };
+
+export interface NewtonOptions {
+  /** iteration cap */
+  readonly maxIterations: number;
+  /** converged when every |step| <= relTolerance * (|x| + 1) */
+  readonly relTolerance: number;
+}
+
+export const DEFAULT_NEWTON: NewtonOptions = Object.freeze({ maxIterations: 30, relTolerance: 1e-6 });
+
+export type NewtonStats = {
+  iterations: number;
+  converged: boolean;
+  /** largest |step| of the last iteration, in x's units */
+  lastMaxStep: number;
+};
+
+/** Runs Newton from x0 without recording a tape; returns x* (caller owns it). */
+export function newtonIterate(residual: ScalarResidual, x0: T, params: readonly T[], options: NewtonOptions = DEFAULT_NEWTON, stats?: NewtonStats): T {
+  let x = tf.clone(x0);
+  let iterations = 0;
+  let lastMaxStep = Number.POSITIVE_INFINITY;
+  let converged = false;
+  while (iterations < options.maxIterations) {
+    const [next, worst] = tf.tidy(() => {
+      const { f, dfdx } = residual(x, params);
+      const raw = tf.div(f, dfdx);
+      // a leaf whose derivative vanished or overflowed keeps its value instead of poisoning the batch
+      const step = tf.where(tf.isFinite(raw), raw, tf.zerosLike(raw));
+      const excess = tf.max(tf.sub(tf.abs(step), tf.mul(options.relTolerance, tf.add(tf.abs(x), 1))));
+      return [tf.sub(x, step), tf.stack([tf.max(tf.abs(step)), excess])];
+    });
+    x.dispose();
+    x = next;
+    iterations++;
+    const w = worst.dataSync();
+    worst.dispose();
+    lastMaxStep = w[0]!;
+    if (w[1]! <= 0) {
+      converged = true;
+      break;
+    }
+  }
+  if (stats) Object.assign(stats, { iterations, converged, lastMaxStep });
+  return x;
+}
+
+/**
+ * The root x* of F(x; params) = 0 (shape of x0), differentiable with respect to every tensor in
+ * params by the implicit function theorem. x0 is the starting point and is not differentiated.
+ */
+export function solveImplicit(residual: ScalarResidual, x0: T, params: readonly T[], options: NewtonOptions = DEFAULT_NEWTON, stats?: NewtonStats): T {
+  const solve = tf.customGrad((...args: (T | tf.GradSaveFunc)[]) => {
+    const save = args[args.length - 1] as tf.GradSaveFunc;
+    const p = args.slice(0, -1) as T[];
+    const root = newtonIterate(residual, x0, p, options, stats);
+    save([root]);
+    return {
+      value: root,
+      gradFunc: (dy: T, saved: T[]) => {
+        const xs = saved[0]!;
+        const { dfdx } = residual(xs, p);
+        const w = tf.neg(tf.div(dy, dfdx));
+        const vjp = tf.grads((...q: T[]) => tf.sum(tf.mul(w, residual(xs, q).f)));
+        return vjp(p);
+      },
+    };
+  });
+  return solve(...params);
+}
+
+/**
+ * Newton with the tape on through every iteration (reference for tests: its gradient is plain
+ * backpropagation through the unrolled iterations, and memory grows with the iteration count).
+ */
+export function solveUnrolled(residual: ScalarResidual, x0: T, params: readonly T[], iterations: number): T {
+  let x: T = x0;
+  for (let i = 0; i < iterations; i++) {
+    const { f, dfdx } = residual(x, params);
+    x = tf.sub(x, tf.div(f, dfdx));
+  }
+  return x;
+}
