@@ -1,0 +1,44 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import yaml from 'js-yaml';
+import { Ajv } from 'ajv';
+
+const config = yaml.load(readFileSync('electron-builder.yml', 'utf8')) as Record<string, unknown>;
+const schema = JSON.parse(readFileSync('node_modules/app-builder-lib/scheme.json', 'utf8')) as object;
+
+test('electron-builder.yml conforms to electron-builder\'s own JSON schema', () => {
+  const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
+  const validate = ajv.compile(schema);
+  const ok = validate(config);
+  assert.equal(ok, true, `schema errors: ${JSON.stringify(validate.errors, null, 2)}`);
+});
+
+test('the schema check catches a misspelt key (the check is not vacuous)', () => {
+  const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
+  const validate = ajv.compile(schema);
+  assert.equal(validate({ ...config, asarUnpak: ['**/*.node'] }), false);
+});
+
+test('installers for Linux, Windows and macOS are configured', () => {
+  const targets = (platform: string): string[] => {
+    const t = (config[platform] as { target: (string | { target: string })[] }).target;
+    return t.map((x) => (typeof x === 'string' ? x : x.target));
+  };
+  assert.deepEqual(targets('linux').sort(), ['AppImage', 'deb']);
+  assert.deepEqual(targets('win'), ['nsis']);
+  assert.deepEqual(targets('mac'), ['dmg']);
+});
+
+test('native tfjs files and wasm modules are kept outside the asar archive', () => {
+  const unpack = config.asarUnpack as string[];
+  for (const needed of ['**/*.node', '**/*.wasm', 'node_modules/@tensorflow/tfjs-node/**', 'node_modules/@tensorflow/tfjs-node-gpu/**']) {
+    assert.ok(unpack.includes(needed), `asarUnpack lacks ${needed}`);
+  }
+});
+
+test('the packaged entry point is the bundled Electron main', () => {
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { main: string };
+  assert.equal(pkg.main, 'dist/electron/main.cjs');
+  assert.ok((config.files as string[]).includes('dist/electron/**'));
+});
