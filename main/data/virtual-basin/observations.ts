@@ -56,8 +56,8 @@ export interface ObservationNoise {
 }
 
 export const DEFAULT_OBSERVATION_NOISE: ObservationNoise = Object.freeze({
-  relative: 0.05,
-  absolute: 0.03,
+  relative: 0.04,
+  absolute: 0.02,
   avhrrFactor: 1.5,
   cloudGap: 0.03,
   snowGapShare: 0.5,

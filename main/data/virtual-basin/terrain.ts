@@ -155,6 +155,9 @@ export function generateTerrain(grid: GridSpec, seed: number): Terrain {
         }
       }
       riverDistanceKm[cell] = dMin;
+      // the overlapping uplifts of neighbouring ranges would overshoot: compress summits above 3600 m
+      // so the highest cells stay near the basin's real 4000-4400 m peaks
+      if (z > 3600) z = 3600 + 0.5 * (z - 3600);
       elevation[cell] = Math.max(900, z);
     }
   }

@@ -28,15 +28,17 @@ export interface VegetationParams {
   readonly senesceDays: number;
   /** seasonal (deciduous) share of the canopy, 0..1 */
   readonly seasonalShare: number;
+  /** how strongly soil water limits the carrying capacity, 0 (deep roots, irrigation) .. 1 */
+  readonly waterSensitivity: number;
 }
 
 export const VEGETATION_PARAMS: Readonly<Record<LandCoverCode, VegetationParams>> = Object.freeze({
-  1: { laiMin: 1.6, laiMax: 4.2, gddHalf: 220, tSenesce: 3, rootDepthMm: 1000, growthRate: 0.05, senesceDays: 30, seasonalShare: 0.35 },
-  4: { laiMin: 0.25, laiMax: 4.8, gddHalf: 260, tSenesce: 7, rootDepthMm: 1200, growthRate: 0.09, senesceDays: 12, seasonalShare: 1 },
-  7: { laiMin: 0.15, laiMax: 1.1, gddHalf: 250, tSenesce: 6, rootDepthMm: 900, growthRate: 0.06, senesceDays: 20, seasonalShare: 0.8 },
-  10: { laiMin: 0.08, laiMax: 2.0, gddHalf: 300, tSenesce: 7, rootDepthMm: 500, growthRate: 0.08, senesceDays: 15, seasonalShare: 1 },
-  12: { laiMin: 0.1, laiMax: 4.5, gddHalf: 380, tSenesce: 8, rootDepthMm: 700, growthRate: 0.1, senesceDays: 10, seasonalShare: 1 },
-  16: { laiMin: 0.02, laiMax: 0.25, gddHalf: 300, tSenesce: 7, rootDepthMm: 300, growthRate: 0.05, senesceDays: 20, seasonalShare: 1 },
+  1: { laiMin: 1.2, laiMax: 4.2, gddHalf: 220, tSenesce: 3, rootDepthMm: 1000, growthRate: 0.05, senesceDays: 25, seasonalShare: 0.7, waterSensitivity: 0.5 },
+  4: { laiMin: 0.25, laiMax: 4.8, gddHalf: 260, tSenesce: 7, rootDepthMm: 1200, growthRate: 0.09, senesceDays: 12, seasonalShare: 1, waterSensitivity: 0.6 },
+  7: { laiMin: 0.12, laiMax: 1.3, gddHalf: 250, tSenesce: 6, rootDepthMm: 900, growthRate: 0.06, senesceDays: 20, seasonalShare: 0.8, waterSensitivity: 1 },
+  10: { laiMin: 0.08, laiMax: 2.0, gddHalf: 300, tSenesce: 7, rootDepthMm: 500, growthRate: 0.08, senesceDays: 15, seasonalShare: 1, waterSensitivity: 1 },
+  12: { laiMin: 0.1, laiMax: 4.5, gddHalf: 380, tSenesce: 8, rootDepthMm: 700, growthRate: 0.1, senesceDays: 10, seasonalShare: 1, waterSensitivity: 0.6 },
+  16: { laiMin: 0.02, laiMax: 0.25, gddHalf: 300, tSenesce: 7, rootDepthMm: 300, growthRate: 0.05, senesceDays: 20, seasonalShare: 1, waterSensitivity: 1 },
 });
 
 const DEGREE_DAY_MELT = 3.0; // mm per K per day (snow melt factor)
@@ -142,7 +144,8 @@ export class VegetationModel {
       s.phenology[i] = ph;
       // carrying capacity: seasonal share follows phenology; all leaf area is water limited
       const season = 1 - p.seasonalShare + p.seasonalShare * ph;
-      const k = p.laiMin + (p.laiMax - p.laiMin) * season * (0.35 * water + 0.65 * vigour);
+      const supply = 1 - p.waterSensitivity + p.waterSensitivity * (0.35 * water + 0.65 * vigour);
+      const k = p.laiMin + (p.laiMax - p.laiMin) * season * supply;
       let next: number;
       if (k > lai) next = lai + p.growthRate * Math.max(lai, 0.05) * (1 - lai / k);
       else next = lai - (lai - k) / p.senesceDays;
