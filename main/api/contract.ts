@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { systemRequests } from './requests/system.ts';
 import { jobsRequests } from './requests/jobs.ts';
 import { projectRequests } from './requests/project.ts';
+import { mapRequests } from './requests/map.ts';
 import { jobEvents } from './events/jobs.ts';
 import { projectEvents } from './events/project.ts';
 
@@ -16,6 +17,7 @@ export const requests = {
   ...systemRequests,
   ...jobsRequests,
   ...projectRequests,
+  ...mapRequests,
 } as const;
 
 export const events = {

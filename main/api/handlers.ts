@@ -8,6 +8,7 @@ import type { HandlersFor } from './define.ts';
 import { systemHandlers } from './handlers/system-handlers.ts';
 import { jobsHandlers } from './handlers/jobs-handlers.ts';
 import { projectHandlers } from './handlers/project-handlers.ts';
+import { mapHandlers } from './handlers/map-handlers.ts';
 
 export type Handlers = HandlersFor<Requests>;
 
@@ -15,4 +16,5 @@ export const handlers: Handlers = {
   ...systemHandlers,
   ...jobsHandlers,
   ...projectHandlers,
+  ...mapHandlers,
 };

@@ -1,0 +1,116 @@
+/**
+ * Read-only requests the map workspace makes: what the open project holds, the list of map layers,
+ * one layer's grid for one day, and cell / subbasin time series. Grids and series travel as plain
+ * arrays of numbers with null for missing (NaN) values, row 0 = north, cell = row * ncols + col.
+ */
+import { z } from 'zod';
+import { defineRequest } from '../define.ts';
+
+/** A number per element, null where missing (NaN in the engine). */
+export const nullableNumbers = z.array(z.number().nullable());
+
+const geometrySchema = z.custom<GeoJSON.Polygon | GeoJSON.MultiPolygon>(
+  (v) => typeof v === 'object' && v !== null && ((v as { type?: unknown }).type === 'Polygon' || (v as { type?: unknown }).type === 'MultiPolygon'),
+  { message: 'expected a GeoJSON Polygon or MultiPolygon' },
+);
+
+const dayRangeSchema = z.object({ start: z.number().int(), end: z.number().int() });
+
+export const gridSpecSchema = z.object({
+  ncols: z.number().int().positive(),
+  nrows: z.number().int().positive(),
+  lon0: z.number(),
+  latTop: z.number(),
+  cellSize: z.number().positive(),
+});
+
+export const layerKindSchema = z.enum(['sequential', 'diverging', 'categorical']);
+/** 'static': one grid; 'daily': a grid per day; 'observations': the latest observation on or before the day */
+export const layerTimeSchema = z.enum(['static', 'daily', 'observations']);
+
+export const mapLayerSchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  group: z.string(),
+  units: z.string(),
+  kind: layerKindSchema,
+  time: layerTimeSchema,
+  /** a default display range: robust min/max over the basin (2nd-98th percentile for daily layers) */
+  range: z.tuple([z.number(), z.number()]),
+  /** suggested colormap: viridis | cividis | brbg | rdbu */
+  colormap: z.string(),
+  /** for categorical layers: code -> label */
+  categories: z.array(z.object({ code: z.number().int(), label: z.string() })).optional(),
+  description: z.string().optional(),
+});
+export type MapLayer = z.infer<typeof mapLayerSchema>;
+
+export const seriesSchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  /** observed: sparse at observation days; the rest are daily over the whole axis */
+  kind: z.enum(['observed', 'truth', 'model', 'physics']),
+  /** day indices of the values (observed), or omitted when values cover every day from 0 */
+  days: z.array(z.number().int()).optional(),
+  values: nullableNumbers,
+});
+
+export const mapRequests = {
+  'map.summary': defineRequest({
+    description: 'The open project and its dataset as the map shows them: grid, dates, observation days, splits, basin and subbasins.',
+    request: z.object({}).strict(),
+    response: z.object({
+      project: z.object({ name: z.string(), dir: z.string() }),
+      /** null when the project has no dataset yet */
+      dataset: z.object({
+        id: z.string(),
+        source: z.string(),
+        grid: gridSpecSchema,
+        /** west, south, east, north cell-corner bounds, degrees */
+        bounds: z.tuple([z.number(), z.number(), z.number(), z.number()]),
+        startDate: z.string(),
+        dayCount: z.number().int(),
+        /** 1 inside the basin, per cell */
+        mask: z.array(z.number().int()),
+        observationDays: z.array(z.number().int()),
+        splits: z.object({ train: dayRangeSchema, validate: dayRangeSchema, test: dayRangeSchema }),
+        basin: geometrySchema,
+        subbasins: z.array(z.object({ id: z.number().int(), name: z.string(), geometry: geometrySchema })),
+        /** the subbasin holding most of each cell, null outside every subbasin */
+        subbasinOfCell: z.array(z.number().int().nullable()),
+      }).nullable(),
+    }),
+  }),
+  'map.layers': defineRequest({
+    description: 'Every layer the map can show for the open project, with units, kind, time behaviour and a default range.',
+    request: z.object({}).strict(),
+    response: z.object({ layers: z.array(mapLayerSchema) }),
+  }),
+  'map.grid': defineRequest({
+    description: 'One layer on one day as a grid of values (null = missing), row 0 = north.',
+    request: z.object({ layer: z.string().min(1), day: z.number().int().nonnegative().optional() }).strict(),
+    response: z.object({
+      layer: z.string(),
+      /** the day asked for (null for static layers) and the day the values are from */
+      day: z.number().int().nullable(),
+      sourceDay: z.number().int().nullable(),
+      sourceDate: z.string().nullable(),
+      values: nullableNumbers,
+    }),
+  }),
+  'map.series': defineRequest({
+    description: 'LAI time series at one cell or averaged over one subbasin (area-weighted): observations, truth where known, models.',
+    request: z.object({
+      cell: z.number().int().nonnegative().optional(),
+      subbasin: z.number().int().optional(),
+    }).strict(),
+    response: z.object({
+      title: z.string(),
+      startDate: z.string(),
+      dayCount: z.number().int(),
+      units: z.string(),
+      splits: z.object({ train: dayRangeSchema, validate: dayRangeSchema, test: dayRangeSchema }),
+      series: z.array(seriesSchema),
+    }),
+  }),
+} as const;
