@@ -1,0 +1,27 @@
+/**
+ * Expands the paths a user gives (files and folders) into a sorted list of input files.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { ImportError } from './errors.ts';
+
+export async function expandInputs(inputs: readonly string[], extensions: readonly string[], what: string): Promise<string[]> {
+  if (inputs.length === 0) throw new ImportError('(no input)', `no ${what} files given`);
+  const out: string[] = [];
+  for (const input of inputs) {
+    let stat;
+    try {
+      stat = await fs.stat(input);
+    } catch {
+      throw new ImportError(input, 'does not exist');
+    }
+    if (stat.isDirectory()) {
+      const names = (await fs.readdir(input)).filter((n) => !n.startsWith('.') && extensions.some((e) => n.toLowerCase().endsWith(e))).sort();
+      if (names.length === 0) throw new ImportError(input, `is a folder without ${what} files (looked for ${extensions.join(', ')})`);
+      out.push(...names.map((n) => path.join(input, n)));
+    } else {
+      out.push(input);
+    }
+  }
+  return out;
+}
