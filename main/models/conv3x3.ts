@@ -1,0 +1,66 @@
+/**
+ * A square "same"-padded 2-D convolution with stride 1, computed two ways with the same weights:
+ *
+ * - 'native': tf.conv2d. Fast forward everywhere, but the wasm backend has no
+ *   Conv2DBackpropFilter kernel, so it cannot be trained there.
+ * - 'patches': im2col from shifted slices of a zero-padded tensor, concatenated on channels,
+ *   then one matMul. Its forward and backward use only PadV2, Slice, Concat, Reshape and
+ *   BatchMatMul, which every backend has, so it trains on wasm; and wasm's matMul (XNNPACK) is
+ *   its fastest kernel.
+ *
+ * Weights are stored as a matrix [k * k * inChannels, outChannels] whose row index is
+ * (dy * k + dx) * inChannels + c: exactly tf.conv2d's filter [k, k, in, out] flattened, so both
+ * paths share one variable.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+export type ConvImpl = 'native' | 'patches';
+
+/**
+ * im2col for a k x k stride-1 "same" convolution.
+ * @param x [batch, rows, cols, channels]
+ * @returns [batch * rows * cols, k * k * channels], row-major over (batch, row, col)
+ */
+export function patches(x: tf.Tensor4D, k: number): tf.Tensor2D {
+  return tf.tidy(() => {
+    const [b, rows, cols, ch] = x.shape;
+    if (k === 1) return x.reshape([b * rows * cols, ch]);
+    const p = (k - 1) / 2;
+    const padded = tf.pad(x, [[0, 0], [p, p], [p, p], [0, 0]]);
+    const shifted: tf.Tensor4D[] = [];
+    for (let dy = 0; dy < k; dy++) {
+      for (let dx = 0; dx < k; dx++) shifted.push(tf.slice(padded, [0, dy, dx, 0], [b, rows, cols, ch]));
+    }
+    return tf.concat(shifted, 3).reshape([b * rows * cols, k * k * ch]);
+  });
+}
+
+/**
+ * y = conv(x, W) (no bias), "same" padding, stride 1.
+ * @param x [batch, rows, cols, inChannels]
+ * @param w [k * k * inChannels, outChannels]
+ * @returns [batch * rows * cols, outChannels] (flattened: the callers feed it to a matMul-shaped
+ *   gate computation, so no reshape back to 4-D is paid for)
+ */
+export function conv2dSame(x: tf.Tensor4D, w: tf.Tensor2D, k: number, impl: ConvImpl): tf.Tensor2D {
+  const [b, rows, cols, inCh] = x.shape;
+  const out = w.shape[1];
+  if (w.shape[0] !== k * k * inCh) {
+    throw new Error(`conv2dSame: kernel has ${w.shape[0]} rows, expected k*k*in = ${k * k * inCh}`);
+  }
+  return tf.tidy(() => {
+    if (impl === 'patches') return tf.matMul(patches(x, k), w);
+    const y = tf.conv2d(x, w.reshape([k, k, inCh, out]) as tf.Tensor4D, 1, 'same');
+    return y.reshape([b * rows * cols, out]);
+  });
+}
+
+/**
+ * The implementation to use on the active backend when the caller asked for 'auto'.
+ * wasm: patches (native conv2d cannot be trained there). cpu: patches too; measured in the
+ * 'models' bench (native conv2d's backprop-filter on cpu is a naive loop). tensorflow (tfjs-node,
+ * libtensorflow): native, whose kernels are optimized and complete.
+ */
+export function defaultConvImpl(backend: string = tf.getBackend()): ConvImpl {
+  return backend === 'tensorflow' || backend === 'webgl' || backend === 'webgpu' ? 'native' : 'patches';
+}

@@ -1,0 +1,48 @@
+/**
+ * The model zoo behind one factory. Each kind has a strict zod config schema (unknown keys are
+ * rejected, defaults filled in); `parseModelConfig` validates JSON from run configs and saved
+ * models, `createModel` builds a fresh model with seeded initial weights.
+ *
+ * Adding a kind (e.g. the physics-encoded models): export `<kind>ConfigSchema` and a class
+ * implementing LaiModel from its own module, then add one entry to MODEL_KINDS below.
+ */
+import { z } from 'zod';
+import { ConvLstmModel, convLstmConfigSchema } from './conv-lstm.ts';
+import { LstmModel, lstmConfigSchema } from './lstm.ts';
+import type { LaiModel, ModelContext } from './model.ts';
+
+/** Every model kind: its config schema and how to build it. */
+const MODEL_KINDS = {
+  lstm: { schema: lstmConfigSchema, create: (c: z.infer<typeof lstmConfigSchema>, ctx: ModelContext) => new LstmModel(c, ctx) },
+  'conv-lstm': { schema: convLstmConfigSchema, create: (c: z.infer<typeof convLstmConfigSchema>) => new ConvLstmModel(c) },
+} as const;
+
+export type FactoryModelKind = keyof typeof MODEL_KINDS;
+
+/** The union of every kind's config, discriminated on `kind`. */
+export const modelConfigSchema = z.discriminatedUnion('kind', [lstmConfigSchema, convLstmConfigSchema]);
+export type ModelConfig = z.infer<typeof modelConfigSchema>;
+/** what callers may write: defaults (hidden, seed, ...) may be left out */
+export type ModelConfigInput = z.input<typeof modelConfigSchema>;
+
+export function modelKinds(): FactoryModelKind[] {
+  return Object.keys(MODEL_KINDS) as FactoryModelKind[];
+}
+
+/** Validates a config (throws a readable message naming the bad keys); fills defaults. */
+export function parseModelConfig(json: unknown): ModelConfig {
+  const r = modelConfigSchema.safeParse(json);
+  if (!r.success) {
+    const kind = typeof json === 'object' && json && 'kind' in json ? String((json as { kind: unknown }).kind) : '?';
+    throw new Error(`invalid model config (kind '${kind}'): ${z.prettifyError(r.error)}`);
+  }
+  return r.data;
+}
+
+/** Builds a fresh model (seeded initial weights) from a config. */
+export function createModel(config: ModelConfigInput, context: ModelContext = {}): LaiModel<ModelConfig> {
+  const parsed = parseModelConfig(config);
+  const entry = MODEL_KINDS[parsed.kind];
+  // each entry's create accepts exactly its own schema's output; the discriminant picked it
+  return (entry.create as (c: ModelConfig, ctx: ModelContext) => LaiModel<ModelConfig>)(parsed, context);
+}
