@@ -22,7 +22,8 @@ export interface PredictOptions {
  * @returns Float32Array [range.end - range.start][cell]; NaN outside the basin mask
  */
 export async function predictRange(model: LaiModel, features: FeatureBuilder, range: DayRange, opts: PredictOptions): Promise<Float32Array> {
-  const { grid, mask, normalization } = features.dataset;
+  const { grid, mask } = features.dataset;
+  const { normalization } = features;
   const C = features.cells;
   const ch = features.channelCount;
   const total = range.end - range.start;

@@ -12,7 +12,7 @@
  * Targets are normalized LAI (x - lai.mean) / lai.std on observed dates only, with a weight of 1
  * where the observation is valid and the cell inside the mask, else 0 (target 0 there).
  */
-import { FORCING_NAMES, LAND_COVER_CLASSES, type Dataset } from '../data/dataset.ts';
+import { FORCING_NAMES, LAND_COVER_CLASSES, type Dataset, type Normalization } from '../data/dataset.ts';
 import { addDays, dayOfYear } from '../data/time-axis.ts';
 import { cellCount } from '../data/grid.ts';
 
@@ -63,7 +63,15 @@ export class FeatureBuilder {
   private readonly staticChannels: Float32Array[];
   private readonly obsRowOfDay: Map<number, number>;
 
-  constructor(readonly dataset: Dataset, readonly options: FeatureOptions) {
+  /** the statistics inputs and targets are normalized with */
+  readonly normalization: Normalization;
+
+  /**
+   * @param normalization statistics of the run's training period; default: the dataset's own
+   *   (pass computeNormalization over the config's train range when the run's periods differ)
+   */
+  constructor(readonly dataset: Dataset, readonly options: FeatureOptions, normalization?: Normalization) {
+    this.normalization = normalization ?? dataset.normalization;
     this.channels = featureChannelNames(options);
     this.cells = cellCount(dataset.grid);
     const mask = dataset.mask;
@@ -104,7 +112,7 @@ export class FeatureBuilder {
     const mask = ds.mask;
     FORCING_NAMES.forEach((name, k) => {
       const raw = ds.forcing(name, range);
-      const { mean, std } = ds.normalization.forcing[name];
+      const { mean, std } = this.normalization.forcing[name];
       const inv = std > 0 ? 1 / std : 1;
       for (let t = 0; t < days; t++) {
         for (let c = 0; c < C; c++) {
@@ -141,7 +149,7 @@ export class FeatureBuilder {
     const C = this.cells;
     const values = new Float32Array(days * C);
     const weights = new Float32Array(days * C);
-    const { mean, std } = ds.normalization.lai;
+    const { mean, std } = this.normalization.lai;
     const inv = std > 0 ? 1 / std : 1;
     let count = 0;
     for (let t = 0; t < days; t++) {

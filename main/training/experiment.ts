@@ -1,0 +1,242 @@
+/**
+ * One experiment = one run folder: train every configured model on a dataset, predict daily LAI
+ * for the whole record, evaluate all models plus physics-only, climatology and the noise ceiling
+ * on the test period, and write everything into runs/<id>/.
+ *
+ * runs/<id>/
+ *   config.json               the resolved RunConfig
+ *   run.json                  id, status, seed, backend, versions, dataset, timings, skipped models
+ *   models/<kind>/            checkpoint.vdtb, best.vdtb, history.json, weights.vdtb, model.json
+ *   evaluation/summary.json   medians and spread per entry, NSE by land cover, reductions
+ *   evaluation/metrics.vdtb   per-cell NSE/KGE/RMSE/bias/r/count of every entry
+ *   predictions/<id>.vdtb     daily LAI [day][cell] over the record, one file per entry
+ * (Bundle files are the tensor-bundle format; NetCDF4 copies are written by the evaluation
+ * writer when the dataset store's CF writer is available.)
+ */
+import { mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { Dataset } from '../data/dataset.ts';
+import { daysBetween, type DayRange } from '../data/time-axis.ts';
+import { computeNormalization } from '../data/normalization.ts';
+import { createModel, modelKinds } from '../models/model-factory.ts';
+import type { LaiModel } from '../models/model.ts';
+import { writeFileAtomic } from '../project/atomic-write.ts';
+import { predictRange } from '../evaluation/predict.ts';
+import {
+  climatologyEntry, evaluateEntries, evaluationSummary, noiseCeilingEntry, observationRowsIn, sampleAtObservations,
+  type Evaluation, type SeriesEntry,
+} from '../evaluation/evaluate.ts';
+import { dayOfYearClimatology } from './climatology.ts';
+import { FeatureBuilder } from './features.ts';
+import { describeReductions, type RunConfig } from './run-config.ts';
+import { encodeBundle, type NamedArray } from './tensor-bundle.ts';
+import { saveWeightsFile, trainModel, type TrainProgress, type TrainResult } from './trainer.ts';
+
+export const MODEL_LABELS: Readonly<Record<string, string>> = Object.freeze({
+  lstm: 'LSTM',
+  'conv-lstm': 'ConvLSTM',
+  'phys-conv-lstm': 'Physics-encoded ConvLSTM',
+  'physics-only': 'Physics only',
+  climatology: 'Day-of-year climatology',
+  'noise-ceiling': 'Noise ceiling',
+});
+
+export interface ExperimentProgress {
+  readonly stage: 'prepare' | 'train' | 'predict' | 'evaluate' | 'write';
+  /** 0..1 over the whole experiment */
+  readonly fraction: number;
+  readonly message: string;
+  readonly model?: string;
+  readonly train?: TrainProgress;
+}
+
+export interface ExperimentOptions {
+  readonly dataset: Dataset;
+  readonly config: RunConfig;
+  readonly runDir: string;
+  /** which tfjs backend runs (recorded in run.json) */
+  readonly backend?: unknown;
+  readonly resume?: boolean;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: ExperimentProgress) => void;
+  readonly log?: (message: string) => void;
+}
+
+export interface ExperimentResult {
+  readonly runDir: string;
+  readonly evaluation: Evaluation;
+  /** daily LAI over the record for each entry id (models, physics-only, noise ceiling = truth) */
+  readonly predictions: ReadonlyMap<string, Float32Array>;
+  readonly record: DayRange;
+  readonly test: DayRange;
+  readonly training: Readonly<Record<string, TrainResult>>;
+  readonly skipped: readonly { kind: string; reason: string }[];
+  readonly seconds: number;
+}
+
+/** Day range [start, end) of an ISO period on the dataset axis; throws if outside the data. */
+export function periodRange(dataset: Dataset, period: { from: string; to: string }, name: string): DayRange {
+  const start = daysBetween(dataset.startDate, period.from);
+  const end = daysBetween(dataset.startDate, period.to) + 1;
+  if (start < 0 || end > dataset.dayCount) {
+    throw new Error(`the ${name} period ${period.from}..${period.to} is outside the dataset (${dataset.startDate}, ${dataset.dayCount} days)`);
+  }
+  return { start, end };
+}
+
+function versions(): Record<string, string> {
+  return { node: process.version, tfjs: tf.version.tfjs, platform: `${os.platform()} ${os.arch()}`, cpus: String(os.cpus().length) };
+}
+
+/** Optimizer of a run: decoupled weight decay Adam when available, else Adam (recorded). */
+export type OptimizerFactory = (config: RunConfig, model: LaiModel) => { optimizer: tf.Optimizer; name: string };
+
+export const defaultOptimizer: OptimizerFactory = (config) => ({ optimizer: tf.train.adam(config.learningRate), name: 'adam' });
+
+export async function runExperiment(opts: ExperimentOptions & { optimizerFactory?: OptimizerFactory }): Promise<ExperimentResult> {
+  const t0 = performance.now();
+  const { dataset, config, runDir } = opts;
+  const log = opts.log ?? (() => undefined);
+  const progress = opts.onProgress ?? (() => undefined);
+  const C = dataset.mask.length;
+  const record = periodRange(dataset, config.periods.record, 'record');
+  const train = periodRange(dataset, config.periods.train, 'train');
+  const validate = periodRange(dataset, config.periods.validate, 'validate');
+  const test = periodRange(dataset, config.periods.test, 'test');
+  mkdirSync(runDir, { recursive: true });
+
+  progress({ stage: 'prepare', fraction: 0, message: 'normalization statistics of the training period' });
+  // statistics of THIS run's training period only (the dataset's own split may differ)
+  const normalization = computeNormalization((name) => dataset.forcing(name), C, dataset.mask, train, dataset.observations);
+  const features = new FeatureBuilder(dataset, config.features, normalization);
+
+  const known = new Set<string>(modelKinds());
+  const toTrain = config.models.filter((k) => known.has(k));
+  const skipped: { kind: string; reason: string }[] = config.models.filter((k) => !known.has(k)).map((kind) => ({ kind, reason: `model kind '${kind}' is not in the model factory of this build` }));
+  for (const s of skipped) log(`skipping ${s.kind}: ${s.reason}`);
+
+  const runInfo = {
+    id: path.basename(runDir),
+    status: 'running' as string,
+    createdAt: new Date().toISOString(),
+    seed: config.seed,
+    backend: opts.backend ?? { name: tf.getBackend() },
+    versions: versions(),
+    dataset: { id: dataset.id, source: dataset.source, startDate: dataset.startDate, dayCount: dataset.dayCount },
+    periods: { record, train, validate, test },
+    featureChannels: features.channels,
+    normalization,
+    reductions: config.preset === 'demo' ? describeReductions(config) : [],
+    models: toTrain,
+    skipped,
+    optimizer: '' as string,
+    timings: {} as Record<string, number>,
+  };
+  const writeRunInfo = () => writeFileAtomic(path.join(runDir, 'run.json'), `${JSON.stringify(runInfo, null, 2)}\n`);
+  await writeFileAtomic(path.join(runDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+  await writeRunInfo();
+
+  // progress weights: each trained model's training ~ 1, its record prediction ~ 0.15
+  const units = toTrain.length * 1.15 + 0.3;
+  let done = 0;
+  const predictions = new Map<string, Float32Array>();
+  const training: Record<string, TrainResult> = {};
+  try {
+    for (const kind of toTrain) {
+      const dir = path.join(runDir, 'models', kind);
+      mkdirSync(dir, { recursive: true });
+      const modelConfig = {
+        kind, rows: dataset.grid.nrows, cols: dataset.grid.ncols, inputChannels: features.channelCount,
+        seed: config.seed, hidden: config.hiddenSize, ...(config.modelOptions[kind] ?? {}),
+      };
+      const model = createModel(modelConfig as Parameters<typeof createModel>[0], { dataset });
+      const { optimizer, name } = (opts.optimizerFactory ?? defaultOptimizer)(config, model);
+      runInfo.optimizer = name;
+      await writeFileAtomic(path.join(dir, 'model.json'), `${JSON.stringify({ config: model.config, optimizer: name }, null, 2)}\n`);
+      try {
+        const base = done;
+        const ts = performance.now();
+        log(`training ${MODEL_LABELS[kind] ?? kind}`);
+        training[kind] = await trainModel({
+          model, optimizer, features, config, train, validate, dir, resume: opts.resume ?? true, signal: opts.signal, log,
+          onProgress: (p) => progress({
+            stage: 'train', model: kind, train: p, fraction: (base + p.fraction) / units,
+            message: `${MODEL_LABELS[kind] ?? kind}: epoch ${p.epoch}/${p.epochs}, batch ${p.batch}/${p.batches}` +
+              (p.loss !== undefined ? `, loss ${p.loss.toFixed(4)}` : '') + (p.valLoss !== undefined ? `, val ${p.valLoss.toFixed(4)}` : ''),
+          }),
+        });
+        runInfo.timings[`train:${kind}`] = (performance.now() - ts) / 1000;
+        done += 1;
+        await saveWeightsFile(model, path.join(dir, 'weights.vdtb'), { kind, bestEpoch: training[kind].bestEpoch, bestValLoss: training[kind].bestValLoss });
+        const tp = performance.now();
+        predictions.set(kind, await predictRange(model, features, record, {
+          chunkDays: config.inferenceChunkDays, signal: opts.signal,
+          onChunk: (d, n) => progress({ stage: 'predict', model: kind, fraction: (done + 0.15 * (d / n)) / units, message: `${MODEL_LABELS[kind] ?? kind}: daily LAI ${d}/${n} days` }),
+        }));
+        runInfo.timings[`predict:${kind}`] = (performance.now() - tp) / 1000;
+        done += 0.15;
+      } finally {
+        model.dispose();
+        optimizer.dispose();
+      }
+      await writeRunInfo();
+    }
+
+    if (known.has('physics-only')) {
+      // the process model alone, with its prior (PFT default) parameters: no training
+      const model = createModel({ kind: 'physics-only', rows: dataset.grid.nrows, cols: dataset.grid.ncols, inputChannels: features.channelCount, seed: config.seed } as unknown as Parameters<typeof createModel>[0], { dataset });
+      try {
+        const tp = performance.now();
+        predictions.set('physics-only', await predictRange(model, features, record, { chunkDays: config.inferenceChunkDays, signal: opts.signal }));
+        runInfo.timings['predict:physics-only'] = (performance.now() - tp) / 1000;
+      } finally {
+        model.dispose();
+      }
+    } else {
+      skipped.push({ kind: 'physics-only', reason: "model kind 'physics-only' is not in the model factory of this build" });
+    }
+
+    progress({ stage: 'evaluate', fraction: (done + 0.1) / units, message: 'per-cell metrics on the test period' });
+    const rows = observationRowsIn(dataset, test);
+    const clim = dayOfYearClimatology(dataset.observations, dataset.startDate, C, train, config.climatologyHalfWindow);
+    const entries: SeriesEntry[] = [];
+    for (const [id, daily] of predictions) {
+      entries.push({ id, label: MODEL_LABELS[id] ?? id, role: 'model', atObservations: sampleAtObservations(dataset, daily, record.start, rows) });
+    }
+    entries.push(climatologyEntry(dataset, clim, rows));
+    const ceiling = noiseCeilingEntry(dataset, rows);
+    if (ceiling) entries.push(ceiling);
+    const evaluation = evaluateEntries(dataset, test, rows, entries);
+
+    progress({ stage: 'write', fraction: (done + 0.2) / units, message: 'writing metrics and predictions' });
+    const evalDir = path.join(runDir, 'evaluation');
+    mkdirSync(evalDir, { recursive: true });
+    const metricArrays: NamedArray[] = [];
+    for (const e of evaluation.entries) {
+      for (const m of ['nse', 'kge', 'rmse', 'bias', 'r'] as const) metricArrays.push({ name: `${e.id}/${m}`, shape: [dataset.grid.nrows, dataset.grid.ncols], data: e.metrics[m] });
+      metricArrays.push({ name: `${e.id}/count`, shape: [dataset.grid.nrows, dataset.grid.ncols], data: e.metrics.count });
+    }
+    await writeFileAtomic(path.join(evalDir, 'metrics.vdtb'), encodeBundle(metricArrays, { period: config.periods.test }));
+    await writeFileAtomic(path.join(evalDir, 'summary.json'), `${JSON.stringify({
+      runId: runInfo.id, preset: config.preset, periods: config.periods, reductions: runInfo.reductions, skipped,
+      training: Object.fromEntries(Object.entries(training).map(([k, r]) => [k, { bestEpoch: r.bestEpoch, bestValLoss: r.bestValLoss, epochs: r.history.length, stoppedEarly: r.stoppedEarly, seconds: r.seconds }])),
+      ...(evaluationSummary(evaluation) as object),
+    }, null, 2)}\n`);
+    const predDir = path.join(runDir, 'predictions');
+    mkdirSync(predDir, { recursive: true });
+    for (const [id, daily] of predictions) {
+      await writeFileAtomic(path.join(predDir, `${id}.vdtb`), encodeBundle([{ name: 'lai', shape: [record.end - record.start, dataset.grid.nrows, dataset.grid.ncols], data: daily }], { startDate: config.periods.record.from, units: 'm2 m-2' }));
+    }
+    runInfo.status = 'finished';
+    runInfo.timings.total = (performance.now() - t0) / 1000;
+    await writeRunInfo();
+    return { runDir, evaluation, predictions, record, test, training, skipped, seconds: runInfo.timings.total };
+  } catch (err) {
+    runInfo.status = opts.signal?.aborted ? 'cancelled' : 'failed';
+    (runInfo as Record<string, unknown>).error = err instanceof Error ? err.message : String(err);
+    await writeRunInfo();
+    throw err;
+  }
+}
