@@ -1,0 +1,95 @@
+/**
+ * Backend selection, checked through `vegdyn info --json` in real child processes (tfjs's backend
+ * is process-global, so each choice gets a fresh process).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import type { BackendReport } from '../../../main/compute/backend.ts';
+
+const require = createRequire(import.meta.url);
+const home = mkdtempSync(path.join(os.tmpdir(), 'vegdyn-backend-'));
+test.after(() => rmSync(home, { recursive: true, force: true }));
+
+function info(env: Record<string, string | undefined> = {}, args: string[] = []) {
+  const r = spawnSync(process.execPath, ['bin/vegdyn.mjs', 'info', '--json', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, VEGDYN_HOME: home, VEGDYN_BACKEND: undefined, ...env },
+  });
+  return { status: r.status, stderr: r.stderr, report: r.status === 0 ? (JSON.parse(r.stdout) as { backend: BackendReport }).backend : undefined };
+}
+
+function installed(pkg: string): boolean {
+  try {
+    require.resolve(`${pkg}/package.json`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+test('the report names the chosen backend and, for every other one, why it was not used', () => {
+  const { status, stderr, report } = info();
+  assert.equal(status, 0, stderr);
+  assert.ok(report);
+  assert.deepEqual(report.attempts.map((a) => a.name), ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']);
+  const chosen = report.attempts.filter((a) => a.ok);
+  assert.equal(chosen.length, 1);
+  assert.equal(chosen[0]!.name, report.chosen);
+  for (const a of report.attempts) assert.ok(a.reason.length > 10, `${a.name} has no real reason: '${a.reason}'`);
+  assert.ok(report.threads >= 1);
+  assert.match(report.version, /@\d+\.\d+\.\d+$/);
+  // on a machine without the native packages the report says exactly that
+  for (const [name, pkg] of [['tensorflow-gpu', '@tensorflow/tfjs-node-gpu'], ['tensorflow', '@tensorflow/tfjs-node']] as const) {
+    if (!installed(pkg)) {
+      const attempt = report.attempts.find((a) => a.name === name)!;
+      assert.equal(attempt.ok, false);
+      assert.match(attempt.reason, new RegExp(`package ${pkg.replace('/', '\\/')} is not installed`));
+    }
+  }
+});
+
+test('VEGDYN_BACKEND forces a backend and the report says so', () => {
+  const { status, stderr, report } = info({ VEGDYN_BACKEND: 'cpu' });
+  assert.equal(status, 0, stderr);
+  assert.equal(report?.chosen, 'cpu');
+  assert.equal(report?.tfBackend, 'cpu');
+  assert.equal(report?.forcedBy, 'VEGDYN_BACKEND');
+});
+
+test('config.json\'s backend key forces a backend; a typo in config.json is reported with the file', () => {
+  const cfgHome = path.join(home, 'cfg');
+  mkdirSync(cfgHome, { recursive: true });
+  writeFileSync(path.join(cfgHome, 'config.json'), JSON.stringify({ backend: 'wasm' }));
+  const forced = info({ VEGDYN_HOME: cfgHome });
+  assert.equal(forced.report?.chosen, 'wasm');
+  assert.equal(forced.report?.forcedBy, 'config.json backend');
+  writeFileSync(path.join(cfgHome, 'config.json'), JSON.stringify({ backnd: 'wasm' }));
+  const typo = info({ VEGDYN_HOME: cfgHome });
+  assert.notEqual(typo.status, 0);
+  assert.match(typo.stderr, /config\.json: .*backnd/);
+});
+
+test('a forced backend that cannot load is an error, not a silent fallback', { skip: installed('@tensorflow/tfjs-node') ? 'tfjs-node is installed here' : false }, () => {
+  const { status, stderr } = info({ VEGDYN_BACKEND: 'tensorflow' });
+  assert.notEqual(status, 0);
+  assert.match(stderr, /backend tensorflow was forced by VEGDYN_BACKEND but failed: package @tensorflow\/tfjs-node is not installed/);
+  assert.equal(stderr.trim().split('\n').length, 1, 'one-line reason');
+});
+
+test('an unknown backend name is refused with the valid names', () => {
+  const { status, stderr } = info({ VEGDYN_BACKEND: 'cuda' });
+  assert.notEqual(status, 0);
+  assert.match(stderr, /VEGDYN_BACKEND: unknown backend 'cuda' \(expected one of tensorflow-gpu, tensorflow, wasm, cpu\)/);
+});
+
+test('the human-readable info names the backend and the reasons', () => {
+  const r = spawnSync(process.execPath, ['bin/vegdyn.mjs', 'info'], { encoding: 'utf8', env: { ...process.env, VEGDYN_HOME: home, VEGDYN_BACKEND: undefined } });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^backend: (tensorflow-gpu|tensorflow|wasm|cpu) \(/m);
+  assert.match(r.stdout, /tensorflow-gpu: /);
+});
