@@ -46,7 +46,7 @@ test('the report names the chosen backend and, for every other one, why it was n
   // on a machine without the native packages the report says exactly that
   for (const [name, pkg] of [['tensorflow-gpu', '@tensorflow/tfjs-node-gpu'], ['tensorflow', '@tensorflow/tfjs-node']] as const) {
     if (!installed(pkg)) {
-      const attempt = report.attempts.find((a) => a.name === name)!;
+      const attempt: BackendReport['attempts'][number] = report.attempts.find((a) => a.name === name)!;
       assert.equal(attempt.ok, false);
       assert.match(attempt.reason, new RegExp(`package ${pkg.replace('/', '\\/')} is not installed`));
     }
