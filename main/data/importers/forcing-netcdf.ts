@@ -42,7 +42,7 @@ export interface ForcingImportOptions {
   readonly onProgress?: (done: number, total: number, file: string) => void;
 }
 
-interface Coords {
+export interface Coords {
   readonly timeVar: NcVariable;
   readonly latVar: NcVariable;
   readonly lonVar: NcVariable;
@@ -81,7 +81,7 @@ function isTime(v: NcVariable): boolean {
   return attrString(v.attrs, 'standard_name') === 'time' || attrString(v.attrs, 'axis') === 'T' || v.name.toLowerCase() === 'time' || / since /i.test(u);
 }
 
-function findCoords(nc: NcFile): Coords {
+export function findCoords(nc: NcFile): Coords {
   const pick = (test: (v: NcVariable) => boolean, what: string, example: string): NcVariable => {
     const found = nc.variables.filter(test);
     if (found.length === 0) throw new ImportError(nc.path, `has no ${what} coordinate (expected a 1-D variable such as '${example}' with CF units or standard_name)`);

@@ -22,6 +22,8 @@ export interface GdalOutputPath {
   readonly local: string;
   /** where the file is on the real filesystem (inside scratchDir) */
   readonly real: string;
+  /** every file the tool wrote (sidecars such as .hdr and .aux.xml included) */
+  readonly all?: readonly { readonly local: string; readonly real: string }[];
 }
 export interface GdalApi {
   open(files: string | string[], options?: string[]): Promise<{ datasets: GdalDataset[]; errors: string[] }>;
@@ -90,7 +92,20 @@ export async function withGdal<T>(fn: (gdal: GdalApi, ctx: { scratchDir: string;
 
 /** Removes a file that a GDAL tool wrote into the scratch folder. */
 export function removeScratchOutput(out: GdalOutputPath | undefined): void {
-  if (out) rmSync(out.real, { force: true });
+  if (!out) return;
+  rmSync(out.real, { force: true });
+  for (const f of out.all ?? []) rmSync(f.real, { force: true });
+}
+
+/** gdal3.js rejects with plain objects or strings as well as Errors: make a readable reason. */
+export function gdalReason(err: unknown, messages: readonly string[]): string {
+  if (err instanceof Error && err.message) return err.message;
+  if (typeof err === 'string' && err) return err;
+  if (err && typeof err === 'object') {
+    const m = (err as { message?: unknown }).message;
+    if (typeof m === 'string' && m) return m;
+  }
+  return lastGdalMessage(messages);
 }
 
 /** The last GDAL error message of the current call, for error texts. */

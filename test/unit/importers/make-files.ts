@@ -59,3 +59,61 @@ export function writeNetcdf(dir: string, name: string, format: 'NC4' | 'NC' | 'N
 export function axis(first: number, step: number, count: number): number[] {
   return Array.from({ length: count }, (_, i) => first + i * step);
 }
+
+export interface AscGrid {
+  /** west edge, north edge, pixel size (degrees or metres) */
+  readonly west: number;
+  readonly north: number;
+  readonly size: number;
+  readonly ncols: number;
+  readonly nrows: number;
+  /** row-major from the north-west pixel */
+  readonly values: ArrayLike<number>;
+  readonly nodata?: number;
+}
+
+/** Writes an Esri ASCII grid (plain text), the input from which gdal_translate makes GeoTIFFs. */
+export function writeAsc(file: string, g: AscGrid): string {
+  const rows: string[] = [];
+  for (let r = 0; r < g.nrows; r++) rows.push(Array.from({ length: g.ncols }, (_, c) => String(g.values[r * g.ncols + c])).join(' '));
+  writeFileSync(file, [
+    `ncols ${g.ncols}`, `nrows ${g.nrows}`, `xllcorner ${g.west}`, `yllcorner ${g.north - g.nrows * g.size}`, `cellsize ${g.size}`,
+    ...(g.nodata !== undefined ? [`NODATA_value ${g.nodata}`] : []), ...rows, '',
+  ].join('\n'));
+  return file;
+}
+
+/** A GeoTIFF made by gdal_translate from an ASCII grid. */
+export function geotiffFromAsc(dir: string, name: string, g: AscGrid, opts: { srs?: string; type?: string; scale?: number; extra?: string[] } = {}): string {
+  const asc = writeAsc(path.join(dir, `${name}.asc`), g);
+  const out = path.join(dir, name);
+  const args = ['-q', '-of', 'GTiff', '-a_srs', opts.srs ?? 'EPSG:4326', '-ot', opts.type ?? 'Int16'];
+  if (opts.scale !== undefined) args.push('-a_scale', String(opts.scale));
+  if (g.nodata !== undefined) args.push('-a_nodata', String(g.nodata));
+  args.push(...(opts.extra ?? []), asc, out);
+  run('gdal_translate', args);
+  return out;
+}
+
+/** A multiband GeoTIFF (gdal_translate from a VRT stacking ASCII grids, one band description each). */
+export function multibandGeotiff(dir: string, name: string, bands: readonly { grid: AscGrid; description: string }[], type = 'Int16', scale?: number): string {
+  const g0 = bands[0]!.grid;
+  const xmlBands = bands.map((b, i) => {
+    const asc = writeAsc(path.join(dir, `${name}.b${i + 1}.asc`), b.grid);
+    return `  <VRTRasterBand dataType="${type}" band="${i + 1}">
+    <Description>${b.description}</Description>
+    ${b.grid.nodata !== undefined ? `<NoDataValue>${b.grid.nodata}</NoDataValue>` : ''}
+    ${scale !== undefined ? `<Scale>${scale}</Scale>` : ''}
+    <SimpleSource><SourceFilename relativeToVRT="0">${asc}</SourceFilename><SourceBand>1</SourceBand></SimpleSource>
+  </VRTRasterBand>`;
+  });
+  const vrt = path.join(dir, `${name}.vrt`);
+  writeFileSync(vrt, `<VRTDataset rasterXSize="${g0.ncols}" rasterYSize="${g0.nrows}">
+  <SRS>EPSG:4326</SRS>
+  <GeoTransform>${g0.west}, ${g0.size}, 0, ${g0.north}, 0, ${-g0.size}</GeoTransform>
+${xmlBands.join('\n')}
+</VRTDataset>`);
+  const out = path.join(dir, name);
+  run('gdal_translate', ['-q', '-of', 'GTiff', '-co', 'COMPRESS=DEFLATE', vrt, out]);
+  return out;
+}
