@@ -1,7 +1,8 @@
 import { consoleReporter, type BenchSuite } from './bench-reporter.ts';
+import { modelsBench } from './models-bench.ts';
 
 /** Every benchmark suite; areas add theirs here. */
-const SUITES: readonly BenchSuite[] = [];
+const SUITES: readonly BenchSuite[] = [modelsBench];
 
 export async function runBench(options: { only?: string; quick: boolean }): Promise<void> {
   const report = consoleReporter();

@@ -1,0 +1,181 @@
+/**
+ * Bench suite 'models': for each model on each measured backend, training time per simulated
+ * day (forward + backward through time, AdamW step), inference time per day and for the whole
+ * 36-year record (13149 days), and peak memory (process RSS and tfjs tensor bytes); plus the
+ * same ConvLSTM training step in PyTorch (/usr/bin/python3 with torch, 2 threads) in the same
+ * run, and our / PyTorch throughput.
+ *
+ * Each (backend, model) runs in its own child process (scripts/bench/models-bench-child.ts):
+ * tfjs's backend is process-global, and peak RSS is only meaningful per process.
+ * Backends: VEGDYN_BENCH_BACKENDS=wasm,cpu (comma list); default the one VegDyn would pick.
+ * The 36-year figure is extrapolated from `inferDays` measured days unless
+ * VEGDYN_BENCH_FULL_RECORD=1, which runs all 13149 days.
+ *
+ * The model list is data: add a case to MODEL_BENCH_CASES to bench another model.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { ModelConfigInput } from '../models/model-factory.ts';
+import type { ModelContext } from '../models/model.ts';
+import { median, type BenchReporter, type BenchSuite } from './bench-reporter.ts';
+
+/** the record the seed paper simulates: 1981-01-01 .. 2016-12-31 */
+export const RECORD_DAYS = 13149;
+/** the paper preset's training window and batch (main/training/run-config.ts) */
+export const PAPER_WINDOW_DAYS = 730;
+export const PAPER_BATCH = 4;
+
+export interface BenchSize {
+  rows: number;
+  cols: number;
+  inputChannels: number;
+  hidden: number;
+  /** days in the timed training window (batch 1) */
+  trainDays: number;
+  /** timed repetitions (median reported) */
+  reps: number;
+  /** days of the timed inference run */
+  inferDays: number;
+  /** days per inference chunk (state carried) */
+  chunkDays: number;
+}
+
+export const PAPER_SIZE: BenchSize = { rows: 54, cols: 63, inputChannels: 8, hidden: 64, trainDays: 8, reps: 3, inferDays: 365, chunkDays: 365 };
+export const QUICK_SIZE: BenchSize = { rows: 12, cols: 14, inputChannels: 8, hidden: 8, trainDays: 4, reps: 2, inferDays: 30, chunkDays: 15 };
+
+export interface ModelBenchCase {
+  /** shown in the report, and passed to the child process */
+  readonly name: string;
+  readonly config: (size: BenchSize) => ModelConfigInput;
+  /** extra context (e.g. a dataset) the model needs; built in the child process */
+  readonly context?: (size: BenchSize) => ModelContext | Promise<ModelContext>;
+  /** true when the model needs `startDays` in forward (calendar-driven physics) */
+  readonly needsStartDays?: boolean;
+}
+
+export const MODEL_BENCH_CASES: ModelBenchCase[] = [
+  {
+    name: 'lstm',
+    config: (s) => ({ kind: 'lstm', rows: s.rows, cols: s.cols, inputChannels: s.inputChannels, hidden: s.hidden, seed: 1 }),
+  },
+  {
+    name: 'conv-lstm',
+    config: (s) => ({ kind: 'conv-lstm', rows: s.rows, cols: s.cols, inputChannels: s.inputChannels, hidden: s.hidden, seed: 1 }),
+  },
+];
+
+/** What a child process reports for one (backend, model). */
+export interface ModelBenchResult {
+  model: string;
+  backend: string;
+  backendDetail: string;
+  convImpl?: string;
+  trainMsPerDay: number[];
+  trainCpuMsPerDay: number[];
+  inferMsPerDay: number;
+  inferDays: number;
+  inferTotalMs: number;
+  trainPeakTensorBytes: number;
+  trainPeakTensorBytesPerDay: number;
+  maxRssBytes: number;
+  numTensorsGrowth: number;
+}
+
+export interface TorchResult {
+  skipped?: string;
+  torch?: string;
+  threads?: number;
+  ms_per_day_train?: number;
+  ms_per_day_infer?: number;
+}
+
+const CHILD = path.join('scripts', 'bench', 'models-bench-child.ts');
+const TORCH_SCRIPT = path.join('scripts', 'bench', 'torch_convlstm_step.py');
+const PYTHON = '/usr/bin/python3';
+
+function runChild(backend: string, caseName: string, quick: boolean): ModelBenchResult {
+  const args = ['--import', 'tsx', CHILD, '--backend', backend, '--model', caseName, ...(quick ? ['--quick'] : [])];
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const line = r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+  if (r.status !== 0 || !line) {
+    const why = (r.stderr || r.stdout || '').trim().split('\n').slice(-3).join(' | ');
+    throw new Error(`exit ${r.status}: ${why}`);
+  }
+  return JSON.parse(line) as ModelBenchResult;
+}
+
+/** Times the same ConvLSTM step in PyTorch; `skipped` says why when it cannot. */
+export function runTorch(size: BenchSize): TorchResult {
+  if (!existsSync(PYTHON)) return { skipped: `${PYTHON} not found` };
+  const r = spawnSync(PYTHON, [
+    TORCH_SCRIPT, '--rows', String(size.rows), '--cols', String(size.cols), '--channels', String(size.inputChannels),
+    '--hidden', String(size.hidden), '--days', String(size.trainDays), '--reps', String(size.reps), '--threads', '2',
+  ], { encoding: 'utf8' });
+  if (r.error) return { skipped: `python3 failed to start: ${r.error.message}` };
+  const line = r.stdout.trim().split('\n').pop() ?? '';
+  try {
+    return JSON.parse(line) as TorchResult;
+  } catch {
+    return { skipped: `python3 exited ${r.status}: ${(r.stderr || '').trim().split('\n').pop() ?? ''}` };
+  }
+}
+
+async function defaultBackend(): Promise<string> {
+  const { initComputeBackend } = await import('../compute/backend.ts');
+  const report = await initComputeBackend();
+  return report.chosen;
+}
+
+function mb(bytes: number): number {
+  return bytes / (1024 * 1024);
+}
+
+export const modelsBench: BenchSuite = {
+  name: 'models',
+  description: 'LAI models: training ms/day (fwd+bwd), 36-year inference, peak memory, vs PyTorch',
+  async run(report: BenchReporter, { quick }) {
+    const size = quick ? QUICK_SIZE : PAPER_SIZE;
+    const backends = (process.env.VEGDYN_BENCH_BACKENDS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    if (backends.length === 0) backends.push(await defaultBackend());
+    report.note(
+      `size ${size.rows}x${size.cols}, ${size.inputChannels} input channels, hidden ${size.hidden}; training window ${size.trainDays} days, batch 1; ` +
+      `${size.reps} repetitions, medians${quick ? ' (--quick: reduced size)' : ''}`,
+    );
+    const convResults: ModelBenchResult[] = [];
+    for (const backend of backends) {
+      for (const c of MODEL_BENCH_CASES) {
+        let r: ModelBenchResult;
+        try {
+          r = runChild(backend, c.name, quick);
+        } catch (err) {
+          report.note(`${c.name} on ${backend} failed: ${(err as Error).message}`);
+          continue;
+        }
+        const label = `${c.name} [${r.backend}${r.convImpl ? `, ${r.convImpl}` : ''}]`;
+        report.figure(`${label} train fwd+bwd`, median(r.trainMsPerDay), 'ms/day', `cpu ${median(r.trainCpuMsPerDay).toFixed(1)} ms/day; samples ${r.trainMsPerDay.map((v) => v.toFixed(1)).join(', ')}`);
+        report.figure(`${label} inference`, r.inferMsPerDay, 'ms/day', `${r.inferDays} days in chunks of ${size.chunkDays}`);
+        const full = r.inferDays >= RECORD_DAYS;
+        report.figure(`${label} inference, 36 years`, (full ? r.inferTotalMs : r.inferMsPerDay * RECORD_DAYS) / 1000, 's',
+          full ? `all ${RECORD_DAYS} days run` : `extrapolated from ${r.inferDays} days (VEGDYN_BENCH_FULL_RECORD=1 runs all ${RECORD_DAYS})`);
+        report.figure(`${label} peak RSS`, mb(r.maxRssBytes), 'MiB', 'whole child process: training + inference');
+        report.figure(`${label} peak tensor memory, training`, mb(r.trainPeakTensorBytes), 'MiB', `window ${size.trainDays} days, batch 1`);
+        report.figure(`${label} training memory, paper window`, mb(r.trainPeakTensorBytesPerDay * PAPER_WINDOW_DAYS * PAPER_BATCH) / 1024, 'GiB',
+          `estimated: ${mb(r.trainPeakTensorBytesPerDay).toFixed(1)} MiB per batch-day x ${PAPER_WINDOW_DAYS} days x batch ${PAPER_BATCH}`);
+        if (r.numTensorsGrowth !== 0) report.note(`${label}: tf.memory().numTensors grew by ${r.numTensorsGrowth} across steps`);
+        if (c.name === 'conv-lstm') convResults.push(r);
+      }
+    }
+    const torch = runTorch(size);
+    if (torch.skipped || torch.ms_per_day_train === undefined) {
+      report.note(`PyTorch comparison skipped: ${torch.skipped ?? 'no result'}`);
+      return;
+    }
+    report.figure(`PyTorch ${torch.torch} ConvLSTM train fwd+bwd (${torch.threads} threads)`, torch.ms_per_day_train, 'ms/day', 'same model, window, batch; same run');
+    if (torch.ms_per_day_infer !== undefined) report.figure(`PyTorch ConvLSTM inference (${torch.threads} threads)`, torch.ms_per_day_infer, 'ms/day');
+    for (const r of convResults) {
+      const ours = median(r.trainMsPerDay);
+      report.figure(`conv-lstm [${r.backend}] / PyTorch training throughput`, torch.ms_per_day_train / ours, 'x', 'target >= 0.3');
+    }
+  },
+};

@@ -1,0 +1,91 @@
+/**
+ * One (backend, model) measurement of the 'models' bench (main/bench/models-bench.ts), in its
+ * own process. Prints one JSON line (ModelBenchResult).
+ * Usage: node --import tsx scripts/bench/models-bench-child.ts --backend wasm --model conv-lstm [--quick]
+ */
+import * as tf from '@tensorflow/tfjs';
+import { parseArgs } from 'node:util';
+import { initComputeBackend, type BackendName } from '../../main/compute/backend.ts';
+import {
+  MODEL_BENCH_CASES, PAPER_SIZE, QUICK_SIZE, RECORD_DAYS, type ModelBenchResult,
+} from '../../main/bench/models-bench.ts';
+import { createModel } from '../../main/models/model-factory.ts';
+import { disposeState, type ModelState } from '../../main/models/model.ts';
+import { ConvLstmModel } from '../../main/models/conv-lstm.ts';
+import { AdamW } from '../../main/training/adamw.ts';
+
+const { values } = parseArgs({ options: { backend: { type: 'string' }, model: { type: 'string' }, quick: { type: 'boolean' } } });
+const size = values.quick ? QUICK_SIZE : PAPER_SIZE;
+const benchCase = MODEL_BENCH_CASES.find((c) => c.name === values.model);
+if (!benchCase) throw new Error(`no bench case '${values.model}'`);
+const backend = await initComputeBackend({ prefer: values.backend as BackendName });
+
+const model = createModel(benchCase.config(size), benchCase.context ? await benchCase.context(size) : {});
+const { rows, cols, inputChannels, trainDays } = size;
+const x = tf.randomNormal([1, trainDays, rows, cols, inputChannels], 0, 1, 'float32', 1) as tf.Tensor5D;
+const target = tf.randomNormal([1, trainDays, rows, cols, 1], 0, 1, 'float32', 2) as tf.Tensor5D;
+const startDays = benchCase.needsStartDays ? [180] : undefined;
+const opt = new AdamW({ learningRate: 1e-3 });
+const trainStep = () => {
+  const loss = opt.minimize(() => {
+    const r = model.forward(x, { startDays, training: true });
+    disposeState(r.state);
+    return tf.mean(tf.square(tf.sub(r.lai, target))) as tf.Scalar;
+  }, true, model.trainableVariables());
+  loss!.dataSync();
+  loss!.dispose();
+};
+
+trainStep(); // warm-up: kernels, optimizer slots
+const tensorsBefore = tf.memory().numTensors;
+const trainMsPerDay: number[] = [];
+const trainCpuMsPerDay: number[] = [];
+for (let i = 0; i < size.reps; i++) {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  trainStep();
+  trainMsPerDay.push((performance.now() - t0) / trainDays);
+  const c = process.cpuUsage(c0);
+  trainCpuMsPerDay.push((c.user + c.system) / 1000 / trainDays);
+}
+const numTensorsGrowth = tf.memory().numTensors - tensorsBefore;
+const prof = await tf.profile(() => trainStep());
+tf.dispose([x, target]);
+opt.dispose();
+
+// inference over the record in chunks, state carried, as the evaluation does it
+const inferDays = process.env.VEGDYN_BENCH_FULL_RECORD === '1' ? RECORD_DAYS : size.inferDays;
+const chunk = tf.randomNormal([1, size.chunkDays, rows, cols, inputChannels], 0, 1, 'float32', 3) as tf.Tensor5D;
+let state: ModelState | undefined;
+const t0 = performance.now();
+for (let d = 0; d < inferDays; d += size.chunkDays) {
+  const n = Math.min(size.chunkDays, inferDays - d);
+  const xs = n === size.chunkDays ? chunk : (chunk.slice([0, 0, 0, 0, 0], [1, n, rows, cols, inputChannels]) as tf.Tensor5D);
+  const r = model.forward(xs, { state, startDays: startDays ? [d] : undefined });
+  r.lai.dataSync(); // predictions leave the engine, as when they are written out
+  r.lai.dispose();
+  if (xs !== chunk) xs.dispose();
+  disposeState(state);
+  state = r.state;
+}
+const inferTotalMs = performance.now() - t0;
+disposeState(state);
+chunk.dispose();
+
+const result: ModelBenchResult = {
+  model: benchCase.name,
+  backend: backend.chosen,
+  backendDetail: `${backend.tfBackend} ${backend.version}, ${backend.threads} thread(s)`,
+  ...(model instanceof ConvLstmModel ? { convImpl: model.convImpl() } : {}),
+  trainMsPerDay,
+  trainCpuMsPerDay,
+  inferMsPerDay: inferTotalMs / inferDays,
+  inferDays,
+  inferTotalMs,
+  trainPeakTensorBytes: prof.peakBytes,
+  trainPeakTensorBytesPerDay: prof.peakBytes / trainDays,
+  maxRssBytes: process.resourceUsage().maxRSS * 1024,
+  numTensorsGrowth,
+};
+model.dispose();
+process.stdout.write(`${JSON.stringify(result)}\n`);
