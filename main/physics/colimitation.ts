@@ -13,7 +13,8 @@ function roots(a: T | number, b: T, c: T): { r1: T; r2: T } {
   const sq = tf.sqrt(tf.add(disc, QUADRATIC_EPS));
   const q = tf.mul(-0.5, tf.where(tf.greaterEqual(b, 0), tf.add(b, sq), tf.sub(b, sq)));
   const r1 = tf.div(q, a);
-  const qNonZero = tf.notEqual(q, 0);
+  // comparisons on differentiable values use greaterEqual only: it is the one comparison kernel with a (zero) gradient in tfjs
+  const qNonZero = tf.greaterEqual(tf.abs(q), 1e-30);
   const r2 = tf.where(qNonZero, tf.div(c, tf.add(q, QUADRATIC_EPS)), tf.fill(q.shape, 1e36));
   return { r1, r2 };
 }

@@ -54,6 +54,8 @@ export function disposeSolution(s: LeafSolution): void {
   tf.dispose([s.ci, s.anet, s.agross, s.ac, s.aj, s.ap, s.rd, s.gs, s.cs, s.residual, s.limiting]);
 }
 
+const ENV_FIELDS = ['parUmol', 'tLeafK', 'tAirK', 'pressurePa', 'o2Pa', 'co2Pa', 'vpdKPa', 'gb', 'isC3'] as const satisfies readonly (keyof LeafEnvironment)[];
+
 function conductanceModel(conductance: 'medlyn' | T, slope: T): ConductanceModel {
   return conductance === 'medlyn' ? { kind: 'medlyn', slope } : { kind: 'fixed', gs: conductance };
 }
@@ -73,18 +75,21 @@ export function solveLeaves(env: LeafEnvironment, traits: LeafTraits, options: P
   const fixedGs = o.conductance === 'medlyn' ? undefined : o.conductance;
   // the differentiable parameters, in a fixed order the residual closure unpacks
   const params: T[] = [traits.vcmax25, traits.btran, traits.medlynSlope, traits.medlynIntercept, ...(fixedGs ? [fixedGs] : [])];
-  const ratesOf = (p: readonly T[]): LeafRates => leafRates(env, { vcmax25: p[0]!, btran: p[1]!, medlynSlope: p[2]!, medlynIntercept: p[3]! });
-  const residual: ScalarResidual = (x, p) => tf.tidy(() => {
-    const r = leafResidual(x, { env, rates: ratesOf(p), conductance: conductanceModel(fixedGs ? p[4]! : 'medlyn', p[2]!), co2Reference: o.co2Reference });
+  const consts = ENV_FIELDS.map((k) => env[k]);
+  const envOf = (c: readonly T[]): LeafEnvironment => Object.fromEntries(ENV_FIELDS.map((k, i) => [k, c[i]!])) as unknown as LeafEnvironment;
+  const ratesOf = (p: readonly T[], e: LeafEnvironment): LeafRates => leafRates(e, { vcmax25: p[0]!, btran: p[1]!, medlynSlope: p[2]!, medlynIntercept: p[3]! });
+  const residual: ScalarResidual = (x, p, c) => tf.tidy(() => {
+    const e = envOf(c);
+    const r = leafResidual(x, { env: e, rates: ratesOf(p, e), conductance: conductanceModel(fixedGs ? p[4]! : 'medlyn', p[2]!), co2Reference: o.co2Reference });
     return { f: r.f, dfdx: r.dfdci };
   });
   return tf.tidy(() => {
     const x0 = initialCi(env);
     const ci = o.gradient === 'implicit'
-      ? solveImplicit(residual, x0, params, o.newton, stats)
-      : solveUnrolled(residual, x0, params, o.gradient.unrolledIterations);
+      ? solveImplicit(residual, x0, params, consts, o.newton, stats)
+      : solveUnrolled(residual, x0, params, consts, o.gradient.unrolledIterations);
     if (o.gradient !== 'implicit') Object.assign(stats, { iterations: o.gradient.unrolledIterations, converged: true });
-    const rates = ratesOf(params);
+    const rates = ratesOf(params, env);
     const r = leafResidual(ci, { env, rates, conductance: conductanceModel(o.conductance, traits.medlynSlope), co2Reference: o.co2Reference });
     return {
       ci, anet: r.anet, agross: r.agross.rate, ac: r.ac, aj: r.aj, ap: r.ap, rd: rates.rd, gs: r.gs, cs: r.cs,

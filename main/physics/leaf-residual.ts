@@ -96,7 +96,7 @@ export function leafResidual(ci: T, sys: LeafSystem): ResidualResult {
       // t = 1.6 An P / cs; with canopy-air CO2, cs itself falls as An rises
       const k = tf.div(tf.mul(H2O_CO2_STOMA_RATIO, P), cs);
       const dtDa = canopyAir
-        ? tf.add(k, tf.where(tf.greater(csRaw, 1e-6), tf.div(tf.mul(tf.mul(k, anet), blTerm), cs), tf.zerosLike(cs)))
+        ? tf.add(k, tf.where(tf.greaterEqual(csRaw, 1e-6), tf.div(tf.mul(tf.mul(k, anet), blTerm), cs), tf.zerosLike(cs)))
         : k;
       dGsDAnet = tf.mul(m.dGsDTerm, dtDa);
     } else {

@@ -10,8 +10,12 @@ import * as tf from '@tensorflow/tfjs';
 
 type T = tf.Tensor;
 
-/** F and dF/dx, both with x's shape. */
-export type ScalarResidual = (x: T, params: readonly T[]) => { f: T; dfdx: T };
+/**
+ * F and dF/dx, both with x's shape. `params` are differentiated; `consts` are not. Every tensor
+ * the residual reads must come through these two lists, never a closure: tfjs hands the backward
+ * pass clones of what was saved, and closure tensors may be disposed by then.
+ */
+export type ScalarResidual = (x: T, params: readonly T[], consts: readonly T[]) => { f: T; dfdx: T };
 
 export interface NewtonOptions {
   /** iteration cap */
@@ -30,14 +34,14 @@ export type NewtonStats = {
 };
 
 /** Runs Newton from x0 without recording a tape; returns x* (caller owns it). */
-export function newtonIterate(residual: ScalarResidual, x0: T, params: readonly T[], options: NewtonOptions = DEFAULT_NEWTON, stats?: NewtonStats): T {
+export function newtonIterate(residual: ScalarResidual, x0: T, params: readonly T[], consts: readonly T[], options: NewtonOptions = DEFAULT_NEWTON, stats?: NewtonStats): T {
   let x = tf.clone(x0);
   let iterations = 0;
   let lastMaxStep = Number.POSITIVE_INFINITY;
   let converged = false;
   while (iterations < options.maxIterations) {
     const [next, worst] = tf.tidy(() => {
-      const { f, dfdx } = residual(x, params);
+      const { f, dfdx } = residual(x, params, consts);
       const raw = tf.div(f, dfdx);
       // a leaf whose derivative vanished or overflowed keeps its value instead of poisoning the batch
       const step = tf.where(tf.isFinite(raw), raw, tf.zerosLike(raw));
@@ -62,35 +66,38 @@ export function newtonIterate(residual: ScalarResidual, x0: T, params: readonly 
 /**
  * The root x* of F(x; params) = 0 (shape of x0), differentiable with respect to every tensor in
  * params by the implicit function theorem. x0 is the starting point and is not differentiated.
+ *
+ * How: the iterations run inside a customGrad whose gradient is zero (tape off, so nothing of
+ * them is kept), then one Newton step x* - F(x*, theta) / F'(x*, theta) is taken with the tape
+ * on. Its value is x* (refined by one more step); its gradient is -(dF/dtheta) / (dF/dx) plus a
+ * term proportional to F(x*) = 0: exactly the implicit gradient, for the memory of one residual.
+ * (A gradFunc that itself called tf.grads would be simpler to read, but tfjs 4 clears the outer
+ * tape when a nested tf.grads finishes during backprop.)
  */
-export function solveImplicit(residual: ScalarResidual, x0: T, params: readonly T[], options: NewtonOptions = DEFAULT_NEWTON, stats?: NewtonStats): T {
-  const solve = tf.customGrad((...args: (T | tf.GradSaveFunc)[]) => {
-    const save = args[args.length - 1] as tf.GradSaveFunc;
+export function solveImplicit(residual: ScalarResidual, x0: T, params: readonly T[], consts: readonly T[], options: NewtonOptions = DEFAULT_NEWTON, stats?: NewtonStats): T {
+  const shapes = params.map((p) => p.shape);
+  const rootWithoutGradient = tf.customGrad((...args: (T | tf.GradSaveFunc)[]) => {
     const p = args.slice(0, -1) as T[];
-    const root = newtonIterate(residual, x0, p, options, stats);
-    save([root]);
     return {
-      value: root,
-      gradFunc: (dy: T, saved: T[]) => {
-        const xs = saved[0]!;
-        const { dfdx } = residual(xs, p);
-        const w = tf.neg(tf.div(dy, dfdx));
-        const vjp = tf.grads((...q: T[]) => tf.sum(tf.mul(w, residual(xs, q).f)));
-        return vjp(p);
-      },
+      value: newtonIterate(residual, x0, p, consts, options, stats),
+      gradFunc: () => shapes.map((s) => tf.zeros(s)),
     };
   });
-  return solve(...params);
+  return tf.tidy(() => {
+    const root = rootWithoutGradient(...params);
+    const { f, dfdx } = residual(root, params, consts);
+    return tf.sub(root, tf.div(f, dfdx));
+  });
 }
 
 /**
  * Newton with the tape on through every iteration (reference for tests: its gradient is plain
  * backpropagation through the unrolled iterations, and memory grows with the iteration count).
  */
-export function solveUnrolled(residual: ScalarResidual, x0: T, params: readonly T[], iterations: number): T {
+export function solveUnrolled(residual: ScalarResidual, x0: T, params: readonly T[], consts: readonly T[], iterations: number): T {
   let x: T = x0;
   for (let i = 0; i < iterations; i++) {
-    const { f, dfdx } = residual(x, params);
+    const { f, dfdx } = residual(x, params, consts);
     x = tf.sub(x, tf.div(f, dfdx));
   }
   return x;

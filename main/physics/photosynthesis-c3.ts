@@ -22,7 +22,7 @@ export function rubiscoLimitedC3(ci: T, vcmax: T, kc: T, ko: T, o2Pa: T, gammaSt
   return tf.tidy(() => {
     const km = tf.mul(kc, tf.add(1, tf.div(o2Pa, ko)));
     const denom = tf.add(ci, km);
-    const above = tf.greater(ci, gammaStar);
+    const above = tf.greaterEqual(ci, gammaStar);
     const rate = tf.div(tf.mul(vcmax, tf.relu(tf.sub(ci, gammaStar))), denom);
     const dCi = tf.where(above, tf.div(tf.mul(vcmax, tf.add(km, gammaStar)), tf.square(denom)), tf.zerosLike(ci));
     return { rate, dCi };
@@ -33,7 +33,7 @@ export function rubiscoLimitedC3(ci: T, vcmax: T, kc: T, ko: T, o2Pa: T, gammaSt
 export function rubpLimitedC3(ci: T, je: T, gammaStar: T): RateWithSlope {
   return tf.tidy(() => {
     const denom = tf.add(tf.mul(4, ci), tf.mul(8, gammaStar));
-    const above = tf.greater(ci, gammaStar);
+    const above = tf.greaterEqual(ci, gammaStar);
     const rate = tf.div(tf.mul(je, tf.relu(tf.sub(ci, gammaStar))), denom);
     const dCi = tf.where(above, tf.div(tf.mul(tf.mul(12, je), gammaStar), tf.square(denom)), tf.zerosLike(ci));
     return { rate, dCi };

@@ -23,7 +23,7 @@ export function lightLimitedC4(parUmol: T): RateWithSlope {
 export function pepLimitedC4(ci: T, kp: T, pressurePa: T): RateWithSlope {
   return tf.tidy(() => {
     const rate = tf.div(tf.mul(kp, tf.relu(ci)), pressurePa);
-    const dCi = tf.where(tf.greater(ci, 0), tf.div(kp, pressurePa), tf.zerosLike(ci));
+    const dCi = tf.where(tf.greaterEqual(ci, 0), tf.div(kp, pressurePa), tf.zerosLike(ci));
     return { rate, dCi };
   });
 }

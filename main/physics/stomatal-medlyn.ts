@@ -44,7 +44,8 @@ export function medlynConductance(m: MedlynInputs): MedlynResult {
     const oneMinus = tf.sub(1, tf.div(g1sq, m.vpdKPa));
     const c = tf.add(tf.square(m.g0), tf.mul(tf.add(tf.mul(2, m.g0), tf.mul(t, oneMinus)), t));
     const disc = tf.sub(tf.square(b), tf.mul(4, c));
-    const open = tf.logicalAnd(tf.greaterEqual(m.anet, 0), tf.greaterEqual(disc, 0));
+    // both An >= 0 and disc >= 0, written with greaterEqual alone so the tape can pass through it
+    const open = tf.greaterEqual(tf.minimum(m.anet, disc), 0);
     const root = quadraticMaxRoot(1, b, c);
     const gs = tf.where(open, root, m.g0);
     // implicit derivative of the root: (2 gs + b) dgs = -(gs db/dt + dc/dt)

@@ -48,6 +48,7 @@ export const PROCESS_CONSTANTS = Object.freeze({
   growthRespiration: 0.3,
   /** share of positive NPP put in storage; storage turnover d-1; leaf-out rate from storage d-1 */
   storageAllocation: 0.1,
+  deciduousStorageExtra: 0.2,
   storageDecay: 1 / 730,
   flushRate: 1 / 15,
   /** leaf shedding rate of a deciduous canopy when phenology is off, d-1 (CLM ndays_off = 15) */
@@ -193,6 +194,8 @@ export class GridProcessModel {
       const turnover = tf.div(1 / 365, cell(params.leafLongevity));
       const bCell = tf.mul(cell(params.bExponent), this.c.bRatio);
       const drainExp = tf.add(tf.mul(bCell, 2), 3);
+      // deciduous canopies bank more carbon for next spring's leaf-out (CLM's fcur = 0 for them)
+      const storeShare = tf.add(K.storageAllocation, tf.mul(this.c.deciduousness, K.deciduousStorageExtra));
 
       // ---- drivers that do not depend on the state, [batch, time, cells]
       const dl = tf.tensor3d(cal.dayLengthH, [batch, time, n]);
@@ -279,8 +282,11 @@ export class GridProcessModel {
         const fDry = tf.sigmoid(tf.div(tf.sub(btranAvg, K.droughtMid), K.droughtWidth));
         const phi = tf.mul(tf.mul(fCold, fDry), D.photo[t]!);
         // leaf and storage carbon, g C m-2
-        const leafAlloc = tf.mul(tf.mul(alloc, phi), nppPos);
-        const storeAlloc = tf.mul(nppPos, K.storageAllocation);
+        // leaves are built only where they pay: the leaf share falls with water stress (roots
+        // get more, Friedlingstein et al. 1999) and with self-shading (the marginal leaf's light,
+        // exp(-K L), the derivative of the big-leaf factor)
+        const leafAlloc = tf.mul(tf.mul(tf.mul(alloc, phi), nppPos), tf.mul(beta, eL));
+        const storeAlloc = tf.mul(nppPos, storeShare);
         const flush = tf.mul(tf.mul(phi, s.storeC), K.flushRate);
         const lossRate = tf.add(turnover, tf.mul(tf.mul(this.c.deciduousness, tf.sub(1, phi)), K.sheddingRate));
         const leafLoss = tf.mul(s.leafC, lossRate);

@@ -1,0 +1,58 @@
+/** `vegdyn leaf forward`: the leaf model on every row of a leaf CSV with default (CLM4.5) Vcmax25. */
+import * as tf from '@tensorflow/tfjs';
+import { solveLeaves, disposeSolution } from '../physics/leaf-model.ts';
+import { LIMITING_NAMES } from '../physics/leaf-residual.ts';
+import { defaultTraitsOf, leafEnvironmentOf, parseLeafCsv, type LeafCsvOptions, type LeafDataset, type SkippedRow } from './leaf-dataset.ts';
+import { btranFor, type BtranSource } from './leaf-btran.ts';
+import { formatCsv } from './csv.ts';
+
+export interface LeafForwardRow {
+  readonly line: number;
+  readonly pft: string;
+  readonly btran: number;
+  readonly vcmax25: number;
+  /** umol CO2 m-2 s-1 */
+  readonly an: number;
+  /** Pa */
+  readonly ci: number;
+  /** mol H2O m-2 s-1 */
+  readonly gs: number;
+  readonly limiting: string;
+  readonly residual: number;
+}
+
+export interface LeafForwardResult {
+  readonly rows: LeafForwardRow[];
+  readonly skipped: SkippedRow[];
+  readonly iterations: number;
+  readonly converged: boolean;
+}
+
+export function leafForward(ds: LeafDataset, btranSource: BtranSource, source = 'leaf CSV'): LeafForwardResult {
+  const recs = ds.records;
+  const arrays = tf.tidy(() => {
+    const btran = btranFor(ds, recs, btranSource, source);
+    const traits = defaultTraitsOf(recs, btran);
+    const s = solveLeaves(leafEnvironmentOf(recs), traits);
+    const data = [s.anet, s.ci, s.gs, s.limiting, s.residual, btran, traits.vcmax25].map((t) => t.dataSync());
+    const stats = { ...s.stats };
+    disposeSolution(s);
+    return { data, stats };
+  });
+  const [an, ci, gs, lim, res, bt, vc] = arrays.data;
+  const rows = recs.map((r, i) => ({
+      line: r.line, pft: r.pftLabel, btran: bt![i]!, vcmax25: vc![i]!, an: an![i]!, ci: ci![i]!, gs: gs![i]! * 1e-6,
+      limiting: LIMITING_NAMES[lim![i]!] ?? 'unknown', residual: res![i]!,
+  }));
+  return { rows, skipped: ds.skipped, iterations: arrays.stats.iterations, converged: arrays.stats.converged };
+}
+
+export function leafForwardCsv(text: string, btranSource: BtranSource, options: LeafCsvOptions = {}): { csv: string; result: LeafForwardResult } {
+  const ds = parseLeafCsv(text, options);
+  const result = leafForward(ds, btranSource, options.source);
+  const csv = formatCsv(
+    ['line', 'pft', 'btran', 'vcmax25_umol_m2_s', 'an_umol_m2_s', 'ci_pa', 'gs_mol_m2_s', 'limiting', 'newton_residual_pa'],
+    result.rows.map((r) => [r.line, r.pft, r.btran, r.vcmax25, r.an, r.ci, r.gs, r.limiting, r.residual]),
+  );
+  return { csv, result };
+}
