@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import { ApiError } from '../api/api-error.ts';
 import type { EventName, EventOf } from '../api/contract.ts';
 import type { jobSummarySchema } from '../api/requests/jobs.ts';
-import { JOB_KINDS, isJobKind } from './job-kinds.ts';
+import { JOB_KINDS, isJobKind, type ProgressExtra } from './job-kinds.ts';
 import type { HostToWorker, JobWorkerData, WorkerToHost } from './job-messages.ts';
 
 export type JobSummary = z.infer<typeof jobSummarySchema>;
@@ -23,6 +23,25 @@ interface JobRecord {
   done: Promise<JobSummary>;
 }
 
+/**
+ * Keeps only the figures JSON can carry: a NaN or infinite loss (a diverging run) is left out of
+ * the numbers, and the job's message is where it says so.
+ */
+function finiteExtras(extra: ProgressExtra | undefined): ProgressExtra {
+  const out: ProgressExtra = {};
+  if (!extra) return out;
+  for (const key of ['epoch', 'batch'] as const) {
+    const v = extra[key];
+    if (typeof v === 'number' && Number.isInteger(v) && v >= 0) out[key] = v;
+  }
+  for (const key of ['loss', 'valLoss'] as const) {
+    const v = extra[key];
+    if (typeof v === 'number' && Number.isFinite(v)) out[key] = v;
+  }
+  if (typeof extra.etaSeconds === 'number' && Number.isFinite(extra.etaSeconds) && extra.etaSeconds >= 0) out.etaSeconds = extra.etaSeconds;
+  return out;
+}
+
 const WORKER_URL = new URL('./job-worker.mjs', import.meta.url);
 
 export interface JobHostOptions {
@@ -34,8 +53,19 @@ export class JobHost {
   private readonly jobs = new Map<string, JobRecord>();
   private readonly cancelGraceMs: number;
 
-  constructor(private readonly emit: Emit, options: JobHostOptions = {}) {
-    this.cancelGraceMs = options.cancelGraceMs ?? 5000;
+  private readonly emit: Emit;
+
+  constructor(emit: Emit, options: JobHostOptions = {}) {
+    this.cancelGraceMs = options.cancelGraceMs ?? 10_000;
+    // A job's message that breaks an event schema must not take the engine down with it
+    // (these run in worker 'message' listeners, where a throw would be uncaught).
+    this.emit = (event, payload) => {
+      try {
+        emit(event, payload);
+      } catch (err) {
+        process.stderr.write(`vegdyn: dropped ${event} event: ${err instanceof Error ? err.message : String(err)}\n`);
+      }
+    };
   }
 
   kinds(): string[] {
@@ -70,7 +100,7 @@ export class JobHost {
         case 'progress':
           summary.fraction = msg.fraction;
           summary.message = msg.message;
-          this.emit('job.progress', { jobId, kind, fraction: msg.fraction, message: msg.message, ...msg.extra });
+          this.emit('job.progress', { jobId, kind, fraction: msg.fraction, message: msg.message, ...finiteExtras(msg.extra) });
           break;
         case 'log':
           this.emit('job.log', { jobId, level: msg.level, message: msg.message });

@@ -5,9 +5,15 @@
  * and may export `paramsSchema` (a zod schema) which the worker applies before calling run, so
  * bad params end the job with a message naming the field.
  * Add a kind with one line below; paths are resolved relative to this file.
+ * A job that computes with tfjs calls `await initComputeBackend()` (main/compute/backend.ts) at the
+ * start of run(): the worker is a fresh thread whose tfjs has no backend chosen yet.
+ * Send progress at least every few seconds and check ctx.signal between steps; a job that does
+ * not stop within the grace period (10 s) after a cancel is terminated (its thread is ended, so
+ * write files atomically: main/project/atomic-write.ts).
  */
 export const JOB_KINDS = {
   'self-test': new URL('./jobs/self-test-job.ts', import.meta.url),
+  'backend-check': new URL('./jobs/backend-check-job.ts', import.meta.url),
 } as const satisfies Record<string, URL>;
 
 export type JobKind = keyof typeof JOB_KINDS;

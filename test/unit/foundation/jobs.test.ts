@@ -127,3 +127,15 @@ test('a job that ignores its signal is terminated after the grace period and rep
   assert.equal(end.event, 'job.cancelled');
   assert.ok(waited >= 1900 && waited < 6000, `terminated after ${waited.toFixed(0)} ms (grace is 2000 ms)`);
 });
+
+test('a tfjs job initialises the backend in its worker thread and computes on it', async () => {
+  let id = '';
+  const done = outcome(() => id);
+  id = (await api.request('jobs.start', { kind: 'backend-check', params: { size: 128, backend: 'cpu' } })).jobId;
+  const end = await done;
+  assert.equal(end.event, 'job.finished', JSON.stringify(end.payload));
+  const result = (end.payload as { result: { report: { chosen: string }; tfBackend: string; gflops: number; checksum: number } }).result;
+  assert.equal(result.report.chosen, 'cpu');
+  assert.equal(result.tfBackend, 'cpu');
+  assert.ok(Number.isFinite(result.checksum) && result.gflops > 0);
+});
