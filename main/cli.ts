@@ -9,6 +9,7 @@ import { registerBenchCommands } from './cli/bench-commands.ts';
 import { registerServeCommands } from './cli/serve-commands.ts';
 import { registerJobsCommands } from './cli/jobs-commands.ts';
 import { registerProjectCommands } from './cli/project-commands.ts';
+import { registerDataCommands } from './cli/data-commands.ts';
 
 type CommandGroup = (program: Command) => void;
 
@@ -18,6 +19,7 @@ const COMMAND_GROUPS: readonly CommandGroup[] = [
   registerServeCommands,
   registerJobsCommands,
   registerProjectCommands,
+  registerDataCommands,
 ];
 
 export function buildProgram(): Command {
