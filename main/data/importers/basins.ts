@@ -1,0 +1,143 @@
+/**
+ * Basin and subbasin polygons from GeoJSON or a zipped ESRI shapefile. Shapefiles are reprojected
+ * to EPSG:4326 from their .prj with gdal3.js's ogr2ogr; each polygon is then turned into per-cell
+ * area fractions on the project grid (polygon-fractions.ts) so that basin statistics weight
+ * partial cells.
+ */
+import { promises as fs, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { unzipSync } from 'fflate';
+import { UCRB_GRID, type GridSpec } from '../grid.ts';
+import { ImportError, guardFile } from './errors.ts';
+import { gdalReason, removeScratchOutput, withGdal, type GdalDataset, type GdalOutputPath } from './gdal-runtime.ts';
+import { polygonCellFractions } from './polygon-fractions.ts';
+import type { ImportedBasinFeature, ImportedBasins } from './types.ts';
+
+export interface BasinImportOptions {
+  readonly grid?: GridSpec;
+  /** attribute holding the feature's name; default the first of name/NAME/Name/basin/label */
+  readonly nameField?: string;
+  /** attribute holding a numeric id; default 'id' or the feature's position (1-based) */
+  readonly idField?: string;
+}
+
+const NAME_FIELDS = ['name', 'NAME', 'Name', 'basin', 'BASIN', 'label', 'LABEL', 'HUC_NAME'];
+const ID_FIELDS = ['id', 'ID', 'Id', 'basin_id', 'HUC'];
+
+/** Unzips a shapefile archive into a temporary folder and returns the .shp path inside it. */
+async function unpackShapefile(zipPath: string, into: string): Promise<string> {
+  const bytes = await fs.readFile(zipPath);
+  const entries = await guardFile(zipPath, 'unzipping', () => unzipSync(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length)));
+  const shp = Object.keys(entries).filter((k) => k.toLowerCase().endsWith('.shp') && !k.startsWith('__MACOSX'));
+  if (shp.length === 0) throw new ImportError(zipPath, `holds no .shp file (found: ${Object.keys(entries).join(', ') || 'nothing'})`);
+  if (shp.length > 1) throw new ImportError(zipPath, `holds ${shp.length} shapefiles (${shp.join(', ')}); put one basin layer per archive`);
+  const stem = shp[0]!.slice(0, -4);
+  const parts = new Map<string, Uint8Array>();
+  for (const [name, data] of Object.entries(entries)) {
+    if (name.slice(0, -4) === stem || name.slice(0, name.lastIndexOf('.')) === stem) parts.set(name.slice(stem.length).toLowerCase(), data);
+  }
+  for (const need of ['.shx', '.dbf']) if (!parts.has(need)) throw new ImportError(zipPath, `has ${shp[0]} without its ${need} file`);
+  if (!parts.has('.prj')) throw new ImportError(zipPath, `has ${shp[0]} without a .prj file, so its coordinate system is unknown (expected a .prj next to the .shp)`);
+  for (const [ext, data] of parts) await fs.writeFile(path.join(into, `basins${ext}`), data);
+  return path.join(into, 'basins.shp');
+}
+
+/** Polygon, MultiPolygon, or a GeometryCollection of only those (merged), else undefined. */
+function asPolygonal(g: { type?: string; coordinates?: unknown; geometries?: unknown } | null | undefined): GeoJSON.Polygon | GeoJSON.MultiPolygon | undefined {
+  if (!g) return undefined;
+  if (g.type === 'Polygon' || g.type === 'MultiPolygon') return g as GeoJSON.Polygon | GeoJSON.MultiPolygon;
+  if (g.type === 'GeometryCollection' && Array.isArray(g.geometries)) {
+    const parts = (g.geometries as { type?: string; coordinates?: unknown }[]).map(asPolygonal);
+    if (parts.length === 0 || parts.some((p) => p === undefined)) return undefined;
+    const coordinates = parts.flatMap((p) => (p!.type === 'Polygon' ? [p!.coordinates] : p!.coordinates));
+    return { type: 'MultiPolygon', coordinates };
+  }
+  return undefined;
+}
+
+interface GeoJsonOut { type?: string; features?: { type?: string; properties?: Record<string, unknown> | null; geometry?: { type?: string; coordinates?: unknown; geometries?: unknown } | null }[] }
+
+export async function importBasins(file: string, options: BasinImportOptions = {}): Promise<ImportedBasins> {
+  const grid = options.grid ?? UCRB_GRID;
+  await fs.access(file).catch(() => { throw new ImportError(file, 'does not exist or cannot be read'); });
+  const work = mkdtempSync(path.join(os.tmpdir(), 'vegdyn-basins-'));
+  try {
+    const lower = file.toLowerCase();
+    let source = file;
+    if (lower.endsWith('.zip')) source = await unpackShapefile(file, work);
+    else if (lower.endsWith('.shp')) {
+      const prj = file.slice(0, -4) + '.prj';
+      await fs.access(prj).catch(() => { throw new ImportError(file, `has no ${path.basename(prj)} next to it, so its coordinate system is unknown`); });
+    } else if (!/\.(geo)?json$/.test(lower)) {
+      throw new ImportError(file, 'is not a GeoJSON (.geojson, .json) or zipped shapefile (.zip)');
+    }
+    const collection = await withGdal(async (gdal, ctx) => {
+      let ds: GdalDataset | undefined;
+      let out: GdalOutputPath | undefined;
+      try {
+        const opened = await gdal.open(source).catch(() => ({ datasets: [] as GdalDataset[], errors: ['GDAL could not open it'] }));
+        ds = opened.datasets[0];
+        if (!ds || ds.type !== 'vector') throw new ImportError(file, `cannot be read as vector data (${opened.errors.join('; ') || `GDAL opened it as ${ds?.type ?? 'nothing'}`}); the file looks truncated or corrupt`);
+        try {
+          out = await gdal.ogr2ogr(ds, ['-f', 'GeoJSON', '-t_srs', 'EPSG:4326', '-lco', 'RFC7946=YES'], ctx.outputName('basins'));
+        } catch (err) {
+          throw new ImportError(file, `could not be reprojected to EPSG:4326 (${gdalReason(err, ctx.messages)})`);
+        }
+        const text = await fs.readFile(out.real, 'utf8');
+        return guardFile(file, 'reading the converted features', () => JSON.parse(text) as GeoJsonOut);
+      } finally {
+        if (ds) await gdal.close(ds).catch(() => undefined);
+        removeScratchOutput(out);
+      }
+    });
+    const features: ImportedBasinFeature[] = [];
+    const raw = collection.features ?? [];
+    if (raw.length === 0) throw new ImportError(file, 'holds no features (expected basin polygons)');
+    raw.forEach((f, i) => {
+      const g = asPolygonal(f.geometry);
+      if (!g) {
+        throw new ImportError(file, `feature ${i + 1} is a ${f.geometry?.type ?? 'feature without geometry'}; basins must be Polygon or MultiPolygon`);
+      }
+      const geometry = g;
+      const flat = (geometry.type === 'Polygon' ? [geometry.coordinates] : geometry.coordinates).flat(2);
+      if (flat.some((p) => !Number.isFinite(p[0]) || !Number.isFinite(p[1]) || Math.abs(p[0]!) > 180 || Math.abs(p[1]!) > 90)) {
+        throw new ImportError(file, `feature ${i + 1} has coordinates outside longitude -180..180 / latitude -90..90 after reprojection (a wrong or missing CRS?)`);
+      }
+      const props = f.properties ?? {};
+      const nameKey = options.nameField ?? NAME_FIELDS.find((k) => typeof props[k] === 'string' && props[k] !== '');
+      if (options.nameField && !(options.nameField in props)) throw new ImportError(file, `feature ${i + 1} has no attribute '${options.nameField}' (attributes: ${Object.keys(props).join(', ') || 'none'})`);
+      const idKey = options.idField ?? ID_FIELDS.find((k) => Number.isFinite(Number(props[k])) && props[k] !== null && props[k] !== '');
+      const id = idKey !== undefined ? Number(props[idKey]) : i + 1;
+      if (!Number.isFinite(id)) throw new ImportError(file, `feature ${i + 1} has a non-numeric id '${String(props[idKey!])}' in '${idKey}'`);
+      features.push({
+        id,
+        name: nameKey !== undefined ? String(props[nameKey]) : `basin ${i + 1}`,
+        geometry,
+        cellFractions: polygonCellFractions(geometry, grid),
+        properties: props,
+      });
+    });
+    const ids = new Set<number>();
+    for (const f of features) {
+      if (ids.has(f.id)) throw new ImportError(file, `has two features with id ${f.id}; ids must be unique (give --id-field)`);
+      ids.add(f.id);
+    }
+    if (features.every((f) => !f.cellFractions.some((v) => v > 0))) {
+      throw new ImportError(file, 'has no polygon overlapping the project grid');
+    }
+    return {
+      kind: 'basins',
+      grid,
+      features,
+      provenance: {
+        files: [file],
+        source: `${features.length} polygon feature(s)`,
+        sourceUnits: 'EPSG:4326 after reprojection',
+        conversion: 'ogr2ogr -t_srs EPSG:4326; exact polygon/cell intersection areas as fractions of each cell',
+      },
+    };
+  } finally {
+    await fs.rm(work, { recursive: true, force: true });
+  }
+}
