@@ -33,7 +33,7 @@ export default tseslint.config(
       'no-restricted-imports': ['error', {
         patterns: [
           { group: ['electron', 'electron/*'], message: 'The renderer reaches the engine only through the API client.' },
-          { group: ['**/main/**', '!**/main/api/**'], message: 'The renderer may import only main/api (the typed contract), never engine internals.' },
+          { group: ['**/main/*', '!**/main/api'], message: 'The renderer may import only main/api (the typed contract), never engine internals.' },
           { group: ['node:*', 'fs', 'path', 'child_process'], message: 'The renderer runs in a sandboxed page: no Node modules.' },
         ],
       }],

@@ -1,17 +1,56 @@
-/** Renderer entry: builds the workspace shell, the map, and connects to the engine. */
+/** Renderer entry: builds the workspace shell and the map, then connects to the engine. */
 import { buildShell } from './app-shell.ts';
-import { mountNotices } from './notify.ts';
+import { describeError, mountNotices, notify, attempt } from './notify.ts';
 import { MapView } from './map-view.ts';
+import { Workspace, UCRB_BOUNDS } from './workspace.ts';
+import { connectEngine } from './engine.ts';
+import { ProjectPanel } from './project-panel.ts';
+import type { ApiClient } from '../../main/api/client.ts';
 
-const UCRB_BOUNDS: [number, number, number, number] = [-112.5, 36.375, -104.625, 43.125];
+declare global {
+  interface Window {
+    vegdynWorkspace?: Workspace;
+  }
+}
 
-function start(): void {
+async function start(): Promise<void> {
   const root = document.getElementById('app');
   if (!root) throw new Error('no #app element');
   const shell = buildShell(root);
   mountNotices(document.body);
-  const mapView = new MapView({ container: shell.mapContainer, initialBounds: UCRB_BOUNDS, label: 'Map of the Upper Colorado River Basin' });
-  (window as unknown as { vegdynMap: MapView }).vegdynMap = mapView;
+
+  let api: ApiClient;
+  try {
+    api = connectEngine();
+  } catch (err) {
+    // still show the basemap so the window is not empty, and say what is wrong
+    new MapView({ container: shell.mapContainer, initialBounds: UCRB_BOUNDS, label: 'Map of the Upper Colorado River Basin' });
+    shell.connectionBadge.textContent = 'not connected';
+    shell.connectionBadge.setAttribute('data-state', 'error');
+    notify('error', 'Cannot reach the VegDyn engine', describeError(err));
+    return;
+  }
+
+  const workspace = new Workspace(shell, api);
+  window.vegdynWorkspace = workspace;
+  const projectPanel = new ProjectPanel(shell, api, () => workspace.reload());
+
+  const info = await attempt('Asking the engine for its status', () => api.request('system.info', {}));
+  if (info) {
+    shell.connectionBadge.textContent = `engine ${info.app.version}`;
+    shell.connectionBadge.removeAttribute('data-state');
+    const b = info.backend;
+    shell.backendBadge.textContent = `backend: ${b.chosen}${b.threads > 1 ? ` · ${b.threads} threads` : ''}`;
+    shell.backendBadge.title = ['Compute backend in use', ...b.attempts.map((a) => `${a.name}: ${a.ok ? 'ok' : a.reason}`)].join('\n');
+  } else {
+    shell.connectionBadge.textContent = 'engine unreachable';
+    shell.connectionBadge.setAttribute('data-state', 'error');
+  }
+  api.on('project.opened', () => void workspace.reload().then(() => projectPanel.refresh()));
+  await workspace.map.whenLoaded();
+  await workspace.reload();
+  await projectPanel.refresh();
+  document.body.setAttribute('data-ready', 'true');
 }
 
-start();
+void start().catch((err: unknown) => notify('error', 'The workspace failed to start', describeError(err)));

@@ -58,7 +58,7 @@ export class MapView {
       container: options.container,
       style: basemapStyle(),
       bounds: options.initialBounds,
-      fitBoundsOptions: { padding: 40 },
+      fitBoundsOptions: { padding: { top: 30, bottom: 110, left: 30, right: 30 } },
       attributionControl: false,
       renderWorldCopies: false,
       canvasContextAttributes: { preserveDrawingBuffer: true, antialias: true },

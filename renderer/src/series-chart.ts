@@ -1,0 +1,147 @@
+/**
+ * Time-series chart of LAI at a cell or a subbasin (uPlot): observations as points at their dates,
+ * daily series (truth, models, physics-only) as lines, the train / validate / test periods shaded,
+ * drag to zoom (double-click or "Reset zoom" to zoom out), and CSV export of what is charted.
+ */
+import uPlot from 'uplot';
+import type { ResponseOf } from '../../main/api/contract.ts';
+import { h } from './dom.ts';
+import { dayToIso, dayToUnixSeconds } from './dates.ts';
+
+export type SeriesResponse = ResponseOf<'map.series'>;
+
+/** Okabe-Ito, in the order series arrive (observed first). */
+const SERIES_COLORS = ['#000000', '#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9'];
+const SPLIT_FILL: Record<string, string> = { train: 'rgba(0,114,178,0.07)', validate: 'rgba(230,159,0,0.12)', test: 'rgba(0,158,115,0.10)' };
+
+/** The charted table: one row per day, a column per series (null where missing). */
+export function seriesTable(data: SeriesResponse): { days: number[]; columns: (number | null)[][] } {
+  const days = Array.from({ length: data.dayCount }, (_, i) => i);
+  const columns = data.series.map((s) => {
+    if (!s.days) return s.values;
+    const col = new Array<number | null>(data.dayCount).fill(null);
+    s.days.forEach((d, i) => {
+      if (d >= 0 && d < data.dayCount) col[d] = s.values[i] ?? null;
+    });
+    return col;
+  });
+  return { days, columns };
+}
+
+export function seriesCsv(data: SeriesResponse): string {
+  const { days, columns } = seriesTable(data);
+  const header = ['date', ...data.series.map((s) => `${s.label} [${data.units}]`)];
+  const quote = (s: string): string => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  const lines = [`# ${data.title}`, header.map(quote).join(',')];
+  for (const d of days) {
+    const cells = columns.map((c) => c[d]);
+    if (cells.every((v) => v === null || v === undefined)) continue;
+    lines.push([dayToIso(data.startDate, d), ...cells.map((v) => (v === null || v === undefined ? '' : String(Number(v.toPrecision(6)))))].join(','));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export class SeriesChart {
+  readonly element: HTMLElement;
+  private readonly titleEl: HTMLElement;
+  private readonly body: HTMLElement;
+  private readonly status: HTMLElement;
+  private plot: uPlot | null = null;
+  private data: SeriesResponse | null = null;
+  onClose: () => void = () => undefined;
+
+  constructor() {
+    this.titleEl = h('h2', { 'data-testid': 'chart-title', text: 'Time series' });
+    const exportCsv = h('button', { type: 'button', text: 'Export CSV', 'data-testid': 'chart-export-csv' });
+    const resetZoom = h('button', { type: 'button', text: 'Reset zoom' });
+    const close = h('button', { type: 'button', 'aria-label': 'Close chart', text: '×' });
+    this.status = h('span', { class: 'status-line', 'data-testid': 'chart-status' });
+    this.body = h('div', { class: 'dock-body', 'data-testid': 'series-chart' });
+    this.element = h('div', {}, h('div', { class: 'dock-header' }, this.titleEl, this.status, resetZoom, exportCsv, close), this.body);
+    exportCsv.addEventListener('click', () => this.exportCsv());
+    resetZoom.addEventListener('click', () => {
+      if (this.plot && this.data) this.plot.setScale('x', { min: dayToUnixSeconds(this.data.startDate, 0), max: dayToUnixSeconds(this.data.startDate, this.data.dayCount - 1) });
+    });
+    close.addEventListener('click', () => this.onClose());
+    new ResizeObserver(() => {
+      if (this.plot) this.plot.setSize(this.size());
+    }).observe(this.body);
+  }
+
+  setLoading(title: string): void {
+    this.titleEl.textContent = title;
+    this.status.textContent = 'loading…';
+    this.status.removeAttribute('data-kind');
+  }
+
+  setError(message: string): void {
+    this.status.textContent = message;
+    this.status.setAttribute('data-kind', 'error');
+  }
+
+  private size(): { width: number; height: number } {
+    return { width: Math.max(200, this.body.clientWidth - 16), height: Math.max(120, this.body.clientHeight - 40) };
+  }
+
+  render(data: SeriesResponse, visibleDays?: [number, number]): void {
+    this.data = data;
+    this.titleEl.textContent = data.title;
+    this.status.textContent = '';
+    this.plot?.destroy();
+    const { days, columns } = seriesTable(data);
+    const xs = days.map((d) => dayToUnixSeconds(data.startDate, d));
+    const splits = data.splits;
+    const series: uPlot.Series[] = [{ label: 'Date', value: (_u, v) => (v === null ? '–' : new Date(v * 1000).toISOString().slice(0, 10)) }];
+    data.series.forEach((s, i) => {
+      const stroke = SERIES_COLORS[i % SERIES_COLORS.length]!;
+      series.push(s.kind === 'observed'
+        ? { label: s.label, stroke, width: 0, paths: () => null, points: { show: true, size: 5, fill: stroke, stroke }, value: (_u, v) => (v === null ? '–' : v.toFixed(2)) }
+        : { label: s.label, stroke, width: 1.4, points: { show: false }, spanGaps: false, value: (_u, v) => (v === null ? '–' : v.toFixed(2)) });
+    });
+    const opts: uPlot.Options = {
+      ...this.size(),
+      series,
+      scales: { x: { time: true } },
+      axes: [{}, { label: `LAI [${data.units}]`, size: 50 }],
+      cursor: { drag: { x: true, y: false } },
+      legend: { live: true },
+      hooks: {
+        drawClear: [(u: uPlot) => {
+          const ctx = u.ctx;
+          const { top, height } = u.bbox;
+          for (const [name, range] of Object.entries(splits)) {
+            const x0 = u.valToPos(dayToUnixSeconds(data.startDate, range.start), 'x', true);
+            const x1 = u.valToPos(dayToUnixSeconds(data.startDate, range.end), 'x', true);
+            const left = Math.max(u.bbox.left, Math.min(x0, x1));
+            const right = Math.min(u.bbox.left + u.bbox.width, Math.max(x0, x1));
+            if (right <= left) continue;
+            ctx.fillStyle = SPLIT_FILL[name] ?? 'rgba(0,0,0,0.05)';
+            ctx.fillRect(left, top, right - left, height);
+            ctx.fillStyle = '#5b6575';
+            ctx.font = `${Math.round(11 * devicePixelRatio)}px sans-serif`;
+            ctx.fillText(name, left + 4, top + 12 * devicePixelRatio);
+          }
+        }],
+      },
+    };
+    const aligned = [xs, ...columns] as uPlot.AlignedData;
+    this.plot = new uPlot(opts, aligned, this.body);
+    this.body.setAttribute('data-series', data.series.map((s) => s.id).join(','));
+    if (visibleDays) this.plot.setScale('x', { min: dayToUnixSeconds(data.startDate, visibleDays[0]), max: dayToUnixSeconds(data.startDate, visibleDays[1]) });
+  }
+
+  exportCsv(): void {
+    if (!this.data) return;
+    const blob = new Blob([seriesCsv(this.data)], { type: 'text/csv' });
+    const a = h('a', { href: URL.createObjectURL(blob), download: `${this.data.title.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '').toLowerCase() || 'series'}.csv` });
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+  }
+
+  destroy(): void {
+    this.plot?.destroy();
+    this.plot = null;
+  }
+}

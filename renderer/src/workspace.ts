@@ -1,0 +1,351 @@
+/**
+ * The map workspace controller: owns the view state (layer, day, display settings, selection),
+ * asks the engine for what it needs through the API client, and pushes props down to the map,
+ * legend, date slider, readout and chart. Every engine call goes through `attempt`, so a failed
+ * request shows a message and leaves the workspace usable.
+ */
+import type { LngLat } from 'maplibre-gl';
+import type { ApiClient } from '../../main/api/client.ts';
+import type { ResponseOf } from '../../main/api/contract.ts';
+import type { MapLayer } from '../../main/api/requests/map.ts';
+import type { Shell } from './app-shell.ts';
+import { h, formatValue } from './dom.ts';
+import { attempt, describeError, notify } from './notify.ts';
+import { MapView, type Bounds } from './map-view.ts';
+import { LayerPanel, type LayerDisplay } from './layer-panel.ts';
+import { Colorbar } from './colorbar.ts';
+import { DateSlider } from './date-slider.ts';
+import { SeriesChart } from './series-chart.ts';
+import { CATEGORY_COLORS, type ColormapName } from './colormaps.ts';
+import { colorize, toFloat32, type RasterStyle } from './raster-image.ts';
+import { dayToIso } from './dates.ts';
+import { markStart, markEnd } from './perf-marks.ts';
+
+export type Summary = ResponseOf<'map.summary'>;
+export type DatasetSummary = NonNullable<Summary['dataset']>;
+
+export const UCRB_BOUNDS: Bounds = [-112.5, 36.375, -104.625, 43.125];
+
+interface GridEntry {
+  readonly values: Float32Array;
+  readonly sourceDay: number | null;
+}
+
+const COLORMAPS: readonly ColormapName[] = ['viridis', 'cividis', 'brbg', 'rdbu'];
+
+export class Workspace {
+  readonly map: MapView;
+  private readonly layerPanel = new LayerPanel();
+  private readonly colorbar = new Colorbar();
+  private readonly slider = new DateSlider();
+  private readonly chart = new SeriesChart();
+  private readonly readout: HTMLElement;
+  private readonly seriesPanel: HTMLElement;
+  private readonly subbasinSelect: HTMLSelectElement;
+  private clickMode: 'cell' | 'subbasin' = 'cell';
+
+  summary: Summary | null = null;
+  layers: MapLayer[] = [];
+  layerId: string | null = null;
+  day = 0;
+  private readonly displays = new Map<string, LayerDisplay>();
+  private readonly grids = new Map<string, GridEntry>();
+  private current: GridEntry | null = null;
+  private gridSeq = 0;
+  private seriesSeq = 0;
+  /** cells kept by the active clip (1) or null for no clip */
+  clipMask: Uint8Array | null = null;
+
+  constructor(private readonly shell: Shell, private readonly api: ApiClient) {
+    this.map = new MapView({
+      container: shell.mapContainer,
+      initialBounds: UCRB_BOUNDS,
+      label: 'Map of the Upper Colorado River Basin',
+      onHover: (p) => this.showReadout(p),
+      onClick: (p) => void this.clickMap(p),
+    });
+    this.readout = h('div', { class: 'map-overlay readout-overlay', 'data-testid': 'readout', 'aria-live': 'polite', hidden: true });
+    shell.mapWrap.append(this.colorbar.element, this.slider.element, this.readout);
+
+    const layersBody = shell.section('layers-section', 'Layers');
+    layersBody.append(this.layerPanel.element);
+    this.layerPanel.onSelect = (id) => void this.selectLayer(id);
+    this.layerPanel.onDisplay = (d) => {
+      if (!this.layerId) return;
+      this.displays.set(this.layerId, d);
+      this.redraw();
+    };
+    this.slider.onChange = (day) => void this.setDay(day);
+
+    // time series: click mode and subbasin picker
+    this.seriesPanel = shell.section('series-section', 'Time series');
+    const modeCell = h('input', { type: 'radio', name: 'click-mode', value: 'cell', checked: true });
+    const modeSub = h('input', { type: 'radio', name: 'click-mode', value: 'subbasin' });
+    for (const r of [modeCell, modeSub]) r.addEventListener('change', () => { if (r.checked) this.clickMode = r.value as 'cell' | 'subbasin'; });
+    this.subbasinSelect = h('select', { 'aria-label': 'Subbasin', 'data-testid': 'subbasin-select' });
+    const showSub = h('button', { type: 'button', text: 'Show subbasin series' });
+    showSub.addEventListener('click', () => {
+      const id = Number(this.subbasinSelect.value);
+      if (Number.isFinite(id) && this.subbasinSelect.value !== '') void this.openSeries({ subbasin: id });
+    });
+    this.seriesPanel.append(
+      h('fieldset', { class: 'layer-list' }, h('legend', { text: 'Clicking the map shows' }),
+        h('label', { class: 'layer-option' }, modeCell, h('span', { text: 'the clicked cell' })),
+        h('label', { class: 'layer-option' }, modeSub, h('span', { text: 'the clicked subbasin (area mean)' }))),
+      h('div', { class: 'row' }, this.subbasinSelect, showSub),
+    );
+
+    shell.dock.append(this.chart.element);
+    this.chart.onClose = () => {
+      shell.dock.hidden = true;
+      this.map.update({ selectedCell: null, selectedSubbasin: null });
+      this.map.resize();
+    };
+  }
+
+  /** (Re)loads everything the workspace shows for the open project. */
+  async reload(): Promise<void> {
+    const summary = await attempt('Loading the project summary', () => this.api.request('map.summary', {}));
+    if (!summary) return;
+    this.summary = summary;
+    this.grids.clear();
+    this.shell.projectName.textContent = summary.project.name;
+    this.shell.projectName.title = summary.project.dir;
+    const ds = summary.dataset;
+    this.shell.datasetSource.textContent = ds ? ds.source : 'no dataset yet';
+    if (!ds) {
+      this.layers = [];
+      this.layerPanel.setLayers([], null);
+      this.slider.setProps(null);
+      this.colorbar.render(null);
+      this.map.update({ raster: null, basin: null, subbasins: null });
+      return;
+    }
+    this.subbasinSelect.replaceChildren(...ds.subbasins.map((s) => h('option', { value: s.id, text: s.name })));
+    this.map.update({
+      basin: ds.basin,
+      subbasins: { type: 'FeatureCollection', features: ds.subbasins.map((s) => ({ type: 'Feature', geometry: s.geometry, properties: { id: s.id, name: s.name } })) },
+    });
+    const layers = await attempt('Loading the layer list', () => this.api.request('map.layers', {}));
+    this.layers = layers?.layers ?? [];
+    const first = this.layers.find((l) => l.id === this.layerId) ?? this.layers[0];
+    this.layerPanel.setLayers(this.layers, first?.id ?? null);
+    // start on the last observation date of the training period: a typical summer scene is more telling than day 0
+    const obs = ds.observationDays;
+    const summerObs = obs.filter((d) => dayToIso(ds.startDate, d).slice(5, 7) === '07');
+    this.day = summerObs.length ? summerObs[Math.floor(summerObs.length / 2)]! : (obs[0] ?? 0);
+    this.slider.setProps({ startDate: ds.startDate, dayCount: ds.dayCount, observationDays: obs }, this.day);
+    if (first) await this.selectLayer(first.id);
+  }
+
+  get dataset(): DatasetSummary | null {
+    return this.summary?.dataset ?? null;
+  }
+
+  layer(): MapLayer | undefined {
+    return this.layers.find((l) => l.id === this.layerId);
+  }
+
+  displayOf(layer: MapLayer): LayerDisplay {
+    let d = this.displays.get(layer.id);
+    if (!d) {
+      const cm = (COLORMAPS as readonly string[]).includes(layer.colormap) ? (layer.colormap as ColormapName) : 'viridis';
+      d = { colormap: cm, min: layer.range[0], max: layer.range[1], opacity: 0.85 };
+      this.displays.set(layer.id, d);
+    }
+    return d;
+  }
+
+  async selectLayer(id: string): Promise<void> {
+    const layer = this.layers.find((l) => l.id === id);
+    if (!layer) return;
+    markStart('layer-switch');
+    this.layerId = id;
+    this.layerPanel.showLayer(id, this.displayOf(layer));
+    await this.loadGrid('layer-switch');
+  }
+
+  async setDay(day: number): Promise<void> {
+    this.day = day;
+    this.slider.setDay(day);
+    const layer = this.layer();
+    if (!layer || layer.time === 'static') {
+      this.renderLegend();
+      return;
+    }
+    markStart('date-step');
+    await this.loadGrid('date-step');
+  }
+
+  private gridKey(layer: MapLayer, day: number): { key: string; day: number } {
+    if (layer.time === 'static') return { key: layer.id, day: 0 };
+    if (layer.time === 'observations') {
+      const obs = this.dataset?.observationDays ?? [];
+      let src = -1;
+      for (const d of obs) { if (d <= day) src = d; else break; }
+      return { key: `${layer.id}@obs${src}`, day };
+    }
+    return { key: `${layer.id}@${day}`, day };
+  }
+
+  private async fetchGrid(layer: MapLayer, day: number): Promise<GridEntry> {
+    const { key } = this.gridKey(layer, day);
+    const hit = this.grids.get(key);
+    if (hit) return hit;
+    const res = await this.api.request('map.grid', layer.time === 'static' ? { layer: layer.id } : { layer: layer.id, day });
+    const entry = { values: toFloat32(res.values), sourceDay: res.sourceDay };
+    if (this.grids.size > 400) this.grids.delete(this.grids.keys().next().value!);
+    this.grids.set(key, entry);
+    return entry;
+  }
+
+  private async loadGrid(perfName: string): Promise<void> {
+    const layer = this.layer();
+    if (!layer) return;
+    const seq = ++this.gridSeq;
+    try {
+      const entry = await this.fetchGrid(layer, this.day);
+      if (seq !== this.gridSeq) return; // a newer request superseded this one
+      this.current = entry;
+      this.redraw();
+      markEnd(perfName);
+      // playback: fetch the next step ahead of time
+      if (layer.time === 'daily' && this.dataset && this.day + 1 < this.dataset.dayCount) void this.fetchGrid(layer, this.day + 1).catch(() => undefined);
+    } catch (err) {
+      if (seq !== this.gridSeq) return;
+      this.slider.pause();
+      notify('error', `Loading ${layer.label} failed`, describeError(err));
+    }
+  }
+
+  rasterStyle(layer: MapLayer): RasterStyle {
+    if (layer.kind === 'categorical') {
+      const colors = new Map<number, string>();
+      (layer.categories ?? []).forEach((c, i) => colors.set(c.code, CATEGORY_COLORS[i % CATEGORY_COLORS.length]!));
+      return { kind: 'categorical', colors };
+    }
+    const d = this.displayOf(layer);
+    return { kind: 'continuous', colormap: d.colormap, min: d.min, max: d.max };
+  }
+
+  /** Recolours the current grid with the current display settings and pushes it to the map. */
+  redraw(): void {
+    const layer = this.layer();
+    const ds = this.dataset;
+    if (!layer || !ds || !this.current) return;
+    const image = colorize(this.current.values, ds.grid.ncols, ds.grid.nrows, this.rasterStyle(layer), this.clipMask);
+    this.map.update({ raster: { image, bounds: ds.bounds, opacity: this.displayOf(layer).opacity } });
+    this.renderLegend();
+  }
+
+  private renderLegend(): void {
+    const layer = this.layer();
+    const ds = this.dataset;
+    if (!layer || !ds) return;
+    let dateNote: string | undefined;
+    if (layer.time === 'observations') {
+      const src = this.current?.sourceDay;
+      dateNote = src === null || src === undefined ? 'no observation on or before this date' : `observation of ${dayToIso(ds.startDate, src)}`;
+    } else if (layer.time === 'daily') dateNote = dayToIso(ds.startDate, this.day);
+    const style = this.rasterStyle(layer);
+    this.colorbar.render({
+      title: layer.label,
+      units: layer.units,
+      dateNote,
+      style: style.kind === 'continuous'
+        ? style
+        : { kind: 'categorical', items: (layer.categories ?? []).map((c) => ({ color: style.colors.get(c.code) ?? '#999', label: `${c.code} ${c.label}` })) },
+    });
+  }
+
+  /** the grid cell under a lon/lat, or null outside the grid */
+  cellAt(p: { lng: number; lat: number }): number | null {
+    const ds = this.dataset;
+    if (!ds) return null;
+    const g = ds.grid;
+    const col = Math.round((p.lng - g.lon0) / g.cellSize);
+    const row = Math.round((g.latTop - p.lat) / g.cellSize);
+    if (col < 0 || row < 0 || col >= g.ncols || row >= g.nrows) return null;
+    return row * g.ncols + col;
+  }
+
+  private showReadout(p: LngLat | null): void {
+    const ds = this.dataset;
+    const layer = this.layer();
+    const cell = p ? this.cellAt(p) : null;
+    if (!p || !ds || !layer || cell === null || !this.current) {
+      this.readout.hidden = true;
+      return;
+    }
+    const v = this.current.values[cell]!;
+    let valueText: string;
+    if (Number.isNaN(v)) valueText = 'no data';
+    else if (layer.kind === 'categorical') valueText = `${Math.round(v)} ${layer.categories?.find((c) => c.code === Math.round(v))?.label ?? ''}`;
+    else valueText = `${formatValue(v, 4)} ${layer.units}`;
+    const row = Math.floor(cell / ds.grid.ncols);
+    const col = cell % ds.grid.ncols;
+    const sb = ds.subbasinOfCell[cell];
+    const sbName = sb === null || sb === undefined ? null : ds.subbasins.find((s) => s.id === sb)?.name;
+    this.readout.hidden = false;
+    this.readout.replaceChildren(
+      h('div', { text: layer.label }),
+      h('div', { class: 'readout-value', 'data-testid': 'readout-value', text: valueText }),
+      h('div', { class: 'readout-where', text: `${p.lat.toFixed(3)}° N ${(-p.lng).toFixed(3)}° W · row ${row} col ${col}` }),
+    );
+    if (sbName) this.readout.append(h('div', { class: 'readout-where', text: sbName }));
+  }
+
+  private async clickMap(p: LngLat): Promise<void> {
+    const ds = this.dataset;
+    const cell = this.cellAt(p);
+    if (!ds || cell === null) return;
+    if (this.clickMode === 'subbasin') {
+      const sb = ds.subbasinOfCell[cell];
+      if (sb === null || sb === undefined) {
+        notify('info', 'No subbasin here', 'Click inside the basin outline, or switch to cell mode.');
+        return;
+      }
+      await this.openSeries({ subbasin: sb });
+    } else {
+      await this.openSeries({ cell });
+    }
+  }
+
+  /** Opens the chart dock with the series of a cell or a subbasin. */
+  async openSeries(target: { cell: number } | { subbasin: number }): Promise<void> {
+    const ds = this.dataset;
+    if (!ds) return;
+    markStart('click-to-chart');
+    const seq = ++this.seriesSeq;
+    if ('cell' in target) {
+      const g = ds.grid;
+      const row = Math.floor(target.cell / g.ncols);
+      const col = target.cell % g.ncols;
+      const w = g.lon0 + (col - 0.5) * g.cellSize;
+      const e = w + g.cellSize;
+      const n = g.latTop - (row - 0.5) * g.cellSize;
+      const s = n - g.cellSize;
+      this.map.update({ selectedCell: [[w, s], [e, s], [e, n], [w, n], [w, s]], selectedSubbasin: null });
+    } else {
+      this.map.update({ selectedCell: null, selectedSubbasin: target.subbasin });
+      this.subbasinSelect.value = String(target.subbasin);
+    }
+    const wasHidden = this.shell.dock.hidden;
+    this.shell.dock.hidden = false;
+    if (wasHidden) this.map.resize();
+    this.chart.setLoading('cell' in target ? `Cell ${target.cell}` : `Subbasin ${target.subbasin}`);
+    try {
+      const data = await this.api.request('map.series', target);
+      if (seq !== this.seriesSeq) return;
+      // show the three years around the current date first; "Reset zoom" shows everything
+      const from = Math.max(0, this.day - 550);
+      const to = Math.min(data.dayCount - 1, from + 1100);
+      this.chart.render(data, [from, to]);
+      markEnd('click-to-chart');
+    } catch (err) {
+      if (seq !== this.seriesSeq) return;
+      this.chart.setError(`Could not load the series: ${describeError(err)}`);
+      notify('error', 'Loading the time series failed', describeError(err));
+    }
+  }
+}
