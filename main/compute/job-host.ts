@@ -4,6 +4,9 @@
  * a job that ignores it is terminated after a grace period and still reported as cancelled.
  */
 import { Worker } from 'node:worker_threads';
+import { fork, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { ApiError } from '../api/api-error.ts';
@@ -15,9 +18,60 @@ import type { HostToWorker, JobWorkerData, WorkerToHost } from './job-messages.t
 export type JobSummary = z.infer<typeof jobSummarySchema>;
 type Emit = <E extends EventName>(event: E, payload: EventOf<E>) => void;
 
+/** What the host needs of a job runner, a worker thread or a child process. */
+interface Runner {
+  postMessage(msg: HostToWorker): void;
+  terminate(): Promise<unknown>;
+  on(event: 'message', fn: (msg: WorkerToHost) => void): void;
+  on(event: 'error', fn: (err: Error) => void): void;
+  on(event: 'exit', fn: (code: number | null) => void): void;
+}
+
+export type JobIsolation = 'thread' | 'process';
+
+const require = createRequire(import.meta.url);
+
+function nativeTfjsInstalled(): boolean {
+  for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+    try {
+      require.resolve(`${pkg}/package.json`);
+      return true;
+    } catch { /* not installed */ }
+  }
+  return false;
+}
+
+/**
+ * Worker threads start fastest and share nothing with the UI loop. tfjs-node's native addon,
+ * though, has failed to load in a second worker thread of one process (tfjs#8388), so where a
+ * native backend is installed each job gets its own child process instead.
+ * VEGDYN_JOB_ISOLATION=thread|process overrides the choice.
+ */
+export function defaultJobIsolation(): JobIsolation {
+  const forced = process.env.VEGDYN_JOB_ISOLATION;
+  if (forced === 'thread' || forced === 'process') return forced;
+  if (forced) throw new Error(`VEGDYN_JOB_ISOLATION: '${forced}' is not 'thread' or 'process'`);
+  return nativeTfjsInstalled() ? 'process' : 'thread';
+}
+
+function startRunner(isolation: JobIsolation, data: JobWorkerData): Runner {
+  if (isolation === 'thread') return new Worker(WORKER_URL, { workerData: data, name: `vegdyn-job-${data.kind}` }) as unknown as Runner;
+  const child: ChildProcess = fork(fileURLToPath(WORKER_URL), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+  child.send({ type: 'start', data });
+  return {
+    postMessage: (msg) => { if (child.connected) child.send(msg); },
+    terminate: () => new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve(undefined);
+      child.once('exit', resolve);
+      child.kill('SIGKILL');
+    }),
+    on: (event: string, fn: (...args: unknown[]) => void) => { child.on(event, fn); },
+  } as Runner;
+}
+
 interface JobRecord {
   summary: JobSummary;
-  worker: Worker;
+  worker: Runner;
   cancelRequested: boolean;
   killTimer?: NodeJS.Timeout;
   done: Promise<JobSummary>;
@@ -47,16 +101,20 @@ const WORKER_URL = new URL('./job-worker.mjs', import.meta.url);
 export interface JobHostOptions {
   /** how long a cancelled job may take to notice its signal before its thread is terminated */
   cancelGraceMs?: number;
+  /** worker thread or child process per job (default: defaultJobIsolation()) */
+  isolation?: JobIsolation;
 }
 
 export class JobHost {
   private readonly jobs = new Map<string, JobRecord>();
   private readonly cancelGraceMs: number;
+  readonly isolation: JobIsolation;
 
   private readonly emit: Emit;
 
   constructor(emit: Emit, options: JobHostOptions = {}) {
     this.cancelGraceMs = options.cancelGraceMs ?? 10_000;
+    this.isolation = options.isolation ?? defaultJobIsolation();
     // A job's message that breaks an event schema must not take the engine down with it
     // (these run in worker 'message' listeners, where a throw would be uncaught).
     this.emit = (event, payload) => {
@@ -78,7 +136,7 @@ export class JobHost {
     }
     const jobId = randomUUID();
     const data: JobWorkerData = { jobId, kind, moduleHref: JOB_KINDS[kind].href, params };
-    const worker = new Worker(WORKER_URL, { workerData: data, name: `vegdyn-job-${kind}` });
+    const worker = startRunner(this.isolation, data);
     const summary: JobSummary = { jobId, kind, state: 'running', fraction: 0, message: 'starting', startedAt: new Date().toISOString() };
     let settle!: (s: JobSummary) => void;
     const done = new Promise<JobSummary>((resolve) => { settle = resolve; });
@@ -116,11 +174,11 @@ export class JobHost {
           break;
       }
     });
-    worker.on('error', (err) => {
+    worker.on('error', (err: Error) => {
       if (record.cancelRequested) end('cancelled', { message: 'cancelled' });
       else end('failed', { error: `job worker crashed: ${err.message}`, message: err.message });
     });
-    worker.on('exit', (code) => {
+    worker.on('exit', (code: number | null) => {
       if (record.cancelRequested) end('cancelled', { message: 'cancelled' });
       else end('failed', { error: `job worker exited with code ${code} before reporting a result`, message: 'worker exited' });
     });

@@ -139,3 +139,26 @@ test('a tfjs job initialises the backend in its worker thread and computes on it
   assert.equal(result.tfBackend, 'cpu');
   assert.ok(Number.isFinite(result.checksum) && result.gflops > 0);
 });
+
+test('with process isolation (used where tfjs-node is installed) jobs report progress, finish and cancel alike', async () => {
+  const procSession = new Session({ jobs: { cancelGraceMs: 2000, isolation: 'process' } });
+  try {
+    assert.equal(procSession.jobs.isolation, 'process');
+    const fractions: number[] = [];
+    procSession.onEvent((event, payload) => { if (event === 'job.progress') fractions.push((payload as { fraction: number }).fraction); });
+    const ok = procSession.startJob('self-test', { steps: 3, stepMs: 5 });
+    const finished = await procSession.jobs.wait(ok);
+    assert.equal(finished.state, 'finished');
+    assert.equal((finished.result as { steps: number }).steps, 3);
+    assert.equal(fractions.at(-1), 1);
+
+    const long = procSession.startJob('self-test', { steps: 200, stepMs: 50 });
+    while (procSession.jobs.list().find((j) => j.jobId === long)!.fraction < 0.02) await new Promise((r) => setTimeout(r, 20));
+    procSession.jobs.cancel(long);
+    const cancelled = await procSession.jobs.wait(long);
+    assert.equal(cancelled.state, 'cancelled');
+    assert.ok(cancelled.fraction < 0.5);
+  } finally {
+    await procSession.close();
+  }
+});
