@@ -9,18 +9,22 @@
 import { z } from 'zod';
 import { ConvLstmModel, convLstmConfigSchema } from './conv-lstm.ts';
 import { LstmModel, lstmConfigSchema } from './lstm.ts';
+import { PhysicsOnlyModel, physicsOnlyConfigSchema } from './physics-only.ts';
+import { PhysConvLstmModel, physConvLstmConfigSchema } from './phys-conv-lstm.ts';
 import type { LaiModel, ModelContext } from './model.ts';
 
 /** Every model kind: its config schema and how to build it. */
 const MODEL_KINDS = {
   lstm: { schema: lstmConfigSchema, create: (c: z.infer<typeof lstmConfigSchema>, ctx: ModelContext) => new LstmModel(c, ctx) },
   'conv-lstm': { schema: convLstmConfigSchema, create: (c: z.infer<typeof convLstmConfigSchema>) => new ConvLstmModel(c) },
+  'phys-conv-lstm': { schema: physConvLstmConfigSchema, create: (c: z.infer<typeof physConvLstmConfigSchema>, ctx: ModelContext) => new PhysConvLstmModel(c, ctx) },
+  'physics-only': { schema: physicsOnlyConfigSchema, create: (c: z.infer<typeof physicsOnlyConfigSchema>, ctx: ModelContext) => new PhysicsOnlyModel(c, ctx) },
 } as const;
 
 export type FactoryModelKind = keyof typeof MODEL_KINDS;
 
 /** The union of every kind's config, discriminated on `kind`. */
-export const modelConfigSchema = z.discriminatedUnion('kind', [lstmConfigSchema, convLstmConfigSchema]);
+export const modelConfigSchema = z.discriminatedUnion('kind', [lstmConfigSchema, convLstmConfigSchema, physConvLstmConfigSchema, physicsOnlyConfigSchema]);
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
 /** what callers may write: defaults (hidden, seed, ...) may be left out */
 export type ModelConfigInput = z.input<typeof modelConfigSchema>;

@@ -115,6 +115,8 @@ export interface RunResult {
   readonly state: ProcessState;
   /** daily fluxes, each [batch, time, cells], when `recordFluxes` (for diagnostics and the mass-balance test) */
   readonly fluxes?: Record<FluxName, tf.Tensor3D>;
+  /** the state after each day, each [batch, time, cells], when `recordStates` (spin-up tables) */
+  readonly states?: Record<StateName, tf.Tensor3D>;
 }
 
 export const FLUX_NAMES = ['gpp', 'npp', 'leafAllocation', 'storeAllocation', 'flush', 'leafLoss', 'storeLoss', 'btran', 'transpiration', 'soilEvaporation', 'drainage', 'runoff', 'phenology'] as const;
@@ -178,7 +180,7 @@ export class GridProcessModel {
     startDays: readonly number[],
     params: PftParameterTensors,
     state0: ProcessState,
-    options: { recordFluxes?: boolean } = {},
+    options: { recordFluxes?: boolean; recordStates?: boolean } = {},
   ): RunResult {
     const [batch, time, n] = forcing.Tair.shape;
     if (n !== this.cells.count) throw new Error(`process model: forcing has ${n} cells, model has ${this.cells.count}`);
@@ -251,6 +253,9 @@ export class GridProcessModel {
       const fluxDays: Record<FluxName, tf.Tensor2D[]> | undefined = options.recordFluxes
         ? (Object.fromEntries(FLUX_NAMES.map((f) => [f, []])) as unknown as Record<FluxName, tf.Tensor2D[]>)
         : undefined;
+      const stateDays: Record<StateName, tf.Tensor2D[]> | undefined = options.recordStates
+        ? (Object.fromEntries(STATE_NAMES.map((f) => [f, []])) as unknown as Record<StateName, tf.Tensor2D[]>)
+        : undefined;
       const aT = 1 / K.tempAvgDays;
       const aB = 1 / K.btranAvgDays;
       const gPos = 1 / (1 + K.growthRespiration);
@@ -320,14 +325,18 @@ export class GridProcessModel {
           };
           for (const f of FLUX_NAMES) fluxDays[f].push(rec[f] as tf.Tensor2D);
         }
+        if (stateDays) for (const k of STATE_NAMES) stateDays[k].push(next[k]);
         s = next;
       }
-      const out: { lai: tf.Tensor3D; state: ProcessState; fluxes?: Record<FluxName, tf.Tensor3D> } = {
+      const out: { lai: tf.Tensor3D; state: ProcessState; fluxes?: Record<FluxName, tf.Tensor3D>; states?: Record<StateName, tf.Tensor3D> } = {
         lai: tf.stack(laiDays, 1) as tf.Tensor3D,
         state: s,
       };
       if (fluxDays) {
         out.fluxes = Object.fromEntries(FLUX_NAMES.map((f) => [f, tf.stack(fluxDays[f], 1)])) as Record<FluxName, tf.Tensor3D>;
+      }
+      if (stateDays) {
+        out.states = Object.fromEntries(STATE_NAMES.map((f) => [f, tf.stack(stateDays[f], 1)])) as Record<StateName, tf.Tensor3D>;
       }
       return out as unknown as tf.TensorContainer;
     }) as unknown as RunResult;

@@ -1,0 +1,114 @@
+/**
+ * Physics-only LAI model: the daily grid process model (main/physics/grid) alone, no network.
+ * Its only weights are the per-PFT key parameters (raw, sigmoid-mapped into their declared
+ * ranges); with `learnParameters` they are calibrated by the same training loop as the networks,
+ * otherwise the model runs with the CLM4.5-style defaults. Evaluation reports it as the fourth line.
+ *
+ * Inputs: the normalized feature tensor of main/training/features.ts, [batch, time, rows, cols,
+ * channels]; channels 0..6 must be the 7 NLDAS forcings (de-normalized inside). Requires
+ * `startDays` (calendar) and a ModelContext with the dataset (static layers, normalization).
+ * Output: normalized LAI [batch, time, rows, cols, 1]. State: the 6 process state grids
+ * (process-model.ts STATE_NAMES), each [batch, cells].
+ */
+import * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
+import { GridPhysicsRunner } from '../physics/grid/grid-physics-runner.ts';
+import type { LearnedParameterReport } from '../physics/grid/learned-parameters.ts';
+import { checkInputs, type ForwardOptions, type ForwardResult, type LaiModel, type ModelContext, type NamedVariable } from './model.ts';
+
+const positiveInt = z.number().int().positive();
+
+/** fields shared with phys-conv-lstm */
+export const physicsConfigFields = {
+  /** stomatal conductance scheme of the process model */
+  conductance: z.enum(['jarvis', 'medlyn']).default('jarvis'),
+  /** whether the optimizer calibrates the per-PFT key parameters */
+  learnParameters: z.boolean().default(true),
+  /** climatological years run before tabulating the initial state */
+  spinUpYears: positiveInt.max(50).default(3),
+  /** while training, re-spin-up at most every this many forward calls once the parameters moved */
+  spinUpRefreshSteps: positiveInt.default(50),
+};
+
+export const physicsOnlyConfigSchema = z.strictObject({
+  kind: z.literal('physics-only'),
+  rows: positiveInt,
+  cols: positiveInt,
+  inputChannels: positiveInt,
+  seed: z.number().int().nonnegative().default(0),
+  ...physicsConfigFields,
+});
+export type PhysicsOnlyConfig = z.infer<typeof physicsOnlyConfigSchema>;
+
+export function requireDataset(kind: string, ctx: ModelContext, rows: number, cols: number) {
+  const ds = ctx.dataset;
+  if (!ds) throw new Error(`${kind}: the model needs the dataset (static layers, normalization) in its ModelContext`);
+  if (ds.grid.nrows !== rows || ds.grid.ncols !== cols) throw new Error(`${kind}: config is ${rows}x${cols}, dataset grid is ${ds.grid.nrows}x${ds.grid.ncols}`);
+  return ds;
+}
+
+export function requireStartDays(kind: string, options: ForwardOptions, batch: number): readonly number[] {
+  const s = options.startDays;
+  if (!s || s.length !== batch) throw new Error(`${kind}: forward needs options.startDays (one day index per batch element, ${batch})`);
+  return s;
+}
+
+export class PhysicsOnlyModel implements LaiModel<PhysicsOnlyConfig> {
+  readonly kind = 'physics-only' as const;
+  readonly config: PhysicsOnlyConfig;
+  readonly physics: GridPhysicsRunner;
+  private readonly laiMean: number;
+  private readonly laiStd: number;
+
+  constructor(config: PhysicsOnlyConfig, ctx: ModelContext) {
+    this.config = physicsOnlyConfigSchema.parse(config);
+    const ds = requireDataset('physics-only', ctx, this.config.rows, this.config.cols);
+    this.physics = new GridPhysicsRunner(ds, {
+      conductance: this.config.conductance,
+      learnParameters: this.config.learnParameters,
+      spinUpYears: this.config.spinUpYears,
+      refreshSteps: this.config.spinUpRefreshSteps,
+      namePrefix: 'physics',
+    });
+    this.laiMean = ds.normalization.lai.mean;
+    this.laiStd = ds.normalization.lai.std > 0 ? ds.normalization.lai.std : 1;
+  }
+
+  namedVariables(): readonly NamedVariable[] {
+    return this.physics.params.named('physics');
+  }
+
+  trainableVariables(): tf.Variable[] {
+    return this.physics.params.trainable();
+  }
+
+  /** learned parameters per PFT in physical units, with ranges, defaults and sources */
+  learnedParameters(): LearnedParameterReport {
+    return this.physics.params.report();
+  }
+
+  /**
+   * @param inputs normalized features [batch, time, rows, cols, inputChannels]
+   * @returns normalized LAI [batch, time, rows, cols, 1] and the process state for the next chunk
+   */
+  forward(inputs: tf.Tensor5D, options: ForwardOptions = {}): ForwardResult {
+    checkInputs(this.config, inputs);
+    const [b, t, rows, cols] = inputs.shape;
+    const startDays = requireStartDays('physics-only', options, b);
+    const ph = this.physics;
+    const own = options.state ? undefined : ph.initialState(startDays, options.training ?? false);
+    const state0 = options.state ? ph.fromModelState(options.state, b) : own!;
+    const res = tf.tidy(() => {
+      const forcing = ph.rawForcing(inputs);
+      const r = ph.process.run(forcing, ph.dataset.startDate, startDays, ph.params.values(), state0);
+      const lai = tf.div(tf.sub(r.lai, this.laiMean), this.laiStd).reshape([b, t, rows, cols, 1]) as tf.Tensor5D;
+      return { lai, state: GridPhysicsRunner.toModelState(r.state) } as unknown as tf.TensorContainer;
+    }) as unknown as ForwardResult;
+    if (own) tf.dispose(Object.values(own));
+    return res;
+  }
+
+  dispose(): void {
+    this.physics.dispose();
+  }
+}

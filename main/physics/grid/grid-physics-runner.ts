@@ -1,0 +1,229 @@
+/**
+ * What both physics LAI models (physics-only, phys-conv-lstm) need around the process model:
+ * - raw forcing recovered from the model inputs: channels FORCING_CHANNEL_OFFSET.. hold the 7
+ *   NLDAS forcings in FORCING_NAMES order, normalized with the dataset's training statistics
+ *   (main/training/features.ts); raw = x * std + mean. So no extra raw channels are needed.
+ * - the learned per-PFT parameters (PftParameters),
+ * - the initial state of a chunk: a spin-up over a climatological year (day-of-year means of the
+ *   training-period forcing), repeated `spinUpYears` times with the current parameters; the state
+ *   after every day of the last year is tabulated, and a chunk starting on day-of-year d starts
+ *   from that day's row.
+ *
+ * The spin-up is recomputed when the parameters have changed: at once outside training, and at
+ * most every `refreshSteps` forward calls while training (a spin-up costs ~ spinUpYears * 365
+ * simulated days). It runs with the gradient tape paused, so a spin-up triggered inside
+ * optimizer.minimize neither enters the gradient nor keeps tensors alive for backprop.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { FORCING_NAMES, type Dataset, type ForcingName } from '../../data/dataset.ts';
+import { addDays, dayOfYear } from '../../data/time-axis.ts';
+import { PftParameters } from './learned-parameters.ts';
+import { GridProcessModel, processCellsFromDataset, STATE_NAMES, type ProcessState, type RawForcing } from './process-model.ts';
+import type { ConductanceScheme } from './canopy.ts';
+import { LEARNED_PARAMETER_NAMES, type LearnedParameterName } from './pft-params.ts';
+import type { ModelState } from '../../models/model.ts';
+
+export const FORCING_CHANNEL_OFFSET = 0;
+const PHYSICS_FORCINGS = ['Rainf', 'Tair', 'PSurf', 'Qair', 'LWdown', 'SWdown'] as const satisfies readonly ForcingName[];
+/** at most this many training years enter the spin-up climatology (keeps model creation fast) */
+const CLIMATOLOGY_MAX_YEARS = 10;
+
+export interface GridPhysicsOptions {
+  readonly conductance: ConductanceScheme;
+  readonly learnParameters: boolean;
+  readonly spinUpYears: number;
+  readonly refreshSteps: number;
+  /** prefix of the parameter variable names */
+  readonly namePrefix: string;
+}
+
+/** The parameters the optimizer updates: the six key ones plus the active conductance parameter. */
+export function learnedSet(scheme: ConductanceScheme, learn: boolean): Set<LearnedParameterName> {
+  if (!learn) return new Set();
+  const drop: LearnedParameterName = scheme === 'jarvis' ? 'g1Medlyn' : 'gsMax';
+  return new Set(LEARNED_PARAMETER_NAMES.filter((n) => n !== drop));
+}
+
+export class GridPhysicsRunner {
+  readonly process: GridProcessModel;
+  readonly params: PftParameters;
+  readonly rows: number;
+  readonly cols: number;
+  readonly cells: number;
+  private readonly norm: Record<ForcingName, { mean: number; std: number }>;
+  private climatology: Record<(typeof PHYSICS_FORCINGS)[number], Float32Array> | undefined;
+  private spinUpTable: Record<(typeof STATE_NAMES)[number], Float32Array> | undefined;
+  private spinUpFingerprint = '';
+  private callsSinceSpinUp = 0;
+
+  constructor(
+    readonly dataset: Dataset,
+    readonly options: GridPhysicsOptions,
+  ) {
+    this.rows = dataset.grid.nrows;
+    this.cols = dataset.grid.ncols;
+    this.cells = this.rows * this.cols;
+    this.norm = { ...dataset.normalization.forcing };
+    this.process = new GridProcessModel(processCellsFromDataset(dataset), options.conductance);
+    this.params = new PftParameters(options.namePrefix, learnedSet(options.conductance, options.learnParameters));
+  }
+
+  /**
+   * Raw forcing from normalized model inputs.
+   * @param inputs [batch, time, rows, cols, channels], channels FORCING_CHANNEL_OFFSET + k = FORCING_NAMES[k]
+   * @returns each physics forcing as [batch, time, cells] in NLDAS units
+   */
+  rawForcing(inputs: tf.Tensor5D): RawForcing {
+    return tf.tidy(() => {
+      const [b, t, , , ch] = inputs.shape;
+      if (ch < FORCING_CHANNEL_OFFSET + FORCING_NAMES.length) throw new Error(`physics model: inputs have ${ch} channels, need the ${FORCING_NAMES.length} forcings first`);
+      const flat = inputs.reshape([b, t, this.cells, ch]);
+      const out = {} as Record<string, tf.Tensor3D>;
+      for (const name of PHYSICS_FORCINGS) {
+        const k = FORCING_CHANNEL_OFFSET + FORCING_NAMES.indexOf(name);
+        const { mean, std } = this.norm[name];
+        const x = tf.slice(flat, [0, 0, 0, k], [b, t, this.cells, 1]).reshape([b, t, this.cells]);
+        out[name] = tf.add(tf.mul(x, std > 0 ? std : 1), mean) as tf.Tensor3D;
+      }
+      return out;
+    }) as unknown as RawForcing;
+  }
+
+  /** Spun-up state at the start of each batch element's first day, [batch, cells] each. */
+  initialState(startDays: readonly number[], training: boolean): ProcessState {
+    this.ensureSpinUp(training);
+    const table = this.spinUpTable!;
+    const n = this.cells;
+    const out = {} as Record<(typeof STATE_NAMES)[number], tf.Tensor2D>;
+    for (const k of STATE_NAMES) {
+      const a = new Float32Array(startDays.length * n);
+      startDays.forEach((day, b) => {
+        const doy = Math.min(365, dayOfYear(addDays(this.dataset.startDate, day)));
+        // the state at the start of day-of-year d is the state after day d - 1
+        const row = (doy - 2 + 365) % 365;
+        a.set(table[k].subarray(row * n, (row + 1) * n), b * n);
+      });
+      out[k] = tf.tensor2d(a, [startDays.length, n]);
+    }
+    return out;
+  }
+
+  /** Recomputes the spin-up table if the parameters changed (see the module comment). */
+  ensureSpinUp(training: boolean): void {
+    const fp = this.fingerprint();
+    if (this.spinUpTable && fp === this.spinUpFingerprint) return;
+    this.callsSinceSpinUp++;
+    if (this.spinUpTable && training && this.callsSinceSpinUp < this.options.refreshSteps) return;
+    this.spinUp();
+    this.spinUpFingerprint = fp;
+    this.callsSinceSpinUp = 0;
+  }
+
+  /** Runs the spin-up now with the current parameters (tape paused). */
+  spinUp(): void {
+    const clim = this.climatologyForcing();
+    const n = this.cells;
+    const engine = tf.engine() as unknown as { state: { gradientDepth: number } };
+    const depth = engine.state.gradientDepth;
+    // pause the gradient tape: the spin-up must not be differentiated nor kept for backprop
+    engine.state.gradientDepth = 0;
+    try {
+      const table = tf.tidy(() => {
+        const forcing = {} as Record<string, tf.Tensor3D>;
+        for (const name of PHYSICS_FORCINGS) forcing[name] = tf.tensor3d(clim[name], [1, 365, n]);
+        const values = this.detachedValues();
+        let state = this.process.initialState(1);
+        const mid = this.climatologyYear();
+        let states: Record<string, tf.Tensor3D> | undefined;
+        for (let y = 0; y < this.options.spinUpYears; y++) {
+          const last = y === this.options.spinUpYears - 1;
+          const r = this.process.run(forcing as unknown as RawForcing, `${mid}-01-01`, [0], values, state, { recordStates: last });
+          state = r.state;
+          if (last) states = r.states;
+        }
+        return states!;
+      });
+      const out = {} as Record<(typeof STATE_NAMES)[number], Float32Array>;
+      for (const k of STATE_NAMES) out[k] = table[k]!.dataSync() as Float32Array;
+      tf.dispose(Object.values(table));
+      this.spinUpTable = out;
+    } finally {
+      engine.state.gradientDepth = depth;
+    }
+  }
+
+  /** ProcessState <-> the LaiModel's opaque ModelState (tensors in STATE_NAMES order). */
+  static toModelState(s: ProcessState): ModelState {
+    return { tensors: STATE_NAMES.map((k) => s[k]) };
+  }
+
+  fromModelState(m: ModelState, batch: number): ProcessState {
+    if (m.tensors.length < STATE_NAMES.length) throw new Error(`physics state must hold ${STATE_NAMES.length} tensors, got ${m.tensors.length}`);
+    const out = {} as Record<(typeof STATE_NAMES)[number], tf.Tensor2D>;
+    STATE_NAMES.forEach((k, i) => {
+      const t = m.tensors[i]!;
+      if (t.shape.join() !== [batch, this.cells].join()) throw new Error(`physics state '${k}' is [${t.shape}], expected [${batch}, ${this.cells}]`);
+      out[k] = t as tf.Tensor2D;
+    });
+    return out;
+  }
+
+  dispose(): void {
+    this.process.dispose();
+    this.params.dispose();
+  }
+
+  private detachedValues() {
+    const v = this.params.values();
+    const out = {} as ReturnType<PftParameters['values']>;
+    for (const k of LEARNED_PARAMETER_NAMES) out[k] = tf.tensor1d(v[k].dataSync() as Float32Array);
+    return out;
+  }
+
+  private fingerprint(): string {
+    return LEARNED_PARAMETER_NAMES.map((k) => Array.from(this.params.raw[k].dataSync()).join(',')).join(';');
+  }
+
+  private climatologyYear(): number {
+    const s = this.dataset.splits.train;
+    const mid = Math.floor((s.start + Math.min(s.end, s.start + CLIMATOLOGY_MAX_YEARS * 365)) / 2);
+    return Number(addDays(this.dataset.startDate, mid).slice(0, 4));
+  }
+
+  /** day-of-year means (365 days, Feb 29 folded into Feb 28) of the training-period forcing, [365][cell] */
+  private climatologyForcing(): Record<(typeof PHYSICS_FORCINGS)[number], Float32Array> {
+    if (this.climatology) return this.climatology;
+    const ds = this.dataset;
+    const n = this.cells;
+    const split = ds.splits.train;
+    const range = { start: split.start, end: Math.min(split.end, split.start + Math.round(CLIMATOLOGY_MAX_YEARS * 365.25)) };
+    if (range.end <= range.start) throw new Error('physics spin-up: the dataset has no training days');
+    const doyOf = new Int16Array(range.end - range.start);
+    let iso = addDays(ds.startDate, range.start);
+    for (let t = 0; t < doyOf.length; t++) {
+      const d = dayOfYear(iso);
+      const leap = dayOfYear(`${iso.slice(0, 4)}-12-31`) === 366;
+      doyOf[t] = leap && d > 59 ? d - 1 : d;
+      iso = addDays(iso, 1);
+    }
+    const out = {} as Record<(typeof PHYSICS_FORCINGS)[number], Float32Array>;
+    for (const name of PHYSICS_FORCINGS) {
+      const raw = ds.forcing(name, range);
+      const sum = new Float64Array(365 * n);
+      const cnt = new Uint16Array(365 * n);
+      for (let t = 0; t < doyOf.length; t++) {
+        const base = (doyOf[t]! - 1) * n;
+        for (let c = 0; c < n; c++) {
+          const v = raw[t * n + c]!;
+          if (Number.isFinite(v)) { sum[base + c] += v; cnt[base + c]++; }
+        }
+      }
+      const mean = this.norm[name].mean;
+      const a = new Float32Array(365 * n);
+      for (let i = 0; i < a.length; i++) a[i] = cnt[i]! > 0 ? sum[i]! / cnt[i]! : mean;
+      out[name] = a;
+    }
+    this.climatology = out;
+    return out;
+  }
+}
