@@ -1,0 +1,188 @@
+/**
+ * Leaf-scale parameter learning (seed 004): NN_V and / or NN_B trained through the differentiable
+ * leaf model so that simulated An matches observed (or synthetic) An.
+ *   synthetic 'vcmax-only': truth = CLM4.5 Vcmax25, btran = 1; NN_V learns Vcmax25.
+ *   synthetic 'vcmax-b':    truth = CLM4.5 Vcmax25 and B = 0.1 f_om + 0.45 (sand + clay) on the
+ *                           top layer; NN_V and NN_B (PFT left out) learn both.
+ *   observed: 'vdef-bdef' (no learning), 'vdef-b', 'v-bdef', 'v-b' (def = CLM4.5 defaults).
+ * Results go to a run folder, each file written atomically.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { readFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { writeFileAtomic } from '../project/atomic-write.ts';
+import { solveLeaves } from '../physics/leaf-model.ts';
+import { syntheticB } from '../physics/btran.ts';
+import { defineRange } from '../physics/parameter-range.ts';
+import { defaultTraitsOf, leafEnvironmentOf, parseLeafCsv, type LeafDataset, type LeafRecord } from './leaf-dataset.ts';
+import { btranFor, btranFromTopLayerB, topLayerSoil } from './leaf-btran.ts';
+import { parseLeafExperimentConfig, type LeafExperimentConfig } from './leaf-config.ts';
+import { kFoldSplits, seededNormal, temporalSplit, type Split } from './leaf-splits.ts';
+import { fitMetrics, type FitMetrics } from './leaf-metrics.ts';
+import { SoilBNetwork, VcmaxNetwork } from './leaf-networks.ts';
+import { formatCsv } from './csv.ts';
+
+export interface LeafExperimentContext {
+  readonly signal?: AbortSignal;
+  readonly progress?: (fraction: number, message: string) => void;
+  readonly log?: (line: string) => void;
+}
+
+export interface PftVcmax { readonly pft: string; readonly learned: number; readonly clm45: number; readonly relativeError: number }
+
+export interface SetMetrics { readonly overall: FitMetrics; readonly byPft: Record<string, FitMetrics> }
+
+export interface LeafExperimentResult {
+  readonly experiment: string;
+  readonly backend: string;
+  readonly seconds: number;
+  readonly epochs: number;
+  readonly folds: { readonly train: SetMetrics; readonly test: SetMetrics; readonly vcmax: PftVcmax[]; readonly bCorrelation?: number }[];
+  readonly skippedRows: number;
+  readonly runDir?: string;
+}
+
+const SYNTHETIC = new Set(['vcmax-only', 'vcmax-b']);
+
+function defaultEpochs(c: LeafExperimentConfig): number {
+  if (c.epochs) return c.epochs;
+  return c.experiment === 'vcmax-only' ? 100 : c.experiment === 'vcmax-b' ? 600 : 300;
+}
+
+/** Synthetic An (noise-free) with CLM4.5 Vcmax25 and the experiment's btran. */
+function syntheticAn(ds: LeafDataset, experiment: string): Float32Array {
+  return tf.tidy(() => {
+    const bt = btranFor(ds, ds.records, experiment === 'vcmax-b' ? 'synthetic-B' : 'one');
+    return solveLeaves(leafEnvironmentOf(ds.records), defaultTraitsOf(ds.records, bt)).anet.dataSync() as Float32Array;
+  });
+}
+
+function setMetrics(sim: Float32Array, obs: Float32Array, recs: readonly LeafRecord[]): SetMetrics {
+  const byPft: Record<string, FitMetrics> = {};
+  for (const name of [...new Set(recs.map((r) => r.pft.name))].sort()) {
+    const idx = recs.flatMap((r, i) => (r.pft.name === name ? [i] : []));
+    byPft[name] = fitMetrics(idx.map((i) => sim[i]!), idx.map((i) => obs[i]!));
+  }
+  return { overall: fitMetrics(sim, obs), byPft };
+}
+
+function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  return fitMetrics(a, b).r;
+}
+
+export async function runLeafExperiment(rawConfig: unknown, ctx: LeafExperimentContext = {}, runDir?: string): Promise<LeafExperimentResult> {
+  const config = parseLeafExperimentConfig(rawConfig);
+  if (config.backend) {
+    if (!(await tf.setBackend(config.backend))) throw new Error(`tfjs backend '${config.backend}' could not be started`);
+  }
+  await tf.ready();
+  const t0 = performance.now();
+  const log = ctx.log ?? (() => undefined);
+  const synthetic = SYNTHETIC.has(config.experiment);
+  const text = await readFile(config.input, 'utf8');
+  const ds = parseLeafCsv(text, { source: config.input, pftMapping: config.pftMapping, ...(synthetic ? {} : { observedColumn: config.observedColumn }) });
+  for (const s of ds.skipped) log(`skipped line ${s.line} (column '${s.column}': ${s.reason})`);
+  const recs = ds.records;
+  const pftNames = [...new Set(recs.map((r) => r.pft.name))].sort();
+  const pftIndex = recs.map((r) => pftNames.indexOf(r.pft.name));
+
+  let observed: Float32Array;
+  if (synthetic) {
+    const clean = syntheticAn(ds, config.experiment);
+    const mean = clean.reduce((s, v) => s + v, 0) / clean.length;
+    const normal = seededNormal(config.seed);
+    observed = Float32Array.from(clean, (v) => v + config.noiseFraction * mean * normal());
+  } else {
+    observed = Float32Array.from(recs, (r) => r.observedAn!);
+  }
+  const trainV = ['vcmax-only', 'vcmax-b', 'v-bdef', 'v-b'].includes(config.experiment);
+  const trainB = ['vcmax-b', 'vdef-b', 'v-b'].includes(config.experiment);
+  const defaultBtran = config.experiment === 'vcmax-only' ? 'one' : 'default-B';
+  const epochs = trainV || trainB ? defaultEpochs(config) : 0;
+  const embedding = config.bEmbedding ?? (synthetic ? 0 : Math.min(50, Math.ceil(pftNames.length / 2)));
+  const vRange = defineRange({ name: 'vcmax25', units: 'umol CO2 m-2 s-1', min: config.vcmaxMin, max: config.vcmaxMax, description: 'NN_V output range' });
+  const splits: Split[] = config.split === 'temporal' ? [temporalSplit(recs, config.trainFraction)] : kFoldSplits(recs, config.folds, config.seed);
+  const folds: LeafExperimentResult['folds'][number][] = [];
+  const predictionRows: (string | number)[][] = [];
+
+  for (let f = 0; f < splits.length; f++) {
+    const split = splits[f]!;
+    if (split.train.length === 0) throw new Error(`fold ${f + 1}: no training rows`);
+    const nnV = trainV ? new VcmaxNetwork(pftNames.length, config.seed, vRange) : undefined;
+    const nnB = trainB ? new SoilBNetwork(pftNames.length, embedding, config.seed) : undefined;
+    const build = (idx: number[]) => {
+      const rs = idx.map((i) => recs[i]!);
+      const soil = trainB ? topLayerSoil(rs) : undefined;
+      return {
+        rs,
+        env: leafEnvironmentOf(rs),
+        base: defaultTraitsOf(rs, trainB ? tf.ones([rs.length]) : btranFor(ds, rs, defaultBtran, config.input)),
+        oneHot: tf.oneHot(tf.tensor1d(idx.map((i) => pftIndex[i]!), 'int32'), pftNames.length).toFloat() as tf.Tensor2D,
+        pft: tf.tensor1d(idx.map((i) => pftIndex[i]!), 'int32'),
+        soil,
+        // NN_B inputs as the seed's: clay and sand as fractions, f_om
+        soilX: soil ? tf.concat([tf.div(soil.clayPct, 100), tf.div(soil.sandPct, 100), soil.fom], 0).transpose() as tf.Tensor2D : undefined,
+        obs: tf.tensor1d(idx.map((i) => observed[i]!)),
+      };
+    };
+    const train = build(split.train);
+    const test = build(split.test);
+    type Batch = typeof train;
+    const simulate = (b: Batch) => {
+      const vcmax25 = nnV ? nnV.apply(b.oneHot) : b.base.vcmax25;
+      const bValues = nnB && b.soil ? tf.reshape(nnB.apply(b.soilX!, b.pft), [1, -1]) : undefined;
+      const btran = bValues ? btranFromTopLayerB(b.soil!, bValues) : b.base.btran;
+      return { an: solveLeaves(b.env, { ...b.base, vcmax25, btran }).anet, vcmax25, b: bValues };
+    };
+    const optimizer = tf.train.adam(config.learningRate);
+    const vars = [...(nnV?.variables() ?? []), ...(nnB?.variables() ?? [])];
+    for (let e = 0; e < epochs; e++) {
+      if (ctx.signal?.aborted) throw Object.assign(new Error('leaf experiment cancelled'), { name: 'AbortError' });
+      const loss = optimizer.minimize(() => tf.sqrt(tf.mean(tf.square(tf.sub(simulate(train).an, train.obs)))) as tf.Scalar, true, vars);
+      const l = loss!.dataSync()[0]!;
+      loss!.dispose();
+      if (e % 25 === 0 || e === epochs - 1) log(`fold ${f + 1}/${splits.length} epoch ${e + 1}/${epochs} RMSE ${l.toFixed(4)}`);
+      ctx.progress?.((f + (e + 1) / epochs) / splits.length, `fold ${f + 1} epoch ${e + 1}`);
+      if (e % 10 === 0) await new Promise((r) => setImmediate(r)); // lets cancellation and progress through
+    }
+    optimizer.dispose();
+    const evaluate = (b: Batch) => tf.tidy(() => {
+      const s = simulate(b);
+      return { an: s.an.dataSync() as Float32Array, v: s.vcmax25.dataSync() as Float32Array, b: s.b?.dataSync() as Float32Array | undefined };
+    });
+    const tr = evaluate(train);
+    const te = test.rs.length ? evaluate(test) : { an: new Float32Array(), v: new Float32Array(), b: undefined };
+    const vcmax: PftVcmax[] = pftNames.map((name, p) => {
+      const learned = nnV ? tf.tidy(() => nnV.apply(tf.oneHot(tf.tensor1d([p], 'int32'), pftNames.length).toFloat() as tf.Tensor2D).dataSync()[0]!) : recs.find((r) => r.pft.name === name)!.vcmaxDefault;
+      const clm45 = recs.find((r) => r.pft.name === name)!.vcmaxDefault;
+      return { pft: name, learned, clm45, relativeError: (learned - clm45) / clm45 };
+    });
+    let bCorrelation: number | undefined;
+    if (nnB && tr.b && config.experiment === 'vcmax-b') {
+      const truth = tf.tidy(() => syntheticB(train.soil!.sandPct, train.soil!.clayPct, train.soil!.fom).dataSync());
+      bCorrelation = pearson(tr.b, truth);
+    }
+    folds.push({ train: setMetrics(tr.an, train.obs.dataSync() as Float32Array, train.rs), test: setMetrics(te.an, test.obs.dataSync() as Float32Array, test.rs), vcmax, ...(bCorrelation !== undefined ? { bCorrelation } : {}) });
+    for (const [set, b, r] of [['train', train, tr], ['test', test, te]] as const) {
+      b.rs.forEach((rec, i) => predictionRows.push([f + 1, set, rec.line, rec.location, rec.date, rec.pftLabel, observed[set === 'train' ? split.train[i]! : split.test[i]!]!, r.an[i]!, r.v[i] ?? Number.NaN, r.b?.[i] ?? Number.NaN]));
+    }
+    for (const b of [train, test]) tf.dispose([b.env.parUmol, b.env.tLeafK, b.env.tAirK, b.env.pressurePa, b.env.o2Pa, b.env.co2Pa, b.env.vpdKPa, b.env.gb, b.env.isC3, b.base.vcmax25, b.base.btran, b.base.medlynSlope, b.base.medlynIntercept, b.oneHot, b.pft, b.obs, ...(b.soilX ? [b.soilX] : []), ...(b.soil ? Object.values(b.soil) : [])]);
+    tf.dispose(vars);
+  }
+  const result: LeafExperimentResult = {
+    experiment: config.experiment, backend: tf.getBackend(), seconds: (performance.now() - t0) / 1000, epochs, folds, skippedRows: ds.skipped.length,
+    ...(runDir ? { runDir } : {}),
+  };
+  if (runDir) await writeRunFolder(runDir, config, result, predictionRows, ds);
+  return result;
+}
+
+async function writeRunFolder(dir: string, config: LeafExperimentConfig, result: LeafExperimentResult, predictions: (string | number)[][], ds: LeafDataset): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const versions = { vegdyn: process.env.npm_package_version ?? 'unknown', tfjs: tf.version.tfjs, node: process.versions.node };
+  await writeFileAtomic(path.join(dir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+  await writeFileAtomic(path.join(dir, 'run.json'), `${JSON.stringify({ seed: config.seed, backend: result.backend, versions, seconds: result.seconds, epochs: result.epochs, skipped: ds.skipped }, null, 2)}\n`);
+  await writeFileAtomic(path.join(dir, 'metrics.json'), `${JSON.stringify(result.folds.map((f, i) => ({ fold: i + 1, train: f.train, test: f.test, bCorrelation: f.bCorrelation })), null, 2)}\n`);
+  await writeFileAtomic(path.join(dir, 'vcmax25.csv'), formatCsv(['fold', 'pft', 'vcmax25_learned', 'vcmax25_clm45', 'relative_error'], result.folds.flatMap((f, i) => f.vcmax.map((v) => [i + 1, v.pft, v.learned, v.clm45, v.relativeError]))));
+  await writeFileAtomic(path.join(dir, 'predictions.csv'), formatCsv(['fold', 'set', 'line', 'location', 'date', 'pft', 'an_observed', 'an_simulated', 'vcmax25', 'b'], predictions));
+}
