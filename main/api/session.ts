@@ -7,7 +7,7 @@ import { describeIssues } from './api-error.ts';
 import { events, isEventName, type EventName, type EventOf } from './contract.ts';
 import type { HandlerContext } from './define.ts';
 import { JobHost, type JobHostOptions } from '../compute/job-host.ts';
-import { createProject, openOrCreateProject, openProject, type OpenProject } from '../project/project-store.ts';
+import { createProject, openOrCreateProject, openProject, saveProject, type OpenProject } from '../project/project-store.ts';
 import { rememberProject } from '../project/recent-projects.ts';
 
 export type EventListener = (event: EventName, payload: unknown) => void;
@@ -47,6 +47,17 @@ export class Session implements HandlerContext {
   /** Opens `dir`, creating an empty project there first when the folder is new or empty. */
   async openOrCreateProject(dir: string, name?: string): Promise<OpenProject> {
     return this.adopt(await openOrCreateProject(dir, name));
+  }
+
+  /** Saves changed manifest fields of the open project (atomically) and keeps the result open. */
+  async updateProject(changes: { name?: string | undefined; description?: string | undefined }): Promise<OpenProject> {
+    if (!this.current) throw new Error('no project is open');
+    const clean: { name?: string; description?: string } = {};
+    if (changes.name !== undefined) clean.name = changes.name;
+    if (changes.description !== undefined) clean.description = changes.description;
+    this.current = await saveProject(this.current, clean);
+    await rememberProject(this.current.dir, this.current.manifest.name);
+    return this.current;
   }
 
   private async adopt(project: OpenProject): Promise<OpenProject> {

@@ -17,5 +17,6 @@ export const projectHandlers: HandlersFor<typeof projectRequests> = {
     if (!project) throw new Error('no project is open');
     return infoOf(project);
   },
+  'project.update': async (req, ctx) => infoOf(await sessionOf(ctx).updateProject(req)),
   'project.recent': async () => ({ projects: await readRecentProjects() }),
 };

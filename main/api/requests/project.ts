@@ -28,6 +28,11 @@ export const projectRequests = {
     request: z.object({}).strict(),
     response: projectInfoSchema,
   }),
+  'project.update': defineRequest({
+    description: 'Rename the open project or change its description (written atomically).',
+    request: z.object({ name: z.string().min(1).optional(), description: z.string().optional() }).strict(),
+    response: projectInfoSchema,
+  }),
   'project.recent': defineRequest({
     description: 'Recently opened projects, newest first.',
     request: z.object({}).strict(),

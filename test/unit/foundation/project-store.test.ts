@@ -96,6 +96,9 @@ test('the session refuses a non-project and keeps the project it had open', asyn
     const alpha = await api.request('project.open', { dir: path.join(tmp, 'alpha') });
     await assert.rejects(api.request('project.open', { dir: path.join(tmp, 'plain') }), /not a VegDyn project/);
     assert.equal((await api.request('project.info', {})).dir, alpha.dir);
+    const renamed = await api.request('project.update', { name: 'Alpha renamed' });
+    assert.equal(renamed.name, 'Alpha renamed');
+    assert.equal((await openProject(alpha.dir)).manifest.name, 'Alpha renamed');
     const recent = await api.request('project.recent', {});
     assert.equal(recent.projects[0]?.dir, alpha.dir);
   } finally {
