@@ -33,7 +33,7 @@ export class DateSlider {
     const next = h('button', { type: 'button', 'aria-label': 'Next observation date', title: 'Next observation date', text: 'obs ▶' });
     this.ticks = h('canvas', { class: 'obs-ticks', 'aria-hidden': 'true', height: 8 });
     const track = h('div', { class: 'date-track' }, this.input, this.ticks);
-    this.element = h('div', { class: 'map-overlay date-bar', role: 'group', 'aria-label': 'Date', hidden: true },
+    this.element = h('div', { class: 'map-overlay date-bar', role: 'group', 'aria-label': 'Date controls', hidden: true },
       h('div', { class: 'row' }, this.play, prev, next), this.label, track);
     this.ticks.title = 'Observation dates';
     this.input.addEventListener('input', () => this.emit(Number(this.input.value)));

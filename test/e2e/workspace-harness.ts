@@ -1,0 +1,123 @@
+/**
+ * Shared set-up of the workspace browser tests: a small demo project made with the CLI, `vegdyn
+ * serve` on it (web mode), Debian's Chromium through playwright-core, and helpers that look at
+ * what the user sees (screenshot pixels decoded by the browser itself).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const CHROMIUM_ARGS = ['--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const VEGDYN = path.resolve('bin', 'vegdyn.mjs');
+export const OUTPUT_DIR = path.resolve('test-output', 'e2e');
+
+/** Generates the virtual basin for a short period into `dir` (created as a project). */
+export function makeDemoProject(dir: string, env: NodeJS.ProcessEnv, from = '1981-01-01', to = '1982-12-31'): void {
+  const r = spawnSync(process.execPath, [VEGDYN, 'demo-data', '--project', dir, '--from', from, '--to', to, '--json'], { env, encoding: 'utf8', timeout: 240_000 });
+  if (r.status !== 0) throw new Error(`vegdyn demo-data failed (${r.status}): ${r.stderr}`);
+}
+
+export interface Served {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts `vegdyn serve --project DIR` and resolves with the URL it prints. */
+export function serve(projectDir: string, env: NodeJS.ProcessEnv): Promise<Served> {
+  const child: ChildProcess = spawn(process.execPath, [VEGDYN, 'serve', '--project', projectDir, '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
+  const stop = (): Promise<void> => new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const t = setTimeout(() => { child.kill('SIGKILL'); }, 10_000);
+    child.once('exit', () => { clearTimeout(t); resolve(); });
+    child.kill('SIGTERM');
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => { void stop(); reject(new Error(`vegdyn serve printed no URL within 90 s; stderr: ${stderr}`)); }, 90_000);
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /VegDyn is running at (http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ url: m[1]!, stop });
+      }
+    });
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`vegdyn serve exited with ${code}; stderr: ${stderr}`)); });
+  });
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/** Opens the workspace and waits until it has loaded the project (body[data-ready]). */
+export async function openWorkspace(browser: Browser, url: string): Promise<{ page: Page; errors: string[]; remote: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  const errors: string[] = [];
+  const remote: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  page.on('request', (req) => { if (!req.url().startsWith('http://127.0.0.1:') && !/^(data|blob):/.test(req.url())) remote.push(req.url()); });
+  await page.goto(url);
+  await page.waitForSelector('body[data-ready=true]', { timeout: 120_000 });
+  return { page, errors, remote };
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(OUTPUT_DIR, { recursive: true });
+  const file = path.join(OUTPUT_DIR, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+export type Rgb = [number, number, number];
+
+/** The RGB of screen pixels (CSS px) as the user sees them: a page screenshot decoded in the page. */
+export async function pixelsAt(page: Page, points: readonly [number, number][]): Promise<Rgb[]> {
+  const png = await page.screenshot();
+  return page.evaluate(async ({ b64, pts }) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${b64}`;
+    await img.decode();
+    const c = document.createElement('canvas');
+    c.width = img.width;
+    c.height = img.height;
+    const g = c.getContext('2d')!;
+    g.drawImage(img, 0, 0);
+    return pts.map(([x, y]) => {
+      const d = g.getImageData(Math.round(x), Math.round(y), 1, 1).data;
+      return [d[0]!, d[1]!, d[2]!] as [number, number, number];
+    });
+  }, { b64: png.toString('base64'), pts: points as [number, number][] });
+}
+
+/** Distinct colours in a region of the screen (sampled every few pixels). */
+export async function distinctColours(page: Page, clip: { x: number; y: number; width: number; height: number }): Promise<number> {
+  const png = await page.screenshot({ clip });
+  return page.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${b64}`;
+    await img.decode();
+    const c = document.createElement('canvas');
+    c.width = img.width;
+    c.height = img.height;
+    const g = c.getContext('2d')!;
+    g.drawImage(img, 0, 0);
+    const data = g.getImageData(0, 0, c.width, c.height).data;
+    const seen = new Set<number>();
+    for (let i = 0; i < data.length; i += 4 * 5) seen.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
+    return seen.size;
+  }, png.toString('base64'));
+}
+
+/** Screen position (CSS px) of a lon/lat on the workspace map. */
+export async function screenOf(page: Page, lon: number, lat: number): Promise<[number, number]> {
+  return page.evaluate(([lo, la]) => {
+    const ws = (window as unknown as { vegdynWorkspace: { map: { map: { project(p: [number, number]): { x: number; y: number }; getContainer(): HTMLElement } } } }).vegdynWorkspace;
+    const p = ws.map.map.project([lo, la]);
+    const r = ws.map.map.getContainer().getBoundingClientRect();
+    return [r.left + p.x, r.top + p.y] as [number, number];
+  }, [lon, lat] as [number, number]);
+}
