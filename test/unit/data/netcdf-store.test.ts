@@ -1,0 +1,156 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, readFileSync, writeFileSync, statSync, existsSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import type { Dataset } from '../../../main/data/dataset.ts';
+import { FORCING_NAMES } from '../../../main/data/dataset.ts';
+import { generateVirtualBasin } from '../../../main/data/virtual-basin/generate.ts';
+import { openDataset, writeDataset, datasetPath, BASINS_FILE } from '../../../main/data/store/netcdf-store.ts';
+
+const N = 63 * 54;
+let ds: Dataset;
+let dir: string;
+
+function sameOrBothNaN(a: Float32Array, b: Float32Array, what: string): void {
+  assert.equal(a.length, b.length, `${what} length`);
+  for (let i = 0; i < a.length; i++) {
+    if (!(a[i] === b[i] || (Number.isNaN(a[i]!) && Number.isNaN(b[i]!)))) assert.fail(`${what}[${i}]: wrote ${a[i]}, read ${b[i]}`);
+  }
+}
+
+before(async () => {
+  ds = generateVirtualBasin({ seed: 5, startDate: '1981-01-01', endDate: '1981-12-31' });
+  dir = mkdtempSync(path.join(os.tmpdir(), 'vegdyn-store-'));
+  await writeDataset(dir, ds);
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('a written dataset reads back with identical arrays, metadata, splits, normalization and subbasins', async () => {
+  const back = await openDataset(dir);
+  assert.equal(back.id, ds.id);
+  assert.equal(back.source, ds.source);
+  assert.equal(back.startDate, ds.startDate);
+  assert.equal(back.dayCount, ds.dayCount);
+  assert.deepEqual(back.grid, { ...ds.grid });
+  for (const name of FORCING_NAMES) sameOrBothNaN(ds.forcing(name), back.forcing(name), name);
+  sameOrBothNaN(ds.trueLai!, back.trueLai!, 'trueLai');
+  assert.deepEqual(Array.from(back.observations.dayIndex), Array.from(ds.observations.dayIndex));
+  sameOrBothNaN(ds.observations.values, back.observations.values, 'observations');
+  assert.deepEqual(back.mask, ds.mask);
+  assert.deepEqual(back.staticLayers.landCover, ds.staticLayers.landCover);
+  sameOrBothNaN(ds.staticLayers.elevation, back.staticLayers.elevation, 'elevation');
+  sameOrBothNaN(ds.staticLayers.sandPercent, back.staticLayers.sandPercent, 'sand');
+  assert.deepEqual(back.splits, ds.splits);
+  assert.deepEqual(back.normalization, ds.normalization);
+  assert.deepEqual(back.basin, ds.basin);
+  assert.equal(back.subbasins.length, ds.subbasins.length);
+  back.subbasins.forEach((s, k) => {
+    assert.equal(s.name, ds.subbasins[k]!.name);
+    assert.equal(s.id, ds.subbasins[k]!.id);
+    assert.deepEqual(s.geometry, ds.subbasins[k]!.geometry);
+    sameOrBothNaN(ds.subbasins[k]!.cellFractions, s.cellFractions, `${s.name} fractions`);
+  });
+  const geo = JSON.parse(readFileSync(path.join(dir, BASINS_FILE), 'utf8')) as GeoJSON.FeatureCollection;
+  assert.equal(geo.features.length, 1 + ds.subbasins.length);
+});
+
+test('gdalinfo reads every gridded variable with origin (-112.5, 43.125), pixel size 0.125 and EPSG:4326', () => {
+  const file = datasetPath(dir);
+  const vars = [...FORCING_NAMES, 'LAI', 'LAI_true', 'elevation', 'land_cover', 'sand_percent', 'clay_percent', 'organic_fraction', 'basin_mask', 'subbasin_fraction'];
+  for (const v of vars) {
+    const r = spawnSync('gdalinfo', ['-json', `NETCDF:${file}:${v}`], { encoding: 'utf8' });
+    assert.equal(r.status, 0, `gdalinfo ${v}: ${r.stderr}`);
+    const info = JSON.parse(r.stdout) as { geoTransform: number[]; size: number[]; coordinateSystem: { wkt: string } };
+    assert.deepEqual(info.size, [63, 54], v);
+    assert.deepEqual(info.geoTransform, [-112.5, 0.125, 0, 43.125, 0, -0.125], v);
+    assert.match(info.coordinateSystem.wkt, /ID\["EPSG",4326\]/, v);
+  }
+});
+
+test('gdallocationinfo reads the same value as the engine at a named cell and day', () => {
+  const file = datasetPath(dir);
+  // cell row 20 (north-first), col 30; band 101 = day index 100
+  const row = 20;
+  const col = 30;
+  const day = 100;
+  const r = spawnSync('gdallocationinfo', ['-valonly', '-b', String(day + 1), `NETCDF:${file}:Tair`, String(col), String(row)], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const expected = ds.forcing('Tair')[day * N + row * 63 + col]!;
+  assert.ok(Math.abs(Number(r.stdout.trim()) - expected) < 1e-3, `gdal ${r.stdout.trim()} vs ${expected}`);
+  // geographic query at the cell centre gives the same pixel
+  const lon = -112.4375 + col * 0.125;
+  const lat = 43.0625 - row * 0.125;
+  const g = spawnSync('gdallocationinfo', ['-valonly', '-wgs84', '-b', String(day + 1), `NETCDF:${file}:Tair`, String(lon), String(lat)], { encoding: 'utf8' });
+  assert.ok(Math.abs(Number(g.stdout.trim()) - expected) < 1e-3);
+});
+
+test('xarray (netCDF4) opens the file with ascending latitude, CF time and the fill values decoded', (t) => {
+  const probe = spawnSync('/usr/bin/python3', ['-c', 'import xarray, netCDF4'], { encoding: 'utf8' });
+  if (probe.status !== 0) {
+    t.skip('python3 with xarray and netCDF4 is not installed');
+    return;
+  }
+  const script = `
+import json, sys, xarray as xr, numpy as np
+d = xr.open_dataset(sys.argv[1])
+lai = d['LAI']
+print(json.dumps({
+  'lat0': float(d.lat[0]), 'lat1': float(d.lat[-1]), 'lon0': float(d.lon[0]),
+  'time0': str(d.time.values[0])[:10], 'timeN': str(d.time.values[-1])[:10], 'ntime': int(d.sizes['time']),
+  'tair': float(d['Tair'].isel(time=100).sel(lat=43.0625 - 20 * 0.125, lon=-112.4375 + 30 * 0.125, method='nearest')),
+  'laiNaN': int(np.isnan(lai.values).sum()), 'laiMin': float(np.nanmin(lai.values)),
+  'subbasins': [str(s) for s in d['subbasin_name'].values],
+  'units': d['Rainf'].attrs['units'], 'conventions': d.attrs['Conventions'],
+}))
+`;
+  const r = spawnSync('/usr/bin/python3', ['-c', script, datasetPath(dir)], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as Record<string, unknown>;
+  assert.equal(out.lat0, 36.4375);
+  assert.equal(out.lat1, 43.0625);
+  assert.equal(out.lon0, -112.4375);
+  assert.equal(out.time0, '1981-01-01');
+  assert.equal(out.timeN, '1981-12-31');
+  assert.equal(out.ntime, 365);
+  assert.ok(Math.abs((out.tair as number) - ds.forcing('Tair')[100 * N + 20 * 63 + 30]!) < 1e-3);
+  const nan = ds.observations.values.reduce((s, v) => s + (Number.isNaN(v) ? 1 : 0), 0);
+  assert.equal(out.laiNaN, nan, 'the -9999 fill value decodes to NaN');
+  assert.ok((out.laiMin as number) >= 0);
+  assert.deepEqual(out.subbasins, ds.subbasins.map((s) => s.name));
+  assert.equal(out.units, 'kg m-2');
+  assert.equal(out.conventions, 'CF-1.8');
+});
+
+test('a cancelled write leaves the previous dataset in place and no temporary file', async () => {
+  const before = statSync(datasetPath(dir)).mtimeMs;
+  const other = generateVirtualBasin({ seed: 6, startDate: '1981-01-01', endDate: '1981-03-31' });
+  const controller = new AbortController();
+  await assert.rejects(
+    writeDataset(dir, other, { signal: controller.signal, onProgress: (p) => { if (p.fraction > 0.2) controller.abort(new Error('cancelled by test')); } }),
+    /cancelled by test/,
+  );
+  assert.equal(statSync(datasetPath(dir)).mtimeMs, before);
+  assert.deepEqual(readdirSync(path.join(dir, 'data')).filter((f) => f.endsWith('.tmp')), []);
+  assert.equal((await openDataset(dir)).id, ds.id);
+});
+
+test('reading a damaged or foreign file fails with a message naming the file', async () => {
+  const bad = mkdtempSync(path.join(os.tmpdir(), 'vegdyn-store-bad-'));
+  try {
+    await assert.rejects(openDataset(bad), /no dataset in this project/);
+    const file = datasetPath(bad);
+    writeFileSync(path.join(bad, 'x'), '');
+    spawnSync('mkdir', ['-p', path.dirname(file)]);
+    writeFileSync(file, 'CDF\x01 not really netcdf');
+    await assert.rejects(openDataset(bad), (err: Error) => err.message.includes(file) && /signature/.test(err.message));
+    // a truncated copy of a valid file
+    const full = readFileSync(datasetPath(dir));
+    writeFileSync(file, full.subarray(0, Math.floor(full.length / 3)));
+    await assert.rejects(openDataset(bad), (err: Error) => err.message.includes(file));
+    assert.ok(existsSync(file));
+  } finally {
+    rmSync(bad, { recursive: true, force: true });
+  }
+});
