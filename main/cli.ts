@@ -10,6 +10,7 @@ import { registerServeCommands } from './cli/serve-commands.ts';
 import { registerJobsCommands } from './cli/jobs-commands.ts';
 import { registerProjectCommands } from './cli/project-commands.ts';
 import { registerDataCommands } from './cli/data-commands.ts';
+import { registerImportCommands } from './cli/import-commands.ts';
 import { registerModelCommands } from './cli/model-commands.ts';
 
 type CommandGroup = (program: Command) => void;
@@ -21,6 +22,7 @@ const COMMAND_GROUPS: readonly CommandGroup[] = [
   registerJobsCommands,
   registerProjectCommands,
   registerDataCommands,
+  registerImportCommands,
   registerModelCommands,
 ];
 

@@ -1,0 +1,214 @@
+/**
+ * Writes an import result into a project's dataset store. The importers themselves never touch the
+ * project; this step opens the current dataset (if any), builds the new one in memory, and hands it
+ * to the store, whose write is atomic (temporary file renamed over data/dataset.nc). Anything that
+ * fails before that rename leaves the project byte-for-byte as it was.
+ *
+ * What each kind replaces:
+ * - forcing: the daily axis and the seven forcings. LAI observations are kept where their dates
+ *   fall on the new axis; the noise-free LAI of a virtual basin is dropped (it belongs to the old
+ *   forcing); splits and training-period normalization are recomputed. With no dataset yet, a new
+ *   one is created whose mask is the cells with complete forcing.
+ * - lai: the observations (dates must fall on the dataset's axis); normalization recomputed.
+ * - landcover / soil: the static layers given.
+ * - basins: the subbasins, or with role 'outline' the basin outline and the mask.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { FORCING_NAMES, type Dataset, type ForcingName, type LaiObservations, type StaticLayers, type Subbasin } from '../dataset.ts';
+import { cellCount, type GridSpec } from '../grid.ts';
+import { daysBetween } from '../time-axis.ts';
+import { computeSplits } from '../splits.ts';
+import { computeNormalization } from '../normalization.ts';
+import { InMemoryDataset, type DatasetParts } from '../store/in-memory-dataset.ts';
+import { hasDataset, openDataset, writeDataset } from '../store/netcdf-store.ts';
+import { cellsToGeometry } from '../virtual-basin/cell-polygons.ts';
+import { writeFileAtomic } from '../../project/atomic-write.ts';
+import { ImportError } from './errors.ts';
+import type { ImportResult, ImportedBasins, ImportedForcing, ImportedLai, LayerProvenance } from './types.ts';
+
+export interface ApplyOptions {
+  /** for basins: replace the subbasins (default) or set the basin outline and mask */
+  readonly basinRole?: 'subbasins' | 'outline';
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (fraction: number, message: string) => void;
+}
+
+export interface ApplySummary {
+  readonly file: string;
+  readonly kind: ImportResult['kind'];
+  readonly startDate: string;
+  readonly dayCount: number;
+  readonly observations: number;
+  readonly maskCells: number;
+  readonly notes: readonly string[];
+}
+
+/** Import log kept next to the dataset: what came from where, one entry per import. */
+export const IMPORT_LOG = path.join('data', 'imports.json');
+
+function sameGrid(a: GridSpec, b: GridSpec): boolean {
+  return a.ncols === b.ncols && a.nrows === b.nrows && Math.abs(a.lon0 - b.lon0) < 1e-9 && Math.abs(a.latTop - b.latTop) < 1e-9 && Math.abs(a.cellSize - b.cellSize) < 1e-12;
+}
+
+function partsOf(ds: Dataset): DatasetParts {
+  const forcing = Object.fromEntries(FORCING_NAMES.map((f) => [f, ds.forcing(f)])) as Record<ForcingName, Float32Array>;
+  return {
+    id: ds.id, source: ds.source, grid: ds.grid, startDate: ds.startDate, dayCount: ds.dayCount, mask: ds.mask,
+    staticLayers: ds.staticLayers, basin: ds.basin, subbasins: ds.subbasins, splits: ds.splits, normalization: ds.normalization,
+    forcing, observations: ds.observations, ...(ds.trueLai ? { trueLai: ds.trueLai } : {}),
+    attributes: (ds as { attributes?: Readonly<Record<string, string | number>> }).attributes ?? {},
+  };
+}
+
+/** Splits and normalization follow from the axis, the mask, the forcing and the observations. */
+function finish(p: Omit<DatasetParts, 'splits' | 'normalization'> & Partial<Pick<DatasetParts, 'splits' | 'normalization'>>): InMemoryDataset {
+  const { splits, rule } = computeSplits(p.startDate, p.dayCount);
+  const n = cellCount(p.grid);
+  const normalization = computeNormalization((f) => p.forcing[f], n, p.mask, splits.train, p.observations);
+  return new InMemoryDataset({ ...p, splits, normalization, attributes: { ...(p.attributes ?? {}), split_rule: rule } });
+}
+
+function completeForcingMask(f: ImportedForcing, n: number): Uint8Array {
+  const mask = new Uint8Array(n).fill(1);
+  for (const name of FORCING_NAMES) {
+    const a = f.variables[name];
+    for (let i = 0; i < a.length; i++) if (Number.isNaN(a[i]!)) mask[i % n] = 0;
+  }
+  return mask;
+}
+
+function withForcing(old: Dataset | undefined, f: ImportedForcing, notes: string[]): InMemoryDataset {
+  const n = cellCount(f.grid);
+  const dayCount = f.dates.length;
+  if (dayCount < 3) throw new ImportError(f.provenance.Rainf.files[0] ?? '(forcing)', `holds ${dayCount} day(s); a dataset needs at least 3 to split into training, validation and test periods`);
+  const complete = completeForcingMask(f, n);
+  const source = `forcing imported from ${f.provenance.Rainf.files.map((x) => path.basename(x)).join(', ')}`;
+  if (!old) {
+    let cells = 0;
+    for (const m of complete) cells += m;
+    if (cells === 0) throw new ImportError(f.provenance.Rainf.files[0]!, 'has no project cell with complete forcing on every day, so there is nothing to model');
+    notes.push(`new dataset: mask = the ${cells} cells with complete forcing; no LAI, land cover, soil or subbasins yet`);
+    const staticLayers: StaticLayers = {
+      elevation: new Float32Array(n).fill(NaN),
+      landCover: new Uint8Array(n),
+      sandPercent: new Float32Array(n).fill(NaN),
+      clayPercent: new Float32Array(n).fill(NaN),
+      organicFraction: new Float32Array(n).fill(NaN),
+    };
+    return finish({
+      id: `imported-${f.dates[0]}-${f.dates.at(-1)}`,
+      source, grid: f.grid, startDate: f.dates[0]!, dayCount, mask: complete, staticLayers,
+      basin: cellsToGeometry(f.grid, (c) => complete[c] === 1), subbasins: [],
+      forcing: f.variables, observations: { dayIndex: new Int32Array(0), values: new Float32Array(0) },
+      attributes: {},
+    });
+  }
+  const p = partsOf(old);
+  // keep observations whose dates fall on the new axis
+  const shift = daysBetween(f.dates[0]!, old.startDate);
+  const keep: number[] = [];
+  old.observations.dayIndex.forEach((d, k) => { if (d + shift >= 0 && d + shift < dayCount) keep.push(k); });
+  const obs = old.observations as LaiObservations & { periodStart?: Int32Array; periodEnd?: Int32Array };
+  const values = new Float32Array(keep.length * n);
+  keep.forEach((k, i) => values.set(obs.values.subarray(k * n, (k + 1) * n), i * n));
+  const observations = {
+    dayIndex: Int32Array.from(keep, (k) => obs.dayIndex[k]! + shift),
+    values,
+    ...(obs.periodStart && obs.periodEnd ? { periodStart: Int32Array.from(keep, (k) => obs.periodStart![k]! + shift), periodEnd: Int32Array.from(keep, (k) => obs.periodEnd![k]! + shift) } : {}),
+  } as LaiObservations;
+  if (keep.length < old.observations.dayIndex.length) notes.push(`${old.observations.dayIndex.length - keep.length} LAI observation dates fall outside the new forcing period and were dropped`);
+  if (old.trueLai) notes.push('the noise-free LAI of the previous (virtual) forcing was dropped: it does not belong to the imported forcing');
+  const mask = Uint8Array.from(p.mask, (m, c) => (m && complete[c] ? 1 : 0));
+  const lost = p.mask.reduce((a, m, c) => a + (m && !complete[c] ? 1 : 0), 0);
+  if (lost > 0) notes.push(`${lost} basin cells lack complete forcing and left the mask`);
+  if (!mask.some((m) => m === 1)) throw new ImportError(f.provenance.Rainf.files[0]!, 'leaves no basin cell with complete forcing (does the source cover the basin?)');
+  const { trueLai: _dropped, ...rest } = p;
+  return finish({ ...rest, source: `${p.source}; ${source}`, startDate: f.dates[0]!, dayCount, mask, forcing: f.variables, observations });
+}
+
+function withLai(old: Dataset, lai: ImportedLai, notes: string[]): InMemoryDataset {
+  const n = cellCount(old.grid);
+  const idx: number[] = [];
+  const rows: number[] = [];
+  lai.dates.forEach((d, k) => {
+    const day = daysBetween(old.startDate, d);
+    if (day >= 0 && day < old.dayCount) { idx.push(day); rows.push(k); }
+  });
+  if (idx.length === 0) {
+    throw new ImportError(lai.provenance.files[0]!, `has no observation date inside the dataset's period ${old.startDate} + ${old.dayCount} days (found ${lai.dates[0]} .. ${lai.dates.at(-1)})`);
+  }
+  if (idx.length < lai.dates.length) notes.push(`${lai.dates.length - idx.length} LAI dates outside the forcing period were left out`);
+  const values = new Float32Array(idx.length * n);
+  rows.forEach((k, i) => values.set(lai.values.subarray(k * n, (k + 1) * n), i * n));
+  const p = partsOf(old);
+  const { trueLai: _dropped, ...rest } = p;
+  if (old.trueLai) notes.push('the virtual basin\'s noise-free LAI was dropped: it does not describe the imported observations');
+  return finish({ ...rest, source: `${p.source}; LAI imported from ${lai.provenance.files.map((x) => path.basename(x)).join(', ')}`, observations: { dayIndex: Int32Array.from(idx), values } });
+}
+
+function withBasins(old: Dataset, b: ImportedBasins, role: 'subbasins' | 'outline', notes: string[]): InMemoryDataset {
+  const p = partsOf(old);
+  if (role === 'outline') {
+    if (b.features.length !== 1) throw new ImportError(b.provenance.files[0]!, `holds ${b.features.length} features; a basin outline must be exactly one (Multi)Polygon`);
+    const f = b.features[0]!;
+    // a cell belongs to the basin when at least half of it is inside the outline and it already had data
+    const mask = Uint8Array.from(f.cellFractions, (fr, c) => (fr >= 0.5 && p.mask[c] ? 1 : 0));
+    if (!mask.some((m) => m === 1)) throw new ImportError(b.provenance.files[0]!, 'covers no dataset cell by at least half of its area');
+    notes.push(`mask: ${mask.reduce((a, m) => a + m, 0)} cells at least half inside the outline`);
+    return finish({ ...p, basin: f.geometry, mask, source: `${p.source}; outline from ${path.basename(b.provenance.files[0]!)}` });
+  }
+  const subbasins: Subbasin[] = b.features.map((f) => ({ id: f.id, name: f.name, geometry: f.geometry, cellFractions: f.cellFractions }));
+  return new InMemoryDataset({ ...p, subbasins, source: `${p.source}; subbasins from ${path.basename(b.provenance.files[0]!)}` });
+}
+
+function provenanceEntries(r: ImportResult): Record<string, LayerProvenance> {
+  switch (r.kind) {
+    case 'forcing': return { ...r.provenance };
+    case 'lai': return { LAI: r.provenance };
+    case 'landcover': return { land_cover: r.provenance };
+    case 'soil': return Object.fromEntries(Object.entries(r.provenance).filter(([, v]) => v !== undefined)) as Record<string, LayerProvenance>;
+    case 'basins': return { basins: r.provenance };
+  }
+}
+
+/** Applies an import result to the project's dataset. */
+export async function applyImport(projectDir: string, result: ImportResult, options: ApplyOptions = {}): Promise<ApplySummary> {
+  const notes: string[] = [...('notes' in result ? result.notes : [])];
+  const old = hasDataset(projectDir) ? await openDataset(projectDir, options.signal ? { signal: options.signal } : {}) : undefined;
+  if (old && !sameGrid(old.grid, result.grid)) throw new ImportError(projectDir, 'holds a dataset on a different grid from the imported data');
+  if (!old && result.kind !== 'forcing') {
+    throw new ImportError(projectDir, `has no dataset yet: import forcing first (it defines the daily time axis), or run 'vegdyn demo-data --project ${projectDir}'`);
+  }
+  let next: InMemoryDataset;
+  switch (result.kind) {
+    case 'forcing': next = withForcing(old, result, notes); break;
+    case 'lai': next = withLai(old!, result, notes); break;
+    case 'landcover': {
+      const p = partsOf(old!);
+      next = new InMemoryDataset({ ...p, staticLayers: { ...p.staticLayers, landCover: result.majority }, source: `${p.source}; land cover from ${path.basename(result.provenance.files[0]!)}` });
+      notes.push(`class fractions computed for ${result.fractions.size} classes; the dataset stores the majority class`);
+      break;
+    }
+    case 'soil': {
+      const p = partsOf(old!);
+      next = new InMemoryDataset({ ...p, staticLayers: { ...p.staticLayers, ...result.layers }, source: `${p.source}; soil from ${Object.values(result.provenance).map((v) => path.basename(v!.files[0]!)).join(', ')}` });
+      break;
+    }
+    case 'basins': next = withBasins(old!, result, options.basinRole ?? 'subbasins', notes); break;
+  }
+  options.signal?.throwIfAborted();
+  const file = await writeDataset(projectDir, next, {
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onProgress ? { onProgress: (p) => options.onProgress!(p.fraction, p.message) } : {}),
+  });
+  // the log is written after the dataset so that it never describes data that is not there
+  const logPath = path.join(projectDir, IMPORT_LOG);
+  const log = await fs.readFile(logPath, 'utf8').then((t) => JSON.parse(t) as unknown[]).catch(() => [] as unknown[]);
+  log.push({ kind: result.kind, at: new Date().toISOString(), provenance: provenanceEntries(result), notes });
+  await writeFileAtomic(logPath, `${JSON.stringify(log, null, 2)}\n`);
+  return {
+    file, kind: result.kind, startDate: next.startDate, dayCount: next.dayCount,
+    observations: next.observations.dayIndex.length, maskCells: next.mask.reduce((a, m) => a + m, 0), notes,
+  };
+}
