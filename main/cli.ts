@@ -12,6 +12,7 @@ import { registerProjectCommands } from './cli/project-commands.ts';
 import { registerDataCommands } from './cli/data-commands.ts';
 import { registerImportCommands } from './cli/import-commands.ts';
 import { registerModelCommands } from './cli/model-commands.ts';
+import { registerLeafCommands } from './cli/leaf-commands.ts';
 
 type CommandGroup = (program: Command) => void;
 
@@ -24,6 +25,7 @@ const COMMAND_GROUPS: readonly CommandGroup[] = [
   registerDataCommands,
   registerImportCommands,
   registerModelCommands,
+  registerLeafCommands,
 ];
 
 export function buildProgram(): Command {

@@ -28,7 +28,7 @@ function quote(v: string): string {
   return /[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
-/** Formats a header and rows as CSV text (numbers with up to 7 significant digits kept exactly as given). */
+/** Formats a header and rows as CSV text (numbers to 8 significant digits, enough for float32 values). */
 export function formatCsv(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
   const lines = [header.map(quote).join(',')];
   for (const r of rows) lines.push(r.map((v) => (typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : quote(v))).join(','));

@@ -1,5 +1,6 @@
 /** The typed configuration of a leaf experiment; unknown keys are rejected. */
 import { z } from 'zod';
+import { backendNameSchema } from '../api/requests/system.ts';
 
 export const LEAF_EXPERIMENTS = ['vcmax-only', 'vcmax-b', 'vdef-bdef', 'vdef-b', 'v-bdef', 'v-b'] as const;
 
@@ -25,8 +26,10 @@ export const leafExperimentConfigSchema = z.object({
   vcmaxMax: z.number().positive().default(150),
   /** PFT embedding size of NN_B (0: PFT left out, as in the synthetic Vcmax-B experiment) */
   bEmbedding: z.number().int().min(0).max(16).optional(),
-  /** the tfjs backend to use ('cpu', 'wasm', ...); default: whatever is active */
-  backend: z.string().optional(),
+  /** force a compute backend; default: the engine's choice (VEGDYN_BACKEND, config.json, fastest that loads) */
+  backend: backendNameSchema.optional(),
+  /** where to write the run folder (CLI / job); omitted: results are only returned */
+  runDir: z.string().min(1).optional(),
 }).strict();
 
 export type LeafExperimentConfig = z.infer<typeof leafExperimentConfigSchema>;

@@ -21,6 +21,7 @@ import { kFoldSplits, seededNormal, temporalSplit, type Split } from './leaf-spl
 import { fitMetrics, type FitMetrics } from './leaf-metrics.ts';
 import { SoilBNetwork, VcmaxNetwork } from './leaf-networks.ts';
 import { formatCsv } from './csv.ts';
+import { initComputeBackend, type BackendReport } from '../compute/backend.ts';
 
 export interface LeafExperimentContext {
   readonly signal?: AbortSignal;
@@ -70,12 +71,10 @@ function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return fitMetrics(a, b).r;
 }
 
-export async function runLeafExperiment(rawConfig: unknown, ctx: LeafExperimentContext = {}, runDir?: string): Promise<LeafExperimentResult> {
+export async function runLeafExperiment(rawConfig: unknown, ctx: LeafExperimentContext = {}): Promise<LeafExperimentResult> {
   const config = parseLeafExperimentConfig(rawConfig);
-  if (config.backend) {
-    if (!(await tf.setBackend(config.backend))) throw new Error(`tfjs backend '${config.backend}' could not be started`);
-  }
-  await tf.ready();
+  const runDir = config.runDir;
+  const backend = await initComputeBackend(config.backend ? { prefer: config.backend } : {});
   const t0 = performance.now();
   const log = ctx.log ?? (() => undefined);
   const synthetic = SYNTHETIC.has(config.experiment);
@@ -173,15 +172,15 @@ export async function runLeafExperiment(rawConfig: unknown, ctx: LeafExperimentC
     experiment: config.experiment, backend: tf.getBackend(), seconds: (performance.now() - t0) / 1000, epochs, folds, skippedRows: ds.skipped.length,
     ...(runDir ? { runDir } : {}),
   };
-  if (runDir) await writeRunFolder(runDir, config, result, predictionRows, ds);
+  if (runDir) await writeRunFolder(runDir, config, result, predictionRows, ds, backend);
   return result;
 }
 
-async function writeRunFolder(dir: string, config: LeafExperimentConfig, result: LeafExperimentResult, predictions: (string | number)[][], ds: LeafDataset): Promise<void> {
+async function writeRunFolder(dir: string, config: LeafExperimentConfig, result: LeafExperimentResult, predictions: (string | number)[][], ds: LeafDataset, backend: BackendReport): Promise<void> {
   await mkdir(dir, { recursive: true });
   const versions = { vegdyn: process.env.npm_package_version ?? 'unknown', tfjs: tf.version.tfjs, node: process.versions.node };
   await writeFileAtomic(path.join(dir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
-  await writeFileAtomic(path.join(dir, 'run.json'), `${JSON.stringify({ seed: config.seed, backend: result.backend, versions, seconds: result.seconds, epochs: result.epochs, skipped: ds.skipped }, null, 2)}\n`);
+  await writeFileAtomic(path.join(dir, 'run.json'), `${JSON.stringify({ seed: config.seed, backend: result.backend, backendReport: backend, versions, seconds: result.seconds, epochs: result.epochs, skipped: ds.skipped }, null, 2)}\n`);
   await writeFileAtomic(path.join(dir, 'metrics.json'), `${JSON.stringify(result.folds.map((f, i) => ({ fold: i + 1, train: f.train, test: f.test, bCorrelation: f.bCorrelation })), null, 2)}\n`);
   await writeFileAtomic(path.join(dir, 'vcmax25.csv'), formatCsv(['fold', 'pft', 'vcmax25_learned', 'vcmax25_clm45', 'relative_error'], result.folds.flatMap((f, i) => f.vcmax.map((v) => [i + 1, v.pft, v.learned, v.clm45, v.relativeError]))));
   await writeFileAtomic(path.join(dir, 'predictions.csv'), formatCsv(['fold', 'set', 'line', 'location', 'date', 'pft', 'an_observed', 'an_simulated', 'vcmax25', 'b'], predictions));

@@ -1,0 +1,124 @@
+/**
+ * `vegdyn leaf forward | synthetic | train`: the leaf-scale photosynthesis model and its
+ * parameter-learning experiments (seed 004). Results to stdout, progress and skipped rows to stderr.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { initComputeBackend, type BackendName } from '../compute/backend.ts';
+import { writeFileAtomic } from '../project/atomic-write.ts';
+import { leafForwardCsv } from '../leaf/leaf-forward.ts';
+import { BTRAN_SOURCES, type BtranSource } from '../leaf/leaf-btran.ts';
+import { runLeafExperiment, type LeafExperimentResult } from '../leaf/leaf-experiment.ts';
+
+function parseMapping(list: string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of list ?? []) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new Error(`--pft-map expects LABEL=CLM45_PFT, got '${item}'`);
+    out[item.slice(0, eq).trim()] = item.slice(eq + 1).trim();
+  }
+  return out;
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+function printResult(r: LeafExperimentResult): void {
+  const out = (s: string) => process.stdout.write(`${s}\n`);
+  out(`experiment ${r.experiment} on ${r.backend}: ${r.epochs} epochs, ${r.seconds.toFixed(1)} s${r.skippedRows ? `, ${r.skippedRows} rows skipped` : ''}`);
+  r.folds.forEach((f, i) => {
+    if (r.folds.length > 1) out(`fold ${i + 1}`);
+    for (const [name, m] of [['train', f.train.overall], ['test', f.test.overall]] as const) {
+      out(`  ${name.padEnd(5)} n=${String(m.n).padStart(4)}  RMSE ${m.rmse.toFixed(3)}  bias ${m.bias.toFixed(3)}  r ${m.r.toFixed(4)}  NSE ${m.nse.toFixed(4)}`);
+    }
+    out('  PFT              Vcmax25 learned  CLM4.5   error');
+    for (const v of f.vcmax) out(`  ${v.pft.padEnd(16)} ${v.learned.toFixed(2).padStart(15)} ${v.clm45.toFixed(1).padStart(7)} ${(100 * v.relativeError).toFixed(2).padStart(6)} %`);
+    if (f.bCorrelation !== undefined) out(`  B vs synthetic truth: r = ${f.bCorrelation.toFixed(4)}`);
+  });
+  if (r.runDir) out(`run folder: ${r.runDir}`);
+}
+
+function progressLogger(): (fraction: number, message: string) => void {
+  let last = 0;
+  return (fraction, message) => {
+    const now = Date.now();
+    if (now - last < 5000 && fraction < 1) return;
+    last = now;
+    process.stderr.write(`[${(fraction * 100).toFixed(0).padStart(3)}%] ${message}\n`);
+  };
+}
+
+export function registerLeafCommands(program: Command): void {
+  const leaf = program.command('leaf').description('leaf-scale photosynthesis (FATES) and its parameter-learning experiments');
+
+  leaf
+    .command('forward')
+    .description('run the leaf model on every row of a leaf CSV (CLM4.5 Vcmax25): An, Ci, gs, limiting rate, btran')
+    .requiredOption('--input <csv>', 'leaf CSV in the example-dataset layout')
+    .requiredOption('--out <csv>', 'output CSV')
+    .option('--btran-from <source>', `btran source: ${BTRAN_SOURCES.join(', ')}`, 'one')
+    .option('--pft-map <label=pft>', 'map a dataset PFT label to a CLM4.5 PFT (repeatable)', collect)
+    .option('--backend <name>', 'force a compute backend (tensorflow-gpu, tensorflow, wasm, cpu)')
+    .action(async (opts: { input: string; out: string; btranFrom: string; pftMap?: string[]; backend?: string }) => {
+      if (!(BTRAN_SOURCES as readonly string[]).includes(opts.btranFrom)) throw new Error(`--btran-from must be one of ${BTRAN_SOURCES.join(', ')} (got '${opts.btranFrom}')`);
+      const backend = await initComputeBackend(opts.backend ? { prefer: opts.backend as BackendName } : {});
+      const text = await readFile(opts.input, 'utf8');
+      const t0 = performance.now();
+      const { csv, result } = leafForwardCsv(text, opts.btranFrom as BtranSource, { source: opts.input, pftMapping: parseMapping(opts.pftMap) });
+      await writeFileAtomic(path.resolve(opts.out), csv);
+      for (const s of result.skipped) process.stderr.write(`skipped line ${s.line} (column '${s.column}': ${s.reason})\n`);
+      process.stdout.write(`${result.rows.length} leaves solved on ${backend.chosen} in ${((performance.now() - t0) / 1000).toFixed(2)} s (Newton: ${result.iterations} iterations, ${result.converged ? 'converged' : 'NOT converged'}); ${result.skipped.length} rows skipped; wrote ${opts.out}\n`);
+    });
+
+  leaf
+    .command('synthetic')
+    .description('synthetic parameter-recovery experiment: vcmax-only (btran = 1) or vcmax-b (top-layer synthetic B)')
+    .requiredOption('--input <csv>', 'leaf CSV providing the forcings (e.g. the example dataset)')
+    .option('--experiment <name>', 'vcmax-only or vcmax-b', 'vcmax-only')
+    .option('--epochs <n>', 'training epochs (default 100 for vcmax-only, 600 for vcmax-b)')
+    .option('--noise <fraction>', 'white-noise sd as a fraction of mean An', '0.05')
+    .option('--seed <n>', 'random seed', '42')
+    .option('--run-dir <dir>', 'write the run folder here')
+    .option('--backend <name>', 'force a compute backend')
+    .action(async (opts: { input: string; experiment: string; epochs?: string; noise: string; seed: string; runDir?: string; backend?: string }) => {
+      if (opts.experiment !== 'vcmax-only' && opts.experiment !== 'vcmax-b') throw new Error(`--experiment must be vcmax-only or vcmax-b (got '${opts.experiment}')`);
+      const r = await runLeafExperiment({
+        experiment: opts.experiment, input: opts.input, noiseFraction: Number(opts.noise), seed: Number(opts.seed),
+        ...(opts.epochs ? { epochs: Number(opts.epochs) } : {}), ...(opts.runDir ? { runDir: path.resolve(opts.runDir) } : {}), ...(opts.backend ? { backend: opts.backend } : {}),
+      }, { progress: progressLogger(), log: (l) => { if (l.startsWith('skipped')) process.stderr.write(`${l}\n`); } });
+      printResult(r);
+    });
+
+  leaf
+    .command('train')
+    .description('learn Vcmax25 and / or B on observed An: formulations vdef-bdef, vdef-b, v-bdef, v-b (config JSON, unknown keys rejected)')
+    .option('--config <json>', 'experiment config file (keys of main/leaf/leaf-config.ts); flags below override it')
+    .option('--input <csv>', 'leaf CSV with an observed-An column')
+    .option('--formulation <name>', 'vdef-bdef, vdef-b, v-bdef or v-b')
+    .option('--observed-column <name>', 'observed net photosynthesis column (default Photo)')
+    .option('--split <kind>', 'temporal or kfold')
+    .option('--pft-map <label=pft>', 'map a dataset PFT label to a CLM4.5 PFT (repeatable)', collect)
+    .option('--run-dir <dir>', 'write the run folder here')
+    .option('--backend <name>', 'force a compute backend')
+    .action(async (opts: { config?: string; input?: string; formulation?: string; observedColumn?: string; split?: string; pftMap?: string[]; runDir?: string; backend?: string }) => {
+      let base: Record<string, unknown> = {};
+      if (opts.config) {
+        const parsed: unknown = JSON.parse(await readFile(opts.config, 'utf8'));
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`${opts.config} must hold a JSON object`);
+        base = parsed as Record<string, unknown>;
+      }
+      const config = {
+        ...base,
+        ...(opts.input ? { input: opts.input } : {}),
+        ...(opts.formulation ? { experiment: opts.formulation } : {}),
+        ...(opts.observedColumn ? { observedColumn: opts.observedColumn } : {}),
+        ...(opts.split ? { split: opts.split } : {}),
+        ...(opts.pftMap ? { pftMapping: parseMapping(opts.pftMap) } : {}),
+        ...(opts.runDir ? { runDir: path.resolve(opts.runDir) } : {}),
+        ...(opts.backend ? { backend: opts.backend } : {}),
+      };
+      printResult(await runLeafExperiment(config, { progress: progressLogger(), log: (l) => { if (l.startsWith('skipped')) process.stderr.write(`${l}\n`); } }));
+    });
+}
