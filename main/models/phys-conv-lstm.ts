@@ -67,7 +67,6 @@ export class PhysConvLstmModel implements LaiModel<PhysConvLstmConfig> {
       learnParameters: c.learnParameters,
       spinUpYears: c.spinUpYears,
       refreshSteps: c.spinUpRefreshSteps,
-      namePrefix: 'physics',
     });
     this.layer = new ConvLstmLayer(c.inputChannels + 1, c.hidden, c.kernelSize, subSeed(c.seed, 10), 'conv_lstm');
     // zero head: the untrained model reproduces the process model exactly

@@ -68,7 +68,6 @@ export class PhysicsOnlyModel implements LaiModel<PhysicsOnlyConfig> {
       learnParameters: this.config.learnParameters,
       spinUpYears: this.config.spinUpYears,
       refreshSteps: this.config.spinUpRefreshSteps,
-      namePrefix: 'physics',
     });
     this.laiMean = ds.normalization.lai.mean;
     this.laiStd = ds.normalization.lai.std > 0 ? ds.normalization.lai.std : 1;

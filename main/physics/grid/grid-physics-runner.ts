@@ -33,8 +33,6 @@ export interface GridPhysicsOptions {
   readonly learnParameters: boolean;
   readonly spinUpYears: number;
   readonly refreshSteps: number;
-  /** prefix of the parameter variable names */
-  readonly namePrefix: string;
 }
 
 /** The parameters the optimizer updates: the six key ones plus the active conductance parameter. */
@@ -65,7 +63,7 @@ export class GridPhysicsRunner {
     this.cells = this.rows * this.cols;
     this.norm = { ...dataset.normalization.forcing };
     this.process = new GridProcessModel(processCellsFromDataset(dataset), options.conductance);
-    this.params = new PftParameters(options.namePrefix, learnedSet(options.conductance, options.learnParameters));
+    this.params = new PftParameters(learnedSet(options.conductance, options.learnParameters));
   }
 
   /**

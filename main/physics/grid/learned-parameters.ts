@@ -26,18 +26,15 @@ export class PftParameters {
   readonly raw: Record<LearnedParameterName, tf.Variable>;
 
   /**
-   * @param namePrefix prefix of the variable names (unique within a model)
    * @param learned which parameters the optimizer updates (the others stay at their defaults)
    */
-  constructor(
-    namePrefix: string,
-    readonly learned: ReadonlySet<LearnedParameterName>,
-  ) {
+  constructor(readonly learned: ReadonlySet<LearnedParameterName>) {
     const raw = {} as Record<LearnedParameterName, tf.Variable>;
     for (const name of LEARNED_PARAMETER_NAMES) {
       const spec = PARAMETER_SPECS[name];
       const init = spec.defaults.map((d) => rawForValue(d, spec.range));
-      raw[name] = tf.variable(tf.tensor1d(init, 'float32'), learned.has(name), `${namePrefix}/${name}_raw`);
+      // unnamed: tfjs variable names are global, and two models may coexist (named() gives stable names)
+      raw[name] = tf.variable(tf.tensor1d(init, 'float32'), learned.has(name));
     }
     this.raw = raw;
   }

@@ -292,7 +292,8 @@ export class GridProcessModel {
         // exp(-K L), the derivative of the big-leaf factor)
         const leafAlloc = tf.mul(tf.mul(tf.mul(alloc, phi), nppPos), tf.mul(beta, eL));
         const storeAlloc = tf.mul(nppPos, storeShare);
-        const flush = tf.mul(tf.mul(phi, s.storeC), K.flushRate);
+        // leaf-out from storage obeys the same marginal-light rule as allocation
+        const flush = tf.mul(tf.mul(phi, s.storeC), tf.mul(eL, K.flushRate));
         const lossRate = tf.add(turnover, tf.mul(tf.mul(this.c.deciduousness, tf.sub(1, phi)), K.sheddingRate));
         const leafLoss = tf.mul(s.leafC, lossRate);
         const storeLoss = tf.mul(s.storeC, K.storageDecay);

@@ -24,7 +24,7 @@ function rawForcing(d: Dataset, start: number, days: number): RawForcing {
 
 test('leaf + storage carbon and soil water + snow close their budgets every day in every cell', () => {
   const model = new GridProcessModel(processCellsFromDataset(ds), 'jarvis');
-  const params = new PftParameters('p', new Set());
+  const params = new PftParameters(new Set());
   const days = 200;
   const forcing = rawForcing(ds, 60, days);
   const s0 = model.initialState(1);
@@ -66,7 +66,7 @@ test('leaf + storage carbon and soil water + snow close their budgets every day 
 test('gradients w.r.t. every learned parameter are finite and non-zero; training keeps them in range', () => {
   for (const scheme of ['jarvis', 'medlyn'] as const) {
     const model = new GridProcessModel(processCellsFromDataset(ds), scheme);
-    const params = new PftParameters('p', learnedSet(scheme, true));
+    const params = new PftParameters(learnedSet(scheme, true));
     const days = 45;
     const forcing = rawForcing(ds, 150, days);
     const s0 = model.initialState(1);
