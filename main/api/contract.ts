@@ -10,6 +10,7 @@ import { systemRequests } from './requests/system.ts';
 import { jobsRequests } from './requests/jobs.ts';
 import { projectRequests } from './requests/project.ts';
 import { mapRequests } from './requests/map.ts';
+import { dataRequests } from './requests/data.ts';
 import { jobEvents } from './events/jobs.ts';
 import { projectEvents } from './events/project.ts';
 
@@ -18,6 +19,7 @@ export const requests = {
   ...jobsRequests,
   ...projectRequests,
   ...mapRequests,
+  ...dataRequests,
 } as const;
 
 export const events = {

@@ -9,6 +9,7 @@ import { systemHandlers } from './handlers/system-handlers.ts';
 import { jobsHandlers } from './handlers/jobs-handlers.ts';
 import { projectHandlers } from './handlers/project-handlers.ts';
 import { mapHandlers } from './handlers/map-handlers.ts';
+import { dataHandlers } from './handlers/data-handlers.ts';
 
 export type Handlers = HandlersFor<Requests>;
 
@@ -17,4 +18,5 @@ export const handlers: Handlers = {
   ...jobsHandlers,
   ...projectHandlers,
   ...mapHandlers,
+  ...dataHandlers,
 };

@@ -15,6 +15,8 @@ export const JOB_KINDS = {
   'self-test': new URL('./jobs/self-test-job.ts', import.meta.url),
   'backend-check': new URL('./jobs/backend-check-job.ts', import.meta.url),
   'leaf-experiment': new URL('../leaf/leaf-experiment-job.ts', import.meta.url),
+  'demo-data': new URL('../data/store/demo-data-job.ts', import.meta.url),
+  train: new URL('../training/train-job.ts', import.meta.url),
 } as const satisfies Record<string, URL>;
 
 export type JobKind = keyof typeof JOB_KINDS;

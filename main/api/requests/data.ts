@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { defineRequest } from '../define.ts';
+
+/** GeoJSON polygon or multipolygon in EPSG:4326 (lon, lat), checked for shape only. */
+const position = z.array(z.number().finite()).min(2);
+const ring = z.array(position).min(4);
+export const polygonGeometrySchema = z.union([
+  z.object({ type: z.literal('Polygon'), coordinates: z.array(ring).min(1) }),
+  z.object({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(ring).min(1)).min(1) }),
+]);
+
+export const aggregateVariables = ['Rainf', 'Tair', 'PSurf', 'Qair', 'LWdown', 'SWdown', 'Wind', 'LAI', 'LAI_true'] as const;
+
+export const dataRequests = {
+  'data.aggregate': defineRequest({
+    description:
+      'Area-weighted mean (cell fraction x cell area, valid basin cells only) of one variable over the basin, a subbasin or a polygon, per day (forcing, LAI_true) or per observation (LAI), optionally for a day range [start, end).',
+    request: z.object({
+      variable: z.enum(aggregateVariables),
+      region: z.union([
+        z.object({ basin: z.literal(true) }).strict(),
+        z.object({ subbasin: z.number().int() }).strict(),
+        z.object({ polygon: polygonGeometrySchema }).strict(),
+      ]),
+      start: z.number().int().nonnegative().optional(),
+      end: z.number().int().nonnegative().optional(),
+    }).strict(),
+    response: z.object({
+      variable: z.string(),
+      units: z.string(),
+      region: z.string(),
+      startDate: z.string(),
+      /** day index (on the dataset's daily axis) of each value */
+      days: z.array(z.number().int()),
+      /** null where no valid cell */
+      values: z.array(z.number().nullable()),
+      /** cells that overlap the region and lie in the basin, and the summed overlap in cell units */
+      cells: z.number().int(),
+      coveredCells: z.number(),
+    }),
+  }),
+} as const;
