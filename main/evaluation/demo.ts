@@ -94,6 +94,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     ['periods', `train ${config.periods.train.from}..${config.periods.train.to}, validate ${config.periods.validate.from}..${config.periods.validate.to}, test ${config.periods.test.from}..${config.periods.test.to}`],
     ...Object.entries(experiment.training).map(([k, r]): [string, string] => [`training ${k}`, `${r.history.length} epochs, best epoch ${r.bestEpoch} (validation loss ${r.bestValLoss.toFixed(4)}), ${r.seconds.toFixed(0)} s${r.stoppedEarly ? ', stopped early' : ''}`]),
     ...experiment.skipped.map((s): [string, string] => [`not run: ${s.kind}`, s.reason]),
+    ...experiment.failed.map((s): [string, string] => [`FAILED: ${s.kind}`, s.reason]),
     ['wall time', `${seconds.toFixed(0)} s (data ${data.created ? `${(data.generateSeconds + data.writeSeconds).toFixed(0)} s generated` : 'opened'})`],
   ];
   const html = buildHtmlReport({
@@ -105,7 +106,10 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     seriesStart: experiment.record.start,
     facts,
     reductions,
-    notes: notBeating.length ? [`Not beating the climatology: ${notBeating.join(', ')}.`] : [],
+    notes: [
+      ...(notBeating.length ? [`Not beating the climatology: ${notBeating.join(', ')}.`] : []),
+      ...experiment.failed.map((f) => `${f.kind} failed and is missing from the comparison: ${f.reason}`),
+    ],
   });
   const reportPath = path.join(runDir, 'report.html');
   await writeFileAtomic(reportPath, html);

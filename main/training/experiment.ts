@@ -73,6 +73,8 @@ export interface ExperimentResult {
   readonly test: DayRange;
   readonly training: Readonly<Record<string, TrainResult>>;
   readonly skipped: readonly { kind: string; reason: string }[];
+  /** models that failed (diverged, missing kernel); the others were still evaluated */
+  readonly failed: readonly { kind: string; reason: string }[];
   readonly seconds: number;
 }
 
@@ -116,6 +118,7 @@ export async function runExperiment(opts: ExperimentOptions & { optimizerFactory
   const toTrain = config.models.filter((k) => known.has(k));
   const skipped: { kind: string; reason: string }[] = config.models.filter((k) => !known.has(k)).map((kind) => ({ kind, reason: `model kind '${kind}' is not in the model factory of this build` }));
   for (const s of skipped) log(`skipping ${s.kind}: ${s.reason}`);
+  const failed: { kind: string; reason: string }[] = [];
 
   const runInfo = {
     id: path.basename(runDir),
@@ -131,10 +134,11 @@ export async function runExperiment(opts: ExperimentOptions & { optimizerFactory
     reductions: config.preset === 'demo' ? describeReductions(config) : [],
     models: toTrain,
     skipped,
+    failed: [] as { kind: string; reason: string }[],
     optimizer: '' as string,
     timings: {} as Record<string, number>,
   };
-  const writeRunInfo = () => writeFileAtomic(path.join(runDir, 'run.json'), `${JSON.stringify(runInfo, null, 2)}\n`);
+  const writeRunInfo = () => { runInfo.failed = failed; return writeFileAtomic(path.join(runDir, 'run.json'), `${JSON.stringify(runInfo, null, 2)}\n`); };
   await writeFileAtomic(path.join(runDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
   await writeRunInfo();
 
@@ -144,7 +148,7 @@ export async function runExperiment(opts: ExperimentOptions & { optimizerFactory
   const predictions = new Map<string, Float32Array>();
   const training: Record<string, TrainResult> = {};
   try {
-    for (const kind of toTrain) {
+    const trainOne = async (kind: string): Promise<void> => {
       const dir = path.join(runDir, 'models', kind);
       mkdirSync(dir, { recursive: true });
       const modelConfig = {
@@ -181,18 +185,42 @@ export async function runExperiment(opts: ExperimentOptions & { optimizerFactory
         model.dispose();
         optimizer.dispose();
       }
+    };
+    for (const kind of toTrain) {
+      try {
+        await trainOne(kind);
+      } catch (err) {
+        // a cancel ends the experiment; any other failure of one model (a diverged loss, a kernel
+        // the backend lacks) is recorded and the remaining models still run and are compared
+        if (opts.signal?.aborted) throw err;
+        const reason = err instanceof Error ? err.message : String(err);
+        failed.push({ kind, reason });
+        log(`${MODEL_LABELS[kind] ?? kind} FAILED: ${reason}`);
+        done = Math.ceil(done) + 0.15;
+      }
       await writeRunInfo();
     }
 
     if (known.has('physics-only')) {
       // the process model alone, with its prior (PFT default) parameters: no training
-      const model = createModel({ kind: 'physics-only', rows: dataset.grid.nrows, cols: dataset.grid.ncols, inputChannels: features.channelCount, seed: config.seed } as unknown as Parameters<typeof createModel>[0], { dataset });
       try {
-        const tp = performance.now();
-        predictions.set('physics-only', await predictRange(model, features, record, { chunkDays: config.inferenceChunkDays, signal: opts.signal }));
-        runInfo.timings['predict:physics-only'] = (performance.now() - tp) / 1000;
-      } finally {
-        model.dispose();
+        const model = createModel({ kind: 'physics-only', rows: dataset.grid.nrows, cols: dataset.grid.ncols, inputChannels: features.channelCount, seed: config.seed, ...(config.modelOptions['physics-only'] ?? {}) } as unknown as Parameters<typeof createModel>[0], { dataset });
+        try {
+          const tp = performance.now();
+          log('physics only: daily LAI with prior parameters');
+          predictions.set('physics-only', await predictRange(model, features, record, {
+            chunkDays: config.inferenceChunkDays, signal: opts.signal,
+            onChunk: (d, n) => progress({ stage: 'predict', model: 'physics-only', fraction: (done + 0.1 * (d / n)) / units, message: `Physics only: daily LAI ${d}/${n} days` }),
+          }));
+          runInfo.timings['predict:physics-only'] = (performance.now() - tp) / 1000;
+        } finally {
+          model.dispose();
+        }
+      } catch (err) {
+        if (opts.signal?.aborted) throw err;
+        const reason = err instanceof Error ? err.message : String(err);
+        failed.push({ kind: 'physics-only', reason });
+        log(`Physics only FAILED: ${reason}`);
       }
     } else {
       skipped.push({ kind: 'physics-only', reason: "model kind 'physics-only' is not in the model factory of this build" });
@@ -220,7 +248,7 @@ export async function runExperiment(opts: ExperimentOptions & { optimizerFactory
     }
     await writeFileAtomic(path.join(evalDir, 'metrics.vdtb'), encodeBundle(metricArrays, { period: config.periods.test }));
     await writeFileAtomic(path.join(evalDir, 'summary.json'), `${JSON.stringify({
-      runId: runInfo.id, preset: config.preset, periods: config.periods, reductions: runInfo.reductions, skipped,
+      runId: runInfo.id, preset: config.preset, periods: config.periods, reductions: runInfo.reductions, skipped, failed,
       training: Object.fromEntries(Object.entries(training).map(([k, r]) => [k, { bestEpoch: r.bestEpoch, bestValLoss: r.bestValLoss, epochs: r.history.length, stoppedEarly: r.stoppedEarly, seconds: r.seconds }])),
       ...(evaluationSummary(evaluation) as object),
     }, null, 2)}\n`);
@@ -232,7 +260,7 @@ export async function runExperiment(opts: ExperimentOptions & { optimizerFactory
     runInfo.status = 'finished';
     runInfo.timings.total = (performance.now() - t0) / 1000;
     await writeRunInfo();
-    return { runDir, evaluation, predictions, record, test, training, skipped, seconds: runInfo.timings.total };
+    return { runDir, evaluation, predictions, record, test, training, skipped, failed, seconds: runInfo.timings.total };
   } catch (err) {
     runInfo.status = opts.signal?.aborted ? 'cancelled' : 'failed';
     (runInfo as Record<string, unknown>).error = err instanceof Error ? err.message : String(err);

@@ -1,0 +1,61 @@
+/**
+ * Job kinds 'train' and 'demo' (registered in main/compute/job-kinds.ts): the UI and the API start
+ * a training run or the demo off the main loop, see its progress (epoch, batch, losses, ETA) and
+ * cancel it. A run started again with the same runId resumes from its checkpoints.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import type { JobContext } from '../compute/job-kinds.ts';
+import { initComputeBackend } from '../compute/backend.ts';
+import { openDataset } from '../data/store/netcdf-store.ts';
+import { runDemo, defaultRunId } from '../evaluation/demo.ts';
+import { nseTable, type TableRow } from '../report/html-report.ts';
+import { resolveRunConfig } from './run-config.ts';
+import { runExperiment, type ExperimentProgress } from './experiment.ts';
+
+export const paramsSchema = z.object({
+  projectDir: z.string().min(1),
+  preset: z.enum(['demo', 'paper']).default('demo'),
+  /** run config overrides on top of the preset (validated strictly by resolveRunConfig) */
+  overrides: z.record(z.string(), z.unknown()).default({}),
+  runId: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only').optional(),
+  /** true: the demo job (data generated if missing, GeoTIFF maps and the HTML report) */
+  demo: z.boolean().default(false),
+}).strict();
+
+export type TrainJobParams = z.infer<typeof paramsSchema>;
+
+export interface TrainJobResult {
+  runDir: string;
+  reportPath?: string;
+  table: TableRow[];
+  failed: { kind: string; reason: string }[];
+  seconds: number;
+}
+
+function forward(ctx: JobContext) {
+  return (p: ExperimentProgress | { stage: 'data'; fraction: number; message: string }) => {
+    if (p.stage === 'data') return ctx.progress(0, `data: ${p.message}`);
+    const t = 'train' in p ? p.train : undefined;
+    ctx.progress(p.fraction, p.message, t ? {
+      epoch: t.epoch, batch: t.batch,
+      ...(t.loss !== undefined ? { loss: t.loss } : {}),
+      ...(t.valLoss !== undefined ? { valLoss: t.valLoss } : {}),
+      ...(t.etaSeconds !== undefined ? { etaSeconds: t.etaSeconds } : {}),
+    } : undefined);
+  };
+}
+
+export async function run(params: TrainJobParams, ctx: JobContext): Promise<TrainJobResult> {
+  const log = (m: string) => ctx.log('info', m);
+  if (params.demo) {
+    const r = await runDemo({ projectDir: params.projectDir, overrides: params.overrides, signal: ctx.signal, log, onProgress: forward(ctx), ...(params.runId ? { runId: params.runId } : {}) });
+    return { runDir: r.runDir, reportPath: r.reportPath, table: [...r.table], failed: [...r.experiment.failed], seconds: r.seconds };
+  }
+  const config = resolveRunConfig(params.overrides, params.preset);
+  const backend = await initComputeBackend();
+  const dataset = await openDataset(params.projectDir, { signal: ctx.signal });
+  const runDir = path.join(params.projectDir, 'runs', params.runId ?? defaultRunId(config.preset));
+  const r = await runExperiment({ dataset, config, runDir, backend, resume: true, signal: ctx.signal, log, onProgress: forward(ctx) });
+  return { runDir, table: nseTable(r.evaluation), failed: [...r.failed], seconds: r.seconds };
+}
