@@ -27,7 +27,7 @@ function collect(value: string, previous: string[] = []): string[] {
 
 function printResult(r: LeafExperimentResult): void {
   const out = (s: string) => process.stdout.write(`${s}\n`);
-  out(`experiment ${r.experiment} on ${r.backend}: ${r.epochs} epochs, ${r.seconds.toFixed(1)} s${r.skippedRows ? `, ${r.skippedRows} rows skipped` : ''}`);
+  out(`experiment ${r.experiment} on ${r.backend}: ${r.epochs} epochs, ${r.seconds.toFixed(1)} s (${r.cpuSeconds.toFixed(1)} CPU s)${r.skippedRows ? `, ${r.skippedRows} rows skipped` : ''}`);
   r.folds.forEach((f, i) => {
     if (r.folds.length > 1) out(`fold ${i + 1}`);
     for (const [name, m] of [['train', f.train.overall], ['test', f.test.overall]] as const) {

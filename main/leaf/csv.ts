@@ -31,6 +31,6 @@ function quote(v: string): string {
 /** Formats a header and rows as CSV text (numbers to 8 significant digits, enough for float32 values). */
 export function formatCsv(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
   const lines = [header.map(quote).join(',')];
-  for (const r of rows) lines.push(r.map((v) => (typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : quote(v))).join(','));
+  for (const r of rows) lines.push(r.map((v) => (typeof v === 'number' ? (Number.isFinite(v) ? String(Number(v.toPrecision(8))) : '') : quote(v))).join(','));
   return `${lines.join('\n')}\n`;
 }

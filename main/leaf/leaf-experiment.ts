@@ -36,7 +36,10 @@ export interface SetMetrics { readonly overall: FitMetrics; readonly byPft: Reco
 export interface LeafExperimentResult {
   readonly experiment: string;
   readonly backend: string;
+  /** wall-clock seconds */
   readonly seconds: number;
+  /** CPU seconds of this process (user + system): the cost of the run when cores are shared */
+  readonly cpuSeconds: number;
   readonly epochs: number;
   readonly folds: { readonly train: SetMetrics; readonly test: SetMetrics; readonly vcmax: PftVcmax[]; readonly bCorrelation?: number }[];
   readonly skippedRows: number;
@@ -76,6 +79,7 @@ export async function runLeafExperiment(rawConfig: unknown, ctx: LeafExperimentC
   const runDir = config.runDir;
   const backend = await initComputeBackend(config.backend ? { prefer: config.backend } : {});
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const log = ctx.log ?? (() => undefined);
   const synthetic = SYNTHETIC.has(config.experiment);
   const text = await readFile(config.input, 'utf8');
@@ -169,18 +173,23 @@ export async function runLeafExperiment(rawConfig: unknown, ctx: LeafExperimentC
     tf.dispose(vars);
   }
   const result: LeafExperimentResult = {
-    experiment: config.experiment, backend: tf.getBackend(), seconds: (performance.now() - t0) / 1000, epochs, folds, skippedRows: ds.skipped.length,
+    experiment: config.experiment, backend: tf.getBackend(), seconds: (performance.now() - t0) / 1000, cpuSeconds: cpuSecondsSince(cpu0), epochs, folds, skippedRows: ds.skipped.length,
     ...(runDir ? { runDir } : {}),
   };
   if (runDir) await writeRunFolder(runDir, config, result, predictionRows, ds, backend);
   return result;
 }
 
+function cpuSecondsSince(start: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1e6;
+}
+
 async function writeRunFolder(dir: string, config: LeafExperimentConfig, result: LeafExperimentResult, predictions: (string | number)[][], ds: LeafDataset, backend: BackendReport): Promise<void> {
   await mkdir(dir, { recursive: true });
   const versions = { vegdyn: process.env.npm_package_version ?? 'unknown', tfjs: tf.version.tfjs, node: process.versions.node };
   await writeFileAtomic(path.join(dir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
-  await writeFileAtomic(path.join(dir, 'run.json'), `${JSON.stringify({ seed: config.seed, backend: result.backend, backendReport: backend, versions, seconds: result.seconds, epochs: result.epochs, skipped: ds.skipped }, null, 2)}\n`);
+  await writeFileAtomic(path.join(dir, 'run.json'), `${JSON.stringify({ seed: config.seed, backend: result.backend, backendReport: backend, versions, seconds: result.seconds, cpuSeconds: result.cpuSeconds, epochs: result.epochs, skipped: ds.skipped }, null, 2)}\n`);
   await writeFileAtomic(path.join(dir, 'metrics.json'), `${JSON.stringify(result.folds.map((f, i) => ({ fold: i + 1, train: f.train, test: f.test, bCorrelation: f.bCorrelation })), null, 2)}\n`);
   await writeFileAtomic(path.join(dir, 'vcmax25.csv'), formatCsv(['fold', 'pft', 'vcmax25_learned', 'vcmax25_clm45', 'relative_error'], result.folds.flatMap((f, i) => f.vcmax.map((v) => [i + 1, v.pft, v.learned, v.clm45, v.relativeError]))));
   await writeFileAtomic(path.join(dir, 'predictions.csv'), formatCsv(['fold', 'set', 'line', 'location', 'date', 'pft', 'an_observed', 'an_simulated', 'vcmax25', 'b'], predictions));
