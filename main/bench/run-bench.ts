@@ -1,8 +1,10 @@
 import { consoleReporter, type BenchSuite } from './bench-reporter.ts';
 import { modelsBench } from './models-bench.ts';
+import { uiBench } from './ui-bench.ts';
+import { leafBench } from './leaf-bench.ts';
 
 /** Every benchmark suite; areas add theirs here. */
-const SUITES: readonly BenchSuite[] = [modelsBench];
+const SUITES: readonly BenchSuite[] = [modelsBench, uiBench, leafBench];
 
 export async function runBench(options: { only?: string; quick: boolean }): Promise<void> {
   const report = consoleReporter();

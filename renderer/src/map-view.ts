@@ -67,7 +67,7 @@ export class MapView {
     this.map.addControl(new NavigationControl({ showCompass: false }), 'top-left');
     this.map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-right');
     this.map.addControl(new AttributionControl({ compact: true }), 'bottom-right');
-    this.overlay = new MapboxOverlay({ interleaved: false, layers: [], deviceProps: { webgl: { preserveDrawingBuffer: true } } } as ConstructorParameters<typeof MapboxOverlay>[0]);
+    this.overlay = new MapboxOverlay({ interleaved: false, layers: [], useDevicePixels: false, deviceProps: { webgl: { preserveDrawingBuffer: true } } } as ConstructorParameters<typeof MapboxOverlay>[0]);
     this.map.addControl(this.overlay as unknown as IControl);
     this.map.on('mousemove', (e) => options.onHover?.(e.lngLat));
     this.map.on('mouseout', () => options.onHover?.(null));
@@ -100,17 +100,29 @@ export class MapView {
       }));
     }
     if (p.subbasins) {
+      // outlines only (filling every polygon costs a software-rendered frame); the selection gets its own fill
       layers.push(new GeoJsonLayer({
         id: 'subbasins',
         data: p.subbasins,
         stroked: true,
-        filled: true,
-        getFillColor: (f: GeoJSON.Feature) => (f.properties?.['id'] === p.selectedSubbasin ? [255, 200, 0, 50] : [0, 0, 0, 0]),
-        getLineColor: (f: GeoJSON.Feature) => (f.properties?.['id'] === p.selectedSubbasin ? [230, 120, 0, 255] : [60, 60, 60, 170]),
-        getLineWidth: (f: GeoJSON.Feature) => (f.properties?.['id'] === p.selectedSubbasin ? 3 : 1),
+        filled: false,
+        getLineColor: [60, 60, 60, 170],
+        getLineWidth: 1,
         lineWidthUnits: 'pixels',
-        updateTriggers: { getFillColor: p.selectedSubbasin, getLineColor: p.selectedSubbasin, getLineWidth: p.selectedSubbasin },
       }));
+      const selected = p.subbasins.features.filter((f) => f.properties?.['id'] === p.selectedSubbasin);
+      if (selected.length > 0) {
+        layers.push(new GeoJsonLayer({
+          id: 'subbasin-selected',
+          data: { type: 'FeatureCollection', features: selected } as GeoJSON.FeatureCollection,
+          stroked: true,
+          filled: true,
+          getFillColor: [255, 200, 0, 40],
+          getLineColor: [230, 120, 0, 255],
+          getLineWidth: 3,
+          lineWidthUnits: 'pixels',
+        }));
+      }
     }
     if (p.basin) {
       layers.push(new GeoJsonLayer({

@@ -32,6 +32,8 @@ interface GridEntry {
 }
 
 const COLORMAPS: readonly ColormapName[] = ['viridis', 'cividis', 'brbg', 'rdbu'];
+/** days per map.grids request for daily layers */
+const GRID_BLOCK = 16;
 
 export class Workspace {
   readonly map: MapView;
@@ -50,6 +52,7 @@ export class Workspace {
   day = 0;
   private readonly displays = new Map<string, LayerDisplay>();
   private readonly grids = new Map<string, GridEntry>();
+  private readonly inflight = new Map<string, Promise<void>>();
   private current: GridEntry | null = null;
   private gridSeq = 0;
   private seriesSeq = 0;
@@ -188,14 +191,37 @@ export class Workspace {
     return { key: `${layer.id}@${day}`, day };
   }
 
+  private remember(key: string, entry: GridEntry): void {
+    if (this.grids.size > 600) this.grids.delete(this.grids.keys().next().value!);
+    this.grids.set(key, entry);
+  }
+
+  /** Daily layers come in aligned blocks of days (one request per block), so stepping and playback hit the cache. */
+  private fetchBlock(layer: MapLayer, blockStart: number): Promise<void> {
+    const id = `${layer.id}#${blockStart}`;
+    let p = this.inflight.get(id);
+    if (!p) {
+      const count = Math.min(GRID_BLOCK, (this.dataset?.dayCount ?? blockStart + GRID_BLOCK) - blockStart);
+      p = this.api.request('map.grids', { layer: layer.id, start: blockStart, count }).then((res) => {
+        for (const f of res.frames) this.remember(`${layer.id}@${f.day}`, { values: toFloat32(f.values), sourceDay: f.sourceDay });
+      }).finally(() => this.inflight.delete(id));
+      this.inflight.set(id, p);
+    }
+    return p;
+  }
+
   private async fetchGrid(layer: MapLayer, day: number): Promise<GridEntry> {
     const { key } = this.gridKey(layer, day);
     const hit = this.grids.get(key);
     if (hit) return hit;
+    if (layer.time === 'daily') {
+      await this.fetchBlock(layer, Math.floor(day / GRID_BLOCK) * GRID_BLOCK);
+      const got = this.grids.get(key);
+      if (got) return got;
+    }
     const res = await this.api.request('map.grid', layer.time === 'static' ? { layer: layer.id } : { layer: layer.id, day });
     const entry = { values: toFloat32(res.values), sourceDay: res.sourceDay };
-    if (this.grids.size > 400) this.grids.delete(this.grids.keys().next().value!);
-    this.grids.set(key, entry);
+    this.remember(key, entry);
     return entry;
   }
 
@@ -209,8 +235,14 @@ export class Workspace {
       this.current = entry;
       this.redraw();
       markEnd(perfName);
-      // playback: fetch the next step ahead of time
-      if (layer.time === 'daily' && this.dataset && this.day + 1 < this.dataset.dayCount) void this.fetchGrid(layer, this.day + 1).catch(() => undefined);
+      // stepping / playback: fetch the next block of days ahead of time
+      const ds = this.dataset;
+      if (layer.time === 'daily' && ds) {
+        const nextBlock = (Math.floor(this.day / GRID_BLOCK) + 1) * GRID_BLOCK;
+        if (nextBlock - this.day <= GRID_BLOCK / 2 && nextBlock < ds.dayCount && !this.grids.has(`${layer.id}@${nextBlock}`)) {
+          void this.fetchBlock(layer, nextBlock).catch(() => undefined);
+        }
+      }
     } catch (err) {
       if (seq !== this.gridSeq) return;
       this.slider.pause();

@@ -24,11 +24,15 @@ const FORCING_LABELS: Readonly<Record<ForcingName, string>> = {
   Wind: 'Wind speed',
 };
 
+/**
+ * JSON-ready copy: NaN -> null, and float32 values rounded to the 7 significant digits they hold
+ * (so 273.15 travels as 273.15, not 273.149993896484375).
+ */
 export function toNullable(values: ArrayLike<number>): (number | null)[] {
   const out = new Array<number | null>(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
-    out[i] = Number.isFinite(v) ? v : null;
+    out[i] = Number.isFinite(v) ? (v === 0 ? 0 : Number(v.toPrecision(7))) : null;
   }
   return out;
 }
@@ -256,6 +260,17 @@ export const mapHandlers: HandlersFor<typeof mapRequests> = {
       sourceDate: grid.sourceDay === null ? null : addDays(ds.startDate, grid.sourceDay),
       values: toNullable(grid.values),
     };
+  },
+
+  async 'map.grids'(req, ctx) {
+    const ds = await requireDataset(ctx);
+    const end = Math.min(ds.dayCount, req.start + req.count);
+    const frames = [];
+    for (let day = req.start; day < end; day++) {
+      const grid = layerGrid(ds, req.layer, day);
+      frames.push({ day, sourceDay: grid.sourceDay, values: toNullable(grid.values) });
+    }
+    return { layer: req.layer, frames };
   },
 
   async 'map.series'(req, ctx) {

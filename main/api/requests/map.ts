@@ -98,6 +98,14 @@ export const mapRequests = {
       values: nullableNumbers,
     }),
   }),
+  'map.grids': defineRequest({
+    description: 'One layer on consecutive days (for stepping and playback): up to 64 grids in one reply.',
+    request: z.object({ layer: z.string().min(1), start: z.number().int().nonnegative(), count: z.number().int().min(1).max(64) }).strict(),
+    response: z.object({
+      layer: z.string(),
+      frames: z.array(z.object({ day: z.number().int(), sourceDay: z.number().int().nullable(), values: nullableNumbers })),
+    }),
+  }),
   'map.series': defineRequest({
     description: 'LAI time series at one cell or averaged over one subbasin (area-weighted): observations, truth where known, models.',
     request: z.object({
