@@ -16,6 +16,7 @@ export type SelfTestParams = z.infer<typeof paramsSchema>;
 
 export async function run(params: SelfTestParams, ctx: JobContext): Promise<{ steps: number; checksum: number }> {
   let checksum = 0;
+  ctx.progress(0, `started: ${params.steps} steps of ${params.stepMs} ms`);
   for (let step = 0; step < params.steps; step++) {
     ctx.signal.throwIfAborted();
     // busy work that cannot be optimised away: the checksum is returned
