@@ -5,7 +5,7 @@ import { FORCING_NAMES } from '../../../main/data/dataset.ts';
 import { generateVirtualBasin } from '../../../main/data/virtual-basin/generate.ts';
 import { compositePeriods, noiseCeilingNse } from '../../../main/data/virtual-basin/observations.ts';
 import { polygonCellFractions } from '../../../main/data/polygon-fractions.ts';
-import { saturationVapourPressure } from '../../../main/data/virtual-basin/climate.ts';
+import { saturationVapourPressure, yearAnomalies } from '../../../main/data/virtual-basin/climate.ts';
 import { daysBetween } from '../../../main/data/time-axis.ts';
 
 let ds: Dataset;
@@ -224,4 +224,78 @@ test('splits are proportional for a short period and normalization uses the trai
     }
   }
   assert.ok(Math.abs(s / n - ds.normalization.forcing.Tair.mean) < 1e-6);
+});
+
+test('the south gets a summer monsoon: a larger July-September share of precipitation than the north', () => {
+  const r = ds.forcing('Rainf');
+  const share = (rows: (row: number) => boolean) => {
+    let summer = 0;
+    let total = 0;
+    for (let t = 0; t < ds.dayCount; t++) {
+      const doy = t % 365;
+      const isSummer = doy >= 181 && doy < 273;
+      for (let c = 0; c < N; c++) {
+        if (!ds.mask[c] || !rows(Math.floor(c / 63))) continue;
+        total += r[t * N + c]!;
+        if (isSummer) summer += r[t * N + c]!;
+      }
+    }
+    return summer / total;
+  };
+  const south = share((row) => row >= 40); // south of ~38.1 N
+  const north = share((row) => row < 20); // north of ~40.6 N
+  assert.ok(south > north + 0.05, `July-September share: south ${south.toFixed(2)}, north ${north.toFixed(2)}`);
+});
+
+test('day-to-day weather is spatially correlated: neighbours agree, distant cells much less', () => {
+  const t = ds.forcing('Tair');
+  // daily anomalies from a 31-day running mean remove the shared seasonal cycle
+  const anomalies = (c: number) => {
+    const out: number[] = [];
+    for (let d = 15; d < ds.dayCount - 15; d++) {
+      let m = 0;
+      for (let k = -15; k <= 15; k++) m += t[(d + k) * N + c]!;
+      out.push(t[d * N + c]! - m / 31);
+    }
+    return out;
+  };
+  const corr = (a: number[], b: number[]) => {
+    const ma = a.reduce((s, v) => s + v, 0) / a.length;
+    const mb = b.reduce((s, v) => s + v, 0) / b.length;
+    let sab = 0;
+    let saa = 0;
+    let sbb = 0;
+    for (let i = 0; i < a.length; i++) {
+      sab += (a[i]! - ma) * (b[i]! - mb);
+      saa += (a[i]! - ma) ** 2;
+      sbb += (b[i]! - mb) ** 2;
+    }
+    return sab / Math.sqrt(saa * sbb);
+  };
+  const here = anomalies(20 * 63 + 20);
+  const near = corr(here, anomalies(20 * 63 + 21));
+  const far = corr(here, anomalies(50 * 63 + 60));
+  assert.ok(near > 0.9, `neighbour correlation ${near}`);
+  assert.ok(far < near - 0.2, `distant correlation ${far} vs neighbour ${near}`);
+  // and from one day to the next (persistence of synoptic anomalies)
+  const lag1 = corr(here.slice(0, -1), here.slice(1));
+  assert.ok(lag1 > 0.4 && lag1 < 0.95, `lag-one autocorrelation ${lag1}`);
+});
+
+test('every paper period holds a multi-year drought with reduced precipitation', () => {
+  for (const seed of [1, 42, 2024]) {
+    const years = yearAnomalies(seed);
+    // the long-run mean factor stays near 1: droughts are episodes, not a trend
+    let longRun = 0;
+    for (let y = 1950; y <= 2100; y++) longRun += years.get(y)!.precipFactor / 151;
+    assert.ok(longRun > 0.9 && longRun < 1.05, `seed ${seed}: long-run precipitation factor ${longRun}`);
+    for (const [from, to] of [[1981, 2001], [2002, 2008], [2009, 2016]] as const) {
+      const dry: number[] = [];
+      for (let y = from; y <= to; y++) if (years.get(y)!.drought) dry.push(y);
+      assert.ok(dry.length >= 2, `seed ${seed}: drought years ${dry.join(',')} in ${from}-${to}`);
+      assert.ok(dry.every((y, i) => i === 0 || y === dry[i - 1]! + 1), `seed ${seed}: one consecutive episode in ${from}-${to}`);
+      const mean = (ys: number[]) => ys.reduce((s, y) => s + years.get(y)!.precipFactor, 0) / ys.length;
+      assert.ok(mean(dry) < 0.92, `seed ${seed} ${from}-${to}: drought precipitation factor ${mean(dry)}`);
+    }
+  }
 });
