@@ -11,6 +11,11 @@ import { projectDataset } from './map-dataset.ts';
 import { toNullable } from './map-handlers.ts';
 
 export const dataHandlers: HandlersFor<typeof dataRequests> = {
+  'data.generateDemo': async (req, ctx) => {
+    const projectDir = ctx.projectDir();
+    // the job writes data/dataset.nc atomically; readers (map-dataset.ts) key their cache on its mtime
+    return { jobId: ctx.startJob('demo-data', { projectDir, force: true, ...req }) };
+  },
   'data.aggregate': async (req, ctx) => {
     const dir = ctx.projectDir();
     const ds = await projectDataset(dir);

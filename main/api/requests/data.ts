@@ -11,7 +11,19 @@ export const polygonGeometrySchema = z.union([
 
 export const aggregateVariables = ['Rainf', 'Tair', 'PSurf', 'Qair', 'LWdown', 'SWdown', 'Wind', 'LAI', 'LAI_true'] as const;
 
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+
 export const dataRequests = {
+  'data.generateDemo': defineRequest({
+    description:
+      'Generate the virtual Upper Colorado basin into the open project (replacing its dataset) as a background job; progress and the outcome arrive as job.* events.',
+    request: z.object({
+      seed: z.number().int().optional(),
+      startDate: isoDate.optional(),
+      endDate: isoDate.optional(),
+    }).strict(),
+    response: z.object({ jobId: z.string() }),
+  }),
   'data.aggregate': defineRequest({
     description:
       'Area-weighted mean (cell fraction x cell area, valid basin cells only) of one variable over the basin, a subbasin or a polygon, per day (forcing, LAI_true) or per observation (LAI), optionally for a day range [start, end).',

@@ -13,7 +13,15 @@ import type { Dataset } from '../../../main/data/dataset.ts';
 let dir: string;
 let ds: Dataset;
 const progress: number[] = [];
-const ctx: HandlerContext = { projectDir: () => dir, emit: () => undefined };
+const startedJobs: Array<[string, unknown]> = [];
+const ctx: HandlerContext = {
+  projectDir: () => dir,
+  emit: () => undefined,
+  startJob: (kind, params) => {
+    startedJobs.push([kind, params]);
+    return `job-${startedJobs.length}`;
+  },
+};
 
 before(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'vegdyn-data-api-'));
@@ -69,4 +77,12 @@ test('data.aggregate: a polygon equal to a subbasin gives the subbasin mean; LAI
   await assert.rejects(dataHandlers['data.aggregate']({ variable: 'Tair', region: { subbasin: 999 } }, ctx), /no subbasin '999'/);
   const far: GeoJSON.Polygon = { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]] };
   await assert.rejects(dataHandlers['data.aggregate']({ variable: 'Tair', region: { polygon: far } }, ctx), /does not overlap any basin cell/);
+});
+
+test('data.generateDemo starts the demo-data job for the open project with the given options', async () => {
+  const r = await dataHandlers['data.generateDemo']({ seed: 4, startDate: '1981-01-01', endDate: '1981-12-31' }, ctx);
+  assert.equal(r.jobId, 'job-1');
+  assert.deepEqual(startedJobs[0], ['demo-data', { projectDir: dir, force: true, seed: 4, startDate: '1981-01-01', endDate: '1981-12-31' }]);
+  // the parameters it sends are the ones the job accepts
+  assert.doesNotThrow(() => paramsSchema.parse(startedJobs[0]![1]));
 });
