@@ -13,6 +13,8 @@ import { cellCount, gridBounds } from '../../data/grid.ts';
 import { addDays } from '../../data/time-axis.ts';
 import { sessionOf } from '../session.ts';
 import { projectDataset } from './map-dataset.ts';
+import { listRuns, readMetrics, readPrediction, type BoxStats, type RunListing } from './map-runs.ts';
+import { daysBetween } from '../../data/time-axis.ts';
 
 const FORCING_LABELS: Readonly<Record<ForcingName, string>> = {
   Rainf: 'Precipitation',
@@ -136,15 +138,87 @@ export function datasetLayers(ds: Dataset): MapLayer[] {
   return layers;
 }
 
+const finite = (v: number): number | null => (Number.isFinite(v) ? v : null);
+
+function boxOut(b: BoxStats | null) {
+  return b && { n: Number.isFinite(b.n) ? b.n : 0, median: finite(b.median), q25: finite(b.q25), q75: finite(b.q75), whiskerLow: finite(b.whiskerLow), whiskerHigh: finite(b.whiskerHigh), min: finite(b.min), max: finite(b.max) };
+}
+
+function runOut(r: RunListing) {
+  return {
+    ...r,
+    failed: [...r.failed], skipped: [...r.skipped], models: [...r.models], predictions: [...r.predictions],
+    periods: r.periods ? { ...r.periods } : null,
+    entries: r.entries.map((e) => ({ id: e.id, label: e.label, role: e.role, nse: boxOut(e.nse), byLandCover: e.byLandCover.map((b) => ({ code: b.code, name: b.name, nse: boxOut(b.nse) })) })),
+    history: Object.fromEntries(Object.entries(r.history).map(([k, h]) => [k, h.map((x) => ({ epoch: x.epoch, trainLoss: finite(x.trainLoss), valLoss: x.valLoss }))])),
+  };
+}
+
+/** Layers of finished runs: each entry's daily LAI, its difference to the observations, and per-cell NSE. */
+export function runLayers(ds: Dataset, projectDir: string): MapLayer[] {
+  const obsLayer = datasetLayers(ds)[0]!;
+  const laiMax = obsLayer.range[1];
+  const diff = Math.max(0.5, Number((laiMax / 3).toPrecision(2)));
+  const out: MapLayer[] = [];
+  for (const run of listRuns(projectDir)) {
+    if (run.status !== 'finished') continue;
+    const group = `Run ${run.id}`;
+    const label = (id: string) => run.entries.find((e) => e.id === id)?.label ?? id;
+    for (const id of run.predictions) {
+      out.push({ id: `run:${run.id}:lai:${id}`, label: `${label(id)} LAI`, group, units: 'm2 m-2', kind: 'sequential', time: 'daily', range: [0, laiMax], colormap: 'viridis', description: `Daily LAI simulated by ${label(id)} in run ${run.id}` });
+      out.push({ id: `run:${run.id}:diff:${id}`, label: `${label(id)} minus observed`, group, units: 'm2 m-2', kind: 'diverging', time: 'observations', range: [-diff, diff], colormap: 'brbg', description: `${label(id)} LAI minus the observed LAI on the latest observation date on or before the chosen day (green: model higher)` });
+    }
+    for (const e of run.entries) {
+      out.push({ id: `run:${run.id}:nse:${e.id}`, label: `${e.label} NSE`, group, units: 'dimensionless', kind: 'diverging', time: 'static', range: [-1, 1], colormap: 'rdbu', description: `Per-cell Nash-Sutcliffe efficiency of ${e.label} on the test period (run ${run.id}); 1 is perfect, 0 is no better than the cell mean` });
+    }
+  }
+  return out;
+}
+
+/** Daily prediction of a run entry on the dataset's day `d` (NaN outside the predicted record). */
+function predictionDay(ds: Dataset, projectDir: string, runId: string, entry: string, d: number): Float32Array {
+  const n = cellCount(ds.grid);
+  const p = readPrediction(projectDir, runId, entry);
+  const k = d - daysBetween(ds.startDate, p.startDate);
+  if (k < 0 || k >= p.days) return new Float32Array(n).fill(Number.NaN);
+  return masked(ds, p.daily.subarray(k * n, (k + 1) * n));
+}
+
+function runLayerGrid(ds: Dataset, projectDir: string, layer: string, d: number): LayerGrid {
+  const [, runId, what, entry] = layer.split(':');
+  if (!runId || !what || !entry) throw new Error(`'${layer}' is not a run layer (run:<run>:<lai|diff|nse>:<entry>)`);
+  const n = cellCount(ds.grid);
+  if (what === 'lai') return { values: predictionDay(ds, projectDir, runId, entry, d), sourceDay: d };
+  if (what === 'diff') {
+    const k = observationAtOrBefore(ds.observations.dayIndex, d);
+    if (k < 0) return { values: new Float32Array(n).fill(Number.NaN), sourceDay: null };
+    const od = ds.observations.dayIndex[k]!;
+    const model = predictionDay(ds, projectDir, runId, entry, od);
+    const out = new Float32Array(n);
+    for (let c = 0; c < n; c++) out[c] = model[c]! - ds.observations.values[k * n + c]!;
+    return { values: masked(ds, out), sourceDay: od };
+  }
+  if (what === 'nse') {
+    const grid = readMetrics(projectDir, runId).get(`${entry}/nse`);
+    if (!grid) throw new Error(`run ${runId} has no NSE map of '${entry}'`);
+    return { values: masked(ds, grid), sourceDay: null };
+  }
+  throw new Error(`unknown run layer kind '${what}'`);
+}
+
 export interface LayerGrid {
   readonly values: Float32Array;
   readonly sourceDay: number | null;
 }
 
 /** The values of one layer on one day (NaN = missing), or throws for an unknown layer. */
-export function layerGrid(ds: Dataset, layer: string, day: number | undefined): LayerGrid {
+export function layerGrid(ds: Dataset, layer: string, day: number | undefined, projectDir?: string): LayerGrid {
   const n = cellCount(ds.grid);
   const d = Math.max(0, Math.min(ds.dayCount - 1, day ?? 0));
+  if (layer.startsWith('run:')) {
+    if (!projectDir) throw new Error('run layers need the project folder');
+    return runLayerGrid(ds, projectDir, layer, d);
+  }
   if (layer === 'lai.observed') {
     const k = observationAtOrBefore(ds.observations.dayIndex, d);
     if (k < 0) return { values: new Float32Array(n).fill(Number.NaN), sourceDay: null };
@@ -244,14 +318,20 @@ export const mapHandlers: HandlersFor<typeof mapRequests> = {
   },
 
   async 'map.layers'(_req, ctx) {
-    const ds = await projectDataset(ctx.projectDir());
-    return { layers: ds ? datasetLayers(ds) : [] };
+    const dir = ctx.projectDir();
+    const ds = await projectDataset(dir);
+    return { layers: ds ? [...datasetLayers(ds), ...runLayers(ds, dir)] : [] };
+  },
+
+  async 'map.runs'(_req, ctx) {
+    return { runs: listRuns(ctx.projectDir()).map(runOut) };
   },
 
   async 'map.grid'(req, ctx) {
     const ds = await requireDataset(ctx);
-    const meta = datasetLayers(ds).find((l) => l.id === req.layer);
-    const grid = layerGrid(ds, req.layer, req.day);
+    const dir = ctx.projectDir();
+    const grid = layerGrid(ds, req.layer, req.day, dir);
+    const meta = (req.layer.startsWith('run:') ? runLayers(ds, dir) : datasetLayers(ds)).find((l) => l.id === req.layer);
     const isStatic = meta?.time === 'static';
     return {
       layer: req.layer,
@@ -267,7 +347,7 @@ export const mapHandlers: HandlersFor<typeof mapRequests> = {
     const end = Math.min(ds.dayCount, req.start + req.count);
     const frames = [];
     for (let day = req.start; day < end; day++) {
-      const grid = layerGrid(ds, req.layer, day);
+      const grid = layerGrid(ds, req.layer, day, ctx.projectDir());
       frames.push({ day, sourceDay: grid.sourceDay, values: toNullable(grid.values) });
     }
     return { layer: req.layer, frames };
@@ -299,6 +379,22 @@ export const mapHandlers: HandlersFor<typeof mapRequests> = {
       { id: 'observed', label: 'Observed LAI', kind: 'observed', days: Array.from(obs.dayIndex), values: toNullable(pick(obs.values, nObs)) },
     ];
     if (ds.trueLai) series.push({ id: 'truth', label: 'True LAI (virtual basin)', kind: 'truth', values: toNullable(pick(ds.trueLai, ds.dayCount)) });
+    // model series of one run (default: the newest finished run), aligned to the dataset's axis
+    const dir = ctx.projectDir();
+    const runs = listRuns(dir).filter((r) => r.status === 'finished' && r.predictions.length > 0);
+    const run = req.run === undefined ? runs[0] : runs.find((r) => r.id === req.run);
+    if (req.run !== undefined && !run) throw new Error(`no finished run '${req.run}' with predictions`);
+    if (run) {
+      for (const entry of run.predictions) {
+        const p = readPrediction(dir, run.id, entry);
+        const offset = daysBetween(ds.startDate, p.startDate);
+        const picked = pick(p.daily, p.days);
+        const aligned = new Float32Array(ds.dayCount).fill(Number.NaN);
+        for (let k = 0; k < p.days; k++) if (k + offset >= 0 && k + offset < ds.dayCount) aligned[k + offset] = picked[k]!;
+        const label = run.entries.find((e) => e.id === entry)?.label ?? entry;
+        series.push({ id: `${run.id}:${entry}`, label: `${label} (${run.id})`, kind: entry === 'physics-only' ? 'physics' : 'model', values: toNullable(aligned) });
+      }
+    }
     return {
       title,
       startDate: ds.startDate,

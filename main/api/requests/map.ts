@@ -55,6 +55,35 @@ export const seriesSchema = z.object({
   values: nullableNumbers,
 });
 
+const boxSchema = z.object({
+  n: z.number(), median: z.number().nullable(), q25: z.number().nullable(), q75: z.number().nullable(),
+  whiskerLow: z.number().nullable(), whiskerHigh: z.number().nullable(), min: z.number().nullable(), max: z.number().nullable(),
+});
+const reasonSchema = z.object({ kind: z.string(), reason: z.string() });
+
+export const runSchema = z.object({
+  id: z.string(),
+  status: z.string(),
+  createdAt: z.string().nullable(),
+  preset: z.string().nullable(),
+  models: z.array(z.string()),
+  backend: z.string().nullable(),
+  seconds: z.number().nullable(),
+  error: z.string().nullable(),
+  failed: z.array(reasonSchema),
+  skipped: z.array(reasonSchema),
+  periods: z.record(z.string(), z.object({ from: z.string(), to: z.string() })).nullable(),
+  config: z.unknown(),
+  /** evaluation entries on the test period: models, physics-only and the references (climatology, noise ceiling) */
+  entries: z.array(z.object({
+    id: z.string(), label: z.string(), role: z.string(), nse: boxSchema.nullable(),
+    byLandCover: z.array(z.object({ code: z.number().int(), name: z.string(), nse: boxSchema.nullable() })),
+  })),
+  predictions: z.array(z.string()),
+  history: z.record(z.string(), z.array(z.object({ epoch: z.number(), trainLoss: z.number().nullable(), valLoss: z.number().nullable() }))),
+});
+export type RunSummary = z.infer<typeof runSchema>;
+
 export const mapRequests = {
   'map.summary': defineRequest({
     description: 'The open project and its dataset as the map shows them: grid, dates, observation days, splits, basin and subbasins.',
@@ -106,11 +135,18 @@ export const mapRequests = {
       frames: z.array(z.object({ day: z.number().int(), sourceDay: z.number().int().nullable(), values: nullableNumbers })),
     }),
   }),
+  'map.runs': defineRequest({
+    description: 'Training runs of the open project, newest first: status, models, backend, NSE statistics (overall and by land cover), loss history.',
+    request: z.object({}).strict(),
+    response: z.object({ runs: z.array(runSchema) }),
+  }),
   'map.series': defineRequest({
     description: 'LAI time series at one cell or averaged over one subbasin (area-weighted): observations, truth where known, models.',
     request: z.object({
       cell: z.number().int().nonnegative().optional(),
       subbasin: z.number().int().optional(),
+      /** the run whose model series are added (default: the newest finished run) */
+      run: z.string().optional(),
     }).strict(),
     response: z.object({
       title: z.string(),

@@ -1,0 +1,181 @@
+/**
+ * Read-only access to a project's run folders (written by main/training/experiment.ts) for the map:
+ * the list of runs with their scores, daily predictions per model and per-cell metrics. Files are
+ * cached per path and modification time, so a run that finishes later is picked up.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { decodeBundle } from '../../training/tensor-bundle.ts';
+
+export interface BoxStats {
+  readonly n: number;
+  readonly median: number;
+  readonly q25: number;
+  readonly q75: number;
+  readonly whiskerLow: number;
+  readonly whiskerHigh: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+export interface RunEntry {
+  readonly id: string;
+  readonly label: string;
+  readonly role: string;
+  readonly nse: BoxStats | null;
+  readonly byLandCover: readonly { code: number; name: string; nse: BoxStats | null }[];
+}
+
+export interface RunListing {
+  readonly id: string;
+  readonly status: string;
+  readonly createdAt: string | null;
+  readonly preset: string | null;
+  readonly models: readonly string[];
+  readonly backend: string | null;
+  readonly seconds: number | null;
+  readonly error: string | null;
+  readonly failed: readonly { kind: string; reason: string }[];
+  readonly skipped: readonly { kind: string; reason: string }[];
+  readonly periods: Readonly<Record<string, { from: string; to: string }>> | null;
+  readonly config: unknown;
+  /** evaluation entries (models and references) with NSE statistics on the test period */
+  readonly entries: readonly RunEntry[];
+  /** entries with daily predictions on disk */
+  readonly predictions: readonly string[];
+  readonly history: Readonly<Record<string, readonly { epoch: number; trainLoss: number; valLoss: number | null }[]>>;
+}
+
+const fileCache = new Map<string, { stamp: string; value: unknown }>();
+
+function cached<T>(file: string, read: () => T): T {
+  const st = statSync(file);
+  const stamp = `${st.mtimeMs}:${st.size}`;
+  const hit = fileCache.get(file);
+  if (hit && hit.stamp === stamp) return hit.value as T;
+  const value = read();
+  if (fileCache.size > 64) fileCache.delete(fileCache.keys().next().value!);
+  fileCache.set(file, { stamp, value });
+  return value;
+}
+
+function readJson(file: string): unknown {
+  return existsSync(file) ? cached(file, () => JSON.parse(readFileSync(file, 'utf8')) as unknown) : null;
+}
+
+function num(v: unknown): number {
+  return typeof v === 'number' && Number.isFinite(v) ? v : Number.NaN;
+}
+
+function boxOf(v: unknown): BoxStats | null {
+  if (!v || typeof v !== 'object') return null;
+  const o = v as Record<string, unknown>;
+  return { n: num(o['n']), median: num(o['median']), q25: num(o['q25']), q75: num(o['q75']), whiskerLow: num(o['whiskerLow']), whiskerHigh: num(o['whiskerHigh']), min: num(o['min']), max: num(o['max']) };
+}
+
+export function runsDir(projectDir: string): string {
+  return path.join(projectDir, 'runs');
+}
+
+export function runDir(projectDir: string, runId: string): string {
+  if (!/^[A-Za-z0-9._-]+$/.test(runId) || runId === '.' || runId === '..') throw new Error(`'${runId}' is not a run id`);
+  return path.join(runsDir(projectDir), runId);
+}
+
+export function readRun(projectDir: string, runId: string): RunListing {
+  const dir = runDir(projectDir, runId);
+  const info = (readJson(path.join(dir, 'run.json')) ?? {}) as Record<string, unknown>;
+  const config = readJson(path.join(dir, 'config.json')) as Record<string, unknown> | null;
+  const summary = readJson(path.join(dir, 'evaluation', 'summary.json')) as Record<string, unknown> | null;
+  const entries: RunEntry[] = [];
+  for (const e of (summary?.['entries'] as unknown[] | undefined) ?? []) {
+    const o = e as Record<string, unknown>;
+    const s = o['summary'] as Record<string, unknown> | undefined;
+    entries.push({
+      id: String(o['id']),
+      label: String(o['label'] ?? o['id']),
+      role: String(o['role'] ?? 'model'),
+      nse: boxOf(s?.['nse']),
+      byLandCover: ((o['byLandCover'] as unknown[] | undefined) ?? []).map((b) => {
+        const q = b as Record<string, unknown>;
+        return { code: Number(q['code']), name: String(q['name'] ?? q['code']), nse: boxOf(q['nse']) };
+      }),
+    });
+  }
+  const predDir = path.join(dir, 'predictions');
+  const predictions = existsSync(predDir) ? readdirSync(predDir).filter((f) => f.endsWith('.vdtb')).map((f) => f.slice(0, -'.vdtb'.length)).sort() : [];
+  const models = Array.isArray(config?.['models']) ? (config['models'] as unknown[]).map(String) : [];
+  const history: Record<string, { epoch: number; trainLoss: number; valLoss: number | null }[]> = {};
+  for (const m of models) {
+    const h = readJson(path.join(dir, 'models', m, 'history.json'));
+    if (Array.isArray(h)) {
+      history[m] = h.map((r) => {
+        const o = r as Record<string, unknown>;
+        const v = num(o['valLoss']);
+        return { epoch: num(o['epoch']), trainLoss: num(o['trainLoss']), valLoss: Number.isFinite(v) ? v : null };
+      });
+    }
+  }
+  const backend = info['backend'] as Record<string, unknown> | undefined;
+  const timings = info['timings'] as Record<string, unknown> | undefined;
+  const asList = (v: unknown): { kind: string; reason: string }[] =>
+    Array.isArray(v) ? v.map((x) => ({ kind: String((x as Record<string, unknown>)['kind']), reason: String((x as Record<string, unknown>)['reason']) })) : [];
+  return {
+    id: runId,
+    status: typeof info['status'] === 'string' ? info['status'] : existsSync(path.join(dir, 'run.json')) ? 'unknown' : 'starting',
+    createdAt: typeof info['createdAt'] === 'string' ? info['createdAt'] : null,
+    preset: typeof config?.['preset'] === 'string' ? config['preset'] : null,
+    models,
+    backend: typeof backend?.['chosen'] === 'string' ? backend['chosen'] : null,
+    seconds: Number.isFinite(num(timings?.['total'])) ? num(timings?.['total']) : null,
+    error: typeof info['error'] === 'string' ? info['error'] : null,
+    failed: asList(info['failed']),
+    skipped: asList(summary?.['skipped']),
+    periods: (config?.['periods'] as Record<string, { from: string; to: string }> | undefined) ?? null,
+    config,
+    entries,
+    predictions,
+    history,
+  };
+}
+
+/** Every run folder, newest first. */
+export function listRuns(projectDir: string): RunListing[] {
+  const dir = runsDir(projectDir);
+  if (!existsSync(dir)) return [];
+  const ids = readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory() && /^[A-Za-z0-9._-]+$/.test(d.name)).map((d) => d.name);
+  const runs = ids.map((id) => readRun(projectDir, id));
+  return runs.sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? '') || b.id.localeCompare(a.id));
+}
+
+export interface Prediction {
+  /** ISO date of the first day of `daily` */
+  readonly startDate: string;
+  readonly days: number;
+  /** [day][cell], m2 m-2 */
+  readonly daily: Float32Array;
+}
+
+export function readPrediction(projectDir: string, runId: string, entry: string): Prediction {
+  if (!/^[A-Za-z0-9._-]+$/.test(entry)) throw new Error(`'${entry}' is not a model name`);
+  const file = path.join(runDir(projectDir, runId), 'predictions', `${entry}.vdtb`);
+  if (!existsSync(file)) throw new Error(`run ${runId} has no predictions of '${entry}'`);
+  return cached(file, () => {
+    const { arrays, meta } = decodeBundle(readFileSync(file));
+    const a = arrays.find((x) => x.name === 'lai') ?? arrays[0];
+    if (!a) throw new Error(`${file}: no arrays`);
+    const startDate = String((meta as Record<string, unknown> | null)?.['startDate'] ?? '');
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(startDate)) throw new Error(`${file}: no start date in its metadata`);
+    return { startDate, days: a.shape[0]!, daily: a.data instanceof Float32Array ? a.data : Float32Array.from(a.data) };
+  });
+}
+
+/** Per-cell metric grids of a run: '<entry>/<metric>' -> values (row 0 = north). */
+export function readMetrics(projectDir: string, runId: string): ReadonlyMap<string, Float32Array> {
+  const file = path.join(runDir(projectDir, runId), 'evaluation', 'metrics.vdtb');
+  if (!existsSync(file)) throw new Error(`run ${runId} has no evaluation yet`);
+  return cached(file, () => {
+    const { arrays } = decodeBundle(readFileSync(file));
+    return new Map(arrays.map((a) => [a.name, a.data instanceof Float32Array ? a.data : Float32Array.from(a.data)]));
+  });
+}
