@@ -2,6 +2,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { CommanderError, type Command } from 'commander';
 import { buildProgram } from '../../../main/cli.ts';
 
@@ -55,4 +58,17 @@ test('vegdyn job self-test runs a job in a worker and prints its result', () => 
   const r = spawnSync(process.execPath, ['bin/vegdyn.mjs', 'job', 'self-test', '--params', '{"steps":2,"stepMs":5}', '--json'], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   assert.equal((JSON.parse(r.stdout) as { steps: number }).steps, 2);
+});
+
+test('vegdyn serve --project on a folder that is not a project refuses with a one-line reason', () => {
+  const plain = mkdtempSync(path.join(os.tmpdir(), 'vegdyn-plain-'));
+  try {
+    const r = spawnSync(process.execPath, ['bin/vegdyn.mjs', 'serve', '--project', plain], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 1);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr.trim().split('\n').length, 1);
+    assert.match(r.stderr, /not a VegDyn project \(no project\.json\)/);
+  } finally {
+    rmSync(plain, { recursive: true, force: true });
+  }
 });
