@@ -17,7 +17,7 @@ import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import type { Dataset } from '../data/dataset.ts';
+import type { Dataset, Normalization } from '../data/dataset.ts';
 import { daysBetween, type DayRange } from '../data/time-axis.ts';
 import { computeNormalization } from '../data/normalization.ts';
 import { createModel, modelKinds } from '../models/model-factory.ts';
@@ -28,6 +28,7 @@ import {
   climatologyEntry, evaluateEntries, evaluationSummary, noiseCeilingEntry, observationRowsIn, sampleAtObservations,
   type Evaluation, type SeriesEntry,
 } from '../evaluation/evaluate.ts';
+import { AdamW } from './adamw.ts';
 import { dayOfYearClimatology } from './climatology.ts';
 import { FeatureBuilder } from './features.ts';
 import { describeReductions, type RunConfig } from './run-config.ts';
@@ -92,10 +93,37 @@ function versions(): Record<string, string> {
   return { node: process.version, tfjs: tf.version.tfjs, platform: `${os.platform()} ${os.arch()}`, cpus: String(os.cpus().length) };
 }
 
-/** Optimizer of a run: decoupled weight decay Adam when available, else Adam (recorded). */
+/**
+ * The dataset as the run's models see it: every field of `dataset`, but with the normalization of
+ * the run's training period, so models that de-normalize their inputs (the physics encoder reads
+ * raw forcing back as x * std + mean) use the same statistics the features were built with.
+ */
+export function withNormalization(dataset: Dataset, normalization: Normalization): Dataset {
+  return {
+    id: dataset.id,
+    source: dataset.source,
+    grid: dataset.grid,
+    startDate: dataset.startDate,
+    dayCount: dataset.dayCount,
+    mask: dataset.mask,
+    staticLayers: dataset.staticLayers,
+    basin: dataset.basin,
+    subbasins: dataset.subbasins,
+    splits: dataset.splits,
+    normalization,
+    forcing: (name, range) => dataset.forcing(name, range),
+    observations: dataset.observations,
+    ...(dataset.trueLai ? { trueLai: dataset.trueLai } : {}),
+  };
+}
+
+/** The optimizer of a run (recorded in run.json and each model's model.json). */
 export type OptimizerFactory = (config: RunConfig, model: LaiModel) => { optimizer: tf.Optimizer; name: string };
 
-export const defaultOptimizer: OptimizerFactory = (config) => ({ optimizer: tf.train.adam(config.learningRate), name: 'adam' });
+export const defaultOptimizer: OptimizerFactory = (config) => ({
+  optimizer: new AdamW({ learningRate: config.learningRate, weightDecay: config.weightDecay }),
+  name: `AdamW (lr ${config.learningRate}, decoupled weight decay ${config.weightDecay}, biases not decayed)`,
+});
 
 export async function runExperiment(opts: ExperimentOptions & { optimizerFactory?: OptimizerFactory }): Promise<ExperimentResult> {
   const t0 = performance.now();
@@ -112,7 +140,8 @@ export async function runExperiment(opts: ExperimentOptions & { optimizerFactory
   progress({ stage: 'prepare', fraction: 0, message: 'normalization statistics of the training period' });
   // statistics of THIS run's training period only (the dataset's own split may differ)
   const normalization = computeNormalization((name) => dataset.forcing(name), C, dataset.mask, train, dataset.observations);
-  const features = new FeatureBuilder(dataset, config.features, normalization);
+  const runDataset = withNormalization(dataset, normalization);
+  const features = new FeatureBuilder(runDataset, config.features);
 
   const known = new Set<string>(modelKinds());
   const toTrain = config.models.filter((k) => known.has(k));
@@ -155,7 +184,7 @@ export async function runExperiment(opts: ExperimentOptions & { optimizerFactory
         kind, rows: dataset.grid.nrows, cols: dataset.grid.ncols, inputChannels: features.channelCount,
         seed: config.seed, hidden: config.hiddenSize, ...(config.modelOptions[kind] ?? {}),
       };
-      const model = createModel(modelConfig as Parameters<typeof createModel>[0], { dataset });
+      const model = createModel(modelConfig as Parameters<typeof createModel>[0], { dataset: runDataset });
       const { optimizer, name } = (opts.optimizerFactory ?? defaultOptimizer)(config, model);
       runInfo.optimizer = name;
       await writeFileAtomic(path.join(dir, 'model.json'), `${JSON.stringify({ config: model.config, optimizer: name }, null, 2)}\n`);
@@ -204,7 +233,7 @@ export async function runExperiment(opts: ExperimentOptions & { optimizerFactory
     if (known.has('physics-only')) {
       // the process model alone, with its prior (PFT default) parameters: no training
       try {
-        const model = createModel({ kind: 'physics-only', rows: dataset.grid.nrows, cols: dataset.grid.ncols, inputChannels: features.channelCount, seed: config.seed, ...(config.modelOptions['physics-only'] ?? {}) } as unknown as Parameters<typeof createModel>[0], { dataset });
+        const model = createModel({ kind: 'physics-only', rows: dataset.grid.nrows, cols: dataset.grid.ncols, inputChannels: features.channelCount, seed: config.seed, ...(config.modelOptions['physics-only'] ?? {}) } as unknown as Parameters<typeof createModel>[0], { dataset: runDataset });
         try {
           const tp = performance.now();
           log('physics only: daily LAI with prior parameters');

@@ -24,8 +24,12 @@ import type { RunConfig } from './run-config.ts';
 import { decodeBundle, encodeBundle, type NamedArray } from './tensor-bundle.ts';
 import { epochBatches, trainingWindowStarts } from './windows.ts';
 import { predictRange } from '../evaluation/predict.ts';
+import { AdamW, type AdamWState } from './adamw.ts';
 
-/** What the loop needs of an optimizer: tfjs's Optimizer API (AdamW implements it). */
+/**
+ * What the loop needs of an optimizer: AdamW (its state is checkpointed by weight name) or any
+ * tfjs Optimizer whose getWeights / setWeights round-trip its state.
+ */
 export type StatefulOptimizer = Pick<tf.Optimizer, 'applyGradients' | 'getWeights' | 'setWeights' | 'dispose'>;
 type GradientMap = Parameters<tf.Optimizer['applyGradients']>[0];
 
@@ -134,27 +138,52 @@ export async function saveWeightsFile(model: LaiModel, file: string, meta: unkno
 
 async function saveCheckpoint(file: string, model: LaiModel, optimizer: StatefulOptimizer, state: LoopState): Promise<void> {
   const arrays = await modelArrays(model, 'model/');
-  const optWeights = await optimizer.getWeights();
-  for (let i = 0; i < optWeights.length; i++) {
-    const { name, tensor } = optWeights[i]!;
-    const data = tensor.dtype === 'int32' ? ((await tensor.data()) as Int32Array) : ((await tensor.data()) as Float32Array);
-    // the optimizer's own names depend on tfjs's global variable counter; order is what is stable
-    arrays.push({ name: `optimizer/${String(i).padStart(4, '0')}/${name}`, shape: tensor.shape, data });
-    if (!(tensor instanceof tf.Variable)) tensor.dispose();
+  let optimizerMeta: unknown = null;
+  if (optimizer instanceof AdamW) {
+    // AdamW keys its moments by the model's weight names (stable across processes)
+    const st = optimizer.exportState(model.namedVariables());
+    for (const mo of st.moments) {
+      arrays.push({ name: `adamw/m/${mo.name}`, shape: mo.shape, data: mo.m });
+      arrays.push({ name: `adamw/v/${mo.name}`, shape: mo.shape, data: mo.v });
+    }
+    optimizerMeta = { kind: 'adamw', step: st.step, options: st.options, names: st.moments.map((m) => m.name) };
+  } else {
+    const optWeights = await optimizer.getWeights();
+    for (let i = 0; i < optWeights.length; i++) {
+      const { name, tensor } = optWeights[i]!;
+      const data = tensor.dtype === 'int32' ? ((await tensor.data()) as Int32Array) : ((await tensor.data()) as Float32Array);
+      // tfjs optimizers name their slots after tfjs's global variable counter; order is what is stable
+      arrays.push({ name: `optimizer/${String(i).padStart(4, '0')}/${name}`, shape: tensor.shape, data });
+      if (!(tensor instanceof tf.Variable)) tensor.dispose();
+    }
+    optimizerMeta = { kind: 'tfjs' };
   }
-  await writeFileAtomic(file, encodeBundle(arrays, state));
+  await writeFileAtomic(file, encodeBundle(arrays, { ...state, optimizer: optimizerMeta }));
 }
 
 async function loadCheckpoint(file: string, model: LaiModel, optimizer: StatefulOptimizer): Promise<LoopState> {
   const { arrays, meta } = decodeBundle(readFileSync(file));
   assignModel(model, arrays, 'model/');
-  const opt = arrays.filter((a) => a.name.startsWith('optimizer/')).sort((a, b) => (a.name < b.name ? -1 : 1));
-  const named = opt.map((a) => ({
-    name: a.name.split('/').slice(2).join('/'),
-    tensor: tf.tensor(a.data, [...a.shape], a.data instanceof Int32Array ? 'int32' : 'float32'),
-  }));
-  await optimizer.setWeights(named);
-  for (const n of named) n.tensor.dispose();
+  const om = (meta as { optimizer?: { kind: string; step?: number; options?: AdamWState['options']; names?: string[] } }).optimizer;
+  if (optimizer instanceof AdamW) {
+    if (om?.kind !== 'adamw') throw new Error(`checkpoint ${file} holds ${om?.kind ?? 'no'} optimizer state, the run uses AdamW`);
+    const byName = new Map(arrays.map((a) => [a.name, a]));
+    const moments = (om.names ?? []).map((name) => {
+      const m = byName.get(`adamw/m/${name}`);
+      const v = byName.get(`adamw/v/${name}`);
+      if (!m || !v) throw new Error(`checkpoint ${file} lacks AdamW moments of '${name}'`);
+      return { name, shape: m.shape, m: m.data as Float32Array, v: v.data as Float32Array };
+    });
+    optimizer.importState({ step: om.step ?? 0, options: om.options!, moments }, model.namedVariables());
+  } else {
+    const opt = arrays.filter((a) => a.name.startsWith('optimizer/')).sort((a, b) => (a.name < b.name ? -1 : 1));
+    const named = opt.map((a) => ({
+      name: a.name.split('/').slice(2).join('/'),
+      tensor: tf.tensor(a.data, [...a.shape], a.data instanceof Int32Array ? 'int32' : 'float32'),
+    }));
+    await optimizer.setWeights(named);
+    for (const n of named) n.tensor.dispose();
+  }
   return meta as LoopState;
 }
 

@@ -4,7 +4,7 @@
  * epoch, then saves the final weights to <dir>/final.vdtb.
  */
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import { AdamW } from '../../../main/training/adamw.ts';
 import { initComputeBackend } from '../../../main/compute/backend.ts';
 import { ConvLstmModel } from '../../../main/models/conv-lstm.ts';
 import { FeatureBuilder } from '../../../main/training/features.ts';
@@ -26,7 +26,7 @@ const model = new ConvLstmModel({
   kind: 'conv-lstm', rows: dataset.grid.nrows, cols: dataset.grid.ncols, inputChannels: features.channelCount, seed: config.seed,
   hidden: config.hiddenSize, kernelSize: 3, convImpl: 'auto', inputBlock: 32,
 });
-const optimizer = tf.train.adam(config.learningRate);
+const optimizer = new AdamW({ learningRate: config.learningRate, weightDecay: config.weightDecay });
 await trainModel({
   model, optimizer, features, config, dir,
   train: dataset.splits.train, validate: dataset.splits.validate,

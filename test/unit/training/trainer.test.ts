@@ -10,6 +10,7 @@ import { ConvLstmModel } from '../../../main/models/conv-lstm.ts';
 import { FeatureBuilder } from '../../../main/training/features.ts';
 import { resolveRunConfig, type RunConfig } from '../../../main/training/run-config.ts';
 import { trainModel, TrainingDivergedError, CHECKPOINT_FILE } from '../../../main/training/trainer.ts';
+import { AdamW } from '../../../main/training/adamw.ts';
 import { decodeBundle } from '../../../main/training/tensor-bundle.ts';
 import { trainingWindowStarts, epochBatches } from '../../../main/training/windows.ts';
 import { makeTinyDataset } from './tiny-dataset.ts';
@@ -32,7 +33,7 @@ function build(config: RunConfig) {
     kind: 'conv-lstm', rows: dataset.grid.nrows, cols: dataset.grid.ncols, inputChannels: features.channelCount, seed: config.seed,
     hidden: config.hiddenSize, kernelSize: 3, convImpl: 'auto', inputBlock: 32,
   });
-  return { features, model, optimizer: tf.train.adam(config.learningRate) };
+  return { features, model, optimizer: new AdamW({ learningRate: config.learningRate, weightDecay: config.weightDecay }) };
 }
 
 test('windows tile the training period; counted parts do not overlap; epochs are seeded', () => {
