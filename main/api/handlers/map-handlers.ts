@@ -15,6 +15,10 @@ import { sessionOf } from '../session.ts';
 import { projectDataset } from './map-dataset.ts';
 import { listRuns, readMetrics, readPrediction, type BoxStats, type RunListing } from './map-runs.ts';
 import { daysBetween } from '../../data/time-axis.ts';
+import { clearClip, clipFractions, geometryFromUpload, readClip, writeClip, type ProjectClip } from './map-clip.ts';
+import { writeGeoTiff } from '../../export/geotiff.ts';
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 
 const FORCING_LABELS: Readonly<Record<ForcingName, string>> = {
   Rainf: 'Precipitation',
@@ -353,11 +357,87 @@ export const mapHandlers: HandlersFor<typeof mapRequests> = {
     return { layer: req.layer, frames };
   },
 
+  async 'map.clip.get'(_req, ctx) {
+    const dir = ctx.projectDir();
+    const clip = readClip(dir);
+    const ds = await projectDataset(dir);
+    return { clip: clip && ds ? clipOut(ds, clip) : null };
+  },
+
+  async 'map.clip.set'(req, ctx) {
+    const dir = ctx.projectDir();
+    const ds = await requireDataset(ctx);
+    const given = [req.geometry, req.subbasin, req.file].filter((x) => x !== undefined).length;
+    if (given !== 1) throw new Error('give exactly one of geometry, subbasin or file');
+    let clip: ProjectClip;
+    const createdAt = new Date().toISOString();
+    if (req.geometry) clip = { name: req.name ?? 'drawn polygon', source: 'drawn', geometry: req.geometry, createdAt };
+    else if (req.subbasin !== undefined) {
+      const sb = ds.subbasins.find((s) => s.id === req.subbasin);
+      if (!sb) throw new Error(`no subbasin ${req.subbasin}`);
+      clip = { name: req.name ?? sb.name, source: `subbasin ${sb.id}`, geometry: sb.geometry, createdAt };
+    } else {
+      const up = await geometryFromUpload(req.file!.name, req.file!.base64, ds.grid);
+      clip = { name: req.name ?? up.name, source: `file ${req.file!.name}`, geometry: up.geometry, createdAt };
+    }
+    const out = clipOut(ds, clip);
+    if (out.cells === 0) throw new Error(`the clip '${clip.name}' does not overlap the basin`);
+    await writeClip(dir, clip);
+    return { clip: out };
+  },
+
+  async 'map.clip.clear'(_req, ctx) {
+    return { cleared: await clearClip(ctx.projectDir()) };
+  },
+
+  async 'map.exportGeoTiff'(req, ctx) {
+    const dir = ctx.projectDir();
+    const ds = await requireDataset(ctx);
+    const meta = [...datasetLayers(ds), ...runLayers(ds, dir)].find((l) => l.id === req.layer);
+    if (!meta) throw new Error(`unknown map layer '${req.layer}'`);
+    const start = Math.min(ds.dayCount - 1, req.start ?? 0);
+    const end = Math.min(ds.dayCount - 1, req.end ?? start);
+    if (end < start) throw new Error(`end (${end}) is before start (${start})`);
+    const bands: { data: Float32Array; description: string; metadata: Record<string, string> }[] = [];
+    if (meta.time === 'static') {
+      bands.push({ data: layerGrid(ds, req.layer, undefined, dir).values, description: meta.label, metadata: {} });
+    } else {
+      const seen = new Set<number>();
+      for (let d = start; d <= end; d++) {
+        const g = layerGrid(ds, req.layer, d, dir);
+        if (g.sourceDay === null || seen.has(g.sourceDay)) continue;
+        if (meta.time === 'observations' && (g.sourceDay < start && d !== start)) continue;
+        seen.add(g.sourceDay);
+        const date = addDays(ds.startDate, g.sourceDay);
+        bands.push({ data: g.values, description: date, metadata: { date, layer: meta.id } });
+        if (bands.length > 1000) throw new Error('more than 1000 bands: choose a shorter date range');
+      }
+      if (bands.length === 0) throw new Error('no data in that date range');
+    }
+    const clip = readClip(dir);
+    const mask = clip ? Uint8Array.from(clipFractions(ds.grid, ds.mask, clip), (f) => (f > 0 ? 1 : 0)) : undefined;
+    const safe = req.layer.replace(/[^A-Za-z0-9._-]+/g, '_');
+    const span = meta.time === 'static' ? '' : `_${addDays(ds.startDate, start)}${end > start ? `_${addDays(ds.startDate, end)}` : ''}`;
+    const fileName = `${safe}${span}${clip ? '_clip' : ''}.tif`;
+    const exportsDir = path.join(dir, 'exports');
+    mkdirSync(exportsDir, { recursive: true });
+    const target = path.join(exportsDir, fileName);
+    const summary = await writeGeoTiff(target, {
+      grid: ds.grid, bands, ...(mask ? { mask } : {}),
+      metadata: { layer: meta.id, title: meta.label, units: meta.units, source: ds.source, ...(clip ? { clip: clip.name } : {}) },
+    });
+    return {
+      path: summary.path, fileName, bands: summary.bands, width: summary.width, height: summary.height, bytes: summary.bytes,
+      descriptions: bands.map((b) => b.description),
+      base64: summary.bytes <= 20 * 1024 * 1024 ? readFileSync(summary.path).toString('base64') : null,
+    };
+  },
+
   async 'map.series'(req, ctx) {
     const ds = await requireDataset(ctx);
     const n = cellCount(ds.grid);
-    const { cell, subbasin } = req;
-    if ((cell === undefined) === (subbasin === undefined)) throw new Error('give exactly one of cell or subbasin');
+    const { cell, subbasin, clip } = req;
+    if ([cell, subbasin, clip].filter((x) => x !== undefined).length !== 1) throw new Error('give exactly one of cell, subbasin or clip');
     const obs = ds.observations;
     const nObs = obs.dayIndex.length;
     let title: string;
@@ -370,6 +450,12 @@ export const mapHandlers: HandlersFor<typeof mapRequests> = {
       const lat = ds.grid.latTop - row * ds.grid.cellSize;
       title = `Cell row ${row}, column ${col} (${lat.toFixed(4)}° N, ${(-lon).toFixed(4)}° W)`;
       pick = (s, steps) => cellSeries(s, steps, n, cell);
+    } else if (clip) {
+      const active = readClip(ctx.projectDir());
+      if (!active) throw new Error('no clip is set: draw a polygon, import one or pick a subbasin first');
+      const w = clipFractions(ds.grid, ds.mask, active);
+      title = `Clip ${active.name} (area-weighted mean)`;
+      pick = (s, steps) => weightedSeries(s, steps, n, w);
     } else {
       const w = subbasinWeights(ds, subbasin!);
       title = `Subbasin ${ds.subbasins.find((s) => s.id === subbasin)!.name} (area-weighted mean)`;
@@ -405,6 +491,13 @@ export const mapHandlers: HandlersFor<typeof mapRequests> = {
     };
   },
 };
+
+function clipOut(ds: Dataset, clip: ProjectClip) {
+  const f = clipFractions(ds.grid, ds.mask, clip);
+  let cells = 0;
+  for (const v of f) if (v > 0) cells++;
+  return { name: clip.name, source: clip.source, geometry: clip.geometry, cellFractions: Array.from(f, (v) => Number(v.toPrecision(5))), cells };
+}
 
 async function requireDataset(ctx: HandlerContext): Promise<Dataset> {
   const ds = await projectDataset(ctx.projectDir());

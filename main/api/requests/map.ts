@@ -84,6 +84,16 @@ export const runSchema = z.object({
 });
 export type RunSummary = z.infer<typeof runSchema>;
 
+const clipSchema = z.object({
+  name: z.string(),
+  source: z.string(),
+  geometry: geometrySchema,
+  /** area fraction of each cell inside the clip (0 outside the basin) */
+  cellFractions: z.array(z.number()),
+  /** cells with any part inside */
+  cells: z.number().int(),
+});
+
 export const mapRequests = {
   'map.summary': defineRequest({
     description: 'The open project and its dataset as the map shows them: grid, dates, observation days, splits, basin and subbasins.',
@@ -140,11 +150,43 @@ export const mapRequests = {
     request: z.object({}).strict(),
     response: z.object({ runs: z.array(runSchema) }),
   }),
+  'map.clip.get': defineRequest({
+    description: 'The active clip of the project (masks the map, series statistics and exports), or null.',
+    request: z.object({}).strict(),
+    response: z.object({ clip: clipSchema.nullable() }),
+  }),
+  'map.clip.set': defineRequest({
+    description: 'Set the active clip from a drawn polygon, a subbasin, or an uploaded GeoJSON / zipped shapefile (base64).',
+    request: z.object({
+      name: z.string().optional(),
+      geometry: geometrySchema.optional(),
+      subbasin: z.number().int().optional(),
+      file: z.object({ name: z.string().min(1), base64: z.string().min(1) }).optional(),
+    }).strict(),
+    response: z.object({ clip: clipSchema }),
+  }),
+  'map.clip.clear': defineRequest({
+    description: 'Remove the active clip.',
+    request: z.object({}).strict(),
+    response: z.object({ cleared: z.boolean() }),
+  }),
+  'map.exportGeoTiff': defineRequest({
+    description: 'Write a map layer as a GeoTIFF (EPSG:4326, nodata set, clipped to the active clip): one band per date in [start, end] (observation layers: one per observation date), or one band for static layers. The file goes to <project>/exports/ and is also returned (base64) for download.',
+    request: z.object({
+      layer: z.string().min(1),
+      start: z.number().int().nonnegative().optional(),
+      /** inclusive; default = start */
+      end: z.number().int().nonnegative().optional(),
+    }).strict(),
+    response: z.object({ path: z.string(), fileName: z.string(), bands: z.number().int(), width: z.number().int(), height: z.number().int(), bytes: z.number().int(), descriptions: z.array(z.string()), base64: z.string().nullable() }),
+  }),
   'map.series': defineRequest({
     description: 'LAI time series at one cell or averaged over one subbasin (area-weighted): observations, truth where known, models.',
     request: z.object({
       cell: z.number().int().nonnegative().optional(),
       subbasin: z.number().int().optional(),
+      /** area-weighted mean over the active clip */
+      clip: z.literal(true).optional(),
       /** the run whose model series are added (default: the newest finished run) */
       run: z.string().optional(),
     }).strict(),
