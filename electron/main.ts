@@ -10,7 +10,7 @@
 import { app, BrowserWindow, Menu, dialog, ipcMain, net, protocol, session as electronSession, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { APP_ORIGIN, APP_SCHEME, EVENT_CHANNEL, REQUEST_CHANNEL } from './ipc-channels.ts';
+import { APP_HOST, APP_ORIGIN, APP_SCHEME, EVENT_CHANNEL, REQUEST_CHANNEL } from './ipc-channels.ts';
 
 type EngineSession = import('../main/api/session.ts').Session;
 type Dispatch = typeof import('../main/api/dispatcher.ts').dispatch;
@@ -29,7 +29,7 @@ function appRoot(): string {
 }
 
 protocol.registerSchemesAsPrivileged([
-  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, stream: true } },
 ]);
 app.enableSandbox();
 
@@ -61,7 +61,7 @@ function serveRenderer(engine: Engine): void {
     const url = new URL(request.url);
     const rel = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
     const file = path.resolve(buildDir, `.${rel}`);
-    if (url.host !== 'app' || !file.startsWith(buildDir + path.sep)) return new Response('not found', { status: 404 });
+    if (url.host !== APP_HOST || !file.startsWith(buildDir + path.sep)) return new Response('not found', { status: 404 });
     const res = await net.fetch(pathToFileURL(file).href);
     const headers = new Headers(res.headers);
     headers.set('Content-Security-Policy', engine.csp);
@@ -70,11 +70,26 @@ function serveRenderer(engine: Engine): void {
   });
 }
 
+/**
+ * Whether a URL is a page of this app. Compared by scheme and host: for a custom scheme the WHATWG
+ * URL's `origin` is the opaque 'null', which would match any other opaque origin.
+ */
+function isAppUrl(raw: string): boolean {
+  try {
+    const url = new URL(raw);
+    return url.protocol === `${APP_SCHEME}:` && url.host === APP_HOST;
+  } catch {
+    return false;
+  }
+}
+
 function isOwnFrame(event: IpcMainInvokeEvent): boolean {
   const frame = event.senderFrame;
   if (!frame) return false;
   const fromOwnWindow = [...windows].some((w) => !w.isDestroyed() && w.webContents.id === event.sender.id);
-  return fromOwnWindow && new URL(frame.url).origin === APP_ORIGIN;
+  // only the top frame of an app window, never an embedded frame
+  const top = event.sender.mainFrame;
+  return fromOwnWindow && frame.processId === top.processId && frame.routingId === top.routingId && isAppUrl(frame.url);
 }
 
 function registerIpc(engine: Engine): void {
@@ -92,7 +107,7 @@ function registerIpc(engine: Engine): void {
 
 function lockDown(contents: WebContents): void {
   contents.on('will-navigate', (event, url) => {
-    if (new URL(url).origin !== APP_ORIGIN) event.preventDefault();
+    if (!isAppUrl(url)) event.preventDefault();
   });
   contents.on('will-redirect', (event) => event.preventDefault());
   contents.on('will-attach-webview', (event) => event.preventDefault());
