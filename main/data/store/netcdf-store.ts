@@ -423,8 +423,14 @@ export async function openDataset(projectDir: string, options: { signal?: AbortS
   const lib = await h5();
   const file = datasetPath(projectDir);
   if (!existsSync(file)) throw new Error(`${file}: no dataset in this project (run 'vegdyn demo-data' or import data)`);
-  const head = await fs.readFile(file).then((b) => b.subarray(0, 8));
-  if (head.length < 8 || head.toString('latin1') !== '\x89HDF\r\n\x1a\n') throw new Error(`${file}: not a NetCDF4/HDF5 file (bad signature)`);
+  const head = Buffer.alloc(8);
+  const fh = await fs.open(file, 'r');
+  try {
+    await fh.read(head, 0, 8, 0);
+  } finally {
+    await fh.close();
+  }
+  if (head.toString('latin1') !== '\x89HDF\r\n\x1a\n') throw new Error(`${file}: not a NetCDF4/HDF5 file (bad signature)`);
   const f = new lib.File(file, 'r');
   try {
     const version = attrNumber(f, file, 'global', 'vegdyn_format_version');
