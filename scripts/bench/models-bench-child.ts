@@ -13,11 +13,16 @@ import { createModel } from '../../main/models/model-factory.ts';
 import { disposeState, type ModelState } from '../../main/models/model.ts';
 import { ConvLstmModel } from '../../main/models/conv-lstm.ts';
 import { AdamW } from '../../main/training/adamw.ts';
+import { enableWasmThreads } from '../../main/models/wasm-threads.ts';
+import os from 'node:os';
 
 const { values } = parseArgs({ options: { backend: { type: 'string' }, model: { type: 'string' }, quick: { type: 'boolean' } } });
 const size = values.quick ? QUICK_SIZE : PAPER_SIZE;
 const benchCase = MODEL_BENCH_CASES.find((c) => c.name === values.model);
 if (!benchCase) throw new Error(`no bench case '${values.model}'`);
+// wasm: the threaded build with one thread per core unless VEGDYN_WASM_THREADS says otherwise
+const wasmThreads = values.backend === 'wasm' ? Number(process.env.VEGDYN_WASM_THREADS ?? os.availableParallelism()) : 1;
+const threading = wasmThreads > 1 ? enableWasmThreads(wasmThreads) : undefined;
 const backend = await initComputeBackend({ prefer: values.backend as BackendName });
 
 const model = createModel(benchCase.config(size), benchCase.context ? await benchCase.context(size) : {});
@@ -75,7 +80,7 @@ chunk.dispose();
 const result: ModelBenchResult = {
   model: benchCase.name,
   backend: backend.chosen,
-  backendDetail: `${backend.tfBackend} ${backend.version}, ${backend.threads} thread(s)`,
+  backendDetail: `${backend.tfBackend} ${backend.version}, ${backend.threads} thread(s)${threading && !threading.ok ? ` (threads not enabled: ${threading.reason})` : ''}`,
   ...(model instanceof ConvLstmModel ? { convImpl: model.convImpl() } : {}),
   trainMsPerDay,
   trainCpuMsPerDay,
