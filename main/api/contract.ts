@@ -11,6 +11,7 @@ import { jobsRequests } from './requests/jobs.ts';
 import { projectRequests } from './requests/project.ts';
 import { mapRequests } from './requests/map.ts';
 import { dataRequests } from './requests/data.ts';
+import { leafRequests } from './requests/leaf.ts';
 import { jobEvents } from './events/jobs.ts';
 import { projectEvents } from './events/project.ts';
 
@@ -20,6 +21,7 @@ export const requests = {
   ...projectRequests,
   ...mapRequests,
   ...dataRequests,
+  ...leafRequests,
 } as const;
 
 export const events = {

@@ -10,6 +10,7 @@ import { jobsHandlers } from './handlers/jobs-handlers.ts';
 import { projectHandlers } from './handlers/project-handlers.ts';
 import { mapHandlers } from './handlers/map-handlers.ts';
 import { dataHandlers } from './handlers/data-handlers.ts';
+import { leafHandlers } from './handlers/leaf-handlers.ts';
 
 export type Handlers = HandlersFor<Requests>;
 
@@ -19,4 +20,5 @@ export const handlers: Handlers = {
   ...projectHandlers,
   ...mapHandlers,
   ...dataHandlers,
+  ...leafHandlers,
 };

@@ -1,36 +1,8 @@
-/** The typed configuration of a leaf experiment; unknown keys are rejected. */
-import { z } from 'zod';
-import { backendNameSchema } from '../api/requests/system.ts';
+/** The typed configuration of a leaf experiment (schema in the API contract); unknown keys are rejected. */
+import type { z } from 'zod';
+import { leafExperimentConfigSchema } from '../api/requests/leaf.ts';
 
-export const LEAF_EXPERIMENTS = ['vcmax-only', 'vcmax-b', 'vdef-bdef', 'vdef-b', 'v-bdef', 'v-b'] as const;
-
-export const leafExperimentConfigSchema = z.object({
-  /** synthetic: 'vcmax-only', 'vcmax-b'; observed formulations: 'vdef-bdef', 'vdef-b', 'v-bdef', 'v-b' */
-  experiment: z.enum(LEAF_EXPERIMENTS),
-  /** leaf CSV in the example-dataset layout */
-  input: z.string().min(1),
-  /** observed net photosynthesis column (observed formulations only) */
-  observedColumn: z.string().min(1).default('Photo'),
-  /** dataset PFT label -> CLM4.5 PFT name */
-  pftMapping: z.record(z.string(), z.string()).default({}),
-  split: z.enum(['temporal', 'kfold']).default('temporal'),
-  /** temporal holdout: share of each (location, PFT)'s oldest dates used for training */
-  trainFraction: z.number().gt(0).lt(1).default(0.8),
-  folds: z.number().int().min(2).max(20).default(5),
-  seed: z.number().int().default(42),
-  epochs: z.number().int().min(1).max(100000).optional(),
-  learningRate: z.number().positive().default(0.045),
-  /** synthetic experiments: white noise sd as a fraction of mean An */
-  noiseFraction: z.number().min(0).max(1).default(0.05),
-  vcmaxMin: z.number().positive().default(20),
-  vcmaxMax: z.number().positive().default(150),
-  /** PFT embedding size of NN_B (0: PFT left out, as in the synthetic Vcmax-B experiment) */
-  bEmbedding: z.number().int().min(0).max(16).optional(),
-  /** force a compute backend; default: the engine's choice (VEGDYN_BACKEND, config.json, fastest that loads) */
-  backend: backendNameSchema.optional(),
-  /** where to write the run folder (CLI / job); omitted: results are only returned */
-  runDir: z.string().min(1).optional(),
-}).strict();
+export { LEAF_EXPERIMENTS, leafExperimentConfigSchema } from '../api/requests/leaf.ts';
 
 export type LeafExperimentConfig = z.infer<typeof leafExperimentConfigSchema>;
 
@@ -39,7 +11,8 @@ export function parseLeafExperimentConfig(raw: unknown): LeafExperimentConfig {
   const r = leafExperimentConfigSchema.safeParse(raw);
   if (!r.success) {
     const issue = r.error.issues[0]!;
-    throw new Error(`leaf experiment config: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    const keys = 'keys' in issue && Array.isArray(issue.keys) ? ` (${(issue.keys as string[]).join(', ')})` : '';
+    throw new Error(`leaf experiment config: ${issue.path.join('.') || '(root)'}: ${issue.message}${keys}`);
   }
   if (r.data.vcmaxMin >= r.data.vcmaxMax) throw new Error('leaf experiment config: vcmaxMin must be below vcmaxMax');
   return r.data;
