@@ -71,6 +71,12 @@ export interface LaiObservations {
   readonly dayIndex: Int32Array;
   /** [obs][cell], NaN where missing (clouds, snow, outside) */
   readonly values: Float32Array;
+  /**
+   * composite period of each observation, day indices [periodStart, periodEnd): the value is the
+   * mean over that period (dayIndex is its middle day). Absent when the source gives single dates.
+   */
+  readonly periodStart?: Int32Array;
+  readonly periodEnd?: Int32Array;
 }
 
 export interface Dataset {
@@ -94,4 +100,6 @@ export interface Dataset {
   readonly observations: LaiObservations;
   /** noise-free daily LAI [day][cell] where known (virtual basin only), else undefined */
   readonly trueLai?: Float32Array;
+  /** provenance kept with the data (e.g. generator, generator_version, seed, split_rule) */
+  readonly attributes?: Readonly<Record<string, string | number>>;
 }

@@ -16,7 +16,7 @@ import h5wasm from 'h5wasm/node';
 import type { Dataset as H5Dataset, File as H5File, Group as H5Group } from 'h5wasm/node';
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { Dataset, ForcingName, LaiObservations, Normalization, StaticLayers, Subbasin } from '../dataset.ts';
+import type { Dataset, ForcingName, Normalization, StaticLayers, Subbasin } from '../dataset.ts';
 import { FORCING_NAMES, FORCING_UNITS } from '../dataset.ts';
 import type { GridSpec } from '../grid.ts';
 import { cellLat, cellLon } from '../grid.ts';
@@ -187,7 +187,7 @@ export async function writeDataset(projectDir: string, dataset: Dataset, options
     doneLayers += n;
     report({ fraction: doneLayers / totalLayers, message: `writing ${name}` });
   };
-  const attrs = (dataset as { attributes?: Readonly<Record<string, string | number>> }).attributes ?? {};
+  const attrs = dataset.attributes ?? {};
   const offset = daysBetween(TIME_REFERENCE, dataset.startDate);
 
   await withAtomicPath(target, async (tmp) => {
@@ -261,7 +261,7 @@ export async function writeDataset(projectDir: string, dataset: Dataset, options
       }
 
       // observations on composite dates
-      const obs = dataset.observations as LaiObservations & { periodStart?: Int32Array; periodEnd?: Int32Array };
+      const obs = dataset.observations;
       const obsTime = scale(f, 'obs_time', Int32Array.from(obs.dayIndex, (d) => offset + d), true);
       text(obsTime, 'standard_name', 'time');
       text(obsTime, 'long_name', 'representative (middle) day of each LAI composite period');
@@ -524,7 +524,7 @@ export async function openDataset(projectDir: string, options: { signal?: AbortS
       id: attrText(f, file, 'global', 'vegdyn_dataset_id'),
       source: attrText(f, file, 'global', 'source'),
       grid, startDate, dayCount, mask, staticLayers, basin, subbasins, splits, normalization, forcing,
-      observations: { dayIndex, values, periodStart, periodEnd } as LaiObservations,
+      observations: { dayIndex, values, periodStart, periodEnd },
       ...(trueLai ? { trueLai } : {}),
       attributes,
     });

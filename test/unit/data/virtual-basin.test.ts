@@ -163,8 +163,8 @@ test('observations follow the GLOBMAP cadence: half-monthly to 2000, 8-day from 
   assert.equal(p[4]!.start, daysBetween('2000-11-01', '2001-01-01'));
   assert.equal(p.at(-1)!.end, daysBetween('2000-11-01', '2001-02-26'), 'the composite starting 2001-02-18 ends 2001-02-25');
   for (let k = 0; k < ds.observations.dayIndex.length; k++) {
-    const o = ds.observations as { periodStart?: Int32Array; periodEnd?: Int32Array };
-    assert.ok(o.periodStart![k]! <= ds.observations.dayIndex[k]! && ds.observations.dayIndex[k]! < o.periodEnd![k]!);
+    const o = ds.observations;
+    assert.ok(o.periodStart![k]! <= o.dayIndex[k]! && o.dayIndex[k]! < o.periodEnd![k]!);
   }
 });
 
