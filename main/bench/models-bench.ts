@@ -63,7 +63,29 @@ export const MODEL_BENCH_CASES: ModelBenchCase[] = [
     name: 'conv-lstm',
     config: (s) => ({ kind: 'conv-lstm', rows: s.rows, cols: s.cols, inputChannels: s.inputChannels, hidden: s.hidden, seed: 1 }),
   },
+  {
+    name: 'phys-conv-lstm',
+    config: (s) => ({ kind: 'phys-conv-lstm', rows: s.rows, cols: s.cols, inputChannels: s.inputChannels, hidden: s.hidden, seed: 1, spinUpYears: 1 }),
+    context: physicsBenchContext,
+    needsStartDays: true,
+  },
+  {
+    name: 'physics-only',
+    config: (s) => ({ kind: 'physics-only', rows: s.rows, cols: s.cols, inputChannels: s.inputChannels, seed: 1, spinUpYears: 1 }),
+    context: physicsBenchContext,
+    needsStartDays: true,
+  },
 ];
+
+/** The physics models need a dataset (static layers, normalization): one virtual-basin year, cut to the bench grid. */
+async function physicsBenchContext(s: BenchSize): Promise<ModelContext> {
+  const { generateVirtualBasin } = await import('../data/virtual-basin/generate.ts');
+  const { cropDataset } = await import('../physics/grid/dataset-window.ts');
+  const full = generateVirtualBasin({ seed: 42, startDate: '1981-01-01', endDate: '1981-12-31' });
+  const r0 = Math.max(0, Math.floor((full.grid.nrows - s.rows) / 2));
+  const c0 = Math.max(0, Math.floor((full.grid.ncols - s.cols) / 2));
+  return { dataset: s.rows === full.grid.nrows && s.cols === full.grid.ncols ? full : cropDataset(full, r0, c0, s.rows, s.cols) };
+}
 
 /** What a child process reports for one (backend, model). */
 export interface ModelBenchResult {

@@ -23,7 +23,7 @@ import { priestleyTaylorPetMm, vpdKpa } from './atmosphere.ts';
 import { bigLeafFactor, canopyTopRates, K_EXT, type ConductanceScheme } from './canopy.ts';
 import { chunkCalendar } from './calendar.ts';
 import { btranFromSaturation, MIN_RELATIVE_SATURATION, soilProperties, type SoilProperties } from './soil-water.ts';
-import { B_REFERENCE, FIXED_PFT_PARAMETERS, pftOfLandCover } from './pft-params.ts';
+import { B_REFERENCE, FIXED_PFT_PARAMETERS, PFT_COUNT, pftOfLandCover } from './pft-params.ts';
 import type { PftParameterTensors } from './learned-parameters.ts';
 import { PAR_FRACTION, UMOL_PER_J_PAR } from './solar.ts';
 
@@ -124,7 +124,7 @@ export type FluxName = (typeof FLUX_NAMES)[number];
 
 /** The grid process model: static cell tensors plus the daily loop. Owns its constant tensors. */
 export class GridProcessModel {
-  private readonly pftIndex: tf.Tensor1D;
+  private readonly pftOneHot: tf.Tensor2D; // [cells, PFT_COUNT]
   private readonly c: Record<'psiSat' | 'bRatio' | 'ksat' | 'capacity' | 'vegFraction' | 'psiOpen' | 'psiClose' | 'deciduousness' | 'photoperiodic' | 'coldOnset', tf.Tensor2D>;
 
   constructor(
@@ -134,7 +134,7 @@ export class GridProcessModel {
     const n = cells.count;
     const row = (a: ArrayLike<number>) => tf.keep(tf.tensor2d(Float32Array.from(a as ArrayLike<number>), [1, n]));
     const perPft = (f: (k: number) => number) => Array.from(cells.pft, (k) => f(k));
-    this.pftIndex = tf.keep(tf.tensor1d(cells.pft, 'int32'));
+    this.pftOneHot = tf.keep(tf.tidy(() => tf.oneHot(tf.tensor1d(cells.pft, 'int32'), PFT_COUNT).toFloat() as tf.Tensor2D));
     this.c = {
       psiSat: row(cells.soil.psiSat),
       bRatio: row(Array.from(cells.soil.bSoil, (b) => b / B_REFERENCE)),
@@ -190,7 +190,9 @@ export class GridProcessModel {
     // RunResult is a plain tree of tensors; tidy keeps exactly those
     return tf.tidy(() => {
       // ---- per-cell parameters, [1, cells]
-      const cell = (p: tf.Tensor1D) => tf.gather(p, this.pftIndex).reshape([1, n]) as tf.Tensor2D;
+      // one-hot [cells, PFT] x [PFT, 1] rather than tf.gather: gather's gradient
+      // (UnsortedSegmentSum) has no wasm kernel, matMul's has
+      const cell = (p: tf.Tensor1D) => tf.matMul(this.pftOneHot, p.reshape([-1, 1])).reshape([1, n]) as tf.Tensor2D;
       const sla = cell(params.sla);
       const alloc = cell(params.leafAllocation);
       const turnover = tf.div(1 / 365, cell(params.leafLongevity));
@@ -344,7 +346,7 @@ export class GridProcessModel {
   }
 
   dispose(): void {
-    this.pftIndex.dispose();
+    this.pftOneHot.dispose();
     for (const t of Object.values(this.c)) t.dispose();
   }
 }
