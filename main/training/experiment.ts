@@ -29,11 +29,12 @@ import {
   type Evaluation, type SeriesEntry,
 } from '../evaluation/evaluate.ts';
 import { AdamW } from './adamw.ts';
+import { ParamGroupAdamW } from './param-groups.ts';
 import { dayOfYearClimatology } from './climatology.ts';
 import { FeatureBuilder } from './features.ts';
 import { describeReductions, type RunConfig } from './run-config.ts';
 import { encodeBundle, type NamedArray } from './tensor-bundle.ts';
-import { saveWeightsFile, trainModel, type TrainProgress, type TrainResult } from './trainer.ts';
+import { saveWeightsFile, trainModel, type StatefulOptimizer, type TrainProgress, type TrainResult } from './trainer.ts';
 
 export const MODEL_LABELS: Readonly<Record<string, string>> = Object.freeze({
   lstm: 'LSTM',
@@ -118,12 +119,17 @@ export function withNormalization(dataset: Dataset, normalization: Normalization
 }
 
 /** The optimizer of a run (recorded in run.json and each model's model.json). */
-export type OptimizerFactory = (config: RunConfig, model: LaiModel) => { optimizer: tf.Optimizer; name: string };
+export type OptimizerFactory = (config: RunConfig, model: LaiModel) => { optimizer: StatefulOptimizer; name: string };
 
-export const defaultOptimizer: OptimizerFactory = (config) => ({
-  optimizer: new AdamW({ learningRate: config.learningRate, weightDecay: config.weightDecay }),
-  name: `AdamW (lr ${config.learningRate}, decoupled weight decay ${config.weightDecay}, biases not decayed)`,
-});
+export const defaultOptimizer: OptimizerFactory = (config, model) => {
+  // only the scales that name this model's weights apply to it
+  const own = new Set(model.namedVariables().map((v) => v.name));
+  const scales = Object.fromEntries(Object.entries(config.learningRateScale).filter(([k]) => own.has(k)));
+  const name = `AdamW (lr ${config.learningRate}, decoupled weight decay ${config.weightDecay}, biases not decayed)`;
+  if (Object.keys(scales).length === 0) return { optimizer: new AdamW({ learningRate: config.learningRate, weightDecay: config.weightDecay }), name };
+  const grouped = new ParamGroupAdamW(model, config.learningRate, config.weightDecay, scales);
+  return { optimizer: grouped, name: `${name}; ${grouped.describe()}` };
+};
 
 export async function runExperiment(opts: ExperimentOptions & { optimizerFactory?: OptimizerFactory }): Promise<ExperimentResult> {
   const t0 = performance.now();
@@ -164,7 +170,7 @@ export async function runExperiment(opts: ExperimentOptions & { optimizerFactory
     models: toTrain,
     skipped,
     failed: [] as { kind: string; reason: string }[],
-    optimizer: '' as string,
+    optimizers: {} as Record<string, string>,
     timings: {} as Record<string, number>,
   };
   const writeRunInfo = () => { runInfo.failed = failed; return writeFileAtomic(path.join(runDir, 'run.json'), `${JSON.stringify(runInfo, null, 2)}\n`); };
@@ -186,7 +192,7 @@ export async function runExperiment(opts: ExperimentOptions & { optimizerFactory
       };
       const model = createModel(modelConfig as Parameters<typeof createModel>[0], { dataset: runDataset });
       const { optimizer, name } = (opts.optimizerFactory ?? defaultOptimizer)(config, model);
-      runInfo.optimizer = name;
+      runInfo.optimizers[kind] = name;
       await writeFileAtomic(path.join(dir, 'model.json'), `${JSON.stringify({ config: model.config, optimizer: name }, null, 2)}\n`);
       try {
         const base = done;

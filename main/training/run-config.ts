@@ -48,6 +48,11 @@ export const runConfigSchema = z
      */
     windowsPerEpoch: z.number().int().min(1).nullable(),
     learningRate: z.number().positive(),
+    /**
+     * Factors of learningRate for named model weights (AdamW parameter groups), e.g.
+     * { "lstm/input_kernel": 0.001 }: see param-groups.ts for why the LSTM needs it.
+     */
+    learningRateScale: z.record(z.string(), z.number().positive()),
     /** AdamW decoupled weight decay */
     weightDecay: z.number().min(0),
     /** global gradient-norm clip; null = no clipping */
@@ -111,6 +116,7 @@ export const PAPER_PRESET: RunConfig = Object.freeze({
   batchSize: 4,
   windowsPerEpoch: null,
   learningRate: 1e-3,
+  learningRateScale: {},
   weightDecay: 1e-4,
   gradClipNorm: 1,
   epochs: 100,

@@ -1,6 +1,6 @@
 /**
  * The training loop of one model: seeded window batches, masked loss (observed dates, valid
- * cells, warm-up days excluded), a stateful optimizer (AdamW), gradient-norm clipping, validation
+ * cells, warm-up days excluded and run forward only), a stateful optimizer (AdamW), gradient-norm clipping, validation
  * after each epoch, early stopping with patience, atomic checkpoints and resume.
  *
  * Files in `dir` (one folder per model inside runs/<id>/):
@@ -25,12 +25,14 @@ import { decodeBundle, encodeBundle, type NamedArray } from './tensor-bundle.ts'
 import { epochBatches, trainingWindowStarts } from './windows.ts';
 import { predictRange } from '../evaluation/predict.ts';
 import { AdamW, type AdamWState } from './adamw.ts';
+import { ParamGroupAdamW } from './param-groups.ts';
 
 /**
- * What the loop needs of an optimizer: AdamW (its state is checkpointed by weight name) or any
- * tfjs Optimizer whose getWeights / setWeights round-trip its state.
+ * What the loop needs of an optimizer: AdamW, AdamW with parameter groups (their state is
+ * checkpointed by weight name), or any tfjs Optimizer whose getWeights / setWeights round-trip
+ * its state.
  */
-export type StatefulOptimizer = Pick<tf.Optimizer, 'applyGradients' | 'getWeights' | 'setWeights' | 'dispose'>;
+export type StatefulOptimizer = Pick<tf.Optimizer, 'applyGradients' | 'getWeights' | 'setWeights' | 'dispose'> | ParamGroupAdamW;
 type GradientMap = Parameters<tf.Optimizer['applyGradients']>[0];
 
 export interface TrainProgress {
@@ -136,19 +138,33 @@ export async function saveWeightsFile(model: LaiModel, file: string, meta: unkno
   await writeFileAtomic(file, encodeBundle(await modelArrays(model), meta));
 }
 
+/** The AdamW instances behind an optimizer, or null for a plain tfjs optimizer. */
+function adamwGroups(optimizer: StatefulOptimizer): AdamW[] | null {
+  if (optimizer instanceof ParamGroupAdamW) return optimizer.groups.map((g) => g.optimizer);
+  if (optimizer instanceof AdamW) return [optimizer];
+  return null;
+}
+
 async function saveCheckpoint(file: string, model: LaiModel, optimizer: StatefulOptimizer, state: LoopState): Promise<void> {
   const arrays = await modelArrays(model, 'model/');
-  let optimizerMeta: unknown = null;
-  if (optimizer instanceof AdamW) {
+  let optimizerMeta: unknown;
+  const groups = adamwGroups(optimizer);
+  if (groups) {
     // AdamW keys its moments by the model's weight names (stable across processes)
-    const st = optimizer.exportState(model.namedVariables());
-    for (const mo of st.moments) {
-      arrays.push({ name: `adamw/m/${mo.name}`, shape: mo.shape, data: mo.m });
-      arrays.push({ name: `adamw/v/${mo.name}`, shape: mo.shape, data: mo.v });
-    }
-    optimizerMeta = { kind: 'adamw', step: st.step, options: st.options, names: st.moments.map((m) => m.name) };
+    optimizerMeta = {
+      kind: 'adamw',
+      groups: groups.map((opt, g) => {
+        const st = opt.exportState(model.namedVariables());
+        for (const mo of st.moments) {
+          arrays.push({ name: `adamw/${g}/m/${mo.name}`, shape: mo.shape, data: mo.m });
+          arrays.push({ name: `adamw/${g}/v/${mo.name}`, shape: mo.shape, data: mo.v });
+        }
+        return { step: st.step, options: st.options, names: st.moments.map((m) => m.name) };
+      }),
+    };
   } else {
-    const optWeights = await optimizer.getWeights();
+    const plain = optimizer as Pick<tf.Optimizer, 'getWeights'>;
+    const optWeights = await plain.getWeights();
     for (let i = 0; i < optWeights.length; i++) {
       const { name, tensor } = optWeights[i]!;
       const data = tensor.dtype === 'int32' ? ((await tensor.data()) as Int32Array) : ((await tensor.data()) as Float32Array);
@@ -161,27 +177,36 @@ async function saveCheckpoint(file: string, model: LaiModel, optimizer: Stateful
   await writeFileAtomic(file, encodeBundle(arrays, { ...state, optimizer: optimizerMeta }));
 }
 
+interface AdamWGroupMeta { step: number; options: AdamWState['options']; names: string[] }
+
 async function loadCheckpoint(file: string, model: LaiModel, optimizer: StatefulOptimizer): Promise<LoopState> {
   const { arrays, meta } = decodeBundle(readFileSync(file));
   assignModel(model, arrays, 'model/');
-  const om = (meta as { optimizer?: { kind: string; step?: number; options?: AdamWState['options']; names?: string[] } }).optimizer;
-  if (optimizer instanceof AdamW) {
-    if (om?.kind !== 'adamw') throw new Error(`checkpoint ${file} holds ${om?.kind ?? 'no'} optimizer state, the run uses AdamW`);
+  const om = (meta as { optimizer?: { kind: string; groups?: AdamWGroupMeta[] } }).optimizer;
+  const groups = adamwGroups(optimizer);
+  if (groups) {
+    if (om?.kind !== 'adamw' || om.groups?.length !== groups.length) {
+      throw new Error(`checkpoint ${file} holds ${om?.kind ?? 'no'} optimizer state with ${om?.groups?.length ?? 0} group(s); the run uses AdamW with ${groups.length}`);
+    }
     const byName = new Map(arrays.map((a) => [a.name, a]));
-    const moments = (om.names ?? []).map((name) => {
-      const m = byName.get(`adamw/m/${name}`);
-      const v = byName.get(`adamw/v/${name}`);
-      if (!m || !v) throw new Error(`checkpoint ${file} lacks AdamW moments of '${name}'`);
-      return { name, shape: m.shape, m: m.data as Float32Array, v: v.data as Float32Array };
+    groups.forEach((opt, g) => {
+      const gm = om.groups![g]!;
+      const moments = gm.names.map((name) => {
+        const m = byName.get(`adamw/${g}/m/${name}`);
+        const v = byName.get(`adamw/${g}/v/${name}`);
+        if (!m || !v) throw new Error(`checkpoint ${file} lacks AdamW moments of '${name}'`);
+        return { name, shape: m.shape, m: m.data as Float32Array, v: v.data as Float32Array };
+      });
+      opt.importState({ step: gm.step, options: gm.options, moments }, model.namedVariables());
     });
-    optimizer.importState({ step: om.step ?? 0, options: om.options!, moments }, model.namedVariables());
   } else {
+    const plain = optimizer as Pick<tf.Optimizer, 'setWeights'>;
     const opt = arrays.filter((a) => a.name.startsWith('optimizer/')).sort((a, b) => (a.name < b.name ? -1 : 1));
     const named = opt.map((a) => ({
       name: a.name.split('/').slice(2).join('/'),
       tensor: tf.tensor(a.data, [...a.shape], a.data instanceof Int32Array ? 'int32' : 'float32'),
     }));
-    await optimizer.setWeights(named);
+    await plain.setWeights(named);
     for (const n of named) n.tensor.dispose();
   }
   return meta as LoopState;
@@ -248,12 +273,6 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
   }
 
   const secondsPerEpoch: number[] = state.history.map((h) => h.seconds);
-  const weightsOfWindow = (s: number) => {
-    const tg = features.targets(s, config.windowDays);
-    // warm-up days only spin up the state: their loss is not counted
-    tg.weights.fill(0, 0, config.warmupDays * C);
-    return tg;
-  };
 
   while (state.epoch < config.epochs && !state.stoppedEarly) {
     const epoch = state.epoch + 1;
@@ -265,23 +284,33 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
       opts.signal?.throwIfAborted();
       const batch = batches[b]!;
       const B = batch.length;
-      const L = config.windowDays;
+      // warm-up days run forward only (no gradient tape: truncated backpropagation), so a long
+      // spin-up of the recurrent and physics states costs no activation memory; the counted days
+      // start from the warmed-up state and carry the loss and the gradients
+      const W = config.warmupDays;
+      const L = config.windowDays - W;
+      const xWarm = new Float32Array(B * W * C * ch);
       const xData = new Float32Array(B * L * C * ch);
       const yData = new Float32Array(B * L * C);
       const wData = new Float32Array(B * L * C);
       batch.forEach((s, i) => {
-        xData.set(features.inputs(s, L), i * L * C * ch);
-        const tg = weightsOfWindow(s);
+        if (W > 0) xWarm.set(features.inputs(s, W), i * W * C * ch);
+        xData.set(features.inputs(s + W, L), i * L * C * ch);
+        const tg = features.targets(s + W, L);
         yData.set(tg.values, i * L * C);
         wData.set(tg.weights, i * L * C);
       });
       if (!wData.some((w) => w > 0)) continue; // no observation in these windows' counted days
+      const warmState = W > 0 ? tf.tidy(() => {
+        const r = model.forward(tf.tensor5d(xWarm, [B, W, grid.nrows, grid.ncols, ch]), { startDays: batch, training: true });
+        return [...r.state.tensors];
+      }) : undefined;
       const loss = tf.tidy(() => {
         const x = tf.tensor5d(xData, [B, L, grid.nrows, grid.ncols, ch]);
         const y = tf.tensor5d(yData, [B, L, grid.nrows, grid.ncols, 1]);
         const w = tf.tensor5d(wData, [B, L, grid.nrows, grid.ncols, 1]);
         const { value, grads } = tf.variableGrads(() => {
-          const r = model.forward(x, { startDays: batch, training: true });
+          const r = model.forward(x, { startDays: batch.map((s) => s + W), training: true, ...(warmState ? { state: { tensors: warmState } } : {}) });
           disposeState(r.state);
           return maskedMse(r.lai, y, w);
         }, vars);
@@ -293,6 +322,7 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
         optimizer.applyGradients((config.gradClipNorm === null ? grads : clipByGlobalNorm(grads, config.gradClipNorm)) as unknown as GradientMap);
         return v;
       });
+      if (warmState) tf.dispose(warmState);
       const limit = state.referenceLoss === null ? Infinity : state.referenceLoss * config.divergenceFactor;
       if (!Number.isFinite(loss) || loss > limit) {
         throw new TrainingDivergedError(
