@@ -2,6 +2,9 @@
  * The `vegdyn` command line. Each domain adds its subcommands from main/cli/<domain>-commands.ts
  * through a `register(program)` function listed in COMMAND_GROUPS below.
  * Errors end with a non-zero exit code and a one-line reason on stderr.
+ * Every command module is imported at start-up, even for `vegdyn --help`: keep a register
+ * function's imports light and `await import()` heavy modules (tfjs, gdal3.js, the engine)
+ * inside the command's action.
  */
 import { Command, CommanderError } from 'commander';
 import { registerSystemCommands } from './cli/system-commands.ts';

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { Session } from '../api/session.ts';
 
 function parseJson(value: string): unknown {
   try {
@@ -17,6 +16,7 @@ export function registerJobsCommands(program: Command): void {
     .option('--params <json>', 'the job parameters as JSON', parseJson, {})
     .option('--json', 'print the result as JSON only')
     .action(async (kind: string, opts: { params: unknown; json?: boolean }) => {
+      const { Session } = await import('../api/session.ts');
       const session = new Session();
       session.onEvent((event, payload) => {
         if (opts.json) return;

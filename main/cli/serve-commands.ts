@@ -2,9 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { Session } from '../api/session.ts';
 import { defaultProjectDir } from '../config/vegdyn-home.ts';
-import { startWebServer } from '../server/web-server.ts';
 
 /** renderer/build of this checkout (or of the installed package). */
 export function rendererBuildDir(): string {
@@ -24,6 +22,9 @@ export function registerServeCommands(program: Command): void {
     .option('--port <n>', 'port to listen on (0 = a free port)', parsePort, 0)
     .option('--project <dir>', 'project folder to open (default: the demo project in VEGDYN_HOME)')
     .action(async (opts: { port: number; project?: string }) => {
+      // the engine (every domain's handlers) loads only when serving, not for `vegdyn --help`
+      const { Session } = await import('../api/session.ts');
+      const { startWebServer } = await import('../server/web-server.ts');
       const session = new Session();
       if (opts.project) await session.openProject(opts.project);
       else await session.openOrCreateProject(defaultProjectDir(), 'demo');

@@ -1,7 +1,6 @@
 import os from 'node:os';
 import type { Command } from 'commander';
-import { appVersion } from '../api/handlers/system-handlers.ts';
-import { formatBackendReport, initComputeBackend, type BackendName } from '../compute/backend.ts';
+import type { BackendName } from '../compute/backend.ts';
 import { vegdynHome } from '../config/vegdyn-home.ts';
 
 export function registerSystemCommands(program: Command): void {
@@ -11,6 +10,9 @@ export function registerSystemCommands(program: Command): void {
     .option('--json', 'print machine-readable JSON')
     .option('--backend <name>', 'force a backend (tensorflow-gpu, tensorflow, wasm, cpu), as VEGDYN_BACKEND does')
     .action(async (opts: { json?: boolean; backend?: string }) => {
+      // loaded here, not at start-up: tfjs takes a while to import and most commands do not need it
+      const { formatBackendReport, initComputeBackend } = await import('../compute/backend.ts');
+      const { appVersion } = await import('../api/handlers/system-handlers.ts');
       const backend = await initComputeBackend(opts.backend ? { prefer: opts.backend as BackendName } : {});
       const info = {
         app: appVersion(),

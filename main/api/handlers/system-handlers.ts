@@ -2,7 +2,6 @@ import os from 'node:os';
 import { createRequire } from 'node:module';
 import type { HandlersFor } from '../define.ts';
 import type { systemRequests } from '../requests/system.ts';
-import { initComputeBackend } from '../../compute/backend.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -19,6 +18,7 @@ export const systemHandlers: HandlersFor<typeof systemRequests> = {
     arch: os.arch(),
     cpus: os.cpus().length,
     totalMemoryBytes: os.totalmem(),
-    backend: await initComputeBackend(),
+    // imported on first use: loading tfjs is slow and only this request needs it here
+    backend: await (await import('../../compute/backend.ts')).initComputeBackend(),
   }),
 };
