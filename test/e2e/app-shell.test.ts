@@ -103,6 +103,29 @@ test('npm start falls back to web mode, and the printed URL shows the app shell 
   assert.equal(info.ok, true);
   assert.equal(info.result?.name, 'demo');
 
+  // events reach the browser over the token-guarded WebSocket: run a job and hear it finish
+  const heard = await page.evaluate(async () => {
+    const token = new URLSearchParams(location.search).get('token');
+    const ws = new WebSocket(`ws://${location.host}/api/events?token=${token}`);
+    await new Promise((resolve, reject) => { ws.onopen = resolve; ws.onerror = reject; });
+    const events: string[] = [];
+    const done = new Promise<void>((resolve) => {
+      ws.onmessage = (m) => {
+        const msg = JSON.parse(String(m.data)) as { event: string; payload: { jobId?: string } };
+        events.push(msg.event);
+        if (msg.event === 'job.finished') resolve();
+      };
+    });
+    const r = await fetch('/api/request/jobs.start', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'self-test', params: { steps: 3, stepMs: 5 } }) });
+    const started = (await r.json()) as { ok: boolean };
+    await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 60_000))]);
+    ws.close();
+    return { started: started.ok, events };
+  });
+  assert.equal(heard.started, true);
+  assert.ok(heard.events.includes('job.progress'), `events heard: ${heard.events.join(', ')}`);
+  assert.equal(heard.events.at(-1), 'job.finished');
+
   assert.deepEqual(pageErrors, [], 'the page threw');
   assert.deepEqual(remote, [], 'the page reached outside loopback');
 });
