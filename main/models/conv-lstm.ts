@@ -37,8 +37,19 @@ export const convLstmConfigSchema = z.strictObject({
   convImpl: z.enum(['auto', 'native', 'patches']).default('auto'),
   /** days whose input convolution is batched into one matMul (memory vs. speed) */
   inputBlock: positiveInt.default(32),
+  /**
+   * gradient checkpointing: when training, keep the state every this many days and recompute
+   * the days between in the backward pass (memory ~ T/K + K steps instead of T, ~1/3 more
+   * compute); 0 = off. Inference is unaffected.
+   */
+  checkpointEvery: z.number().int().nonnegative().default(0),
 });
 export type ConvLstmConfig = z.infer<typeof convLstmConfigSchema>;
+/** what callers may write: fields with defaults may be left out */
+export type ConvLstmConfigInput = z.input<typeof convLstmConfigSchema>;
+
+/** [inputKernel, recurrentKernel, bias] */
+type LayerWeights = [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
 
 /**
  * The ConvLSTM layer alone (no output head), reusable by other models (the physics-encoded
@@ -81,8 +92,13 @@ export class ConvLstmLayer {
    * Runs the layer over time and hands each step's hidden state to `head`.
    * @param inputs [batch, time, rows, cols, inChannels]
    * @param state [h, c], each [batch, rows, cols, hidden]; zeros when absent (not freed here)
-   * @param head maps h [batch * rows * cols, hidden] to a per-step output (any shape); called
-   *   inside the step's tidy, its result is kept
+   * @param head maps h [batch * rows * cols, hidden] and `headParams` to a per-step output of
+   *   shape [batch, rows, cols, outChannels]; called inside the step's tidy, its result is kept.
+   *   It must use only `headParams` (not captured variables): checkpointing recomputes it.
+   * @param checkpointEvery when > 0 and a gradient is being recorded, backprop through time
+   *   keeps only the state every `checkpointEvery` days and recomputes the days between them
+   *   in the backward pass (gradient checkpointing): memory O(T / K + K) steps instead of
+   *   O(T), for one extra forward pass. Same gradients.
    * @returns per-step outputs and the final [h, c] (each [batch, rows, cols, hidden])
    */
   run(
@@ -90,11 +106,12 @@ export class ConvLstmLayer {
     state: ModelState | undefined,
     impl: ConvImpl,
     inputBlock: number,
-    head: (h: tf.Tensor2D) => tf.Tensor,
+    head: (h: tf.Tensor2D, params: readonly tf.Tensor[]) => tf.Tensor,
+    headParams: readonly tf.Tensor[] = [],
+    checkpointEvery = 0,
   ): { outputs: tf.Tensor[]; state: ModelState } {
     const [b, t, rows, cols, ch] = inputs.shape;
     if (ch !== this.inChannels) throw new Error(`ConvLstmLayer: inputs have ${ch} channels, layer expects ${this.inChannels}`);
-    const k = this.kernelSize;
     const hid = this.hidden;
     const n = b * rows * cols;
     let h: tf.Tensor2D;
@@ -110,13 +127,47 @@ export class ConvLstmLayer {
       h = tf.zeros([n, hid]);
       c = tf.zeros([n, hid]);
     }
+    const weights: LayerWeights = [this.inputKernel as tf.Tensor2D, this.recurrentKernel as tf.Tensor2D, this.bias as tf.Tensor1D];
+    const recording = (tf.engine() as unknown as { state: { gradientDepth: number } }).state.gradientDepth > 0;
+    let result: { outputs: tf.Tensor[]; h: tf.Tensor2D; c: tf.Tensor2D };
+    if (checkpointEvery > 0 && recording && t > checkpointEvery) {
+      result = this.runCheckpointed(inputs, h, c, weights, impl, inputBlock, head, headParams, checkpointEvery);
+    } else {
+      result = this.runSteps(inputs, h, c, weights, impl, inputBlock, head, headParams);
+    }
+    const finalState = tf.tidy(() => ({ tensors: [result.h.reshape([b, rows, cols, hid]), result.c.reshape([b, rows, cols, hid])] }));
+    result.h.dispose();
+    result.c.dispose();
+    return { outputs: result.outputs, state: finalState };
+  }
+
+  /**
+   * The recurrence with explicit weights (so checkpointing can recompute it).
+   * h0, c0: [batch * rows * cols, hidden]; freed here (callers pass handles they own).
+   */
+  private runSteps(
+    inputs: tf.Tensor5D,
+    h0: tf.Tensor2D,
+    c0: tf.Tensor2D,
+    [inputKernel, recurrentKernel, bias]: LayerWeights,
+    impl: ConvImpl,
+    inputBlock: number,
+    head: (h: tf.Tensor2D, params: readonly tf.Tensor[]) => tf.Tensor,
+    headParams: readonly tf.Tensor[],
+  ): { outputs: tf.Tensor[]; h: tf.Tensor2D; c: tf.Tensor2D } {
+    const [b, t, rows, cols, ch] = inputs.shape;
+    const k = this.kernelSize;
+    const hid = this.hidden;
+    const n = b * rows * cols;
+    let h = h0;
+    let c = c0;
     const outputs: tf.Tensor[] = [];
     for (let t0 = 0; t0 < t; t0 += inputBlock) {
       const kb = Math.min(inputBlock, t - t0);
       // input part of all 4 gates for kb days: [kb] x [batch * rows * cols, 4 * hidden]
       const xg = tf.tidy(() => {
         const x = tf.slice(inputs, [0, t0, 0, 0, 0], [b, kb, rows, cols, ch]).reshape([b * kb, rows, cols, ch]) as tf.Tensor4D;
-        const g = tf.add(conv2dSame(x, this.inputKernel as tf.Tensor2D, k, impl), this.bias);
+        const g = tf.add(conv2dSame(x, inputKernel, k, impl), bias);
         // unstack (gradient: one stack) rather than per-day slices (gradient: one pad per day)
         // (tfjs's Unpack gradient breaks for a single output, so kb = 1 is a reshape)
         return kb === 1 ? [g] : tf.unstack(g.reshape([b, kb, rows * cols, 4 * hid]), 1);
@@ -127,15 +178,15 @@ export class ConvLstmLayer {
         const xt = xg[i]!;
         const step = tf.tidy(() => {
           const hGrid = prevH.reshape([b, rows, cols, hid]) as tf.Tensor4D;
-          const gates = tf.add(xt.reshape([n, 4 * hid]), conv2dSame(hGrid, this.recurrentKernel as tf.Tensor2D, k, impl));
+          const gates = tf.add(xt.reshape([n, 4 * hid]), conv2dSame(hGrid, recurrentKernel, k, impl));
           const [ifo, cand] = tf.split(gates, [3 * hid, hid], 1) as [tf.Tensor2D, tf.Tensor2D];
           const [ig, fg, og] = tf.split(tf.sigmoid(ifo), 3, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
           const cNew = tf.add(tf.mul(fg, prevC), tf.mul(ig, tf.tanh(cand))) as tf.Tensor2D;
           const hNew = tf.mul(og, tf.tanh(cNew)) as tf.Tensor2D;
-          return { h: hNew, c: cNew, y: head(hNew) };
+          return { h: hNew, c: cNew, y: head(hNew, headParams) };
         });
-        // our intermediates are freed at once (the caller's initial state was only reshaped,
-        // a new handle); under a gradient tape tfjs keeps its own references for backprop
+        // intermediates are freed at once; under a gradient tape tfjs keeps its own
+        // references to what backprop needs
         prevH.dispose();
         prevC.dispose();
         xt.dispose();
@@ -144,10 +195,80 @@ export class ConvLstmLayer {
         outputs.push(step.y);
       }
     }
-    const finalState = tf.tidy(() => ({ tensors: [h.reshape([b, rows, cols, hid]), c.reshape([b, rows, cols, hid])] }));
-    h.dispose();
-    c.dispose();
-    return { outputs, state: finalState };
+    return { outputs, h, c };
+  }
+
+  /**
+   * Gradient checkpointing: each segment of K days is one custom-gradient op whose forward
+   * runs untaped and whose backward re-runs the segment under a tape from its saved start state.
+   */
+  private runCheckpointed(
+    inputs: tf.Tensor5D,
+    h0: tf.Tensor2D,
+    c0: tf.Tensor2D,
+    weights: LayerWeights,
+    impl: ConvImpl,
+    inputBlock: number,
+    head: (h: tf.Tensor2D, params: readonly tf.Tensor[]) => tf.Tensor,
+    headParams: readonly tf.Tensor[],
+    every: number,
+  ): { outputs: tf.Tensor[]; h: tf.Tensor2D; c: tf.Tensor2D } {
+    const [b, t, rows, cols, ch] = inputs.shape;
+    const hid = this.hidden;
+    const n = b * rows * cols;
+    let h = h0;
+    let c = c0;
+    const outputs: tf.Tensor[] = [];
+    for (let t0 = 0; t0 < t; t0 += every) {
+      const kd = Math.min(every, t - t0);
+      const xSeg = tf.slice(inputs, [0, t0, 0, 0, 0], [b, kd, rows, cols, ch]) as tf.Tensor5D;
+      let outShape: number[] = [];
+      // packs h, c and the kd outputs into one flat tensor (customGrad has one output)
+      const segment = (x: tf.Tensor5D, hs: tf.Tensor2D, cs: tf.Tensor2D, w: LayerWeights, hp: readonly tf.Tensor[]): tf.Tensor1D => {
+        const r = this.runSteps(x, hs.clone(), cs.clone(), w, impl, inputBlock, head, hp);
+        outShape = r.outputs[0]!.shape;
+        const packed = tf.concat([r.h.reshape([-1]), r.c.reshape([-1]), ...r.outputs.map((o) => o.reshape([-1]))]) as tf.Tensor1D;
+        tf.dispose([r.h, r.c, ...r.outputs]);
+        return packed;
+      };
+      const op = tf.customGrad((...args: (tf.Tensor | ((ts: tf.Tensor[]) => void))[]) => {
+        const save = args.pop() as (ts: tf.Tensor[]) => void;
+        const [x, hs, cs, wi, wr, bi, ...hp] = args as tf.Tensor[];
+        const w: LayerWeights = [wi as tf.Tensor2D, wr as tf.Tensor2D, bi as tf.Tensor1D];
+        save([x!, hs!, cs!]);
+        const value = segment(x as tf.Tensor5D, hs as tf.Tensor2D, cs as tf.Tensor2D, w, hp);
+        return {
+          value,
+          gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+            const [xs, hss, css] = saved as [tf.Tensor5D, tf.Tensor2D, tf.Tensor2D];
+            const f = (...a: tf.Tensor[]) => segment(a[0] as tf.Tensor5D, a[1] as tf.Tensor2D, a[2] as tf.Tensor2D,
+              [a[3] as tf.Tensor2D, a[4] as tf.Tensor2D, a[5] as tf.Tensor1D], a.slice(6));
+            // tfjs's engine keeps one active tape: a nested tf.grads during backprop would
+            // replace and then clear the outer one (which the outer pass still needs to free
+            // its saved tensors), so it is put back afterwards
+            const engineState = (tf.engine() as unknown as { state: { activeTape: unknown } }).state;
+            const outerTape = engineState.activeTape;
+            try {
+              return tf.grads(f)([xs, hss, css, ...w, ...hp], dy as tf.Tensor);
+            } finally {
+              engineState.activeTape = outerTape;
+            }
+          },
+        };
+      });
+      const packed = op(xSeg, h, c, ...weights, ...headParams) as tf.Tensor1D;
+      xSeg.dispose();
+      h.dispose();
+      c.dispose();
+      const outSize = outShape.reduce((a, v) => a * v, 1);
+      const parts = tf.split(packed, [n * hid, n * hid, ...new Array<number>(kd).fill(outSize)]);
+      packed.dispose();
+      h = parts[0]!.reshape([n, hid]);
+      c = parts[1]!.reshape([n, hid]);
+      for (let i = 0; i < kd; i++) outputs.push(parts[2 + i]!.reshape(outShape));
+      tf.dispose(parts);
+    }
+    return { outputs, h, c };
   }
 
   dispose(): void {
@@ -165,7 +286,7 @@ export class ConvLstmModel implements LaiModel<ConvLstmConfig> {
   private readonly outKernel: tf.Variable; // [hidden, 1]
   private readonly outBias: tf.Variable; // [1]
 
-  constructor(config: ConvLstmConfig) {
+  constructor(config: ConvLstmConfigInput) {
     this.config = convLstmConfigSchema.parse(config);
     const { inputChannels, hidden, kernelSize, seed } = this.config;
     this.layer = new ConvLstmLayer(inputChannels, hidden, kernelSize, seed, 'conv_lstm');
@@ -199,8 +320,11 @@ export class ConvLstmModel implements LaiModel<ConvLstmConfig> {
     installWasmSpeedups();
     const [b, t, rows, cols] = inputs.shape;
     if (t === 0) throw new Error('ConvLstmModel: inputs have no time steps');
-    const head = (h: tf.Tensor2D) => tf.add(tf.matMul(h, this.outKernel as tf.Tensor2D), this.outBias).reshape([b, rows, cols, 1]);
-    const { outputs, state } = this.layer.run(inputs, options.state, this.convImpl(), this.config.inputBlock, head);
+    const head = (h: tf.Tensor2D, [kernel, bias]: readonly tf.Tensor[]) =>
+      tf.add(tf.matMul(h, kernel as tf.Tensor2D), bias!).reshape([b, rows, cols, 1]);
+    const { outputs, state } = this.layer.run(
+      inputs, options.state, this.convImpl(), this.config.inputBlock, head, [this.outKernel, this.outBias], this.config.checkpointEvery,
+    );
     const lai = tf.stack(outputs, 1) as tf.Tensor5D; // [b, t, rows, cols, 1]
     for (const o of outputs) o.dispose();
     return { lai, state };

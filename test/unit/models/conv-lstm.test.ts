@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { ConvLstmModel, type ConvLstmConfig } from '../../../main/models/conv-lstm.ts';
+import { ConvLstmModel, type ConvLstmConfigInput } from '../../../main/models/conv-lstm.ts';
 import { getWeights, setWeights, disposeState } from '../../../main/models/model.ts';
 import { maxRelDiff, useBackend } from './backends.ts';
 
-const base: ConvLstmConfig = { kind: 'conv-lstm', rows: 6, cols: 7, inputChannels: 3, seed: 3, hidden: 5, kernelSize: 3, convImpl: 'native', inputBlock: 2 };
+const base: ConvLstmConfigInput = { kind: 'conv-lstm', rows: 6, cols: 7, inputChannels: 3, seed: 3, hidden: 5, kernelSize: 3, convImpl: 'native', inputBlock: 2 };
 
 /** loss and gradients of every trainable weight, for a model on the current backend */
 function lossAndGrads(model: ConvLstmModel, x: tf.Tensor5D, target: tf.Tensor5D) {
@@ -146,10 +146,41 @@ for (const backend of ['cpu', 'wasm'] as const) {
 test('invalid configs and inputs are rejected with a reason', async () => {
   await useBackend('cpu');
   assert.throws(() => new ConvLstmModel({ ...base, kernelSize: 4 }), /odd/);
-  assert.throws(() => new ConvLstmModel({ ...base, extra: 1 } as unknown as ConvLstmConfig), /extra|unrecognized/i);
+  assert.throws(() => new ConvLstmModel({ ...base, extra: 1 } as unknown as ConvLstmConfigInput), /extra|unrecognized/i);
   const m = new ConvLstmModel(base);
   const bad = tf.zeros([1, 2, 6, 7, 4]) as tf.Tensor5D;
   assert.throws(() => m.forward(bad), /expects \[batch, time, 6, 7, 3\]/);
   bad.dispose();
   m.dispose();
+});
+
+test('gradient checkpointing gives the same loss and gradients with fewer tensors kept', async () => {
+  await useBackend('cpu');
+  const plain = new ConvLstmModel({ ...base, convImpl: 'patches' });
+  const ckpt = new ConvLstmModel({ ...base, convImpl: 'patches', checkpointEvery: 3 });
+  const w = getWeights(plain);
+  setWeights(ckpt, w);
+  for (const t of w.values()) t.dispose();
+  const { x, target } = inputs(51, 8);
+  const gp = lossAndGrads(plain, x, target);
+  const gc = lossAndGrads(ckpt, x, target);
+  assert.ok(Math.abs(gc.value.dataSync()[0]! - gp.value.dataSync()[0]!) < 1e-6);
+  gp.grads.forEach((g, i) => {
+    const d = maxRelDiff(gc.grads[i]!, g);
+    assert.ok(d < 1e-5, `gradient ${i} differs with checkpointing: ${d}`);
+  });
+  // peak tensor memory of one training step: checkpointing keeps less
+  const peak = async (m: ConvLstmModel) => (await tf.profile(() => {
+    const r = lossAndGrads(m, x, target);
+    tf.dispose([r.value, ...r.grads]);
+  })).peakBytes;
+  const [pp, pc] = [await peak(plain), await peak(ckpt)];
+  assert.ok(pc < pp, `checkpointed peak ${pc} B is not below plain ${pp} B`);
+  const before = tf.memory().numTensors;
+  const r = lossAndGrads(ckpt, x, target);
+  tf.dispose([r.value, ...r.grads]);
+  assert.equal(tf.memory().numTensors, before, 'checkpointed step leaked tensors');
+  tf.dispose([x, target, gp.value, gc.value, ...gp.grads, ...gc.grads]);
+  plain.dispose();
+  ckpt.dispose();
 });
