@@ -25,7 +25,8 @@ export function field(text: string, control: HTMLElement): HTMLLabelElement {
 /** A collapsible panel section with a heading button (aria-expanded) and a body. */
 export function panelSection(id: string, title: string, expanded = true): { section: HTMLElement; body: HTMLElement } {
   const body = h('div', { class: 'panel-body', id: `${id}-body` });
-  const toggle = h('button', { type: 'button', 'aria-expanded': String(expanded), 'aria-controls': `${id}-body`, text: title });
+  const toggle = h('button', { type: 'button', 'aria-expanded': String(expanded), 'aria-controls': `${id}-body` },
+    h('span', { text: title }), h('span', { class: 'chevron', 'aria-hidden': 'true' }));
   body.hidden = !expanded;
   toggle.addEventListener('click', () => {
     const open = toggle.getAttribute('aria-expanded') !== 'true';

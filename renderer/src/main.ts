@@ -5,6 +5,8 @@ import { MapView } from './map-view.ts';
 import { Workspace, UCRB_BOUNDS } from './workspace.ts';
 import { connectEngine } from './engine.ts';
 import { ProjectPanel } from './project-panel.ts';
+import { ClipPanel } from './clip-panel.ts';
+import { ExportPanel } from './export-panel.ts';
 import type { ApiClient } from '../../main/api/client.ts';
 
 declare global {
@@ -33,7 +35,13 @@ async function start(): Promise<void> {
 
   const workspace = new Workspace(shell, api);
   window.vegdynWorkspace = workspace;
+  const clipPanel = new ClipPanel(shell.section('clip-section', 'Basin clip', false), api, workspace);
+  const exportPanel = new ExportPanel(shell.section('export-section', 'Export', false), api, workspace);
   const projectPanel = new ProjectPanel(shell, api, () => workspace.reload());
+  workspace.onSummary = (summary) => {
+    clipPanel.setSubbasins(summary.dataset?.subbasins ?? []);
+    if (summary.dataset) void clipPanel.refresh();
+  };
 
   const info = await attempt('Asking the engine for its status', () => api.request('system.info', {}));
   if (info) {
@@ -50,6 +58,7 @@ async function start(): Promise<void> {
   await workspace.map.whenLoaded();
   await workspace.reload();
   await projectPanel.refresh();
+  exportPanel.useCurrentDate();
   document.body.setAttribute('data-ready', 'true');
 }
 

@@ -16,7 +16,7 @@ import { LayerPanel, type LayerDisplay } from './layer-panel.ts';
 import { Colorbar } from './colorbar.ts';
 import { DateSlider } from './date-slider.ts';
 import { SeriesChart } from './series-chart.ts';
-import { CATEGORY_COLORS, type ColormapName } from './colormaps.ts';
+import { CATEGORY_COLORS, colormapLut, type ColormapName } from './colormaps.ts';
 import { colorize, toFloat32, type RasterStyle } from './raster-image.ts';
 import { dayToIso } from './dates.ts';
 import { markStart, markEnd } from './perf-marks.ts';
@@ -58,6 +58,11 @@ export class Workspace {
   private seriesSeq = 0;
   /** cells kept by the active clip (1) or null for no clip */
   clipMask: Uint8Array | null = null;
+  clipName: string | null = null;
+  /** true while a polygon is being drawn: map clicks belong to the drawing tool */
+  drawing = false;
+  /** called after the project summary (re)loaded */
+  onSummary: (summary: Summary) => void = () => undefined;
 
   constructor(private readonly shell: Shell, private readonly api: ApiClient) {
     this.map = new MapView({
@@ -125,6 +130,7 @@ export class Workspace {
       return;
     }
     this.subbasinSelect.replaceChildren(...ds.subbasins.map((s) => h('option', { value: s.id, text: s.name })));
+    this.onSummary(summary);
     this.map.update({
       basin: ds.basin,
       subbasins: { type: 'FeatureCollection', features: ds.subbasins.map((s) => ({ type: 'Feature', geometry: s.geometry, properties: { id: s.id, name: s.name } })) },
@@ -290,6 +296,44 @@ export class Workspace {
     });
   }
 
+  /** Draws the legend (title, units, colour bar or classes, date) into a 2D context, for the PNG export. */
+  drawLegendInto(g: CanvasRenderingContext2D, _w: number, h: number): void {
+    const layer = this.layer();
+    const ds = this.dataset;
+    if (!layer || !ds) return;
+    const style = this.rasterStyle(layer);
+    const x = 12;
+    const boxH = style.kind === 'continuous' ? 74 : 30 + 18 * (layer.categories?.length ?? 0);
+    const y = h - boxH - 12;
+    g.fillStyle = 'rgba(255,255,255,0.92)';
+    g.fillRect(x, y, 300, boxH);
+    g.fillStyle = '#1d2430';
+    g.font = 'bold 13px sans-serif';
+    const date = layer.time === 'static' ? '' : `  ${dayToIso(ds.startDate, this.current?.sourceDay ?? this.day)}`;
+    g.fillText(`${layer.label} [${layer.units}]${date}`, x + 8, y + 18);
+    g.font = '11px sans-serif';
+    if (style.kind === 'continuous') {
+      const lut = colormapLut(style.colormap);
+      for (let i = 0; i < 280; i++) {
+        const k = Math.round((i / 279) * 255);
+        g.fillStyle = `rgb(${lut[k * 3]},${lut[k * 3 + 1]},${lut[k * 3 + 2]})`;
+        g.fillRect(x + 10 + i, y + 28, 1, 16);
+      }
+      g.fillStyle = '#1d2430';
+      for (let i = 0; i <= 4; i++) {
+        const v = style.min + ((style.max - style.min) * i) / 4;
+        g.fillText(formatValue(v), x + 10 + (280 * i) / 4 - (i === 4 ? 24 : i === 0 ? 0 : 10), y + 60);
+      }
+    } else {
+      (layer.categories ?? []).forEach((c, i) => {
+        g.fillStyle = style.colors.get(c.code) ?? '#999';
+        g.fillRect(x + 10, y + 28 + i * 18, 12, 12);
+        g.fillStyle = '#1d2430';
+        g.fillText(`${c.code} ${c.label}`, x + 28, y + 38 + i * 18);
+      });
+    }
+  }
+
   /** the grid cell under a lon/lat, or null outside the grid */
   cellAt(p: { lng: number; lat: number }): number | null {
     const ds = this.dataset;
@@ -327,7 +371,16 @@ export class Workspace {
     if (sbName) this.readout.append(h('div', { class: 'readout-where', text: sbName }));
   }
 
+  /** Applies (or removes) the active clip: cells outside are hidden, the outline is drawn. */
+  setClip(clip: { name: string; geometry: GeoJSON.Polygon | GeoJSON.MultiPolygon; cellFractions: number[] } | null): void {
+    this.clipMask = clip ? Uint8Array.from(clip.cellFractions, (f) => (f > 0 ? 1 : 0)) : null;
+    this.clipName = clip?.name ?? null;
+    this.map.update({ clip: clip?.geometry ?? null });
+    this.redraw();
+  }
+
   private async clickMap(p: LngLat): Promise<void> {
+    if (this.drawing) return;
     const ds = this.dataset;
     const cell = this.cellAt(p);
     if (!ds || cell === null) return;
@@ -344,7 +397,7 @@ export class Workspace {
   }
 
   /** Opens the chart dock with the series of a cell or a subbasin. */
-  async openSeries(target: { cell: number } | { subbasin: number }): Promise<void> {
+  async openSeries(target: { cell: number } | { subbasin: number } | { clip: true }): Promise<void> {
     const ds = this.dataset;
     if (!ds) return;
     markStart('click-to-chart');
@@ -358,14 +411,16 @@ export class Workspace {
       const n = g.latTop - (row - 0.5) * g.cellSize;
       const s = n - g.cellSize;
       this.map.update({ selectedCell: [[w, s], [e, s], [e, n], [w, n], [w, s]], selectedSubbasin: null });
-    } else {
+    } else if ('subbasin' in target) {
       this.map.update({ selectedCell: null, selectedSubbasin: target.subbasin });
       this.subbasinSelect.value = String(target.subbasin);
+    } else {
+      this.map.update({ selectedCell: null, selectedSubbasin: null });
     }
     const wasHidden = this.shell.dock.hidden;
     this.shell.dock.hidden = false;
     if (wasHidden) this.map.resize();
-    this.chart.setLoading('cell' in target ? `Cell ${target.cell}` : `Subbasin ${target.subbasin}`);
+    this.chart.setLoading('cell' in target ? `Cell ${target.cell}` : 'subbasin' in target ? `Subbasin ${target.subbasin}` : `Clip ${this.clipName ?? ''}`);
     try {
       const data = await this.api.request('map.series', target);
       if (seq !== this.seriesSeq) return;

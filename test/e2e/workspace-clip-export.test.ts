@@ -1,0 +1,150 @@
+/**
+ * Basin clipping and exports in the browser: clip to a subbasin, draw a polygon with the drawing
+ * tool, import a GeoJSON file, clear; the map hides cells outside the clip; the GeoTIFF of the
+ * displayed layer opens in GDAL with the grid's georeference, the displayed value at a sampled
+ * cell and nodata outside the clip; the PNG of the view is a real image.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, makeDemoProject, openWorkspace, pixelsAt, screenOf, screenshot, serve, type Served } from './workspace-harness.ts';
+
+const home = mkdtempSync(path.join(os.tmpdir(), 'vegdyn-e2e-clip-'));
+const projectDir = path.join(home, 'ucrb-demo');
+const env = { ...process.env, VEGDYN_HOME: home };
+let served: Served | undefined;
+let browser: Browser | undefined;
+let page: Page;
+let pageErrors: string[] = [];
+
+before(async () => {
+  makeDemoProject(projectDir, env);
+  served = await serve(projectDir, env);
+  browser = await launchBrowser();
+  ({ page, errors: pageErrors } = await openWorkspace(browser, served.url));
+  await page.getByRole('button', { name: 'Basin clip' }).click();
+  await page.getByRole('button', { name: 'Export', exact: true }).click();
+}, { timeout: 360_000 });
+
+after(async () => {
+  await browser?.close();
+  await served?.stop();
+  rmSync(home, { recursive: true, force: true });
+});
+
+async function api<T>(name: string, payload: unknown): Promise<T> {
+  return page.evaluate(async ([n, p]) => {
+    const token = new URLSearchParams(location.search).get('token');
+    const r = await fetch(`/api/request/${n}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(p) });
+    const body = (await r.json()) as { ok: boolean; result?: unknown; error?: { message: string } };
+    if (!body.ok) throw new Error(body.error?.message);
+    return body.result;
+  }, [name, payload] as [string, unknown]) as Promise<T>;
+}
+
+interface Grid { ncols: number; nrows: number; lon0: number; latTop: number; cellSize: number }
+interface Summary { dataset: { grid: Grid; mask: number[]; subbasins: { id: number; name: string }[]; subbasinOfCell: (number | null)[] } }
+
+const centre = (g: Grid, cell: number): [number, number] => [g.lon0 + (cell % g.ncols) * g.cellSize, g.latTop - Math.floor(cell / g.ncols) * g.cellSize];
+
+function gdalValue(file: string, lon: number, lat: number): string {
+  return execFileSync('gdallocationinfo', ['-valonly', '-wgs84', file, String(lon), String(lat)], { encoding: 'utf8' }).trim();
+}
+
+test('clip to a subbasin hides the rest of the basin; the GeoTIFF export is georeferenced, holds the displayed values and nodata outside the clip', { timeout: 180_000 }, async () => {
+  const s = await api<Summary>('map.summary', {});
+  const g = s.dataset.grid;
+  const sb = s.dataset.subbasins[1]!;
+  await page.getByLabel('Clip to subbasin').selectOption(String(sb.id));
+  await page.getByRole('button', { name: 'Clip to subbasin' }).click();
+  await page.waitForFunction((name) => document.querySelector('[data-testid=clip-status]')?.textContent?.includes(name), sb.name);
+  const clip = (await api<{ clip: { cellFractions: number[] } }>('map.clip.get', {})).clip;
+
+  // the displayed layer: observed LAI at the current date
+  const day = await page.evaluate(() => (window as unknown as { vegdynWorkspace: { day: number } }).vegdynWorkspace.day);
+  const grid = await api<{ values: (number | null)[]; sourceDate: string }>('map.grid', { layer: 'lai.observed', day });
+  const inside = clip.cellFractions.findIndex((f, c) => f === 1 && grid.values[c] !== null && s.dataset.mask[c] === 1);
+  const outside = s.dataset.mask.findIndex((m, c) => m === 1 && clip.cellFractions[c] === 0 && grid.values[c] !== null && s.dataset.subbasinOfCell[c] !== sb.id && (c % g.ncols) > 2 && (c % g.ncols) < g.ncols - 3);
+  assert.ok(inside >= 0 && outside >= 0);
+
+  // on screen: the outside cell now shows the basemap's land colour, the inside cell a data colour
+  await page.getByLabel('Layer opacity').focus();
+  await page.keyboard.press('End');
+  await page.mouse.move(5, 5);
+  const [pin, pout] = await pixelsAt(page, [await screenOf(page, ...centre(g, inside)), await screenOf(page, ...centre(g, outside))]);
+  const land = [242, 239, 233];
+  const dist = (a: number[], b: number[]) => Math.max(...a.map((v, i) => Math.abs(v - b[i]!)));
+  assert.ok(dist(pout!, land) <= 12, `outside the clip the map shows ${pout}, expected the basemap ${land}`);
+  assert.ok(dist(pin!, land) > 12, `inside the clip the map shows data, got ${pin}`);
+  await screenshot(page, 'workspace-clip-subbasin');
+
+  // GeoTIFF of the displayed layer and date
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export GeoTIFF' }).click()]);
+  const tif = path.join(home, download.suggestedFilename());
+  await download.saveAs(tif);
+  assert.match(await page.textContent('[data-testid=export-status]') ?? '', /Wrote 1 band/);
+  const info = JSON.parse(execFileSync('gdalinfo', ['-json', tif], { encoding: 'utf8' })) as { size: number[]; geoTransform: number[]; bands: { description: string; noDataValue: number }[]; coordinateSystem: { wkt: string } };
+  assert.deepEqual(info.size, [g.ncols, g.nrows]);
+  assert.deepEqual(info.geoTransform, [g.lon0 - g.cellSize / 2, g.cellSize, 0, g.latTop + g.cellSize / 2, 0, -g.cellSize]);
+  assert.match(info.coordinateSystem.wkt, /ID\["EPSG",4326\]\]$/);
+  assert.equal(info.bands.length, 1);
+  assert.equal(info.bands[0]!.description, grid.sourceDate);
+  const nodata = info.bands[0]!.noDataValue;
+  const v = Number(gdalValue(tif, ...centre(g, inside)));
+  assert.ok(Math.abs(v - grid.values[inside]!) < 1e-4, `GeoTIFF ${v} vs displayed ${grid.values[inside]}`);
+  assert.equal(Number(gdalValue(tif, ...centre(g, outside))), nodata, 'outside the clip the GeoTIFF holds nodata');
+});
+
+test('a drawn polygon and an imported GeoJSON become the clip; clearing restores the whole basin', { timeout: 120_000 }, async () => {
+  const s = await api<Summary>('map.summary', {});
+  const g = s.dataset.grid;
+  // draw a quadrilateral around the basin's middle
+  const mid = Math.floor(g.nrows / 2) * g.ncols + Math.floor(g.ncols / 2);
+  const [lon, lat] = centre(g, mid);
+  const corners: [number, number][] = [[lon - 0.9, lat - 0.7], [lon + 0.9, lat - 0.7], [lon + 0.9, lat + 0.7], [lon - 0.9, lat + 0.7]];
+  await page.getByRole('button', { name: 'Draw polygon' }).click();
+  for (const c of corners) {
+    const [x, y] = await screenOf(page, ...c);
+    await page.mouse.click(x, y);
+    await page.waitForTimeout(150);
+  }
+  const [x0, y0] = await screenOf(page, ...corners[0]!);
+  await page.mouse.click(x0, y0);
+  await page.waitForFunction(() => document.querySelector('[data-testid=clip-status]')?.textContent?.includes('drawn polygon'), undefined, { timeout: 30_000 });
+  const drawn = (await api<{ clip: { cells: number; source: string } }>('map.clip.get', {})).clip;
+  assert.equal(drawn.source, 'drawn');
+  assert.ok(drawn.cells >= 150 && drawn.cells <= 230, `a 1.8 x 1.4 degree polygon covers about 15 x 12 cells, got ${drawn.cells}`);
+  await screenshot(page, 'workspace-clip-drawn');
+
+  const file = path.join(home, 'my-area.geojson');
+  writeFileSync(file, JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { name: 'Test area' }, geometry: { type: 'Polygon', coordinates: [[[lon - 0.5, lat - 0.5], [lon + 0.5, lat - 0.5], [lon + 0.5, lat + 0.5], [lon - 0.5, lat + 0.5], [lon - 0.5, lat - 0.5]]] } }] }));
+  await page.getByLabel('Import clip from GeoJSON or zipped shapefile').setInputFiles(file);
+  await page.waitForFunction(() => document.querySelector('[data-testid=clip-status]')?.textContent?.includes('Test area'));
+  const imported = (await api<{ clip: { cells: number } }>('map.clip.get', {})).clip;
+  assert.ok(imported.cells >= 64 && imported.cells <= 81, `a 1 x 1 degree square covers 8 x 8 cells (+ partial edges), got ${imported.cells}`);
+
+  // a bad file: a clear message, the clip stays
+  const bad = path.join(home, 'broken.geojson');
+  writeFileSync(bad, '{ not json');
+  await page.getByLabel('Import clip from GeoJSON or zipped shapefile').setInputFiles(bad);
+  await page.getByRole('alert').filter({ hasText: 'Importing broken.geojson failed' }).waitFor();
+  assert.match(await page.textContent('[data-testid=clip-status]') ?? '', /Test area/);
+
+  await page.getByRole('button', { name: 'Clear clip' }).click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=clip-status]')?.textContent?.startsWith('No clip'));
+  assert.equal((await api<{ clip: unknown }>('map.clip.get', {})).clip, null);
+});
+
+test('the view saves as a PNG image', { timeout: 60_000 }, async () => {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save view as PNG' }).click()]);
+  const png = path.join(home, download.suggestedFilename());
+  await download.saveAs(png);
+  const bytes = readFileSync(png);
+  assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  assert.ok(bytes.length > 20_000, `PNG of ${bytes.length} bytes`);
+  assert.deepEqual(pageErrors, []);
+});
