@@ -230,23 +230,34 @@ export class WeatherGenerator {
     const springWind = 0.6 * Math.exp(-0.5 * ((doy - 105) / 35) ** 2);
     const rhSeason = 0.17 * Math.cos((TWO_PI * (doy - 15)) / 365.25);
     const monsoonYear = Math.exp(ya.monsoon) - 1;
+    // locals for the hot loop (3402 cells x 13 000+ days)
+    const elev = terrain.elevation;
+    const monsoonIdx = clim.monsoonIndex;
+    const mountainIdx = clim.mountainIndex;
+    const annualP = clim.annualPrecipMm;
+    const relief = clim.reliefM;
+    const sMonsoon = this.shapeMonsoon[d]!;
+    const sWinter = this.shapeWinter[d]!;
+    const sBasin = this.shapeBasin[d]!;
+    const { Rainf: oRain, Tair: oTair, PSurf: oPs, Qair: oQ, LWdown: oLw, SWdown: oSw, Wind: oWind, cloud: oCloud } = out;
+    const ncols = grid.ncols;
     for (let r = 0; r < grid.nrows; r++) {
       const lat = this.lat[r]!;
       const [t0, amp] = seaLevelTemp(lat);
       const tSea = t0 - amp * seasonCos + ya.tempK;
       const rso0 = extraterrestrialRadiation(lat, doy) * (1e6 / 86400); // W m-2 at the top of the atmosphere
       const dip = clamp((39.5 - lat) / 3, -1, 1);
-      for (let c = 0; c < grid.ncols; c++) {
-        const i = r * grid.ncols + c;
-        const z = terrain.elevation[i]!;
-        const m = clim.monsoonIndex[i]!;
-        const u = clim.mountainIndex[i]!;
+      for (let c = 0; c < ncols; c++) {
+        const i = r * ncols + c;
+        const z = elev[i]!;
+        const m = monsoonIdx[i]!;
+        const u = mountainIdx[i]!;
         // precipitation: regime shape, year factors, Gaussian-copula occurrence and amount
         const mw = m * (1 - 0.45 * u);
-        const shape = mw * this.shapeMonsoon[d]! + (1 - mw) * (u * this.shapeWinter[d]! + (1 - u) * this.shapeBasin[d]!);
+        const shape = mw * sMonsoon + (1 - mw) * (u * sWinter + (1 - u) * sBasin);
         const yf = ya.precipFactor * Math.exp(0.12 * ya.dipole * dip) * (1 + mw * monsoonSeason * monsoonYear);
-        const pMean = (clim.annualPrecipMm[i]! / 365.25) * shape * yf;
-        const reliefIdx = clamp(clim.reliefM[i]! / 800, 0, 1);
+        const pMean = (annualP[i]! / 365.25) * shape * yf;
+        const reliefIdx = clamp(relief[i]! / 800, 0, 1);
         const p0 = 0.17 + 0.1 * reliefIdx + 0.05 * clamp((z - 1500) / 1500, 0, 1);
         const pWet = clamp(p0 * (0.55 + 0.45 * shape) * (0.85 + 0.15 * yf), 0.02, 0.75);
         // convective (small-scale) share grows in the monsoon season
@@ -278,14 +289,14 @@ export class WeatherGenerator {
         const wMean = 2.6 + 1.2 * reliefIdx + 0.5 * clamp((z - 2500) / 1000, 0, 1) + springWind;
         const zw = 0.85 * wf[i]! + 0.53 * pl[i]!;
         const wind = clamp(wMean * Math.exp(0.38 * zw - 0.072), 0.3, 25);
-        out.Rainf[i] = rain;
-        out.Tair[i] = tk;
-        out.PSurf[i] = ps;
-        out.Qair[i] = q;
-        out.LWdown[i] = lw;
-        out.SWdown[i] = sw;
-        out.Wind[i] = wind;
-        out.cloud[i] = cloud;
+        oRain[i] = rain;
+        oTair[i] = tk;
+        oPs[i] = ps;
+        oQ[i] = q;
+        oLw[i] = lw;
+        oSw[i] = sw;
+        oWind[i] = wind;
+        oCloud[i] = cloud;
       }
     }
   }

@@ -89,26 +89,29 @@ export class VegetationModel {
    * the day of year. Writes the day's LAI into `laiOut` and snow cover (0/1) into `snowOut`.
    */
   step(doy: number, rainf: Float32Array, tair: Float32Array, psurf: Float32Array, swdown: Float32Array, lwdown: Float32Array, laiOut: Float32Array, snowOut: Uint8Array): void {
-    const s = this.state;
+    // locals for the hot loop (3402 cells x 13 000+ days)
+    const { swe: sweA, soilWater, capacity, smiSlow: smiA, vigour: vigA, tMean10, gdd: gddA, phenology, lai: laiA } = this.state;
+    const params = this.params;
+    const cropland = VEGETATION_PARAMS[12];
     const n = this.landCover.length;
     const autumn = doy > 200;
     const irrigationSeason = doy >= 120 && doy <= 270;
     for (let i = 0; i < n; i++) {
-      const p = this.params[i]!;
+      const p = params[i]!;
       const tc = tair[i]! - 273.15;
       // snow: rain/snow partition over -1.5..+1.5 C, degree-day melt
       const snowFrac = clamp((1.5 - tc) / 3, 0, 1);
-      let swe = s.swe[i]! + rainf[i]! * snowFrac;
+      let swe = sweA[i]! + rainf[i]! * snowFrac;
       const melt = Math.min(swe, DEGREE_DAY_MELT * Math.max(tc, 0));
       swe -= melt;
       const sublimation = Math.min(swe, 0.3);
       swe -= sublimation;
-      s.swe[i] = swe;
+      sweA[i] = swe;
       const snowCovered = swe > SNOW_COVER_SWE;
       snowOut[i] = snowCovered ? 1 : 0;
       // soil bucket: infiltration, saturation excess, Priestley-Taylor evapotranspiration, drainage
-      const cap = s.capacity[i]!;
-      let w = s.soilWater[i]! + rainf[i]! * (1 - snowFrac) + melt;
+      const cap = capacity[i]!;
+      let w = soilWater[i]! + rainf[i]! * (1 - snowFrac) + melt;
       if (w > cap) w = cap;
       const tk = tair[i]!;
       const albedo = snowCovered ? 0.6 : 0.2;
@@ -117,31 +120,31 @@ export class VegetationModel {
       const delta = (4098 * es) / (tc + 237.3) ** 2; // kPa K-1 (FAO-56 eq. 13)
       const gammaPsy = 0.000665 * (psurf[i]! / 1000); // kPa K-1 (FAO-56 eq. 8)
       const pet = tc > 0 ? (1.26 * delta) / (delta + gammaPsy) * (rn * 0.0864) / LATENT_HEAT : 0; // mm day-1
-      const lai = s.lai[i]!;
+      const lai = laiA[i]!;
       const cover = 0.25 + 0.75 * (1 - Math.exp(-0.5 * lai));
       const et = snowCovered ? 0 : pet * cover * Math.min(1, w / (0.7 * cap));
       w = Math.max(w - et, 0);
       w -= 0.01 * w * (w / cap) ** 4; // slow deep drainage when wet
       // irrigated cropland: water applied during the season whenever the root zone falls below half
-      if (p === VEGETATION_PARAMS[12] && irrigationSeason && w < 0.5 * cap) w = 0.5 * cap;
-      s.soilWater[i] = w;
+      if (p === cropland && irrigationSeason && w < 0.5 * cap) w = 0.5 * cap;
+      soilWater[i] = w;
       // moisture memory: 20-day smoothed soil-moisture index, 45-day vigour
       const smi = w / cap;
-      const smiSlow = s.smiSlow[i]! + (smi - s.smiSlow[i]!) / 20;
-      s.smiSlow[i] = smiSlow;
+      const smiSlow = smiA[i]! + (smi - smiA[i]!) / 20;
+      smiA[i] = smiSlow;
       const water = clamp((smiSlow - 0.08) / 0.47, 0, 1);
-      const vigour = s.vigour[i]! + (water - s.vigour[i]!) / 45;
-      s.vigour[i] = vigour;
+      const vigour = vigA[i]! + (water - vigA[i]!) / 45;
+      vigA[i] = vigour;
       // phenology: growing degree days from 1 January; autumn senescence on the 10-day mean temperature
-      const gdd = doy === 1 ? 0 : s.gdd[i]! + Math.max(tc - 5, 0);
-      s.gdd[i] = gdd;
-      const tMean = s.tMean10[i]! + (tc - s.tMean10[i]!) / 10;
-      s.tMean10[i] = tMean;
+      const gdd = doy === 1 ? 0 : gddA[i]! + Math.max(tc - 5, 0);
+      gddA[i] = gdd;
+      const tMean = tMean10[i]! + (tc - tMean10[i]!) / 10;
+      tMean10[i] = tMean;
       const greenUp = 1 / (1 + Math.exp(-(gdd - p.gddHalf) / (0.25 * p.gddHalf)));
       const cold = autumn ? 1 / (1 + Math.exp(-(tMean - p.tSenesce) / 1.5)) : 1;
       const target = greenUp * cold;
-      const ph = s.phenology[i]! + (target - s.phenology[i]!) / (target > s.phenology[i]! ? 8 : 12);
-      s.phenology[i] = ph;
+      const ph = phenology[i]! + (target - phenology[i]!) / (target > phenology[i]! ? 8 : 12);
+      phenology[i] = ph;
       // carrying capacity: seasonal share follows phenology; all leaf area is water limited
       const season = 1 - p.seasonalShare + p.seasonalShare * ph;
       const supply = 1 - p.waterSensitivity + p.waterSensitivity * (0.35 * water + 0.65 * vigour);
@@ -150,7 +153,7 @@ export class VegetationModel {
       if (k > lai) next = lai + p.growthRate * Math.max(lai, 0.05) * (1 - lai / k);
       else next = lai - (lai - k) / p.senesceDays;
       next = clamp(next, 0, 8);
-      s.lai[i] = next;
+      laiA[i] = next;
       laiOut[i] = next;
     }
   }
