@@ -14,6 +14,7 @@ import { registerJobsCommands } from './cli/jobs-commands.ts';
 import { registerProjectCommands } from './cli/project-commands.ts';
 import { registerDataCommands } from './cli/data-commands.ts';
 import { registerImportCommands } from './cli/import-commands.ts';
+import { registerExportCommands } from './cli/export-commands.ts';
 import { registerModelCommands } from './cli/model-commands.ts';
 import { registerLeafCommands } from './cli/leaf-commands.ts';
 
@@ -27,6 +28,7 @@ const COMMAND_GROUPS: readonly CommandGroup[] = [
   registerProjectCommands,
   registerDataCommands,
   registerImportCommands,
+  registerExportCommands,
   registerModelCommands,
   registerLeafCommands,
 ];

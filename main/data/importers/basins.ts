@@ -11,7 +11,7 @@ import { unzipSync } from 'fflate';
 import { UCRB_GRID, type GridSpec } from '../grid.ts';
 import { ImportError, guardFile } from './errors.ts';
 import { gdalReason, removeScratchOutput, withGdal, type GdalDataset, type GdalOutputPath } from './gdal-runtime.ts';
-import { polygonCellFractions } from './polygon-fractions.ts';
+import { polygonCellFractions } from '../polygon-fractions.ts';
 import type { ImportedBasinFeature, ImportedBasins } from './types.ts';
 
 export interface BasinImportOptions {
@@ -114,7 +114,7 @@ export async function importBasins(file: string, options: BasinImportOptions = {
         id,
         name: nameKey !== undefined ? String(props[nameKey]) : `basin ${i + 1}`,
         geometry,
-        cellFractions: polygonCellFractions(geometry, grid),
+        cellFractions: polygonCellFractions(grid, geometry),
         properties: props,
       });
     });

@@ -117,3 +117,33 @@ ${xmlBands.join('\n')}
   run('gdal_translate', ['-q', '-of', 'GTiff', '-co', 'COMPRESS=DEFLATE', vrt, out]);
   return out;
 }
+
+export const DAILY_NY = 4, DAILY_NX = 5, DAILY_DAYS = 6;
+const NY = DAILY_NY, NX = DAILY_NX, DAYS = DAILY_DAYS;
+const LAT = axis(39.0625, 0.125, NY);
+const LON = axis(-108.5625, 0.125, NX);
+
+/** Six days of daily NLDAS-named forcing on 5 x 4 NLDAS cells (39.0625..39.4375 N, 108.5625..108.0625 W). */
+export function dailyForcing(dir: string, name = 'daily.nc', format: 'NC4' | 'NC' | 'NC2' = 'NC4'): string {
+  const field = (f: (d: number, j: number, i: number) => number) => {
+    const out: number[] = [];
+    for (let d = 0; d < DAYS; d++) for (let j = 0; j < NY; j++) for (let i = 0; i < NX; i++) out.push(f(d, j, i));
+    return out;
+  };
+  const dims = ['time', 'lat', 'lon'];
+  return writeNetcdf(dir, name, format, {
+    dims: [{ name: 'time', size: DAYS }, { name: 'lat', size: NY }, { name: 'lon', size: NX }],
+    arrays: [
+      { name: 'time', dtype: 'Float64', dims: ['time'], values: axis(0.5, 1, DAYS), attrs: { units: 'days since 2003-05-01 00:00:00', calendar: 'proleptic_gregorian' } },
+      { name: 'lat', dtype: 'Float64', dims: ['lat'], values: LAT, attrs: { units: 'degrees_north' } },
+      { name: 'lon', dtype: 'Float64', dims: ['lon'], values: LON, attrs: { units: 'degrees_east' } },
+      { name: 'Rainf', dtype: 'Float32', dims, values: field((d, j, i) => (d + j + i) % 3), attrs: { units: 'kg m-2' } },
+      { name: 'Tair', dtype: 'Float32', dims, values: field((d, j, i) => 280 + d - j * 0.5 + i * 0.25), attrs: { units: 'K' } },
+      { name: 'PSurf', dtype: 'Float32', dims, values: field((d, j) => 80000 + d * 10 - j * 100), attrs: { units: 'Pa' } },
+      { name: 'Qair', dtype: 'Float32', dims, values: field((d) => 0.004 + d * 1e-4), attrs: { units: 'kg kg-1' } },
+      { name: 'LWdown', dtype: 'Float32', dims, values: field((d, j) => 250 + d + j), attrs: { units: 'W m-2' } },
+      { name: 'SWdown', dtype: 'Float32', dims, values: field((d, _j, i) => 200 + d * 5 + i), attrs: { units: 'W m-2' } },
+      { name: 'Wind', dtype: 'Float32', dims, values: field((d) => 2 + d * 0.1), attrs: { units: 'm s-1' } },
+    ],
+  });
+}
