@@ -41,7 +41,9 @@ const inFlight = new Map<string, Promise<DemoDataResult>>();
 
 /**
  * Returns the project's dataset, generating and writing the virtual basin first when the project
- * has none (or when `force`). Concurrent calls for one folder share one generation.
+ * has none (or when `force`). An existing dataset is returned as it is, whatever seed or period the
+ * options name (it may even be imported data): pass `force` to replace it. Concurrent calls for
+ * one folder share one run.
  */
 export function ensureDemoDataset(projectDir: string, options: DemoDataOptions = {}): Promise<DemoDataResult> {
   const dir = path.resolve(projectDir);

@@ -8,6 +8,7 @@ import type { Dataset } from '../../../main/data/dataset.ts';
 import { FORCING_NAMES } from '../../../main/data/dataset.ts';
 import { generateVirtualBasin } from '../../../main/data/virtual-basin/generate.ts';
 import { openDataset, writeDataset, datasetPath, BASINS_FILE } from '../../../main/data/store/netcdf-store.ts';
+import { InMemoryDataset } from '../../../main/data/store/in-memory-dataset.ts';
 
 const N = 63 * 54;
 let ds: Dataset;
@@ -54,6 +55,29 @@ test('a written dataset reads back with identical arrays, metadata, splits, norm
   });
   const geo = JSON.parse(readFileSync(path.join(dir, BASINS_FILE), 'utf8')) as GeoJSON.FeatureCollection;
   assert.equal(geo.features.length, 1 + ds.subbasins.length);
+});
+
+test('a dataset without observations, subbasins or true LAI (as an import may be) round-trips', async () => {
+  const bareDir = mkdtempSync(path.join(os.tmpdir(), 'vegdyn-store-bare-'));
+  try {
+    const days = 10;
+    const forcing = Object.fromEntries(FORCING_NAMES.map((n) => [n, ds.forcing(n, { start: 0, end: days })])) as Record<(typeof FORCING_NAMES)[number], Float32Array>;
+    const bare = new InMemoryDataset({
+      id: 'imported', source: 'imported NLDAS-2 subset', grid: ds.grid, startDate: '1981-01-01', dayCount: days, mask: ds.mask,
+      staticLayers: ds.staticLayers, basin: ds.basin, subbasins: [], splits: { train: { start: 0, end: 6 }, validate: { start: 6, end: 8 }, test: { start: 8, end: 10 } },
+      normalization: { forcing: ds.normalization.forcing, lai: { mean: Number.NaN, std: Number.NaN } }, forcing,
+      observations: { dayIndex: new Int32Array(0), values: new Float32Array(0) },
+    });
+    await writeDataset(bareDir, bare);
+    const back = await openDataset(bareDir);
+    assert.equal(back.dayCount, days);
+    assert.equal(back.observations.dayIndex.length, 0);
+    assert.equal(back.subbasins.length, 0);
+    assert.equal(back.trueLai, undefined);
+    sameOrBothNaN(forcing.Wind, back.forcing('Wind'), 'Wind');
+  } finally {
+    rmSync(bareDir, { recursive: true, force: true });
+  }
 });
 
 test('two writes of the same dataset differ only in the few bytes of HDF5 object timestamps', async () => {
