@@ -12,6 +12,7 @@ import { projectRequests } from './requests/project.ts';
 import { mapRequests } from './requests/map.ts';
 import { dataRequests } from './requests/data.ts';
 import { leafRequests } from './requests/leaf.ts';
+import { runsRequests } from './requests/runs.ts';
 import { jobEvents } from './events/jobs.ts';
 import { projectEvents } from './events/project.ts';
 
@@ -22,6 +23,7 @@ export const requests = {
   ...mapRequests,
   ...dataRequests,
   ...leafRequests,
+  ...runsRequests,
 } as const;
 
 export const events = {

@@ -11,6 +11,7 @@ import { projectHandlers } from './handlers/project-handlers.ts';
 import { mapHandlers } from './handlers/map-handlers.ts';
 import { dataHandlers } from './handlers/data-handlers.ts';
 import { leafHandlers } from './handlers/leaf-handlers.ts';
+import { runsHandlers } from './handlers/runs-handlers.ts';
 
 export type Handlers = HandlersFor<Requests>;
 
@@ -21,4 +22,5 @@ export const handlers: Handlers = {
   ...mapHandlers,
   ...dataHandlers,
   ...leafHandlers,
+  ...runsHandlers,
 };

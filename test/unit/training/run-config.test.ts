@@ -34,3 +34,17 @@ test('the demo reductions are stated', () => {
   assert.ok(r.some((s) => /hidden size 16 instead of 64/.test(s)), r.join('\n'));
   assert.ok(r.some((s) => /training windows sampled per epoch/.test(s)));
 });
+
+test('the runs.validateConfig request names unknown keys; runs.presets lists the demo reductions', async () => {
+  const { runsHandlers } = await import('../../../main/api/handlers/runs-handlers.ts');
+  const ctx = { projectDir: () => { throw new Error('no project open'); }, emit: () => undefined };
+  const bad = await runsHandlers['runs.validateConfig']({ preset: 'demo', overrides: { epoch: 3 } }, ctx);
+  assert.equal(bad.ok, false);
+  assert.match(bad.problems.join(' '), /unknown key 'epoch'/);
+  const good = await runsHandlers['runs.validateConfig']({ preset: 'paper', overrides: { epochs: 3 } }, ctx);
+  assert.equal(good.ok, true);
+  assert.equal(good.config!.epochs, 3);
+  assert.equal(good.config!.hiddenSize, 64);
+  const presets = await runsHandlers['runs.presets']({}, ctx);
+  assert.ok(presets.demoReductions.length > 0);
+});
