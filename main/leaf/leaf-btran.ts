@@ -7,32 +7,36 @@ import { layerTensor, requireSoil, type LeafDataset, type LeafRecord } from './l
 export const BTRAN_SOURCES = ['one', 'synthetic-B', 'default-B'] as const;
 export type BtranSource = (typeof BTRAN_SOURCES)[number];
 
-/** The soil inputs of the learned btran form on the top layer (the seed's synthetic setup). */
-export interface TopLayerSoil {
-  /** [1, N] */
+/** The soil inputs of the learned btran form on the first L layers. */
+export interface LayerSoil {
+  /** [L, N] */
   readonly wetness: tf.Tensor;
   readonly sandPct: tf.Tensor;
   readonly clayPct: tf.Tensor;
   readonly fom: tf.Tensor;
+  /** root fraction r_(i+1); ones when L = 1 (the seed's single-layer runs) */
+  readonly rootFraction: tf.Tensor;
   /** [N] */
   readonly psiOpenMm: tf.Tensor;
   readonly psiCloseMm: tf.Tensor;
 }
 
-export function topLayerSoil(records: readonly LeafRecord[]): TopLayerSoil {
+/** Soil of the first `layers` layers of each record ([L, N] tensors). */
+export function layerSoil(records: readonly LeafRecord[], layers = 1): LayerSoil {
   return {
-    wetness: layerTensor(records, 1, (l) => l.wetness),
-    sandPct: layerTensor(records, 1, (l) => l.sandPct),
-    clayPct: layerTensor(records, 1, (l) => l.clayPct),
-    fom: layerTensor(records, 1, (l) => l.fom),
+    wetness: layerTensor(records, layers, (l) => l.wetness),
+    sandPct: layerTensor(records, layers, (l) => l.sandPct),
+    clayPct: layerTensor(records, layers, (l) => l.clayPct),
+    fom: layerTensor(records, layers, (l) => l.fom),
+    rootFraction: layers === 1 ? tf.ones([1, records.length]) : layerTensor(records, layers, (l) => l.rootFraction),
     psiOpenMm: tf.tensor1d(records.map((r) => r.psiOpenMm)),
     psiCloseMm: tf.tensor1d(records.map((r) => r.psiCloseMm)),
   };
 }
 
-/** btran [N] given B [1, N] on the top layer (root fraction 1, as the seed's single-layer runs). */
-export function btranFromTopLayerB(soil: TopLayerSoil, b: tf.Tensor): tf.Tensor {
-  return btranLearned({ wetness: soil.wetness, b, rootFraction: tf.onesLike(soil.wetness), psiOpenMm: soil.psiOpenMm, psiCloseMm: soil.psiCloseMm });
+/** btran [N] given B [L, N], one value per soil layer. */
+export function btranFromLayerB(soil: LayerSoil, b: tf.Tensor): tf.Tensor {
+  return btranLearned({ wetness: soil.wetness, b, rootFraction: soil.rootFraction, psiOpenMm: soil.psiOpenMm, psiCloseMm: soil.psiCloseMm });
 }
 
 /** btran [N] of every record. */
@@ -41,8 +45,8 @@ export function btranFor(ds: LeafDataset, records: readonly LeafRecord[], source
   if (source === 'synthetic-B') {
     requireSoil(ds, 'wetness', src);
     return tf.tidy(() => {
-      const soil = topLayerSoil(records);
-      return btranFromTopLayerB(soil, syntheticB(soil.sandPct, soil.clayPct, soil.fom));
+      const soil = layerSoil(records, 1);
+      return btranFromLayerB(soil, syntheticB(soil.sandPct, soil.clayPct, soil.fom));
     });
   }
   requireSoil(ds, 'moisture', src);

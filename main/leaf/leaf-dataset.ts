@@ -199,15 +199,24 @@ export function parseLeafCsv(text: string, options: LeafCsvOptions = {}): LeafDa
   return { records, skipped, soilLayers: nLayers };
 }
 
+/** The first soil column of layers 0..layers-1 that a record lacks for this btran form, or undefined. */
+export function missingSoilColumn(r: LeafRecord, layers: number, what: 'wetness' | 'moisture'): string | undefined {
+  for (let i = 0; i < layers; i++) {
+    const l = r.layers[i];
+    if (!l) return `soil_clay_${i}`;
+    const bad = Number.isNaN(l.sandPct) ? `soil_sand_${i}` : Number.isNaN(l.clayPct) ? `soil_clay_${i}` : Number.isNaN(l.fom) ? `soil_OM_${i}`
+      : Number.isNaN(what === 'wetness' ? l.wetness : l.moisture) ? (what === 'wetness' ? `SMC_${i}` : `SM_${i}`) : Number.isNaN(l.rootFraction) ? `r${i + 1}` : undefined;
+    if (bad) return bad;
+  }
+  return undefined;
+}
+
 /** Checks that the soil columns a btran mode needs are present in every record. */
 export function requireSoil(ds: LeafDataset, what: 'wetness' | 'moisture', source = 'leaf CSV'): void {
   if (ds.soilLayers === 0) throw new LeafInputError(source, 1, 'soil_clay_0', 'btran from soil needs soil layer columns');
   for (const r of ds.records) {
-    r.layers.forEach((l, i) => {
-      const bad = Number.isNaN(l.sandPct) ? `soil_sand_${i}` : Number.isNaN(l.clayPct) ? `soil_clay_${i}` : Number.isNaN(l.fom) ? `soil_OM_${i}`
-        : Number.isNaN(what === 'wetness' ? l.wetness : l.moisture) ? (what === 'wetness' ? `SMC_${i}` : `SM_${i}`) : Number.isNaN(l.rootFraction) ? `r${i + 1}` : undefined;
-      if (bad) throw new LeafInputError(source, r.line, bad, 'missing value needed for btran');
-    });
+    const bad = missingSoilColumn(r, ds.soilLayers, what);
+    if (bad) throw new LeafInputError(source, r.line, bad, 'missing value needed for btran');
   }
 }
 

@@ -14,8 +14,8 @@ import { writeFileAtomic } from '../project/atomic-write.ts';
 import { solveLeaves } from '../physics/leaf-model.ts';
 import { syntheticB } from '../physics/btran.ts';
 import { defineRange } from '../physics/parameter-range.ts';
-import { defaultTraitsOf, leafEnvironmentOf, parseLeafCsv, type LeafDataset, type LeafRecord } from './leaf-dataset.ts';
-import { btranFor, btranFromTopLayerB, topLayerSoil } from './leaf-btran.ts';
+import { defaultTraitsOf, leafEnvironmentOf, missingSoilColumn, parseLeafCsv, LeafInputError, type LeafDataset, type LeafRecord } from './leaf-dataset.ts';
+import { btranFor, btranFromLayerB, layerSoil } from './leaf-btran.ts';
 import { parseLeafExperimentConfig, type LeafExperimentConfig } from './leaf-config.ts';
 import { kFoldSplits, seededNormal, temporalSplit, type Split } from './leaf-splits.ts';
 import { fitMetrics, type FitMetrics } from './leaf-metrics.ts';
@@ -83,7 +83,23 @@ export async function runLeafExperiment(rawConfig: unknown, ctx: LeafExperimentC
   const log = ctx.log ?? (() => undefined);
   const synthetic = SYNTHETIC.has(config.experiment);
   const text = await readFile(config.input, 'utf8');
-  const ds = parseLeafCsv(text, { source: config.input, pftMapping: config.pftMapping, ...(synthetic ? {} : { observedColumn: config.observedColumn }) });
+  const parsed = parseLeafCsv(text, { source: config.input, pftMapping: config.pftMapping, ...(synthetic ? {} : { observedColumn: config.observedColumn }) });
+  const trainV = ['vcmax-only', 'vcmax-b', 'v-bdef', 'v-b'].includes(config.experiment);
+  const trainB = ['vcmax-b', 'vdef-b', 'v-b'].includes(config.experiment);
+  const defaultBtran = config.experiment === 'vcmax-only' ? 'one' : 'default-B';
+  const layers = config.soilLayers;
+  if (synthetic && layers !== 1) throw new Error('the synthetic experiments use the top soil layer only (soilLayers = 1)');
+  if (trainB && layers > parsed.soilLayers) throw new Error(`${config.input}: soilLayers = ${layers} but the file has ${parsed.soilLayers} soil layer(s)`);
+  // rows lacking the soil inputs their btran form needs are reported and skipped, like any other missing input
+  const soilNeed = trainB ? { layers, what: 'wetness' as const } : defaultBtran === 'default-B' ? { layers: parsed.soilLayers, what: 'moisture' as const } : undefined;
+  const kept: LeafRecord[] = [];
+  const skipped = [...parsed.skipped];
+  for (const r of parsed.records) {
+    const bad = soilNeed ? missingSoilColumn(r, soilNeed.layers, soilNeed.what) : undefined;
+    if (bad) skipped.push({ line: r.line, column: bad, reason: 'missing value needed for btran' }); else kept.push(r);
+  }
+  if (kept.length === 0) throw new LeafInputError(config.input, undefined, undefined, `all data rows were skipped (first: line ${skipped[0]?.line}, column '${skipped[0]?.column}': ${skipped[0]?.reason})`);
+  const ds: LeafDataset = { records: kept, skipped: skipped.sort((a, b) => a.line - b.line), soilLayers: parsed.soilLayers };
   for (const s of ds.skipped) log(`skipped line ${s.line} (column '${s.column}': ${s.reason})`);
   const recs = ds.records;
   const pftNames = [...new Set(recs.map((r) => r.pft.name))].sort();
@@ -98,9 +114,6 @@ export async function runLeafExperiment(rawConfig: unknown, ctx: LeafExperimentC
   } else {
     observed = Float32Array.from(recs, (r) => r.observedAn!);
   }
-  const trainV = ['vcmax-only', 'vcmax-b', 'v-bdef', 'v-b'].includes(config.experiment);
-  const trainB = ['vcmax-b', 'vdef-b', 'v-b'].includes(config.experiment);
-  const defaultBtran = config.experiment === 'vcmax-only' ? 'one' : 'default-B';
   const epochs = trainV || trainB ? defaultEpochs(config) : 0;
   const embedding = config.bEmbedding ?? (synthetic ? 0 : Math.min(50, Math.ceil(pftNames.length / 2)));
   const vRange = defineRange({ name: 'vcmax25', units: 'umol CO2 m-2 s-1', min: config.vcmaxMin, max: config.vcmaxMax, description: 'NN_V output range' });
@@ -115,7 +128,7 @@ export async function runLeafExperiment(rawConfig: unknown, ctx: LeafExperimentC
     const nnB = trainB ? new SoilBNetwork(pftNames.length, embedding, config.seed) : undefined;
     const build = (idx: number[]) => {
       const rs = idx.map((i) => recs[i]!);
-      const soil = trainB ? topLayerSoil(rs) : undefined;
+      const soil = trainB ? layerSoil(rs, layers) : undefined;
       return {
         rs,
         env: leafEnvironmentOf(rs),
@@ -123,8 +136,9 @@ export async function runLeafExperiment(rawConfig: unknown, ctx: LeafExperimentC
         oneHot: tf.oneHot(tf.tensor1d(idx.map((i) => pftIndex[i]!), 'int32'), pftNames.length).toFloat() as tf.Tensor2D,
         pft: tf.tensor1d(idx.map((i) => pftIndex[i]!), 'int32'),
         soil,
-        // NN_B inputs as the seed's: clay and sand as fractions, f_om
-        soilX: soil ? tf.concat([tf.div(soil.clayPct, 100), tf.div(soil.sandPct, 100), soil.fom], 0).transpose() as tf.Tensor2D : undefined,
+        // NN_B inputs as the seed's: clay and sand as fractions, f_om; one row per (layer, leaf), layer-major
+        soilX: soil ? tf.stack([tf.div(soil.clayPct, 100), tf.div(soil.sandPct, 100), soil.fom].map((t) => tf.reshape(t, [-1])), 1) as tf.Tensor2D : undefined,
+        pftByLayer: tf.tensor1d(Array.from({ length: layers }, () => idx.map((i) => pftIndex[i]!)).flat(), 'int32'),
         obs: tf.tensor1d(idx.map((i) => observed[i]!)),
       };
     };
@@ -133,8 +147,8 @@ export async function runLeafExperiment(rawConfig: unknown, ctx: LeafExperimentC
     type Batch = typeof train;
     const simulate = (b: Batch) => {
       const vcmax25 = nnV ? nnV.apply(b.oneHot) : b.base.vcmax25;
-      const bValues = nnB && b.soil ? tf.reshape(nnB.apply(b.soilX!, b.pft), [1, -1]) : undefined;
-      const btran = bValues ? btranFromTopLayerB(b.soil!, bValues) : b.base.btran;
+      const bValues = nnB && b.soil ? tf.reshape(nnB.apply(b.soilX!, b.pftByLayer), [layers, -1]) : undefined;
+      const btran = bValues ? btranFromLayerB(b.soil!, bValues) : b.base.btran;
       return { an: solveLeaves(b.env, { ...b.base, vcmax25, btran }).anet, vcmax25, b: bValues };
     };
     const optimizer = tf.train.adam(config.learningRate);
@@ -163,13 +177,13 @@ export async function runLeafExperiment(rawConfig: unknown, ctx: LeafExperimentC
     let bCorrelation: number | undefined;
     if (nnB && tr.b && config.experiment === 'vcmax-b') {
       const truth = tf.tidy(() => syntheticB(train.soil!.sandPct, train.soil!.clayPct, train.soil!.fom).dataSync());
-      bCorrelation = pearson(tr.b, truth);
+      bCorrelation = pearson(tr.b.slice(0, train.rs.length), truth.slice(0, train.rs.length));
     }
     folds.push({ train: setMetrics(tr.an, train.obs.dataSync() as Float32Array, train.rs), test: setMetrics(te.an, test.obs.dataSync() as Float32Array, test.rs), vcmax, ...(bCorrelation !== undefined ? { bCorrelation } : {}) });
     for (const [set, b, r] of [['train', train, tr], ['test', test, te]] as const) {
       b.rs.forEach((rec, i) => predictionRows.push([f + 1, set, rec.line, rec.location, rec.date, rec.pftLabel, observed[set === 'train' ? split.train[i]! : split.test[i]!]!, r.an[i]!, r.v[i] ?? Number.NaN, r.b?.[i] ?? Number.NaN]));
     }
-    for (const b of [train, test]) tf.dispose([b.env.parUmol, b.env.tLeafK, b.env.tAirK, b.env.pressurePa, b.env.o2Pa, b.env.co2Pa, b.env.vpdKPa, b.env.gb, b.env.isC3, b.base.vcmax25, b.base.btran, b.base.medlynSlope, b.base.medlynIntercept, b.oneHot, b.pft, b.obs, ...(b.soilX ? [b.soilX] : []), ...(b.soil ? Object.values(b.soil) : [])]);
+    for (const b of [train, test]) tf.dispose([b.env.parUmol, b.env.tLeafK, b.env.tAirK, b.env.pressurePa, b.env.o2Pa, b.env.co2Pa, b.env.vpdKPa, b.env.gb, b.env.isC3, b.base.vcmax25, b.base.btran, b.base.medlynSlope, b.base.medlynIntercept, b.oneHot, b.pft, b.pftByLayer, b.obs, ...(b.soilX ? [b.soilX] : []), ...(b.soil ? Object.values(b.soil) : [])]);
     tf.dispose(vars);
   }
   const result: LeafExperimentResult = {

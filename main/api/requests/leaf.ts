@@ -32,6 +32,8 @@ export const leafExperimentConfigSchema = z.object({
   noiseFraction: z.number().min(0).max(1).default(0.05),
   vcmaxMin: z.number().positive().default(20),
   vcmaxMax: z.number().positive().default(150),
+  /** soil layers NN_B predicts B for (btran = sum of root-weighted layer factors); 1 = top layer, r = 1, as the seed */
+  soilLayers: z.number().int().min(1).max(20).default(1),
   /** PFT embedding size of NN_B (0: PFT left out, as in the synthetic Vcmax-B experiment) */
   bEmbedding: z.number().int().min(0).max(16).optional(),
   /** force a compute backend; default: the engine's choice (VEGDYN_BACKEND, config.json, fastest that loads) */

@@ -72,3 +72,34 @@ test('V+Bdef on observed data learns lower Vcmax25 when observed An is 10 % belo
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('Vdef+B with two soil layers: NN_B gives B per layer, rows lacking a layer-2 input are skipped and reported', { timeout: 120_000 }, async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'vegdyn-leaf-'));
+  try {
+    const { file } = await observedFixture(dir);
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    const header = lines[0]!.split(',');
+    const at = (c: string) => header.indexOf(c);
+    const two = [`${lines[0]},soil_clay_1,soil_sand_1,soil_OM_1,SMC_1,SM_1`, ...lines.slice(1).map((l, i) => {
+      const f = l.split(',');
+      const wet = i === 7 ? '-9999' : String(Math.min(1, Number(f[at('SMC_0')]) * 0.8));
+      return `${l},${Number(f[at('soil_clay_0')]) + 5},${Math.max(0, Number(f[at('soil_sand_0')]) - 5)},${Number(f[at('soil_OM_0')]) / 2},${wet},${Number(f[at('SM_0')]) * 0.8}`;
+    })];
+    const file2 = path.join(dir, 'two-layers.csv');
+    writeFileSync(file2, `${two.join('\n')}\n`);
+    const runDir = path.join(dir, 'run2');
+    const r = await runLeafExperiment({ experiment: 'vdef-b', input: file2, observedColumn: 'Obs', backend: 'cpu', epochs: 3, soilLayers: 2, runDir });
+    assert.equal(r.skippedRows, 3);
+    const run = JSON.parse(readFileSync(path.join(runDir, 'run.json'), 'utf8')) as { skipped: { line: number; column: string }[] };
+    assert.deepEqual(run.skipped.map((s) => [s.line, s.column]), [[5, 'Obs'], [9, 'SMC_1'], [12, 'Obs']]);
+    const preds = parseCsv(readFileSync(path.join(runDir, 'predictions.csv'), 'utf8')).slice(1);
+    assert.equal(preds.length, 443);
+    for (const p of preds) {
+      const b = Number(p[9]);
+      assert.ok(b > 0 && b < 1 && Number.isFinite(Number(p[7])), p.join(','));
+    }
+    await assert.rejects(runLeafExperiment({ experiment: 'vdef-b', input: file2, observedColumn: 'Obs', backend: 'cpu', epochs: 1, soilLayers: 3 }), /soilLayers = 3 but the file has 2/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
