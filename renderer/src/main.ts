@@ -7,11 +7,14 @@ import { connectEngine } from './engine.ts';
 import { ProjectPanel } from './project-panel.ts';
 import { ClipPanel } from './clip-panel.ts';
 import { ExportPanel } from './export-panel.ts';
+import { ModelsPanel } from './models-panel.ts';
+import { TrainingPanel } from './training-panel.ts';
 import type { ApiClient } from '../../main/api/client.ts';
 
 declare global {
   interface Window {
     vegdynWorkspace?: Workspace;
+    vegdynTraining?: TrainingPanel;
   }
 }
 
@@ -36,6 +39,16 @@ async function start(): Promise<void> {
   const workspace = new Workspace(shell, api);
   window.vegdynWorkspace = workspace;
   const clipPanel = new ClipPanel(shell.section('clip-section', 'Basin clip', false), api, workspace);
+  const modelsPanel = new ModelsPanel(shell.section('models-section', 'Model comparison', false), api, workspace, shell.mapWrap);
+  const trainingPanel = new TrainingPanel(shell.section('training-section', 'Training', false), api, workspace);
+  const refreshRuns = async (): Promise<void> => {
+    const res = await attempt('Loading the runs', () => api.request('map.runs', {}));
+    if (!res) return;
+    modelsPanel.setRuns(res.runs);
+    trainingPanel.setRuns(res.runs);
+  };
+  trainingPanel.onRunsChanged = () => void workspace.reload().then(refreshRuns);
+  window.vegdynTraining = trainingPanel;
   const exportPanel = new ExportPanel(shell.section('export-section', 'Export', false), api, workspace);
   const projectPanel = new ProjectPanel(shell, api, () => workspace.reload());
   workspace.onSummary = (summary) => {
@@ -54,11 +67,12 @@ async function start(): Promise<void> {
     shell.connectionBadge.textContent = 'engine unreachable';
     shell.connectionBadge.setAttribute('data-state', 'error');
   }
-  api.on('project.opened', () => void workspace.reload().then(() => projectPanel.refresh()));
+  api.on('project.opened', () => void workspace.reload().then(() => projectPanel.refresh()).then(refreshRuns));
   await workspace.map.whenLoaded();
   await workspace.reload();
   await projectPanel.refresh();
   exportPanel.useCurrentDate();
+  await refreshRuns();
   document.body.setAttribute('data-ready', 'true');
 }
 

@@ -1,0 +1,80 @@
+/**
+ * Model comparison for one run: the median-NSE table (with interquartile range and cell count),
+ * NSE boxplots by vegetation type, buttons that put a model's NSE map on the main map, and two
+ * NSE maps side by side with linked pan and zoom.
+ */
+import type { ApiClient } from '../../main/api/client.ts';
+import type { RunSummary } from '../../main/api/requests/map.ts';
+import { h, field, formatValue } from './dom.ts';
+import { nseBoxplot } from './nse-boxplot.ts';
+import { CompareView } from './compare-view.ts';
+import type { Workspace } from './workspace.ts';
+
+export class ModelsPanel {
+  private readonly runSelect: HTMLSelectElement;
+  private readonly content: HTMLElement;
+  private runs: RunSummary[] = [];
+  private readonly compare: CompareView;
+
+  constructor(private readonly body: HTMLElement, api: ApiClient, private readonly workspace: Workspace, mapHost: HTMLElement) {
+    this.runSelect = h('select', { 'aria-label': 'Run to compare', 'data-testid': 'run-select' });
+    this.content = h('div', { class: 'panel-body', style: 'padding:0' });
+    this.compare = new CompareView(api, workspace, mapHost);
+    body.append(field('Run', this.runSelect), this.content);
+    this.runSelect.addEventListener('change', () => this.render());
+  }
+
+  setRuns(runs: readonly RunSummary[]): void {
+    const keep = this.runSelect.value;
+    this.runs = runs.filter((r) => r.status === 'finished' && r.entries.length > 0);
+    this.runSelect.replaceChildren(...this.runs.map((r) => h('option', { value: r.id, text: `${r.id} (${r.models.join(', ')})` })));
+    if (this.runs.some((r) => r.id === keep)) this.runSelect.value = keep;
+    this.render();
+  }
+
+  private render(): void {
+    const run = this.runs.find((r) => r.id === this.runSelect.value);
+    if (!run) {
+      this.content.replaceChildren(h('p', { class: 'hint', text: 'No evaluated run yet: train one in the Training section.' }));
+      return;
+    }
+    const table = h('table', { class: 'data-table nse-table', 'data-testid': 'nse-table' },
+      h('caption', { class: 'visually-hidden', text: `Median NSE on the test period, run ${run.id}` }),
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: 'Model' }), h('th', { scope: 'col', text: 'Median NSE' }), h('th', { scope: 'col', text: 'IQR' }), h('th', { scope: 'col', text: 'Cells' }), h('th', { scope: 'col', text: 'Map' }))));
+    const tbody = h('tbody', {});
+    const best = Math.max(...run.entries.filter((e) => e.role === 'model').map((e) => e.nse?.median ?? -Infinity));
+    for (const e of run.entries) {
+      const show = h('button', { type: 'button', text: 'Show', 'aria-label': `Show the NSE map of ${e.label}` });
+      show.addEventListener('click', () => void this.workspace.selectLayer(`run:${run.id}:nse:${e.id}`));
+      const m = e.nse?.median ?? null;
+      tbody.append(h('tr', { 'data-entry': e.id },
+        h('td', { text: e.role === 'model' ? e.label : `${e.label} (reference)` }),
+        h('td', { class: e.role === 'model' && m === best ? 'best' : '', text: formatValue(m) }),
+        h('td', { text: e.nse ? `${formatValue(e.nse.q25, 2)}..${formatValue(e.nse.q75, 2)}` : '–' }),
+        h('td', { text: e.nse ? String(e.nse.n) : '–' }),
+        h('td', {}, show)));
+    }
+    table.append(tbody);
+
+    const left = h('select', { 'aria-label': 'Left map' });
+    const right = h('select', { 'aria-label': 'Right map' });
+    for (const s of [left, right]) s.append(...run.entries.map((e) => h('option', { value: e.id, text: e.label })));
+    if (run.entries.length > 1) right.value = run.entries[1]!.id;
+    const compareButton = h('button', { type: 'button', class: 'primary', text: 'Compare side by side' });
+    compareButton.addEventListener('click', () => {
+      const l = this.workspace.layers.find((x) => x.id === `run:${run.id}:nse:${left.value}`);
+      const r = this.workspace.layers.find((x) => x.id === `run:${run.id}:nse:${right.value}`);
+      if (l && r) void this.compare.show(l, r);
+    });
+    this.content.replaceChildren(
+      h('p', { class: 'hint', text: `Test period ${run.periods?.['test']?.from ?? '?'} – ${run.periods?.['test']?.to ?? '?'}; backend ${run.backend ?? '?'}` }),
+      table,
+      h('div', { class: 'layer-group-title', text: 'NSE maps side by side (linked pan and zoom)' }),
+      h('div', { class: 'row' }, left, right),
+      compareButton,
+      h('div', { class: 'layer-group-title', text: 'NSE by vegetation type' }),
+      nseBoxplot(run),
+    );
+    void this.body;
+  }
+}

@@ -1,0 +1,203 @@
+/**
+ * Training from the app: choose models, preset and epochs, start a run as a background job
+ * (kind 'train'), watch per-epoch progress, live training / validation loss and the ETA, cancel,
+ * and resume a stopped run; the run history lists every run with its status and scores.
+ */
+import uPlot from 'uplot';
+import type { ApiClient } from '../../main/api/client.ts';
+import type { EventOf } from '../../main/api/contract.ts';
+import type { RunSummary } from '../../main/api/requests/map.ts';
+import { h, field, formatValue } from './dom.ts';
+import { attempt, notify } from './notify.ts';
+import { dayToIso } from './dates.ts';
+import type { Workspace } from './workspace.ts';
+
+const MODELS: readonly { id: string; label: string }[] = [
+  { id: 'lstm', label: 'LSTM' },
+  { id: 'conv-lstm', label: 'ConvLSTM' },
+  { id: 'phys-conv-lstm', label: 'Physics-encoded ConvLSTM' },
+];
+
+function eta(s: number | undefined): string {
+  if (s === undefined) return '';
+  if (s < 90) return `ETA ${Math.round(s)} s`;
+  if (s < 5400) return `ETA ${Math.round(s / 60)} min`;
+  return `ETA ${(s / 3600).toFixed(1)} h`;
+}
+
+export class TrainingPanel {
+  private readonly checks: HTMLInputElement[];
+  private readonly preset: HTMLSelectElement;
+  private readonly epochs: HTMLInputElement;
+  private readonly runId: HTMLInputElement;
+  private readonly start: HTMLButtonElement;
+  private readonly cancel: HTMLButtonElement;
+  private readonly progress: HTMLProgressElement;
+  private readonly message: HTMLElement;
+  private readonly lossHost: HTMLElement;
+  private readonly history: HTMLElement;
+  private jobId: string | null = null;
+  private loss: { x: number[]; train: (number | null)[]; val: (number | null)[] } = { x: [], train: [], val: [] };
+  private plot: uPlot | null = null;
+  private readonly advanced: Record<string, HTMLInputElement>;
+  onRunsChanged: () => void = () => undefined;
+
+  constructor(body: HTMLElement, private readonly api: ApiClient, private readonly workspace: Workspace) {
+    this.checks = MODELS.map((m, i) => h('input', { type: 'checkbox', value: m.id, checked: i === 0 }));
+    this.preset = h('select', { 'aria-label': 'Preset' }, h('option', { value: 'demo', text: 'demo (reduced for a laptop CPU)' }), h('option', { value: 'paper', text: 'paper (full settings)' }));
+    this.epochs = h('input', { type: 'number', min: 1, max: 1000, step: 1, value: 3, 'aria-label': 'Epochs' });
+    this.runId = h('input', { type: 'text', placeholder: 'automatic', 'aria-label': 'Run id' });
+    const num = (label: string, min: number) => h('input', { type: 'number', min, step: 1, placeholder: 'preset', 'aria-label': label });
+    this.advanced = {
+      hiddenSize: num('Hidden size', 1), windowDays: num('Window days', 2), warmupDays: num('Warm-up days', 0),
+      windowsPerEpoch: num('Windows per epoch', 1), batchSize: num('Batch size', 1),
+    };
+    this.start = h('button', { type: 'button', class: 'primary', text: 'Start training' });
+    this.cancel = h('button', { type: 'button', text: 'Cancel', disabled: true });
+    this.progress = h('progress', { class: 'progress', max: 1, value: 0, 'aria-label': 'Training progress', 'data-testid': 'training-progress' });
+    this.message = h('p', { class: 'status-line', 'data-testid': 'training-message', 'aria-live': 'polite', text: 'Idle.' });
+    this.lossHost = h('div', { class: 'loss-chart', 'data-testid': 'loss-chart', 'aria-label': 'Training and validation loss' });
+    this.history = h('div', { 'data-testid': 'run-history' });
+    body.append(
+      h('fieldset', { class: 'layer-list' }, h('legend', { text: 'Models' }), ...MODELS.map((m, i) => h('label', { class: 'layer-option' }, this.checks[i]!, h('span', { text: m.label })))),
+      h('div', { class: 'row' }, field('Preset', this.preset), field('Epochs', this.epochs)),
+      field('Run id (same id resumes)', this.runId),
+      h('details', {}, h('summary', { text: 'Advanced (blank = preset value)' }),
+        h('div', { class: 'row' }, field('Hidden size', this.advanced['hiddenSize']!), field('Batch size', this.advanced['batchSize']!)),
+        h('div', { class: 'row' }, field('Window days', this.advanced['windowDays']!), field('Warm-up days', this.advanced['warmupDays']!)),
+        field('Windows per epoch', this.advanced['windowsPerEpoch']!)),
+      h('div', { class: 'row' }, this.start, this.cancel),
+      this.progress, this.message, this.lossHost,
+      h('div', { class: 'layer-group-title', text: 'Run history' }), this.history,
+    );
+    this.start.addEventListener('click', () => void this.startRun());
+    this.cancel.addEventListener('click', () => void this.cancelRun());
+    api.on('job.progress', (p) => this.onProgress(p));
+    api.on('job.finished', (p) => { if (p.jobId === this.jobId) void this.finish('finished', p.kind); });
+    api.on('job.failed', (p) => { if (p.jobId === this.jobId) void this.finish('failed', p.message); });
+    api.on('job.cancelled', (p) => { if (p.jobId === this.jobId) void this.finish('cancelled'); });
+  }
+
+  /** run config periods from the dataset's own splits (end-exclusive day ranges -> inclusive dates) */
+  private periods(): Record<string, { from: string; to: string }> | null {
+    const ds = this.workspace.dataset;
+    if (!ds) return null;
+    const iso = (d: number) => dayToIso(ds.startDate, d);
+    return {
+      record: { from: iso(0), to: iso(ds.dayCount - 1) },
+      train: { from: iso(ds.splits.train.start), to: iso(ds.splits.train.end - 1) },
+      validate: { from: iso(ds.splits.validate.start), to: iso(ds.splits.validate.end - 1) },
+      test: { from: iso(ds.splits.test.start), to: iso(ds.splits.test.end - 1) },
+    };
+  }
+
+  async startRun(resume?: RunSummary): Promise<void> {
+    const project = this.workspace.summary?.project;
+    const periods = this.periods();
+    if (!project || !periods) return;
+    const models = resume ? resume.models : this.checks.filter((c) => c.checked).map((c) => c.value);
+    if (models.length === 0) {
+      notify('error', 'Choose at least one model to train');
+      return;
+    }
+    let overrides: Record<string, unknown>;
+    if (resume && resume.config && typeof resume.config === 'object') {
+      const { preset: _preset, ...rest } = resume.config as Record<string, unknown>;
+      overrides = rest;
+    } else {
+      overrides = { models, epochs: Number(this.epochs.value) || 1, periods };
+      for (const [key, input] of Object.entries(this.advanced)) if (input.value !== '') overrides[key] = Number(input.value);
+    }
+    const runId = resume?.id ?? (this.runId.value.trim() || undefined);
+    const params = { projectDir: project.dir, preset: resume?.preset === 'paper' ? 'paper' : this.preset.value, overrides, ...(runId ? { runId } : {}) };
+    const res = await attempt(resume ? `Resuming run ${resume.id}` : 'Starting training', () => this.api.request('jobs.start', { kind: 'train', params }));
+    if (!res) return;
+    this.jobId = res.jobId;
+    this.loss = { x: [], train: [], val: [] };
+    this.drawLoss();
+    this.start.disabled = true;
+    this.cancel.disabled = false;
+    this.progress.value = 0;
+    this.message.textContent = resume ? `Resuming ${resume.id}…` : 'Starting…';
+  }
+
+  private async cancelRun(): Promise<void> {
+    if (!this.jobId) return;
+    const id = this.jobId;
+    this.message.textContent = 'Cancelling…';
+    await attempt('Cancelling the run', () => this.api.request('jobs.cancel', { jobId: id }));
+  }
+
+  private onProgress(p: EventOf<'job.progress'>): void {
+    if (p.jobId !== this.jobId) return;
+    this.progress.value = p.fraction;
+    const parts = [p.message];
+    if (p.epoch !== undefined) parts.push(`epoch ${p.epoch}`);
+    if (p.etaSeconds !== undefined) parts.push(eta(p.etaSeconds));
+    this.message.textContent = parts.join(' · ');
+    if (p.loss !== undefined || p.valLoss !== undefined) {
+      this.loss.x.push(this.loss.x.length + 1);
+      this.loss.train.push(p.loss ?? null);
+      this.loss.val.push(p.valLoss ?? null);
+      this.drawLoss();
+    }
+  }
+
+  private drawLoss(): void {
+    this.plot?.destroy();
+    this.plot = null;
+    this.lossHost.setAttribute('data-points', String(this.loss.x.length));
+    if (this.loss.x.length === 0) return;
+    const width = Math.max(200, this.lossHost.clientWidth || 300);
+    this.plot = new uPlot({
+      width, height: 150,
+      scales: { x: { time: false } },
+      axes: [{ label: 'progress report', size: 30 }, { size: 44 }],
+      legend: { show: true },
+      series: [{ label: 'report' }, { label: 'training loss', stroke: '#0072B2', width: 1.5 }, { label: 'validation loss', stroke: '#D55E00', width: 0, points: { show: true, size: 6, fill: '#D55E00' } }],
+    }, [this.loss.x, this.loss.train, this.loss.val] as uPlot.AlignedData, this.lossHost);
+  }
+
+  private async finish(state: 'finished' | 'failed' | 'cancelled', detail?: string): Promise<void> {
+    this.jobId = null;
+    this.start.disabled = false;
+    this.cancel.disabled = true;
+    if (state === 'finished') {
+      this.progress.value = 1;
+      this.message.textContent = 'Finished: the new run is in the run history, its layers in the layer list.';
+      notify('info', 'Training finished');
+    } else if (state === 'cancelled') {
+      this.message.textContent = 'Cancelled: resume it from the run history.';
+    } else {
+      this.message.textContent = `Failed: ${detail ?? ''}`;
+      notify('error', 'Training failed', detail);
+    }
+    this.onRunsChanged();
+  }
+
+  setRuns(runs: readonly RunSummary[]): void {
+    if (runs.length === 0) {
+      this.history.replaceChildren(h('p', { class: 'hint', text: 'No runs yet.' }));
+      return;
+    }
+    const rows = runs.map((r) => {
+      const scores = r.entries.filter((e) => e.role === 'model').map((e) => `${e.label} ${formatValue(e.nse?.median ?? null, 2)}`).join(', ');
+      const tr = h('tr', { 'data-run': r.id },
+        h('td', { text: r.id }), h('td', { text: r.status }), h('td', { text: r.models.join(', ') }),
+        h('td', { text: r.backend ?? '–' }), h('td', { text: r.seconds === null ? '–' : `${Math.round(r.seconds)} s` }), h('td', { text: scores || '–' }));
+      const cell = h('td', {});
+      if (r.status === 'cancelled' || r.status === 'failed') {
+        const resume = h('button', { type: 'button', text: 'Resume', 'aria-label': `Resume run ${r.id}` });
+        resume.addEventListener('click', () => void this.startRun(r));
+        cell.append(resume);
+      }
+      const details = h('details', {}, h('summary', { text: 'config' }), h('pre', { style: 'white-space:pre-wrap;font-size:10px', text: JSON.stringify(r.config, null, 1) }));
+      cell.append(details);
+      tr.append(cell);
+      return tr;
+    });
+    this.history.replaceChildren(h('table', { class: 'data-table' },
+      h('thead', {}, h('tr', {}, ...['Run', 'Status', 'Models', 'Backend', 'Time', 'Median NSE', ''].map((t) => h('th', { scope: 'col', text: t })))),
+      h('tbody', {}, ...rows)));
+  }
+}
