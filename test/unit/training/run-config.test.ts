@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import {
   resolveRunConfig, RunConfigError, DEMO_PRESET, PAPER_PRESET, describeReductions, runConfigSchema,
 } from '../../../main/training/run-config.ts';
+import type { HandlerContext } from '../../../main/api/define.ts';
 
 test('both presets validate; paper has hidden 64 and the seed periods', () => {
   assert.equal(runConfigSchema.parse(PAPER_PRESET).hiddenSize, 64);
@@ -37,7 +38,8 @@ test('the demo reductions are stated', () => {
 
 test('the runs.validateConfig request names unknown keys; runs.presets lists the demo reductions', async () => {
   const { runsHandlers } = await import('../../../main/api/handlers/runs-handlers.ts');
-  const ctx = { projectDir: () => { throw new Error('no project open'); }, emit: () => undefined };
+  const noProject = () => { throw new Error('no project open'); };
+  const ctx: HandlerContext = { projectDir: noProject, emit: () => undefined, startJob: noProject };
   const bad = await runsHandlers['runs.validateConfig']({ preset: 'demo', overrides: { epoch: 3 } }, ctx);
   assert.equal(bad.ok, false);
   assert.match(bad.problems.join(' '), /unknown key 'epoch'/);
