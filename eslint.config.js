@@ -28,6 +28,19 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', noElectronOrRenderer] },
   },
   {
+    // The contract and the client are bundled into the renderer and the sandboxed preload:
+    // they may use zod and each other, never Node modules.
+    files: ['main/api/contract.ts', 'main/api/client.ts', 'main/api/api-error.ts', 'main/api/define.ts', 'main/api/requests/**/*.ts', 'main/api/events/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          ...noElectronOrRenderer.patterns,
+          { group: ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'worker_threads', 'crypto', 'url', 'module'], message: 'The API contract and client run in the renderer and the sandboxed preload: no Node modules.' },
+        ],
+      }],
+    },
+  },
+  {
     files: ['renderer/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
