@@ -26,6 +26,7 @@ import { btranFromSaturation, MIN_RELATIVE_SATURATION, soilProperties, type Soil
 import { B_REFERENCE, FIXED_PFT_PARAMETERS, PFT_COUNT, pftOfLandCover } from './pft-params.ts';
 import type { PftParameterTensors } from './learned-parameters.ts';
 import { PAR_FRACTION, UMOL_PER_J_PAR } from './solar.ts';
+import { installWasmSpeedups } from '../../models/wasm-speedups.ts';
 
 export const STATE_NAMES = ['soilWater', 'snow', 'leafC', 'storeC', 'tempAvg', 'btranAvg'] as const;
 export type StateName = (typeof STATE_NAMES)[number];
@@ -186,6 +187,8 @@ export class GridProcessModel {
     if (n !== this.cells.count) throw new Error(`process model: forcing has ${n} cells, model has ${this.cells.count}`);
     if (startDays.length !== batch) throw new Error(`process model: ${startDays.length} start days for batch ${batch}`);
     const cal = chunkCalendar(startDate, startDays, time, this.cells.latDeg);
+    // stock wasm Unpack copies the whole input per output (~80 ms per driver per 60 days)
+    installWasmSpeedups();
     const K = PROCESS_CONSTANTS;
     // RunResult is a plain tree of tensors; tidy keeps exactly those
     return tf.tidy(() => {
@@ -263,73 +266,84 @@ export class GridProcessModel {
       const gPos = 1 / (1 + K.growthRespiration);
       const cap = this.c.capacity;
       for (let t = 0; t < time; t++) {
-        const lai = tf.mul(sla, s.leafC);
-        const eL = tf.exp(tf.mul(lai, -K_EXT));
-        const omega = bigLeafFactor(eL);
-        const rel = tf.clipByValue(tf.div(s.soilWater, cap), MIN_RELATIVE_SATURATION, 1);
-        const logS = tf.log(rel);
-        const beta = btranFromSaturation(logS, this.c.psiSat, bCell, this.c.psiOpen, this.c.psiClose, D.unfrozen[t]!);
-        const bo = tf.mul(beta, omega);
-        // carbon fluxes, g C m-2 d-1
-        const gpp = tf.mul(bo, D.gross[t]!);
-        const nppPre = tf.sub(tf.sub(gpp, tf.mul(omega, D.rd[t]!)), tf.mul(tf.mul(s.leafC, D.q10[t]!), K.rootMaintenance));
-        const nppPos = tf.mul(tf.relu(nppPre), gPos);
-        // water fluxes, mm d-1
-        const transp = tf.mul(bo, D.tr[t]!);
-        const soilEvap = tf.mul(tf.mul(D.petSoil[t]!, tf.square(rel)), eL);
-        const drainage = tf.mul(this.c.ksat, tf.exp(tf.mul(drainExp, logS)));
-        const snowAvail = tf.add(s.snow, D.snowfall[t]!);
-        const melt = tf.minimum(snowAvail, D.meltPot[t]!);
-        const wetted = tf.relu(tf.sub(tf.add(tf.add(s.soilWater, D.rain[t]!), melt), tf.add(tf.add(transp, soilEvap), drainage)));
-        const soilWater = tf.minimum(wetted, cap);
-        // phenology: cold, drought and (seasonal deciduous) photoperiod switches
-        const tempAvg = tf.add(s.tempAvg, tf.mul(tf.sub(D.tc[t]!, s.tempAvg), aT));
-        const btranAvg = tf.add(s.btranAvg, tf.mul(tf.sub(beta, s.btranAvg), aB));
-        const fCold = tf.sigmoid(tf.div(tf.sub(tempAvg, this.c.coldOnset), K.coldWidth));
-        const fDry = tf.sigmoid(tf.div(tf.sub(btranAvg, K.droughtMid), K.droughtWidth));
-        const phi = tf.mul(tf.mul(fCold, fDry), D.photo[t]!);
-        // leaf and storage carbon, g C m-2
-        // leaves are built only where they pay: the leaf share falls with water stress (roots
-        // get more, Friedlingstein et al. 1999) and with self-shading (the marginal leaf's light,
-        // exp(-K L), the derivative of the big-leaf factor)
-        const leafAlloc = tf.mul(tf.mul(tf.mul(alloc, phi), nppPos), tf.mul(beta, eL));
-        const storeAlloc = tf.mul(nppPos, storeShare);
-        // leaf-out from storage obeys the same marginal-light rule as allocation
-        const flush = tf.mul(tf.mul(phi, s.storeC), tf.mul(eL, K.flushRate));
-        const lossRate = tf.add(turnover, tf.mul(tf.mul(this.c.deciduousness, tf.sub(1, phi)), K.sheddingRate));
-        const leafLoss = tf.mul(s.leafC, lossRate);
-        const storeLoss = tf.mul(s.storeC, K.storageDecay);
-        const leafC = tf.sub(tf.add(tf.add(s.leafC, leafAlloc), flush), leafLoss);
-        const storeC = tf.sub(tf.sub(tf.add(s.storeC, storeAlloc), flush), storeLoss);
-        const next: ProcessState = {
-          soilWater: soilWater as tf.Tensor2D,
-          snow: tf.sub(snowAvail, melt) as tf.Tensor2D,
-          leafC: leafC as tf.Tensor2D,
-          storeC: storeC as tf.Tensor2D,
-          tempAvg: tempAvg as tf.Tensor2D,
-          btranAvg: btranAvg as tf.Tensor2D,
-        };
-        laiDays.push(tf.mul(tf.mul(sla, leafC), this.c.vegFraction) as tf.Tensor2D);
-        if (fluxDays) {
-          const rec: Record<FluxName, tf.Tensor> = {
-            gpp,
-            npp: nppPre,
-            leafAllocation: leafAlloc,
-            storeAllocation: storeAlloc,
-            flush,
-            leafLoss,
-            storeLoss,
-            btran: beta,
-            transpiration: transp,
-            soilEvaporation: soilEvap,
-            drainage,
-            runoff: tf.sub(wetted, soilWater),
-            phenology: phi,
+        const prev = s;
+        // one tidy per day: without a tape the day's intermediates are freed at once (peak memory
+        // O(1) days); under a tape tfjs keeps what backprop needs regardless
+        const step = tf.tidy(() => {
+          const s = prev;
+          const lai = tf.mul(sla, s.leafC);
+          const eL = tf.exp(tf.mul(lai, -K_EXT));
+          const omega = bigLeafFactor(eL);
+          const rel = tf.clipByValue(tf.div(s.soilWater, cap), MIN_RELATIVE_SATURATION, 1);
+          const logS = tf.log(rel);
+          const beta = btranFromSaturation(logS, this.c.psiSat, bCell, this.c.psiOpen, this.c.psiClose, D.unfrozen[t]!);
+          const bo = tf.mul(beta, omega);
+          // carbon fluxes, g C m-2 d-1
+          const gpp = tf.mul(bo, D.gross[t]!);
+          const nppPre = tf.sub(tf.sub(gpp, tf.mul(omega, D.rd[t]!)), tf.mul(tf.mul(s.leafC, D.q10[t]!), K.rootMaintenance));
+          const nppPos = tf.mul(tf.relu(nppPre), gPos);
+          // water fluxes, mm d-1
+          const transp = tf.mul(bo, D.tr[t]!);
+          const soilEvap = tf.mul(tf.mul(D.petSoil[t]!, tf.square(rel)), eL);
+          const drainage = tf.mul(this.c.ksat, tf.exp(tf.mul(drainExp, logS)));
+          const snowAvail = tf.add(s.snow, D.snowfall[t]!);
+          const melt = tf.minimum(snowAvail, D.meltPot[t]!);
+          const wetted = tf.relu(tf.sub(tf.add(tf.add(s.soilWater, D.rain[t]!), melt), tf.add(tf.add(transp, soilEvap), drainage)));
+          const soilWater = tf.minimum(wetted, cap);
+          // phenology: cold, drought and (seasonal deciduous) photoperiod switches
+          const tempAvg = tf.add(s.tempAvg, tf.mul(tf.sub(D.tc[t]!, s.tempAvg), aT));
+          const btranAvg = tf.add(s.btranAvg, tf.mul(tf.sub(beta, s.btranAvg), aB));
+          const fCold = tf.sigmoid(tf.div(tf.sub(tempAvg, this.c.coldOnset), K.coldWidth));
+          const fDry = tf.sigmoid(tf.div(tf.sub(btranAvg, K.droughtMid), K.droughtWidth));
+          const phi = tf.mul(tf.mul(fCold, fDry), D.photo[t]!);
+          // leaf and storage carbon, g C m-2
+          // leaves are built only where they pay: the leaf share falls with water stress (roots
+          // get more, Friedlingstein et al. 1999) and with self-shading (the marginal leaf's light,
+          // exp(-K L), the derivative of the big-leaf factor)
+          const leafAlloc = tf.mul(tf.mul(tf.mul(alloc, phi), nppPos), tf.mul(beta, eL));
+          const storeAlloc = tf.mul(nppPos, storeShare);
+          // leaf-out from storage obeys the same marginal-light rule as allocation
+          const flush = tf.mul(tf.mul(phi, s.storeC), tf.mul(eL, K.flushRate));
+          const lossRate = tf.add(turnover, tf.mul(tf.mul(this.c.deciduousness, tf.sub(1, phi)), K.sheddingRate));
+          const leafLoss = tf.mul(s.leafC, lossRate);
+          const storeLoss = tf.mul(s.storeC, K.storageDecay);
+          const leafC = tf.sub(tf.add(tf.add(s.leafC, leafAlloc), flush), leafLoss);
+          const storeC = tf.sub(tf.sub(tf.add(s.storeC, storeAlloc), flush), storeLoss);
+          const next: ProcessState = {
+            soilWater: soilWater as tf.Tensor2D,
+            snow: tf.sub(snowAvail, melt) as tf.Tensor2D,
+            leafC: leafC as tf.Tensor2D,
+            storeC: storeC as tf.Tensor2D,
+            tempAvg: tempAvg as tf.Tensor2D,
+            btranAvg: btranAvg as tf.Tensor2D,
           };
-          for (const f of FLUX_NAMES) fluxDays[f].push(rec[f] as tf.Tensor2D);
-        }
-        if (stateDays) for (const k of STATE_NAMES) stateDays[k].push(next[k]);
-        s = next;
+          const laiDay = tf.mul(tf.mul(sla, leafC), this.c.vegFraction) as tf.Tensor2D;
+          let rec: Record<FluxName, tf.Tensor> | undefined;
+          if (fluxDays) {
+            rec = {
+              gpp,
+              npp: nppPre,
+              leafAllocation: leafAlloc,
+              storeAllocation: storeAlloc,
+              flush,
+              leafLoss,
+              storeLoss,
+              btran: beta,
+              transpiration: transp,
+              soilEvaporation: soilEvap,
+              drainage,
+              runoff: tf.sub(wetted, soilWater),
+              phenology: phi,
+            };
+          }
+          return { next, laiDay, rec } as unknown as tf.TensorContainer;
+        }) as unknown as { next: ProcessState; laiDay: tf.Tensor2D; rec?: Record<FluxName, tf.Tensor2D> };
+        laiDays.push(step.laiDay);
+        if (fluxDays && step.rec) for (const f of FLUX_NAMES) fluxDays[f].push(step.rec[f]);
+        if (stateDays) for (const k of STATE_NAMES) stateDays[k].push(step.next[k]);
+        else if (prev !== state0) for (const k of STATE_NAMES) prev[k].dispose();
+        for (const d of Object.values(D)) d[t]!.dispose();
+        s = step.next;
       }
       const out: { lai: tf.Tensor3D; state: ProcessState; fluxes?: Record<FluxName, tf.Tensor3D>; states?: Record<StateName, tf.Tensor3D> } = {
         lai: tf.stack(laiDays, 1) as tf.Tensor3D,
