@@ -50,6 +50,7 @@ export class CompareView {
         syncing = false;
       });
     });
+    this.maps.forEach((m, i) => m.map.on('moveend', () => panes[i]!.pane.setAttribute('data-zoom', m.map.getZoom().toFixed(3))));
     this.maps[0]!.map.jumpTo({ center: camera.getCenter(), zoom: camera.getZoom() - 0.6 });
     const d = this.workspace.displayOf(left);
     colorbar.render({ title: left.kind === 'diverging' && left.id.includes(':nse:') ? 'NSE (test period)' : left.label, units: left.units, style: { kind: 'continuous', colormap: d.colormap as ColormapName, min: d.min, max: d.max } });

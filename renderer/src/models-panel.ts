@@ -32,6 +32,31 @@ export class ModelsPanel {
     this.render();
   }
 
+  /** Learned parameters of physics-encoded models next to their PFT defaults, with map buttons. */
+  private parameterTables(run: RunSummary): HTMLElement[] {
+    const out: HTMLElement[] = [];
+    for (const [kind, lp] of Object.entries(run.parameters)) {
+      const label = run.entries.find((e) => e.id === kind)?.label ?? kind;
+      out.push(h('div', { class: 'layer-group-title', text: `${label}: learned parameters vs PFT defaults` }));
+      const tbody = h('tbody', {});
+      for (const [name, q] of Object.entries(lp.parameters)) {
+        const show = h('button', { type: 'button', text: 'Map', 'aria-label': `Map ${name} of ${label}` });
+        show.addEventListener('click', () => void this.workspace.selectLayer(`run:${run.id}:param:${kind}/${name}`));
+        lp.pfts.forEach((pft, i) => {
+          tbody.append(h('tr', {},
+            h('td', { text: i === 0 ? `${name} [${q.units}]${q.learned ? '' : ' (fixed)'}` : '' }),
+            h('td', { text: pft }),
+            h('td', { text: formatValue(q.defaults[i] ?? null) }),
+            h('td', { text: formatValue(q.values[i] ?? null) }),
+            h('td', {}, i === 0 ? show : '')));
+        });
+      }
+      out.push(h('table', { class: 'data-table', 'data-testid': `parameters-${kind}` },
+        h('thead', {}, h('tr', {}, ...['Parameter', 'PFT', 'Default', 'Learned', ''].map((t) => h('th', { scope: 'col', text: t })))), tbody));
+    }
+    return out;
+  }
+
   private render(): void {
     const run = this.runs.find((r) => r.id === this.runSelect.value);
     if (!run) {
@@ -74,6 +99,7 @@ export class ModelsPanel {
       compareButton,
       h('div', { class: 'layer-group-title', text: 'NSE by vegetation type' }),
       nseBoxplot(run),
+      ...this.parameterTables(run),
     );
     void this.body;
   }

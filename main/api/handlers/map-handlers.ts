@@ -17,6 +17,7 @@ import { listRuns, readMetrics, readPrediction, type BoxStats, type RunListing }
 import { daysBetween } from '../../data/time-axis.ts';
 import { clearClip, clipFractions, geometryFromUpload, readClip, writeClip, type ProjectClip } from './map-clip.ts';
 import { writeGeoTiff } from '../../export/geotiff.ts';
+import { LAND_COVER_TO_PFT } from '../../physics/grid/pft-params.ts';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -155,6 +156,10 @@ function runOut(r: RunListing) {
     periods: r.periods ? { ...r.periods } : null,
     entries: r.entries.map((e) => ({ id: e.id, label: e.label, role: e.role, nse: boxOut(e.nse), byLandCover: e.byLandCover.map((b) => ({ code: b.code, name: b.name, nse: boxOut(b.nse) })) })),
     history: Object.fromEntries(Object.entries(r.history).map(([k, h]) => [k, h.map((x) => ({ epoch: x.epoch, trainLoss: finite(x.trainLoss), valLoss: x.valLoss }))])),
+    parameters: Object.fromEntries(Object.entries(r.parameters).map(([k, lp]) => [k, {
+      pfts: [...lp.pfts],
+      parameters: Object.fromEntries(Object.entries(lp.parameters).map(([n, q]) => [n, { ...q, min: finite(q.min), max: finite(q.max), defaults: q.defaults.map(finite), values: q.values.map(finite) }])),
+    }])),
   };
 }
 
@@ -171,6 +176,11 @@ export function runLayers(ds: Dataset, projectDir: string): MapLayer[] {
     for (const id of run.predictions) {
       out.push({ id: `run:${run.id}:lai:${id}`, label: `${label(id)} LAI`, group, units: 'm2 m-2', kind: 'sequential', time: 'daily', range: [0, laiMax], colormap: 'viridis', description: `Daily LAI simulated by ${label(id)} in run ${run.id}` });
       out.push({ id: `run:${run.id}:diff:${id}`, label: `${label(id)} minus observed`, group, units: 'm2 m-2', kind: 'diverging', time: 'observations', range: [-diff, diff], colormap: 'brbg', description: `${label(id)} LAI minus the observed LAI on the latest observation date on or before the chosen day (green: model higher)` });
+    }
+    for (const [kind, lp] of Object.entries(run.parameters)) {
+      for (const [name, q] of Object.entries(lp.parameters)) {
+        out.push({ id: `run:${run.id}:param:${kind}/${name}`, label: `${label(kind)}: ${name}${q.learned ? ' (learned)' : ' (default)'}`, group, units: q.units, kind: 'sequential', time: 'static', range: [Number.isFinite(q.min) ? q.min : 0, Number.isFinite(q.max) ? q.max : 1], colormap: 'cividis', description: `${q.description}; per vegetation type, mapped to cells by land cover` });
+      }
     }
     for (const e of run.entries) {
       out.push({ id: `run:${run.id}:nse:${e.id}`, label: `${e.label} NSE`, group, units: 'dimensionless', kind: 'diverging', time: 'static', range: [-1, 1], colormap: 'rdbu', description: `Per-cell Nash-Sutcliffe efficiency of ${e.label} on the test period (run ${run.id}); 1 is perfect, 0 is no better than the cell mean` });
@@ -206,6 +216,20 @@ function runLayerGrid(ds: Dataset, projectDir: string, layer: string, d: number)
     const grid = readMetrics(projectDir, runId).get(`${entry}/nse`);
     if (!grid) throw new Error(`run ${runId} has no NSE map of '${entry}'`);
     return { values: masked(ds, grid), sourceDay: null };
+  }
+  if (what === 'param') {
+    const [kind, name] = entry.split('/');
+    const run = listRuns(projectDir).find((r) => r.id === runId);
+    const q = run?.parameters[kind ?? '']?.parameters[name ?? ''];
+    if (!q) throw new Error(`run ${runId} has no learned parameter '${entry}'`);
+    const out = new Float32Array(n).fill(Number.NaN);
+    for (let c = 0; c < n; c++) {
+      const lc = ds.staticLayers.landCover[c]!;
+      if (!ds.mask[c] || !lc) continue;
+      const pft = (LAND_COVER_TO_PFT as Record<number, { pft: number } | undefined>)[lc]?.pft;
+      if (pft !== undefined) out[c] = q.values[pft] ?? Number.NaN;
+    }
+    return { values: out, sourceDay: null };
   }
   throw new Error(`unknown run layer kind '${what}'`);
 }

@@ -44,6 +44,28 @@ export interface RunListing {
   /** entries with daily predictions on disk */
   readonly predictions: readonly string[];
   readonly history: Readonly<Record<string, readonly { epoch: number; trainLoss: number; valLoss: number | null }[]>>;
+  /** learned per-PFT parameters of physics-encoded models (models/<kind>/learned-parameters.json) */
+  readonly parameters: Readonly<Record<string, LearnedParameters>>;
+}
+
+export interface LearnedParameters {
+  readonly pfts: readonly string[];
+  readonly parameters: Readonly<Record<string, { units: string; min: number; max: number; description: string; defaults: number[]; values: number[]; learned: boolean }>>;
+}
+
+export const LEARNED_PARAMETERS_FILE = 'learned-parameters.json';
+
+function learnedOf(v: unknown): LearnedParameters | null {
+  if (!v || typeof v !== 'object') return null;
+  const o = v as Record<string, unknown>;
+  if (!Array.isArray(o['pfts']) || !o['parameters'] || typeof o['parameters'] !== 'object') return null;
+  const parameters: Record<string, LearnedParameters['parameters'][string]> = {};
+  for (const [name, raw] of Object.entries(o['parameters'] as Record<string, unknown>)) {
+    const q = raw as Record<string, unknown>;
+    const nums = (a: unknown) => (Array.isArray(a) ? a.map((x) => num(x)) : []);
+    parameters[name] = { units: String(q['units'] ?? ''), min: num(q['min']), max: num(q['max']), description: String(q['description'] ?? ''), defaults: nums(q['defaults']), values: nums(q['values']), learned: q['learned'] === true };
+  }
+  return { pfts: (o['pfts'] as unknown[]).map(String), parameters };
 }
 
 const fileCache = new Map<string, { stamp: string; value: unknown }>();
@@ -116,6 +138,11 @@ export function readRun(projectDir: string, runId: string): RunListing {
       });
     }
   }
+  const parameters: Record<string, LearnedParameters> = {};
+  for (const m of models) {
+    const lp = learnedOf(readJson(path.join(dir, 'models', m, LEARNED_PARAMETERS_FILE)));
+    if (lp) parameters[m] = lp;
+  }
   const backend = info['backend'] as Record<string, unknown> | undefined;
   const timings = info['timings'] as Record<string, unknown> | undefined;
   const asList = (v: unknown): { kind: string; reason: string }[] =>
@@ -136,6 +163,7 @@ export function readRun(projectDir: string, runId: string): RunListing {
     entries,
     predictions,
     history,
+    parameters,
   };
 }
 

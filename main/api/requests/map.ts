@@ -81,6 +81,14 @@ export const runSchema = z.object({
   })),
   predictions: z.array(z.string()),
   history: z.record(z.string(), z.array(z.object({ epoch: z.number(), trainLoss: z.number().nullable(), valLoss: z.number().nullable() }))),
+  /** learned per-PFT parameters of physics-encoded models, with their PFT defaults */
+  parameters: z.record(z.string(), z.object({
+    pfts: z.array(z.string()),
+    parameters: z.record(z.string(), z.object({
+      units: z.string(), min: z.number().nullable(), max: z.number().nullable(), description: z.string(),
+      defaults: z.array(z.number().nullable()), values: z.array(z.number().nullable()), learned: z.boolean(),
+    })),
+  })),
 });
 export type RunSummary = z.infer<typeof runSchema>;
 
