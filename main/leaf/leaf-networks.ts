@@ -51,7 +51,8 @@ export class SoilBNetwork {
   /** soil [N, 3] (clay fraction, sand fraction, f_om), pftIndex int32 [N] -> B [N] in (0, 1) */
   apply(soil: tf.Tensor2D, pftIndex: tf.Tensor1D): tf.Tensor {
     return tf.tidy(() => {
-      const x = this.embedding ? tf.concat([soil, tf.gather(this.embedding, pftIndex)], 1) as tf.Tensor2D : soil;
+      // one-hot x embedding rather than tf.gather: gather's gradient kernel is missing on the wasm backend
+      const x = this.embedding ? tf.concat([soil, tf.matMul(tf.oneHot(pftIndex, this.nPft).toFloat(), this.embedding)], 1) as tf.Tensor2D : soil;
       return mlp(x, this.layers);
     });
   }
