@@ -8,6 +8,8 @@
  * Each (backend, model) runs in its own child process (scripts/bench/models-bench-child.ts):
  * tfjs's backend is process-global, and peak RSS is only meaningful per process.
  * Backends: VEGDYN_BENCH_BACKENDS=wasm,cpu (comma list); default the one VegDyn would pick.
+ * Models: VEGDYN_BENCH_MODELS=lstm,conv-lstm (comma list of case names); default all.
+ * wasm runs the threaded build with one thread per core; VEGDYN_WASM_THREADS=1 runs it single.
  * The 36-year figure is extrapolated from `inferDays` measured days unless
  * VEGDYN_BENCH_FULL_RECORD=1, which runs all 13149 days.
  *
@@ -174,7 +176,8 @@ export const modelsBench: BenchSuite = {
     );
     const convResults: ModelBenchResult[] = [];
     for (const backend of backends) {
-      for (const c of MODEL_BENCH_CASES) {
+      const only = (process.env.VEGDYN_BENCH_MODELS ?? '').split(',').map((m) => m.trim()).filter(Boolean);
+      for (const c of MODEL_BENCH_CASES.filter((m) => only.length === 0 || only.includes(m.name))) {
         let r: ModelBenchResult;
         try {
           r = runChild(backend, c.name, quick);
