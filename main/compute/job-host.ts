@@ -151,6 +151,8 @@ export class JobHost {
       else if (state === 'failed') this.emit('job.failed', { jobId, kind, message: summary.error ?? 'failed' });
       else if (state === 'cancelled') this.emit('job.cancelled', { jobId, kind });
       settle({ ...summary });
+      // the outcome is in: end the runner even if the job left timers or sockets open
+      void worker.terminate();
     };
 
     worker.on('message', (msg: WorkerToHost) => {
