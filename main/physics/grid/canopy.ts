@@ -13,7 +13,7 @@
  * whole leaf computation run once per chunk, vectorized over time, instead of once per day.
  *
  * Conductance schemes:
- *  - 'jarvis' (default; Jarvis 1976, Stewart 1988): gs = gsMax f(PAR) f(VPD) f(T), then for each
+ *  - 'jarvis' (default; Jarvis 1976, Stewart 1988): gs = gsMin + (gsMax - gsMin) f(PAR) f(VPD) f(T), then for each
  *    limiting rate A = a (ci - G*) / (ci + b) - Rd with A = (gs / 1.6) (ca - ci) solved in closed
  *    form (smaller root of a quadratic), then co-limited.
  *  - 'medlyn' (Medlyn et al. 2011, g0 -> 0 for ci): ci / ca = g1 / (g1 + sqrt(D)), rates at that ci,
@@ -22,22 +22,17 @@
  * daily mean air temperature as leaf temperature.
  */
 import * as tf from '@tensorflow/tfjs';
-import { H2O_CO2_STOMA_RATIO, JMAX_TO_VCMAX, MEDLYN_INTERCEPT_C3, O2_FRACTION, RD_TO_VCMAX_C3, T_FREEZE_K, THETA_CJ } from '../constants.ts';
+import { H2O_CO2_STOMA_RATIO, JMAX_TO_VCMAX, MEDLYN_INTERCEPT_C3, O2_FRACTION, RD_TO_VCMAX_C3, THETA_CJ } from '../constants.ts';
 import { gammaStarAt, jmaxResponse, kcAt, koAt, rdResponseC3, vcmaxResponseC3 } from '../temperature-response.ts';
 import { electronTransportRate, psiiAbsorbedPar } from '../electron-transport.ts';
 import { rubiscoLimitedC3, rubpLimitedC3 } from '../photosynthesis-c3.ts';
 import { colimit, quadraticMinRoot } from '../colimitation.ts';
+import { JARVIS_DEFAULTS, jarvisLight, jarvisTemperature, jarvisVpd } from '../stomatal-jarvis.ts';
 
 export type ConductanceScheme = 'jarvis' | 'medlyn';
 
 /** light (and Vcmax) extinction coefficient of the big leaf (spherical leaf angles, ~60 deg sun) */
 export const K_EXT = 0.5;
-/** Jarvis response constants: PAR half-saturation [umol m-2 s-1], VPD scale D0 [kPa] (Lohammar et al. 1980), T limits [C] */
-export const JARVIS_PAR_HALF = 200;
-export const JARVIS_D0_KPA = 1.5;
-export const JARVIS_T_MIN_C = 0;
-export const JARVIS_T_OPT_C = 25;
-export const JARVIS_T_MAX_C = 45;
 /** grams of carbon per micromole CO2 */
 const G_C_PER_UMOL = 12.011e-6;
 /** kg of water per mole */
@@ -68,15 +63,18 @@ export interface CanopyRates {
   readonly transpirationDay: tf.Tensor;
 }
 
-/** Jarvis (1976) multiplicative conductance [mol H2O m-2 s-1]. */
+/**
+ * Jarvis (1976) conductance [mol H2O m-2 s-1] with a per-cell gsMax [mol m-2 s-1]: the leaf
+ * model's light, VPD and temperature responses (main/physics/stomatal-jarvis.ts, JARVIS_DEFAULTS)
+ * and its cuticular minimum: gs = gsMin + (gsMax - gsMin) f_Q f_D f_T. Water stress is applied
+ * later, in the daily loop (btran multiplier).
+ */
 export function jarvisConductance(gsMax: tf.Tensor, par: tf.Tensor, vpdKpa: tf.Tensor, tairK: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
-    const fq = tf.div(par, tf.add(par, JARVIS_PAR_HALF));
-    const fd = tf.div(1, tf.add(1, tf.div(vpdKpa, JARVIS_D0_KPA)));
-    const tc = tf.sub(tairK, T_FREEZE_K);
-    const norm = (JARVIS_T_OPT_C - JARVIS_T_MIN_C) * (JARVIS_T_MAX_C - JARVIS_T_OPT_C);
-    const ft = tf.clipByValue(tf.div(tf.mul(tf.sub(tc, JARVIS_T_MIN_C), tf.sub(JARVIS_T_MAX_C, tc)), norm), 0, 1);
-    return tf.mul(gsMax, tf.mul(fq, tf.mul(fd, ft)));
+    const p = JARVIS_DEFAULTS;
+    const f = tf.mul(tf.mul(jarvisLight(par, p), jarvisVpd(vpdKpa, p)), jarvisTemperature(tairK, p));
+    const gsMin = p.gsMin * 1e-6; // umol -> mol
+    return tf.add(gsMin, tf.mul(tf.sub(gsMax, gsMin), f));
   });
 }
 
