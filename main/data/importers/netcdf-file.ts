@@ -4,6 +4,7 @@
  * fill values in place); CF decoding is cf-decode.ts's job.
  */
 import { promises as fs } from 'node:fs';
+import { probeHdf5 } from './hdf5-probe.ts';
 import { ImportError, guardFile, guardFileSync } from './errors.ts';
 
 export type AttrValue = string | number | readonly number[];
@@ -119,35 +120,53 @@ function attrValue(v: unknown): AttrValue | undefined {
 }
 
 async function openHdf5(path: string): Promise<NcFile> {
+  await probeHdf5(path);
   const lib = await h5wasm();
   return guardFile(path, 'reading the NetCDF4/HDF5 structure', () => {
     const file = new lib.File(path, 'r');
     try {
-      const variables: NcVariable[] = [];
-      const datasets = new Map<string, InstanceType<typeof lib.Dataset>>();
+      // Dimension names come from netCDF-4's own bookkeeping (_Netcdf4Dimid on dimension datasets,
+      // _Netcdf4Coordinates on variables), else from matching axis lengths to 1-D coordinate
+      // variables. h5wasm's get_attached_scales is not used: on a corrupt DIMENSION_LIST it can
+      // loop forever inside the wasm module, where no timeout can reach it.
+      interface Raw { key: string; obj: InstanceType<typeof lib.Dataset>; shape: number[]; attrs: Record<string, AttrValue>; dimid?: number; coords?: number[] }
+      const raws: Raw[] = [];
+      const dimNames = new Map<number, string>();
       for (const key of file.keys()) {
         const obj = file.get(key);
         if (!(obj instanceof lib.Dataset)) continue;
         const shape = obj.shape ?? [];
         const attrs: Record<string, AttrValue> = {};
+        let dimid: number | undefined;
+        let coords: number[] | undefined;
+        let placeholder = false;
         for (const [an, a] of Object.entries(obj.attrs)) {
-          if (an === 'DIMENSION_LIST' || an === 'REFERENCE_LIST' || an === 'CLASS' || an === 'NAME' || an.startsWith('_Netcdf4')) continue;
+          if (an === 'DIMENSION_LIST' || an === 'REFERENCE_LIST' || an === 'CLASS') continue;
           const v = attrValue(a.value);
-          if (v !== undefined) attrs[an] = v;
+          if (an === '_Netcdf4Dimid' && typeof v === 'number') dimid = v;
+          else if (an === '_Netcdf4Coordinates') coords = typeof v === 'number' ? [v] : Array.isArray(v) ? [...(v as number[])] : undefined;
+          else if (an === 'NAME') placeholder = typeof v === 'string' && v.startsWith('This is a netCDF dimension but not a netCDF variable');
+          else if (v !== undefined && !an.startsWith('_Netcdf4')) attrs[an] = v;
         }
+        if (dimid !== undefined && shape.length === 1) dimNames.set(dimid, key);
         // a dimension without a coordinate variable is stored as a placeholder dataset
-        const nameAttr = obj.attrs.NAME?.value;
-        if (typeof nameAttr === 'string' && nameAttr.startsWith('This is a netCDF dimension but not a netCDF variable')) continue;
-        const dims = shape.map((_, i) => {
-          const scales = obj.get_attached_scales(i);
-          const s = scales[0];
-          if (s) return s.replace(/^\//, '');
-          // a coordinate variable is its own dimension scale
-          if (shape.length === 1 && obj.attrs.CLASS?.value === 'DIMENSION_SCALE') return key;
-          return `dim${i}`;
+        if (placeholder) continue;
+        raws.push({ key, obj, shape, attrs, ...(dimid !== undefined ? { dimid } : {}), ...(coords ? { coords } : {}) });
+      }
+      const oneD = raws.filter((r) => r.shape.length === 1);
+      const variables: NcVariable[] = [];
+      const datasets = new Map<string, InstanceType<typeof lib.Dataset>>();
+      for (const r of raws) {
+        const dims = r.shape.map((len, i) => {
+          if (r.shape.length === 1 && (r.dimid !== undefined || oneD.filter((o) => o.shape[0] === len).length >= 1)) return r.key;
+          const id = r.coords?.[i];
+          if (id !== undefined && dimNames.has(id)) return dimNames.get(id)!;
+          const same = oneD.filter((o) => o.shape[0] === len);
+          if (same.length === 1) return same[0]!.key;
+          return `dim${i}_${len}`;
         });
-        variables.push({ name: key, dims, shape, attrs });
-        datasets.set(key, obj);
+        variables.push({ name: r.key, dims, shape: r.shape, attrs: r.attrs });
+        datasets.set(r.key, r.obj);
       }
       const globalAttrs: Record<string, AttrValue> = {};
       for (const [an, a] of Object.entries(file.attrs)) {
