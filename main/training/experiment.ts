@@ -32,7 +32,7 @@ import { AdamW } from './adamw.ts';
 import { ParamGroupAdamW } from './param-groups.ts';
 import { dayOfYearClimatology } from './climatology.ts';
 import { FeatureBuilder } from './features.ts';
-import { describeReductions, type RunConfig } from './run-config.ts';
+import { describeReductions, type RunConfig, type TrainableModelKind } from './run-config.ts';
 import { encodeBundle, type NamedArray } from './tensor-bundle.ts';
 import { saveWeightsFile, trainModel, type StatefulOptimizer, type TrainProgress, type TrainResult } from './trainer.ts';
 
@@ -118,6 +118,43 @@ export function withNormalization(dataset: Dataset, normalization: Normalization
   };
 }
 
+/**
+ * NSE* loss weights (Kratzert et al. 2019): 1 / (s_c + 0.1)^2 per cell, s_c = standard deviation
+ * of the cell's normalized training-period observations; scaled to mean 1 over weighted cells.
+ */
+export function perCellLossWeights(dataset: Dataset, normalization: Normalization, train: DayRange): Float32Array {
+  const C = dataset.mask.length;
+  const { std } = normalization.lai;
+  const sum = new Float64Array(C);
+  const sq = new Float64Array(C);
+  const n = new Float64Array(C);
+  const days = dataset.observations.dayIndex;
+  for (let k = 0; k < days.length; k++) {
+    if (days[k]! < train.start || days[k]! >= train.end) continue;
+    for (let c = 0; c < C; c++) {
+      const v = dataset.observations.values[k * C + c]!;
+      if (!dataset.mask[c] || !Number.isFinite(v)) continue;
+      const x = v / std;
+      sum[c] += x;
+      sq[c] += x * x;
+      n[c] += 1;
+    }
+  }
+  const w = new Float32Array(C);
+  let total = 0;
+  let count = 0;
+  for (let c = 0; c < C; c++) {
+    if (n[c]! < 2) continue;
+    const m = sum[c]! / n[c]!;
+    const s = Math.sqrt(Math.max(0, sq[c]! / n[c]! - m * m));
+    w[c] = 1 / (s + 0.1) ** 2;
+    total += w[c]!;
+    count++;
+  }
+  if (count) for (let c = 0; c < C; c++) w[c] = w[c]! / (total / count);
+  return w;
+}
+
 /** The optimizer of a run (recorded in run.json and each model's model.json). */
 export type OptimizerFactory = (config: RunConfig, model: LaiModel) => { optimizer: StatefulOptimizer; name: string };
 
@@ -147,7 +184,11 @@ export async function runExperiment(opts: ExperimentOptions & { optimizerFactory
   // statistics of THIS run's training period only (the dataset's own split may differ)
   const normalization = computeNormalization((name) => dataset.forcing(name), C, dataset.mask, train, dataset.observations);
   const runDataset = withNormalization(dataset, normalization);
-  const features = new FeatureBuilder(runDataset, config.features);
+  const clim = dayOfYearClimatology(dataset.observations, dataset.startDate, C, train, config.climatologyHalfWindow);
+  const features = new FeatureBuilder(runDataset, config.features, undefined, {
+    ...(config.features.climatology ? { climatologyTable: clim.table } : {}),
+    ...(config.lossWeighting === 'per-cell-variance' ? { cellWeights: perCellLossWeights(dataset, normalization, train) } : {}),
+  });
 
   const known = new Set<string>(modelKinds());
   const toTrain = config.models.filter((k) => known.has(k));
@@ -183,15 +224,17 @@ export async function runExperiment(opts: ExperimentOptions & { optimizerFactory
   const predictions = new Map<string, Float32Array>();
   const training: Record<string, TrainResult> = {};
   try {
-    const trainOne = async (kind: string): Promise<void> => {
+    const trainOne = async (kind: TrainableModelKind): Promise<void> => {
       const dir = path.join(runDir, 'models', kind);
+      // this model's training settings: the run-wide ones with its perModel entries on top
+      const mc: RunConfig = { ...config, ...(config.perModel[kind] ?? {}) };
       mkdirSync(dir, { recursive: true });
       const modelConfig = {
         kind, rows: dataset.grid.nrows, cols: dataset.grid.ncols, inputChannels: features.channelCount,
         seed: config.seed, hidden: config.hiddenSize, ...(config.modelOptions[kind] ?? {}),
       };
       const model = createModel(modelConfig as Parameters<typeof createModel>[0], { dataset: runDataset });
-      const { optimizer, name } = (opts.optimizerFactory ?? defaultOptimizer)(config, model);
+      const { optimizer, name } = (opts.optimizerFactory ?? defaultOptimizer)(mc, model);
       runInfo.optimizers[kind] = name;
       await writeFileAtomic(path.join(dir, 'model.json'), `${JSON.stringify({ config: model.config, optimizer: name }, null, 2)}\n`);
       try {
@@ -199,7 +242,7 @@ export async function runExperiment(opts: ExperimentOptions & { optimizerFactory
         const ts = performance.now();
         log(`training ${MODEL_LABELS[kind] ?? kind}`);
         training[kind] = await trainModel({
-          model, optimizer, features, config, train, validate, dir, resume: opts.resume ?? true, signal: opts.signal, log,
+          model, optimizer, features, config: mc, train, validate, dir, resume: opts.resume ?? true, signal: opts.signal, log,
           onProgress: (p) => progress({
             stage: 'train', model: kind, train: p, fraction: (base + p.fraction) / units,
             message: `${MODEL_LABELS[kind] ?? kind}: epoch ${p.epoch}/${p.epochs}, batch ${p.batch}/${p.batches}` +
@@ -263,7 +306,6 @@ export async function runExperiment(opts: ExperimentOptions & { optimizerFactory
 
     progress({ stage: 'evaluate', fraction: (done + 0.1) / units, message: 'per-cell metrics on the test period' });
     const rows = observationRowsIn(dataset, test);
-    const clim = dayOfYearClimatology(dataset.observations, dataset.startDate, C, train, config.climatologyHalfWindow);
     const entries: SeriesEntry[] = [];
     for (const [id, daily] of predictions) {
       entries.push({ id, label: MODEL_LABELS[id] ?? id, role: 'model', atObservations: sampleAtObservations(dataset, daily, record.start, rows) });

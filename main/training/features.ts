@@ -10,7 +10,8 @@
  * Cells outside the basin mask are 0 in every channel (models require finite inputs).
  *
  * Targets are normalized LAI (x - lai.mean) / lai.std on observed dates only, with a weight of 1
- * where the observation is valid and the cell inside the mask, else 0 (target 0 there).
+ * (or the cell's loss weight, FeatureExtras.cellWeights) where the observation is valid and the
+ * cell inside the mask, else 0 (target 0 there).
  */
 import { FORCING_NAMES, LAND_COVER_CLASSES, type Dataset, type Normalization } from '../data/dataset.ts';
 import { addDays, dayOfYear } from '../data/time-axis.ts';
@@ -19,6 +20,16 @@ import { cellCount } from '../data/grid.ts';
 export interface FeatureOptions {
   readonly dayOfYear: boolean;
   readonly staticLayers: boolean;
+  /** the cell's training-period day-of-year climatology of LAI as a channel (normalized) */
+  readonly climatology?: boolean;
+}
+
+/** Extra inputs some options need, computed from training data by the caller. */
+export interface FeatureExtras {
+  /** [366][cell] day-of-year climatology of LAI (climatology.ts), for features.climatology */
+  readonly climatologyTable?: Float32Array;
+  /** per-cell loss weight multiplying the 0/1 target weights (e.g. 1 / (std_c + 0.1)^2) */
+  readonly cellWeights?: Float32Array;
 }
 
 export const FORCING_CHANNEL_OFFSET = 0;
@@ -30,6 +41,7 @@ export function featureChannelNames(opts: FeatureOptions): string[] {
     names.push('elevation', 'sand', 'clay', 'organic');
     for (const code of Object.keys(LAND_COVER_CLASSES)) names.push(`landcover_${code}`);
   }
+  if (opts.climatology) names.push('lai_climatology');
   return names;
 }
 
@@ -70,8 +82,9 @@ export class FeatureBuilder {
    * @param normalization statistics of the run's training period; default: the dataset's own
    *   (pass computeNormalization over the config's train range when the run's periods differ)
    */
-  constructor(readonly dataset: Dataset, readonly options: FeatureOptions, normalization?: Normalization) {
+  constructor(readonly dataset: Dataset, readonly options: FeatureOptions, normalization?: Normalization, readonly extras: FeatureExtras = {}) {
     this.normalization = normalization ?? dataset.normalization;
+    if (options.climatology && !extras.climatologyTable) throw new Error('features.climatology needs the climatology table');
     this.channels = featureChannelNames(options);
     this.cells = cellCount(dataset.grid);
     const mask = dataset.mask;
@@ -140,6 +153,18 @@ export class FeatureBuilder {
       for (let t = 0; t < days; t++) for (let c = 0; c < C; c++) out[(t * C + c) * ch + next] = layer[c]!;
       next++;
     }
+    const table = this.extras.climatologyTable;
+    if (this.options.climatology && table) {
+      const { mean, std } = this.normalization.lai;
+      for (let t = 0; t < days; t++) {
+        const row = dayOfYear(addDays(ds.startDate, startDay + t)) - 1;
+        for (let c = 0; c < C; c++) {
+          const v = table[row * C + c]!;
+          if (mask[c] && Number.isFinite(v)) out[(t * C + c) * ch + next] = (v - mean) / (std > 0 ? std : 1);
+        }
+      }
+      next++;
+    }
     return out;
   }
 
@@ -160,7 +185,7 @@ export class FeatureBuilder {
         const v = ds.observations.values[base + c]!;
         if (!ds.mask[c] || !Number.isFinite(v)) continue;
         values[t * C + c] = (v - mean) * inv;
-        weights[t * C + c] = 1;
+        weights[t * C + c] = this.extras.cellWeights ? this.extras.cellWeights[c]! : 1;
         count++;
       }
     }

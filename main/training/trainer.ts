@@ -230,7 +230,7 @@ function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): tf.NamedTe
   return out;
 }
 
-/** Normalized-LAI MSE over observed dates and valid cells of `range`, running with warm-up. */
+/** Weighted normalized-LAI MSE over observed dates and valid cells of `range` (the training loss), with warm-up. */
 export async function periodLoss(model: LaiModel, features: FeatureBuilder, range: DayRange, warmupDays: number, chunkDays: number, signal?: AbortSignal): Promise<number> {
   const start = Math.max(0, range.start - warmupDays);
   const pred = await predictRange(model, features, { start, end: range.end }, { chunkDays, denormalize: false, signal });
@@ -240,10 +240,11 @@ export async function periodLoss(model: LaiModel, features: FeatureBuilder, rang
   let sse = 0;
   let n = 0;
   for (let i = 0; i < tg.weights.length; i++) {
-    if (!tg.weights[i]) continue;
+    const w = tg.weights[i]!;
+    if (!w) continue;
     const d = pred[offset + i]! - tg.values[i]!;
-    sse += d * d;
-    n++;
+    sse += w * d * d;
+    n += w;
   }
   return n ? sse / n : NaN;
 }
