@@ -12,6 +12,7 @@ import { cellCount } from '../data/grid.ts';
 import { basinMean, subbasinMean } from '../data/aggregate.ts';
 import { writeGeoTiff, type GeoTiffBand } from '../export/geotiff.ts';
 import { writeTimeSeriesCsv, type CsvSeries } from '../export/csv.ts';
+import { writeNetcdfSeries } from '../export/netcdf.ts';
 
 const STATIC = ['elevation', 'land_cover', 'sand_percent', 'clay_percent', 'organic_fraction', 'basin_mask'] as const;
 const MAX_BANDS = 5000;
@@ -81,6 +82,31 @@ export function registerExportCommands(program: Command): void {
         metadata: { variable: opts.variable, units: layers.units, source: ds.source.replace(/[^\x20-\x7e]/g, '?') },
       });
       process.stdout.write(`wrote ${summary.path}: ${summary.bands} band(s), ${summary.width}x${summary.height}, ${summary.bytes} bytes\n`);
+    });
+
+  exp.command('netcdf')
+    .description('dataset variables over a date range as CF-1.8 NetCDF4 (readable by xarray, GDAL, Panoply)')
+    .requiredOption('--project <dir>', 'project folder')
+    .requiredOption('--variable <names>', 'comma-separated daily variables (forcing names, LAI_true), or LAI alone')
+    .option('--from <date>', 'first date (YYYY-MM-DD)', (v) => checkDate(v, '--from'))
+    .option('--to <date>', 'last date (YYYY-MM-DD)', (v) => checkDate(v, '--to'))
+    .option('--clip', 'write cells outside the basin mask as missing')
+    .option('--out <file>', 'output file (default <project>/exports/<variables>_<from>_<to>.nc)')
+    .action(async (opts: { project: string; variable: string; from?: string; to?: string; clip?: boolean; out?: string }) => {
+      const project = await openProject(opts.project);
+      const ds = await openDataset(project.dir);
+      const names = opts.variable.split(',').map((v) => v.trim()).filter(Boolean);
+      if (names.includes('LAI') && names.length > 1) throw new Error('export netcdf: LAI observations have their own dates; export them alone');
+      const layers = names.map((v) => ({ v, l: layersOf(ds, v, opts.from, opts.to) }));
+      if (layers.some(({ l }) => l.dates[0] === 'static')) throw new Error('export netcdf: static layers have no time axis; use export geotiff');
+      const dates = layers[0]!.l.dates;
+      const out = opts.out ?? path.join(project.dir, 'exports', `${names.join('-')}_${dates[0]}_${dates.at(-1)}.nc`);
+      const r = await writeNetcdfSeries(out, {
+        grid: ds.grid, dates, ...(opts.clip ? { mask: ds.mask } : {}),
+        variables: layers.map(({ v, l }) => ({ name: v, units: l.units, longName: v === 'LAI' ? 'observed leaf area index' : v, data: l.series, ...(v.startsWith('LAI') ? { standardName: 'leaf_area_index' } : {}) })),
+        attributes: { title: `VegDyn export of ${names.join(', ')}`, source: ds.source, history: `vegdyn export netcdf ${new Date().toISOString().slice(0, 10)}` },
+      });
+      process.stdout.write(`wrote ${r.path}: ${names.length} variable(s), ${dates.length} dates, ${r.bytes} bytes\n`);
     });
 
   exp.command('csv')
