@@ -85,7 +85,7 @@ export interface BoxGroup {
 export function boxplotSvg(groups: readonly BoxGroup[], seriesLabels: readonly string[], title: string, yMin = -1): string {
   const boxW = 12;
   const gap = 4;
-  const groupW = seriesLabels.length * (boxW + gap) + 20;
+  const groupW = Math.max(seriesLabels.length * (boxW + gap) + 20, 110);
   const left = 40;
   const top = 24;
   const plotH = 200;
@@ -109,11 +109,16 @@ export function boxplotSvg(groups: readonly BoxGroup[], seriesLabels: readonly s
       out.push(`<rect x="${x}" y="${y(b.q75)}" width="${boxW}" height="${Math.max(1, y(b.q25) - y(b.q75))}" fill="${col}" fill-opacity="0.35" stroke="${col}"><title>${escapeXml(`${seriesLabels[si]} / ${g.label}: median ${fmt(b.median)}, IQR ${fmt(b.q25)}..${fmt(b.q75)}, n=${b.n}`)}</title></rect>`);
       out.push(`<line x1="${x}" x2="${x + boxW}" y1="${y(b.median)}" y2="${y(b.median)}" stroke="${col}" stroke-width="2"/>`);
     });
-    out.push(`<text x="${gx + (seriesLabels.length * (boxW + gap)) / 2}" y="${top + plotH + 14}" font-size="10" text-anchor="middle" font-family="sans-serif">${escapeXml(g.label)}</text>`);
+    // long class names wrap onto two lines so neighbouring groups do not overlap
+    const words = g.label.split(' ');
+    const half = Math.ceil(words.length / 2);
+    const lines = words.length > 1 ? [words.slice(0, half).join(' '), words.slice(half).join(' ')] : [g.label];
+    const cx = gx + (seriesLabels.length * (boxW + gap)) / 2;
+    lines.forEach((ln, li) => out.push(`<text x="${cx}" y="${top + plotH + 14 + li * 11}" font-size="10" text-anchor="middle" font-family="sans-serif">${escapeXml(ln)}</text>`));
   });
   seriesLabels.forEach((s, i) => {
-    const lx = left + (i % 3) * 190;
-    const ly = top + plotH + 40 + Math.floor(i / 3) * 16;
+    const lx = left + (i % 3) * 230;
+    const ly = top + plotH + 44 + Math.floor(i / 3) * 16;
     out.push(`<rect x="${lx}" y="${ly - 9}" width="10" height="10" fill="${seriesColor(i)}"/><text x="${lx + 14}" y="${ly}" font-size="11" font-family="sans-serif">${escapeXml(s)}</text>`);
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="${escapeXml(title)}">${out.join('')}</svg>`;
@@ -139,7 +144,7 @@ export function timeSeriesSvg(series: readonly LineSeries[], length: number, tit
   yMax = yMax > 0 ? Math.ceil(yMax * 2) / 2 : 1;
   const x = (i: number) => left + (i / Math.max(1, length - 1)) * plotW;
   const y = (v: number) => top + (1 - v / yMax) * plotH;
-  const legendH = 16 * Math.ceil(series.length / 4);
+  const legendH = 16 * Math.ceil(series.length / 3);
   const out: string[] = [`<text x="0" y="14" font-size="12" font-family="sans-serif">${escapeXml(title)}</text>`];
   for (let k = 0; k <= 4; k++) {
     const v = (yMax * k) / 4;
@@ -166,8 +171,8 @@ export function timeSeriesSvg(series: readonly LineSeries[], length: number, tit
     out.push(`<path d="${d}" fill="none" stroke="${col}" stroke-width="1.2"/>`);
   });
   series.forEach((s, i) => {
-    const lx = left + (i % 4) * 190;
-    const ly = top + plotH + 34 + Math.floor(i / 4) * 16;
+    const lx = left + (i % 3) * 260;
+    const ly = top + plotH + 34 + Math.floor(i / 3) * 16;
     out.push(`<rect x="${lx}" y="${ly - 9}" width="10" height="10" fill="${s.color ?? seriesColor(i)}"/><text x="${lx + 14}" y="${ly}" font-size="11" font-family="sans-serif">${escapeXml(s.label)}</text>`);
   });
   const h = top + plotH + 40 + legendH;
