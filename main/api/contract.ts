@@ -13,6 +13,7 @@ import { mapRequests } from './requests/map.ts';
 import { dataRequests } from './requests/data.ts';
 import { leafRequests } from './requests/leaf.ts';
 import { runsRequests } from './requests/runs.ts';
+import { importRequests } from './requests/import.ts';
 import { jobEvents } from './events/jobs.ts';
 import { projectEvents } from './events/project.ts';
 
@@ -24,6 +25,7 @@ export const requests = {
   ...dataRequests,
   ...leafRequests,
   ...runsRequests,
+  ...importRequests,
 } as const;
 
 export const events = {

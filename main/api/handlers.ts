@@ -12,6 +12,7 @@ import { mapHandlers } from './handlers/map-handlers.ts';
 import { dataHandlers } from './handlers/data-handlers.ts';
 import { leafHandlers } from './handlers/leaf-handlers.ts';
 import { runsHandlers } from './handlers/runs-handlers.ts';
+import { importHandlers } from './handlers/import-handlers.ts';
 
 export type Handlers = HandlersFor<Requests>;
 
@@ -23,4 +24,5 @@ export const handlers: Handlers = {
   ...dataHandlers,
   ...leafHandlers,
   ...runsHandlers,
+  ...importHandlers,
 };

@@ -1,0 +1,13 @@
+/**
+ * Handlers of the import requests (main/api/requests/import.ts): the work runs in the 'import'
+ * job (main/data/importers/import-job.ts), off the main loop.
+ */
+import type { HandlersFor } from '../define.ts';
+import type { importRequests } from '../requests/import.ts';
+
+export const importHandlers: HandlersFor<typeof importRequests> = {
+  'import.start': async (req, ctx) => {
+    const projectDir = ctx.projectDir();
+    return { jobId: ctx.startJob('import', { projectDir, dryRun: req.dryRun ?? false, params: req.params }) };
+  },
+};

@@ -1,0 +1,12 @@
+import { z } from 'zod';
+import { defineRequest } from '../define.ts';
+import { importParamsSchema } from '../../data/importers/import-params.ts';
+
+export const importRequests = {
+  'import.start': defineRequest({
+    description:
+      'Import real-format data (NetCDF forcing, LAI GeoTIFF/NetCDF, land cover and soil GeoTIFF, GeoJSON or zipped-shapefile basins) into the open project as a background job; progress and the outcome (or the importer\'s message naming file, variable, expected and found) arrive as job.* events. With dryRun the input is checked and nothing is written.',
+    request: z.object({ params: importParamsSchema, dryRun: z.boolean().optional() }).strict(),
+    response: z.object({ jobId: z.string() }),
+  }),
+} as const;

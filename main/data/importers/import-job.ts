@@ -1,0 +1,82 @@
+/**
+ * 'import' job: runs an importer and writes the result into the project's dataset in a worker
+ * thread, with progress and cancellation. Nothing is written until the import has succeeded, and
+ * the dataset is replaced atomically, so a refused or cancelled import leaves the project as it was.
+ */
+import { z } from 'zod';
+import type { JobContext } from '../../compute/job-kinds.ts';
+import { importParamsSchema, type ImportParams } from './import-params.ts';
+import { importForcingNetcdf } from './forcing-netcdf.ts';
+import { importLai } from './lai.ts';
+import { importLandCover, importSoil, type SoilInput, type SoilLayerName } from './static-layers.ts';
+import { importBasins } from './basins.ts';
+import { applyImport } from './project-import.ts';
+import type { ImportResult } from './types.ts';
+
+export const paramsSchema = z.object({
+  projectDir: z.string().min(1),
+  /** check and summarise the input, write nothing */
+  dryRun: z.boolean().default(false),
+  params: importParamsSchema,
+}).strict();
+
+export interface ImportJobResult {
+  readonly kind: ImportResult['kind'];
+  readonly written: boolean;
+  readonly file?: string;
+  readonly startDate?: string;
+  readonly dayCount?: number;
+  readonly dates?: number;
+  readonly notes: string[];
+}
+
+/** Runs the importer that `p` names; nothing is written. */
+export async function runImporter(p: ImportParams, signal?: AbortSignal, onProgress?: (fraction: number, message: string) => void): Promise<ImportResult> {
+  switch (p.kind) {
+    case 'forcing':
+      return importForcingNetcdf(p.paths, {
+        ...(p.mapping ? { mapping: p.mapping } : {}), ...(p.units ? { units: p.units } : {}), ...(p.timeStamp ? { timeStamp: p.timeStamp } : {}),
+        ...(p.minValidFraction !== undefined ? { minValidFraction: p.minValidFraction } : {}), ...(signal ? { signal } : {}),
+        ...(onProgress ? { onProgress: (done: number, total: number, file: string) => onProgress((0.6 * done) / total, `reading ${file}`) } : {}),
+      });
+    case 'lai':
+      return importLai(p.paths, {
+        ...(p.datePattern ? { datePattern: p.datePattern } : {}), ...(p.scale !== undefined ? { scale: p.scale } : {}), ...(p.offset !== undefined ? { offset: p.offset } : {}),
+        ...(p.nodata ? { nodata: p.nodata } : {}), ...(p.validRange ? { validRange: p.validRange } : {}), ...(p.variable ? { variable: p.variable } : {}),
+        ...(p.minValidFraction !== undefined ? { minValidFraction: p.minValidFraction } : {}),
+      });
+    case 'landcover':
+      return importLandCover(p.path, {
+        ...(p.band ? { band: p.band } : {}), ...(p.nodata ? { nodata: p.nodata } : {}),
+        ...(p.remap ? { remap: Object.fromEntries(Object.entries(p.remap).map(([k, v]) => [Number(k), v])) } : {}),
+        ...(p.minValidFraction !== undefined ? { minValidFraction: p.minValidFraction } : {}),
+      });
+    case 'soil': {
+      const inputs: Partial<Record<SoilLayerName, SoilInput>> = {};
+      if (p.sand) inputs.sandPercent = p.sand;
+      if (p.clay) inputs.clayPercent = p.clay;
+      if (p.organic) inputs.organicFraction = p.organic;
+      return importSoil(inputs);
+    }
+    case 'basins':
+      return importBasins(p.path, { ...(p.nameField ? { nameField: p.nameField } : {}), ...(p.idField ? { idField: p.idField } : {}) });
+  }
+}
+
+export async function run(job: z.infer<typeof paramsSchema>, ctx: JobContext): Promise<ImportJobResult> {
+  ctx.progress(0, `importing ${job.params.kind}`);
+  const result = await runImporter(job.params, ctx.signal, (f, m) => ctx.progress(f, m));
+  ctx.signal.throwIfAborted();
+  const notes = 'notes' in result ? [...result.notes] : [];
+  if (job.dryRun) {
+    ctx.progress(1, 'checked; nothing written');
+    return { kind: result.kind, written: false, ...('dates' in result ? { dates: result.dates.length } : {}), notes };
+  }
+  const summary = await applyImport(job.projectDir, result, {
+    ...(job.params.kind === 'basins' && job.params.role ? { basinRole: job.params.role } : {}),
+    signal: ctx.signal,
+    onProgress: (f, m) => ctx.progress(0.6 + 0.4 * f, m),
+  });
+  ctx.log('info', `imported ${result.kind} into ${summary.file}`);
+  return { kind: result.kind, written: true, file: summary.file, startDate: summary.startDate, dayCount: summary.dayCount, notes: [...summary.notes] };
+}
