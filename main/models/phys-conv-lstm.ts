@@ -29,6 +29,7 @@ import { checkInputs, type ForwardOptions, type ForwardResult, type LaiModel, ty
 import { physicsConfigFields, requireDataset, requireStartDays } from './physics-only.ts';
 import { GridPhysicsRunner } from '../physics/grid/grid-physics-runner.ts';
 import type { LearnedParameterReport } from '../physics/grid/learned-parameters.ts';
+import type { LearnedParameterName } from '../physics/grid/pft-params.ts';
 
 const positiveInt = z.number().int().positive();
 
@@ -103,6 +104,11 @@ export class PhysConvLstmModel implements LaiModel<PhysConvLstmConfig> {
   /** learned parameters per PFT in physical units, with ranges, defaults and sources */
   learnedParameters(): LearnedParameterReport {
     return this.physics.params.report();
+  }
+
+  /** the learned parameters mapped onto the grid (value of each cell's PFT; NaN outside the mask) */
+  learnedParameterMaps(): Record<LearnedParameterName, Float32Array> {
+    return this.physics.parameterMaps();
   }
 
   /**

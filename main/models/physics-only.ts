@@ -14,6 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { GridPhysicsRunner } from '../physics/grid/grid-physics-runner.ts';
 import type { LearnedParameterReport } from '../physics/grid/learned-parameters.ts';
+import type { LearnedParameterName } from '../physics/grid/pft-params.ts';
 import { checkInputs, type ForwardOptions, type ForwardResult, type LaiModel, type ModelContext, type NamedVariable } from './model.ts';
 
 const positiveInt = z.number().int().positive();
@@ -84,6 +85,11 @@ export class PhysicsOnlyModel implements LaiModel<PhysicsOnlyConfig> {
   /** learned parameters per PFT in physical units, with ranges, defaults and sources */
   learnedParameters(): LearnedParameterReport {
     return this.physics.params.report();
+  }
+
+  /** the learned parameters mapped onto the grid (value of each cell's PFT; NaN outside the mask) */
+  learnedParameterMaps(): Record<LearnedParameterName, Float32Array> {
+    return this.physics.parameterMaps();
   }
 
   /**

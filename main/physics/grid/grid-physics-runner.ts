@@ -150,6 +150,24 @@ export class GridPhysicsRunner {
     }
   }
 
+  /**
+   * The learned parameters as maps for the GIS: per parameter, the value of each cell's PFT
+   * [cells], row-major (row 0 = north), NaN outside the basin mask. Physical units as in report().
+   */
+  parameterMaps(): Record<LearnedParameterName, Float32Array> {
+    const report = this.params.report();
+    const pft = this.process.cells.pft;
+    const mask = this.dataset.mask;
+    const out = {} as Record<LearnedParameterName, Float32Array>;
+    for (const name of LEARNED_PARAMETER_NAMES) {
+      const values = report.parameters[name].values;
+      const a = new Float32Array(this.cells);
+      for (let c = 0; c < this.cells; c++) a[c] = mask[c] ? values[pft[c]!]! : NaN;
+      out[name] = a;
+    }
+    return out;
+  }
+
   /** ProcessState <-> the LaiModel's opaque ModelState (tensors in STATE_NAMES order). */
   static toModelState(s: ProcessState): ModelState {
     return { tensors: STATE_NAMES.map((k) => s[k]) };

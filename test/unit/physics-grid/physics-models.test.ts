@@ -103,6 +103,15 @@ test('phys-conv-lstm: one optimizer trains network and physics parameters jointl
     for (const v of report.parameters[name].values) assert.ok(v >= range.min && v <= range.max, `${name} ${v}`);
   }
   assert.ok(LEARNED_PARAMETER_NAMES.some((nm) => report.parameters[nm].values.some((v, k) => Math.abs(v - report.parameters[nm].defaults[k]!) > 1e-6)), 'parameters moved');
+  // the maps for the GIS carry each cell's PFT value, NaN outside the basin
+  const maps = model.learnedParameterMaps();
+  const cells = model.physics.process.cells;
+  for (const name of LEARNED_PARAMETER_NAMES) {
+    maps[name].forEach((v, c) => {
+      if (!ds.mask[c]) assert.ok(Number.isNaN(v));
+      else assert.equal(v, Math.fround(report.parameters[name].values[cells.pft[c]!]!));
+    });
+  }
   opt.dispose();
   tf.dispose([x, target]);
   model.dispose();
