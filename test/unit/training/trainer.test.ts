@@ -22,7 +22,7 @@ before(async () => {
 const dataset = makeTinyDataset();
 const tinyConfig = (over: Record<string, unknown> = {}): RunConfig => resolveRunConfig({
   hiddenSize: 4, windowDays: 40, warmupDays: 10, batchSize: 2, windowsPerEpoch: 4, epochs: 4, patience: 100,
-  learningRate: 0.01, inferenceChunkDays: 200,
+  learningRate: 0.01, inferenceChunkDays: 200, features: { dayOfYear: true, staticLayers: true, climatology: false },
   periods: { record: { from: '2000-01-01', to: '2003-12-31' }, train: { from: '2000-01-01', to: '2001-12-31' }, validate: { from: '2002-01-01', to: '2002-12-31' }, test: { from: '2003-01-01', to: '2003-12-31' } },
   ...over,
 });
@@ -138,4 +138,28 @@ test('a run killed with SIGKILL after epoch 2 resumes to the same final weights 
   const ca = decodeBundle(readFileSync(path.join(ref, CHECKPOINT_FILE)));
   const cb = decodeBundle(readFileSync(path.join(cut, CHECKPOINT_FILE)));
   assert.deepEqual(ca.arrays.map((x) => Array.from(x.data)), cb.arrays.map((x) => Array.from(x.data)), 'last checkpoints (weights + optimizer) differ');
+});
+
+test('AdamW parameter groups scale the learning rate per weight and resume exactly from a checkpoint', async () => {
+  const { ParamGroupAdamW } = await import('../../../main/training/param-groups.ts');
+  const { LstmModel } = await import('../../../main/models/lstm.ts');
+  const config = tinyConfig({ epochs: 2, learningRateScale: { 'lstm/input_kernel': 0.001 } });
+  const features = new FeatureBuilder(dataset, config.features);
+  const make = () => new LstmModel({ kind: 'lstm', rows: dataset.grid.nrows, cols: dataset.grid.ncols, inputChannels: features.channelCount, seed: 3, hidden: 4 }, { dataset });
+  const run = async (dir: string, epochs: number) => {
+    const model = make();
+    const optimizer = new ParamGroupAdamW(model, config.learningRate, config.weightDecay, config.learningRateScale);
+    assert.deepEqual(optimizer.groups.map((g) => g.scale), [1, 0.001]);
+    await trainModel({ model, optimizer, features, config: { ...config, epochs }, dir, train: dataset.splits.train, validate: dataset.splits.validate });
+    const w = model.namedVariables().map((v) => Array.from(v.variable.dataSync()));
+    model.dispose();
+    optimizer.dispose();
+    return w;
+  };
+  const ref = await run(mkdtempSync(path.join(tmpdir(), 'vd-pg-a-')), 2);
+  const dir = mkdtempSync(path.join(tmpdir(), 'vd-pg-b-'));
+  await run(dir, 1);
+  const resumed = await run(dir, 2);
+  assert.deepEqual(resumed, ref);
+  assert.throws(() => new ParamGroupAdamW(make(), 0.01, 0, { 'no/such': 2 }), /does not have/);
 });
