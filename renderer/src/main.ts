@@ -9,6 +9,7 @@ import { ClipPanel } from './clip-panel.ts';
 import { ExportPanel } from './export-panel.ts';
 import { ModelsPanel } from './models-panel.ts';
 import { TrainingPanel } from './training-panel.ts';
+import { LeafPanel } from './leaf-panel.ts';
 import type { ApiClient } from '../../main/api/client.ts';
 
 declare global {
@@ -44,11 +45,16 @@ async function start(): Promise<void> {
   const refreshRuns = async (): Promise<void> => {
     const res = await attempt('Loading the runs', () => api.request('map.runs', {}));
     if (!res) return;
-    modelsPanel.setRuns(res.runs);
-    trainingPanel.setRuns(res.runs);
+    try {
+      modelsPanel.setRuns(res.runs);
+      trainingPanel.setRuns(res.runs);
+    } catch (err) {
+      notify('error', 'Showing the runs failed', describeError(err));
+    }
   };
   trainingPanel.onRunsChanged = () => void workspace.reload().then(refreshRuns);
   window.vegdynTraining = trainingPanel;
+  new LeafPanel(shell.section('leaf-section', 'Leaf experiments', false), api);
   const exportPanel = new ExportPanel(shell.section('export-section', 'Export', false), api, workspace);
   const projectPanel = new ProjectPanel(shell, api, () => workspace.reload());
   workspace.onSummary = (summary) => {

@@ -35,7 +35,7 @@ export class ModelsPanel {
   /** Learned parameters of physics-encoded models next to their PFT defaults, with map buttons. */
   private parameterTables(run: RunSummary): HTMLElement[] {
     const out: HTMLElement[] = [];
-    for (const [kind, lp] of Object.entries(run.parameters)) {
+    for (const [kind, lp] of Object.entries(run.parameters ?? {})) {
       const label = run.entries.find((e) => e.id === kind)?.label ?? kind;
       out.push(h('div', { class: 'layer-group-title', text: `${label}: learned parameters vs PFT defaults` }));
       const tbody = h('tbody', {});

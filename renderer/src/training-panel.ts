@@ -105,8 +105,15 @@ export class TrainingPanel {
       const { preset: _preset, ...rest } = resume.config as Record<string, unknown>;
       overrides = rest;
     } else {
-      overrides = { models, epochs: Number(this.epochs.value) || 1, periods };
-      for (const [key, input] of Object.entries(this.advanced)) if (input.value !== '') overrides[key] = Number(input.value);
+      const epochs = Number(this.epochs.value) || 1;
+      const perModel: Record<string, Record<string, number>> = Object.fromEntries(models.map((m) => [m, { epochs }]));
+      overrides = { models, epochs, periods, perModel };
+      for (const [key, input] of Object.entries(this.advanced)) {
+        if (input.value === '') continue;
+        overrides[key] = Number(input.value);
+        // presets may set windowsPerEpoch per model: the user's choice applies to every chosen model
+        if (key === 'windowsPerEpoch') for (const m of models) perModel[m]!['windowsPerEpoch'] = Number(input.value);
+      }
     }
     const runId = resume?.id ?? (this.runId.value.trim() || undefined);
     const params = { projectDir: project.dir, preset: resume?.preset === 'paper' ? 'paper' : this.preset.value, overrides, ...(runId ? { runId } : {}) };

@@ -18,6 +18,7 @@ import { daysBetween } from '../../data/time-axis.ts';
 import { clearClip, clipFractions, geometryFromUpload, readClip, writeClip, type ProjectClip } from './map-clip.ts';
 import { writeGeoTiff } from '../../export/geotiff.ts';
 import { LAND_COVER_TO_PFT } from '../../physics/grid/pft-params.ts';
+import { LEAF_RUNS_DIR, listLeafRuns, readLeafRun } from './map-leaf.ts';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -455,6 +456,15 @@ export const mapHandlers: HandlersFor<typeof mapRequests> = {
       descriptions: bands.map((b) => b.description),
       base64: summary.bytes <= 20 * 1024 * 1024 ? readFileSync(summary.path).toString('base64') : null,
     };
+  },
+
+  async 'map.leafRuns'(_req, ctx) {
+    const dir = ctx.projectDir();
+    return { leafRunsDir: path.join(dir, LEAF_RUNS_DIR), runs: listLeafRuns(dir) };
+  },
+
+  async 'map.leafRun'(req, ctx) {
+    return readLeafRun(ctx.projectDir(), req.id);
   },
 
   async 'map.series'(req, ctx) {

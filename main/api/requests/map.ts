@@ -188,6 +188,20 @@ export const mapRequests = {
     }).strict(),
     response: z.object({ path: z.string(), fileName: z.string(), bands: z.number().int(), width: z.number().int(), height: z.number().int(), bytes: z.number().int(), descriptions: z.array(z.string()), base64: z.string().nullable() }),
   }),
+  'map.leafRuns': defineRequest({
+    description: 'Leaf experiment runs of the project (<project>/leaf-runs/<id>), newest first; start one with jobs.start kind leaf-experiment and runDir = leafRunsDir/<id>.',
+    request: z.object({}).strict(),
+    response: z.object({ leafRunsDir: z.string(), runs: z.array(z.object({ id: z.string(), experiment: z.string().nullable() })) }),
+  }),
+  'map.leafRun': defineRequest({
+    description: 'One leaf experiment run: config, metrics, learned Vcmax25 vs CLM4.5 per PFT, observed vs simulated An per row.',
+    request: z.object({ id: z.string().min(1) }).strict(),
+    response: z.object({
+      id: z.string(), experiment: z.string(), dir: z.string(), config: z.unknown(), metrics: z.unknown(),
+      vcmax: z.array(z.object({ fold: z.number(), pft: z.string(), learned: z.number().nullable(), clm45: z.number().nullable(), relativeError: z.number().nullable() })),
+      predictions: z.array(z.object({ fold: z.number(), set: z.string(), pft: z.string(), observed: z.number().nullable(), simulated: z.number().nullable() })),
+    }),
+  }),
   'map.series': defineRequest({
     description: 'LAI time series at one cell or averaged over one subbasin (area-weighted): observations, truth where known, models.',
     request: z.object({

@@ -1,0 +1,53 @@
+/**
+ * Leaf experiment runs of a project (<project>/leaf-runs/<id>/, written by the leaf-experiment job)
+ * read for the workspace: config, metrics, learned Vcmax25 against CLM4.5, and the observed vs
+ * simulated net photosynthesis of every row.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseCsv } from '../../leaf/csv.ts';
+
+export const LEAF_RUNS_DIR = 'leaf-runs';
+
+function leafRunDir(projectDir: string, id: string): string {
+  if (!/^[A-Za-z0-9._-]+$/.test(id) || id === '.' || id === '..') throw new Error(`'${id}' is not a leaf run id`);
+  return path.join(projectDir, LEAF_RUNS_DIR, id);
+}
+
+function rowsOf(file: string): Record<string, string>[] {
+  if (!existsSync(file)) return [];
+  const [header, ...rows] = parseCsv(readFileSync(file, 'utf8'));
+  if (!header) return [];
+  return rows.filter((r) => r.length === header.length).map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]!])));
+}
+
+const numOrNull = (s: string | undefined): number | null => {
+  const v = s === undefined || s === '' ? Number.NaN : Number(s);
+  return Number.isFinite(v) ? v : null;
+};
+
+export function listLeafRuns(projectDir: string): { id: string; experiment: string | null }[] {
+  const dir = path.join(projectDir, LEAF_RUNS_DIR);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(path.join(dir, d.name, 'config.json')))
+    .map((d) => {
+      const cfg = JSON.parse(readFileSync(path.join(dir, d.name, 'config.json'), 'utf8')) as { experiment?: string };
+      return { id: d.name, experiment: cfg.experiment ?? null };
+    })
+    .sort((a, b) => b.id.localeCompare(a.id));
+}
+
+export function readLeafRun(projectDir: string, id: string) {
+  const dir = leafRunDir(projectDir, id);
+  if (!existsSync(path.join(dir, 'config.json'))) throw new Error(`no leaf run '${id}' in this project`);
+  const config = JSON.parse(readFileSync(path.join(dir, 'config.json'), 'utf8')) as Record<string, unknown>;
+  const metrics = existsSync(path.join(dir, 'metrics.json')) ? (JSON.parse(readFileSync(path.join(dir, 'metrics.json'), 'utf8')) as unknown) : null;
+  const vcmax = rowsOf(path.join(dir, 'vcmax25.csv')).map((r) => ({
+    fold: Number(r['fold']), pft: r['pft'] ?? '', learned: numOrNull(r['vcmax25_learned']), clm45: numOrNull(r['vcmax25_clm45']), relativeError: numOrNull(r['relative_error']),
+  }));
+  const predictions = rowsOf(path.join(dir, 'predictions.csv')).map((r) => ({
+    fold: Number(r['fold']), set: r['set'] ?? '', pft: r['pft'] ?? '', observed: numOrNull(r['an_observed']), simulated: numOrNull(r['an_simulated']),
+  }));
+  return { id, experiment: typeof config['experiment'] === 'string' ? config['experiment'] : '', config, metrics, vcmax, predictions, dir };
+}
