@@ -23,13 +23,11 @@ export interface PredictOptions {
  */
 export async function predictRange(model: LaiModel, features: FeatureBuilder, range: DayRange, opts: PredictOptions): Promise<Float32Array> {
   const { grid, mask } = features.dataset;
-  const { normalization } = features;
   const C = features.cells;
   const ch = features.channelCount;
   const total = range.end - range.start;
   const out = new Float32Array(total * C);
   const denorm = opts.denormalize ?? true;
-  const { mean, std } = normalization.lai;
   let state: ModelState | undefined;
   try {
     for (let s = range.start; s < range.end; s += opts.chunkDays) {
@@ -47,11 +45,9 @@ export async function predictRange(model: LaiModel, features: FeatureBuilder, ra
       const values = (await lai.data()) as Float32Array;
       lai.dispose();
       const base = (s - range.start) * C;
+      const lai2 = denorm ? features.toLai(values.slice(), s) : values;
       for (let t = 0; t < len; t++) {
-        for (let c = 0; c < C; c++) {
-          const v = values[t * C + c]!;
-          out[base + t * C + c] = mask[c] ? (denorm ? v * std + mean : v) : NaN;
-        }
+        for (let c = 0; c < C; c++) out[base + t * C + c] = mask[c] ? lai2[t * C + c]! : NaN;
       }
       opts.onChunk?.(s + len - range.start, total);
       // let cancel messages and progress events through between chunks

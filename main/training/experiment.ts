@@ -185,10 +185,14 @@ export async function runExperiment(opts: ExperimentOptions & { optimizerFactory
   const normalization = computeNormalization((name) => dataset.forcing(name), C, dataset.mask, train, dataset.observations);
   const runDataset = withNormalization(dataset, normalization);
   const clim = dayOfYearClimatology(dataset.observations, dataset.startDate, C, train, config.climatologyHalfWindow);
-  const features = new FeatureBuilder(runDataset, config.features, undefined, {
-    ...(config.features.climatology ? { climatologyTable: clim.table } : {}),
+  const extras = {
+    climatologyTable: clim.table,
     ...(config.lossWeighting === 'per-cell-variance' ? { cellWeights: perCellLossWeights(dataset, normalization, train) } : {}),
-  });
+  };
+  const features = new FeatureBuilder(runDataset, config.features, undefined, extras);
+  // the LSTM and ConvLSTM may learn anomalies from the climatology; physics models predict LAI
+  const anomalyFeatures = config.target === 'anomaly' ? new FeatureBuilder(runDataset, { ...config.features, anomalyTarget: true }, undefined, extras) : features;
+  const featuresFor = (kind: string) => (kind === 'lstm' || kind === 'conv-lstm' ? anomalyFeatures : features);
 
   const known = new Set<string>(modelKinds());
   const toTrain = config.models.filter((k) => known.has(k));
@@ -242,7 +246,7 @@ export async function runExperiment(opts: ExperimentOptions & { optimizerFactory
         const ts = performance.now();
         log(`training ${MODEL_LABELS[kind] ?? kind}`);
         training[kind] = await trainModel({
-          model, optimizer, features, config: mc, train, validate, dir, resume: opts.resume ?? true, signal: opts.signal, log,
+          model, optimizer, features: featuresFor(kind), config: mc, train, validate, dir, resume: opts.resume ?? true, signal: opts.signal, log,
           onProgress: (p) => progress({
             stage: 'train', model: kind, train: p, fraction: (base + p.fraction) / units,
             message: `${MODEL_LABELS[kind] ?? kind}: epoch ${p.epoch}/${p.epochs}, batch ${p.batch}/${p.batches}` +
@@ -253,7 +257,7 @@ export async function runExperiment(opts: ExperimentOptions & { optimizerFactory
         done += 1;
         await saveWeightsFile(model, path.join(dir, 'weights.vdtb'), { kind, bestEpoch: training[kind].bestEpoch, bestValLoss: training[kind].bestValLoss });
         const tp = performance.now();
-        predictions.set(kind, await predictRange(model, features, record, {
+        predictions.set(kind, await predictRange(model, featuresFor(kind), record, {
           chunkDays: config.inferenceChunkDays, signal: opts.signal,
           onChunk: (d, n) => progress({ stage: 'predict', model: kind, fraction: (done + 0.15 * (d / n)) / units, message: `${MODEL_LABELS[kind] ?? kind}: daily LAI ${d}/${n} days` }),
         }));

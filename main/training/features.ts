@@ -22,6 +22,11 @@ export interface FeatureOptions {
   readonly staticLayers: boolean;
   /** the cell's training-period day-of-year climatology of LAI as a channel (normalized) */
   readonly climatology?: boolean;
+  /**
+   * true: targets are the departure from the cell's day-of-year climatology, (obs - clim) / std,
+   * and predictions are clim + output x std (the model learns anomalies). Needs climatologyTable.
+   */
+  readonly anomalyTarget?: boolean;
 }
 
 /** Extra inputs some options need, computed from training data by the caller. */
@@ -84,7 +89,7 @@ export class FeatureBuilder {
    */
   constructor(readonly dataset: Dataset, readonly options: FeatureOptions, normalization?: Normalization, readonly extras: FeatureExtras = {}) {
     this.normalization = normalization ?? dataset.normalization;
-    if (options.climatology && !extras.climatologyTable) throw new Error('features.climatology needs the climatology table');
+    if ((options.climatology || options.anomalyTarget) && !extras.climatologyTable) throw new Error('features.climatology and anomalyTarget need the climatology table');
     this.channels = featureChannelNames(options);
     this.cells = cellCount(dataset.grid);
     const mask = dataset.mask;
@@ -181,15 +186,36 @@ export class FeatureBuilder {
       const row = this.obsRowOfDay.get(startDay + t);
       if (row === undefined) continue;
       const base = row * C;
+      const climRow = this.options.anomalyTarget ? (dayOfYear(addDays(ds.startDate, startDay + t)) - 1) * C : -1;
       for (let c = 0; c < C; c++) {
         const v = ds.observations.values[base + c]!;
         if (!ds.mask[c] || !Number.isFinite(v)) continue;
-        values[t * C + c] = (v - mean) * inv;
+        const baseline = climRow >= 0 ? this.extras.climatologyTable![climRow + c]! : mean;
+        if (!Number.isFinite(baseline)) continue;
+        values[t * C + c] = (v - baseline) * inv;
         weights[t * C + c] = this.extras.cellWeights ? this.extras.cellWeights[c]! : 1;
         count++;
       }
     }
     return { values, weights, count };
+  }
+
+  /**
+   * Model outputs [time][cell] for days [startDay, ...) to LAI (m2 m-2), in place: x * std + mean,
+   * or + the day-of-year climatology instead of the mean when the target is the anomaly.
+   */
+  toLai(values: Float32Array, startDay: number): Float32Array {
+    const C = this.cells;
+    const { mean, std } = this.normalization.lai;
+    const days = Math.floor(values.length / C);
+    for (let t = 0; t < days; t++) {
+      const climRow = this.options.anomalyTarget ? (dayOfYear(addDays(this.dataset.startDate, startDay + t)) - 1) * C : -1;
+      for (let c = 0; c < C; c++) {
+        const baseline = climRow >= 0 ? this.extras.climatologyTable![climRow + c]! : mean;
+        values[t * C + c] = values[t * C + c]! * std + (Number.isFinite(baseline) ? baseline : mean);
+      }
+    }
+    return values;
   }
 
   /** Observation rows (indices into observations) whose day lies in [start, end). */

@@ -91,6 +91,12 @@ export const runConfigSchema = z
      * variation (barren, shrubland) count as much toward the fit as they do toward median NSE.
      */
     lossWeighting: z.enum(['uniform', 'per-cell-variance']),
+    /**
+     * 'lai': the networks predict (normalized) LAI; 'anomaly': the LSTM and ConvLSTM predict the
+     * departure from each cell's training-period day-of-year climatology (LAI = climatology +
+     * output). The physics-encoded models always predict LAI (their physics LAI is the baseline).
+     */
+    target: z.enum(['lai', 'anomaly']),
     /** days per inference chunk (state carried between chunks) */
     inferenceChunkDays: z.number().int().min(1),
     /** +- days of the day-of-year window of the climatology baseline */
@@ -154,6 +160,7 @@ export const PAPER_PRESET: RunConfig = Object.freeze({
   },
   features: { dayOfYear: true, staticLayers: true, climatology: false },
   lossWeighting: 'uniform',
+  target: 'lai',
   inferenceChunkDays: 365,
   climatologyHalfWindow: 8,
   perModel: {},
@@ -214,6 +221,7 @@ export function describeReductions(demo: RunConfig = DEMO_PRESET, paper: RunConf
     out.push(`at most ${demo.epochs} epochs, patience ${demo.patience}${per.length ? ` (${per.join('; ')})` : ''} instead of ${paper.epochs}, patience ${paper.patience}`);
   }
   if (demo.batchSize !== paper.batchSize) out.push(`batch ${demo.batchSize} instead of ${paper.batchSize}`);
+  if (demo.target !== paper.target) out.push(`the LSTM and ConvLSTM learn the ${demo.target === 'anomaly' ? 'departure from the day-of-year climatology' : 'LAI'} instead of ${paper.target === 'anomaly' ? 'the departure from the climatology' : 'LAI itself'}`);
   if (demo.lossWeighting !== paper.lossWeighting) out.push(`loss weighting '${demo.lossWeighting}' instead of '${paper.lossWeighting}'`);
   if (demo.features.climatology !== paper.features.climatology) {
     out.push(`${demo.features.climatology ? 'with' : 'without'} the training-period day-of-year LAI climatology as an input channel (paper preset: ${paper.features.climatology ? 'with' : 'without'})`);
