@@ -161,6 +161,15 @@ export function registerImportCommands(program: Command): void {
       await finish(await importSoil(inputs), opts);
     });
 
+  common(imp.command('elevation')
+    .description('elevation (m) from a DEM GeoTIFF, area-weighted mean per cell (any CRS; reprojected)')
+    .argument('<file>', 'DEM GeoTIFF')
+    .option('--scale <s>', 'multiply values, e.g. 0.3048 for feet', (v) => num(v, '--scale')))
+    .action(async (file: string, opts: Common & { scale?: number }) => {
+      if (!opts.dryRun) await openProject(opts.project);
+      await finish(await importSoil({ elevation: { file, ...(opts.scale !== undefined ? { scale: opts.scale } : {}) } }), opts);
+    });
+
   common(imp.command('basins')
     .description('subbasins (or the basin outline) from GeoJSON or a zipped shapefile, reprojected from its .prj')
     .argument('<file>', '.geojson, .json, .shp or .zip')

@@ -56,6 +56,7 @@ export async function runImporter(p: ImportParams, signal?: AbortSignal, onProgr
       if (p.sand) inputs.sandPercent = p.sand;
       if (p.clay) inputs.clayPercent = p.clay;
       if (p.organic) inputs.organicFraction = p.organic;
+      if (p.elevation) inputs.elevation = p.elevation;
       return importSoil(inputs);
     }
     case 'basins':

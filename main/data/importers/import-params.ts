@@ -42,6 +42,7 @@ export const importParamsSchema = z.discriminatedUnion('kind', [
     sand: soilInput.optional(),
     clay: soilInput.optional(),
     organic: soilInput.optional(),
+    elevation: soilInput.optional(),
   }).strict(),
   z.object({
     kind: z.literal('basins'),

@@ -48,7 +48,8 @@ export async function importLandCover(file: string, options: LandCoverImportOpti
   };
 }
 
-export type SoilLayerName = 'sandPercent' | 'clayPercent' | 'organicFraction';
+/** Continuous static layers averaged by area: soil texture, and elevation (m) from a DEM. */
+export type SoilLayerName = 'sandPercent' | 'clayPercent' | 'organicFraction' | 'elevation';
 
 export interface SoilInput {
   readonly file: string;
@@ -62,6 +63,8 @@ const SOIL_RANGE: Readonly<Record<SoilLayerName, [number, number, string]>> = {
   sandPercent: [0, 100, '%'],
   clayPercent: [0, 100, '%'],
   organicFraction: [0, 1, 'fraction'],
+  // below the Dead Sea shore to above Everest: anything else is a unit or nodata problem
+  elevation: [-500, 9000, 'm'],
 };
 
 export async function importSoil(inputs: Readonly<Partial<Record<SoilLayerName, SoilInput>>>, options: { grid?: GridSpec; minValidFraction?: number } = {}): Promise<ImportedSoil> {

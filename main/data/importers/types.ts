@@ -54,9 +54,9 @@ export interface ImportedLandCover {
 export interface ImportedSoil {
   readonly kind: 'soil';
   readonly grid: GridSpec;
-  /** area-weighted means per cell, NaN where missing; only the layers that were given */
-  readonly layers: Readonly<Partial<Record<'sandPercent' | 'clayPercent' | 'organicFraction', Float32Array>>>;
-  readonly provenance: Readonly<Partial<Record<'sandPercent' | 'clayPercent' | 'organicFraction', LayerProvenance>>>;
+  /** area-weighted means per cell, NaN where missing; only the layers that were given (elevation in m) */
+  readonly layers: Readonly<Partial<Record<'sandPercent' | 'clayPercent' | 'organicFraction' | 'elevation', Float32Array>>>;
+  readonly provenance: Readonly<Partial<Record<'sandPercent' | 'clayPercent' | 'organicFraction' | 'elevation', LayerProvenance>>>;
 }
 
 export interface ImportedBasinFeature {

@@ -102,6 +102,15 @@ test('soil texture: area-weighted means with scale (g/kg -> %), cell by cell; ou
       }
     }
     assert.equal(r.layers.organicFraction, undefined);
+    // a DEM in feet through the same area-weighted path
+    const demFt = pixels((y, x) => 5000 + y * 100 + x * 10);
+    const dem = geotiffFromAsc(dir, 'dem.tif', asc(demFt), { type: 'Float32' });
+    const e = await importSoil({ elevation: { file: dem, scale: 0.3048 } }, { grid });
+    const c0 = ROW0 * grid.ncols + COL0;
+    let sum = 0;
+    for (let y = 0; y < SUB; y++) for (let x = 0; x < SUB; x++) sum += demFt[y * NX + x]! * 0.3048;
+    assert.ok(Math.abs(e.layers.elevation![c0]! - sum / (SUB * SUB)) < 1e-2);
+    await assert.rejects(importSoil({ elevation: { file: dem, scale: 3 } }, { grid }), /outside -500\.\.9000 m expected for elevation/);
     await assert.rejects(importSoil({ sandPercent: { file: sand } }, { grid }), /sand\.tif, variable 'band 1': holds \d+, outside 0\.\.100 % expected for sandPercent; give a scale/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
