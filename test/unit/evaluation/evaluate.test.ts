@@ -56,6 +56,7 @@ test('a small experiment writes the run folder, evaluates against climatology an
   const runDir = path.join(mkdtempSync(path.join(tmpdir(), 'vd-exp-')), 'run');
   const config = resolveRunConfig({
     models: ['lstm', 'conv-lstm'], hiddenSize: 4, windowDays: 60, warmupDays: 20, batchSize: 2, windowsPerEpoch: 4, epochs: 2, patience: 5,
+    perModel: { lstm: { epochs: 2 } },
     inferenceChunkDays: 400,
     periods: { record: { from: '2000-01-01', to: '2003-12-31' }, train: { from: '2000-01-01', to: '2001-12-31' }, validate: { from: '2002-01-01', to: '2002-12-31' }, test: { from: '2003-01-01', to: '2003-12-31' } },
   });
