@@ -17,7 +17,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -76,9 +77,16 @@ export function enableWasmThreads(threads: number): { ok: boolean; threads: numb
     'const __vegdynImport = global.importScripts;',
     `global.importScripts = (f) => f === ${JSON.stringify(MAIN_SCRIPT_MARK)} ? (0, eval)(__vegdynMain) : __vegdynImport(f);`,
   ].join('\n');
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'vegdyn-wasm-threads-'));
-  const workerFile = path.join(dir, 'tfjs-wasm-pthread-worker.cjs');
-  writeFileSync(workerFile, `${prelude}\n${contents.replace(HOOK_FROM, HOOK_TO)}\n${epilogue}\n`);
+  // one file per distinct script (named by its hash), reused by later processes, so runs do
+  // not pile up temporary files; written under a temporary name and renamed into place
+  const script = `${prelude}\n${contents.replace(HOOK_FROM, HOOK_TO)}\n${epilogue}\n`;
+  const hash = createHash('sha256').update(script).digest('hex').slice(0, 16);
+  const workerFile = path.join(os.tmpdir(), `vegdyn-tfjs-wasm-pthread-${hash}.cjs`);
+  if (!existsSync(workerFile)) {
+    const tmp = `${workerFile}.${process.pid}.tmp`;
+    writeFileSync(tmp, script);
+    renameSync(tmp, workerFile);
+  }
 
   const wt = require('node:worker_threads') as typeof import('node:worker_threads');
   const Original = wt.Worker;
