@@ -21,8 +21,20 @@ export class Colorbar {
     this.element = h('div', { class: 'map-overlay colorbar-overlay', role: 'group', 'aria-label': 'Legend', 'data-testid': 'colorbar', hidden: true });
   }
 
+  private lastKey = '';
+
   render(props: ColorbarProps | null): void {
     const el = this.element;
+    // stepping through dates changes only the date line: update it in place
+    const key = props ? JSON.stringify({ ...props, dateNote: undefined }) : '';
+    if (props && key === this.lastKey && props.dateNote !== undefined) {
+      const note = el.querySelector('[data-testid=colorbar-date]');
+      if (note) {
+        note.textContent = props.dateNote;
+        return;
+      }
+    }
+    this.lastKey = key;
     if (!props) {
       el.hidden = true;
       el.replaceChildren();

@@ -84,12 +84,23 @@ export class SeriesChart {
   }
 
   render(data: SeriesResponse, visibleDays?: [number, number]): void {
+    const previous = this.data;
     this.data = data;
     this.titleEl.textContent = data.title;
     this.status.textContent = '';
-    this.plot?.destroy();
     const { days, columns } = seriesTable(data);
     const xs = days.map((d) => dayToUnixSeconds(data.startDate, d));
+    const sameShape = this.plot && previous && previous.dayCount === data.dayCount && previous.startDate === data.startDate
+      && previous.series.map((s) => `${s.id}|${s.label}|${s.kind}`).join() === data.series.map((s) => `${s.id}|${s.label}|${s.kind}`).join()
+      && JSON.stringify(previous.splits) === JSON.stringify(data.splits);
+    if (sameShape && this.plot) {
+      // same series, another place: swap the data and keep the chart (much cheaper than rebuilding it)
+      this.plot.setData([xs, ...columns] as uPlot.AlignedData, false);
+      if (visibleDays) this.plot.setScale('x', { min: dayToUnixSeconds(data.startDate, visibleDays[0]), max: dayToUnixSeconds(data.startDate, visibleDays[1]) });
+      else this.plot.redraw();
+      return;
+    }
+    this.plot?.destroy();
     const splits = data.splits;
     const series: uPlot.Series[] = [{ label: 'Date', value: (_u, v) => (v === null ? '–' : new Date(v * 1000).toISOString().slice(0, 10)) }];
     data.series.forEach((s, i) => {
