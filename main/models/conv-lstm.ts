@@ -43,6 +43,11 @@ export const convLstmConfigSchema = z.strictObject({
    * compute); 0 = off. Inference is unaffected.
    */
   checkpointEvery: z.number().int().nonnegative().default(0),
+  /**
+   * initial output-head kernel: 'zeros' makes the untrained model output exactly its bias (0 in
+   * normalized units), so a model that learns departures from a baseline starts at that baseline
+   */
+  headInit: z.enum(['glorot', 'zeros']).default('glorot'),
 });
 export type ConvLstmConfig = z.infer<typeof convLstmConfigSchema>;
 /** what callers may write: fields with defaults may be left out */
@@ -290,7 +295,7 @@ export class ConvLstmModel implements LaiModel<ConvLstmConfig> {
     this.config = convLstmConfigSchema.parse(config);
     const { inputChannels, hidden, kernelSize, seed } = this.config;
     this.layer = new ConvLstmLayer(inputChannels, hidden, kernelSize, seed, 'conv_lstm');
-    this.outKernel = makeVariable('', glorotUniform([hidden, 1], hidden, 1, subSeed(seed, 2))).variable;
+    this.outKernel = makeVariable('', this.config.headInit === 'zeros' ? tf.zeros([hidden, 1]) : glorotUniform([hidden, 1], hidden, 1, subSeed(seed, 2))).variable;
     this.outBias = tf.variable(tf.zeros([1]), true);
   }
 

@@ -24,8 +24,15 @@ export const lstmConfigSchema = z.strictObject({
   inputChannels: positiveInt,
   seed: z.number().int().nonnegative().default(0),
   hidden: positiveInt.default(64),
+  /**
+   * initial output-head kernel: 'zeros' makes the untrained model output exactly its bias (0 in
+   * normalized units), so a model that learns departures from a baseline starts at that baseline
+   */
+  headInit: z.enum(['glorot', 'zeros']).default('glorot'),
 });
 export type LstmConfig = z.infer<typeof lstmConfigSchema>;
+/** what callers may write: fields with defaults may be left out */
+export type LstmConfigInput = z.input<typeof lstmConfigSchema>;
 
 export class LstmModel implements LaiModel<LstmConfig> {
   readonly kind = 'lstm' as const;
@@ -43,7 +50,7 @@ export class LstmModel implements LaiModel<LstmConfig> {
    * @param context.dataset.mask the basin mask (cells outside are zeroed before flattening);
    *   all cells count when absent. A reload restores the mask from the saved weights.
    */
-  constructor(config: LstmConfig, context: ModelContext = {}) {
+  constructor(config: LstmConfigInput, context: ModelContext = {}) {
     this.config = lstmConfigSchema.parse(config);
     const { rows, cols, inputChannels, hidden, seed } = this.config;
     const d = rows * cols * inputChannels;
@@ -61,7 +68,7 @@ export class LstmModel implements LaiModel<LstmConfig> {
       makeVariable('lstm/input_kernel', glorotUniform([d, h4], d, h4, subSeed(seed, 0))),
       makeVariable('lstm/recurrent_kernel', glorotUniform([hidden, h4], hidden, h4, subSeed(seed, 1))),
       makeVariable('lstm/bias', tf.tensor1d(bias)),
-      makeVariable('head/kernel', glorotUniform([hidden, cells], hidden, cells, subSeed(seed, 2))),
+      makeVariable('head/kernel', this.config.headInit === 'zeros' ? tf.zeros([hidden, cells]) : glorotUniform([hidden, cells], hidden, cells, subSeed(seed, 2))),
       makeVariable('head/bias', tf.zeros([cells])),
       makeVariable('mask', tf.tensor(maskValues, [1, 1, rows, cols, 1]), false),
     ];
