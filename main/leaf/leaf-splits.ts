@@ -1,5 +1,6 @@
 /** Train / test splits of leaf records. */
 import type { LeafRecord } from './leaf-dataset.ts';
+import { mulberry32 } from '../util/mulberry32.ts';
 
 export interface Split { readonly train: number[]; readonly test: number[] }
 
@@ -29,27 +30,16 @@ export function temporalSplit(records: readonly LeafRecord[], fraction: number):
   return { train: train.sort((a, b) => a - b), test: test.sort((a, b) => a - b) };
 }
 
-/** Seeded PRNG (mulberry32), uniform in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Standard normal samples from a seeded PRNG (Box-Muller). */
 export function seededNormal(seed: number): () => number {
-  const u = seededRandom(seed);
+  const u = mulberry32(seed);
   return () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
 }
 
 /** k-fold cross validation, stratified by (location, PFT): each group is shuffled and dealt round-robin. */
 export function kFoldSplits(records: readonly LeafRecord[], k: number, seed: number): Split[] {
-  const rnd = seededRandom(seed);
+  const rnd = mulberry32(seed);
   const fold = new Array<number>(records.length);
   let offset = 0;
   for (const idx of groups(records).values()) {

@@ -8,6 +8,7 @@
  * day ever enters a training window, not even as warm-up input.
  */
 import type { DayRange } from '../data/time-axis.ts';
+import { mulberry32 } from '../util/mulberry32.ts';
 
 export function trainingWindowStarts(period: DayRange, windowDays: number, warmupDays: number): number[] {
   const len = period.end - period.start;
@@ -22,17 +23,6 @@ export function trainingWindowStarts(period: DayRange, windowDays: number, warmu
   return starts;
 }
 
-/** mulberry32: a tiny, fast, well-mixed 32-bit PRNG whose whole state is one integer. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * The RNG stream of one epoch is derived from (seed, epoch) alone, so the RNG state a checkpoint

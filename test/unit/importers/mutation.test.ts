@@ -20,20 +20,10 @@ import type { ImportResult } from '../../../main/data/importers/types.ts';
 import { UCRB_GRID } from '../../../main/data/grid.ts';
 import { dailyForcing, geotiffFromAsc, run } from './make-files.ts';
 import { hashTree } from './project-hash.ts';
+import { mulberry32 } from '../../../main/util/mulberry32.ts';
 
 const grid = UCRB_GRID;
 
-/** mulberry32: a small seeded generator, so the mutations are the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Mutation { readonly name: string; readonly bytes: Uint8Array; readonly truncated: boolean }
 
@@ -44,7 +34,7 @@ function mutations(valid: Uint8Array, seed: number): Mutation[] {
     out.push({ name: `truncated to ${len} of ${valid.length} bytes`, bytes: valid.slice(0, len), truncated: true });
   }
   out.push({ name: 'last byte cut', bytes: valid.slice(0, valid.length - 1), truncated: true });
-  const rnd = prng(seed);
+  const rnd = mulberry32(seed);
   for (const flips of [1, 1, 1, 4, 16, 64]) {
     const b = valid.slice();
     const where: number[] = [];

@@ -5,17 +5,8 @@
  */
 import { FORCING_NAMES, type Dataset, type ForcingName } from '../../../main/data/dataset.ts';
 import { addDays, daysBetween, type DayRange } from '../../../main/data/time-axis.ts';
+import { mulberry32 } from '../../../main/util/mulberry32.ts';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface TinyOptions { rows?: number; cols?: number; startDate?: string; endDate?: string; seed?: number }
 
@@ -24,7 +15,7 @@ export function makeTinyDataset(opts: TinyOptions = {}): Dataset {
   const cols = opts.cols ?? 5;
   const startDate = opts.startDate ?? '2000-01-01';
   const endDate = opts.endDate ?? '2003-12-31';
-  const rand = rng(opts.seed ?? 7);
+  const rand = mulberry32(opts.seed ?? 7);
   const C = rows * cols;
   const T = daysBetween(startDate, endDate) + 1;
   const mask = new Uint8Array(C).fill(1);
