@@ -6,7 +6,8 @@
  * runs/<id>/
  *   config.json               the resolved RunConfig
  *   run.json                  id, status, seed, backend, versions, dataset, timings, skipped models
- *   models/<kind>/            checkpoint.vdtb, best.vdtb, history.json, weights.vdtb, model.json
+ *   models/<kind>/            checkpoint.vdtb, best.vdtb, history.json, weights.vdtb, model.json,
+ *                             learned-parameters.json (physics-encoded models)
  *   evaluation/summary.json   medians and spread per entry, NSE by land cover, reductions
  *   evaluation/metrics.vdtb   per-cell NSE/KGE/RMSE/bias/r/count of every entry
  *   predictions/<id>.vdtb     daily LAI [day][cell] over the record, one file per entry
@@ -35,6 +36,11 @@ import { FeatureBuilder } from './features.ts';
 import { describeReductions, type RunConfig, type TrainableModelKind } from './run-config.ts';
 import { encodeBundle, type NamedArray } from './tensor-bundle.ts';
 import { saveWeightsFile, trainModel, type StatefulOptimizer, type TrainProgress, type TrainResult } from './trainer.ts';
+import { LEARNED_PARAMETERS_FILE, type LearnedParameterReport } from '../physics/grid/learned-parameters.ts';
+
+function hasLearnedParameters(model: LaiModel): model is LaiModel & { learnedParameters(): LearnedParameterReport } {
+  return typeof (model as { learnedParameters?: unknown }).learnedParameters === 'function';
+}
 
 export const MODEL_LABELS: Readonly<Record<string, string>> = Object.freeze({
   lstm: 'LSTM',
@@ -256,6 +262,11 @@ export async function runExperiment(opts: ExperimentOptions & { optimizerFactory
         runInfo.timings[`train:${kind}`] = (performance.now() - ts) / 1000;
         done += 1;
         await saveWeightsFile(model, path.join(dir, 'weights.vdtb'), { kind, bestEpoch: training[kind].bestEpoch, bestValLoss: training[kind].bestValLoss });
+        if (hasLearnedParameters(model)) {
+          // the physics parameters learned jointly with the network, in physical units beside their
+          // PFT defaults and ranges (read by the map's parameter layers and comparison panel)
+          await writeFileAtomic(path.join(dir, LEARNED_PARAMETERS_FILE), `${JSON.stringify(model.learnedParameters(), null, 2)}\n`);
+        }
         const tp = performance.now();
         predictions.set(kind, await predictRange(model, featuresFor(kind), record, {
           chunkDays: config.inferenceChunkDays, signal: opts.signal,

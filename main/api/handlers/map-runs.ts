@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { decodeBundle } from '../../training/tensor-bundle.ts';
+import { LEARNED_PARAMETERS_FILE } from '../../physics/grid/learned-parameters.ts';
 
 export interface BoxStats {
   readonly n: number;
@@ -53,7 +54,6 @@ export interface LearnedParameters {
   readonly parameters: Readonly<Record<string, { units: string; min: number; max: number; description: string; defaults: number[]; values: number[]; learned: boolean }>>;
 }
 
-export const LEARNED_PARAMETERS_FILE = 'learned-parameters.json';
 
 function learnedOf(v: unknown): LearnedParameters | null {
   if (!v || typeof v !== 'object') return null;

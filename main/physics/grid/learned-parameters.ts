@@ -13,6 +13,9 @@ import { LEARNED_PARAMETER_NAMES, PARAMETER_SPECS, PFT_COUNT, PFT_NAMES, type Le
 export type PftParameterTensors = Record<LearnedParameterName, tf.Tensor1D>;
 
 /** JSON report of the learned parameters, for the run folder and the map legend */
+/** where a run saves a physics model's report: runs/<id>/models/<kind>/<this file> */
+export const LEARNED_PARAMETERS_FILE = 'learned-parameters.json';
+
 export interface LearnedParameterReport {
   readonly pfts: readonly string[];
   readonly parameters: Record<

@@ -86,3 +86,23 @@ test('a small experiment writes the run folder, evaluates against climatology an
   // self-contained: no scripts, no external resources
   assert.doesNotMatch(html, /<script|src=|href=/);
 });
+
+test('a run of the physics-encoded ConvLSTM saves its learned parameters within their declared ranges', async () => {
+  await initComputeBackend({ prefer: 'wasm' });
+  const runDir = path.join(mkdtempSync(path.join(tmpdir(), 'vd-exp-')), 'run');
+  const config = resolveRunConfig({
+    models: ['phys-conv-lstm'], hiddenSize: 4, windowDays: 60, warmupDays: 20, batchSize: 1, windowsPerEpoch: 2, epochs: 1, patience: 5,
+    inferenceChunkDays: 400,
+    periods: { record: { from: '2000-01-01', to: '2003-12-31' }, train: { from: '2000-01-01', to: '2001-12-31' }, validate: { from: '2002-01-01', to: '2002-12-31' }, test: { from: '2003-01-01', to: '2003-12-31' } },
+  });
+  await runExperiment({ dataset: ds, config, runDir, resume: false });
+  const report = JSON.parse(readFileSync(path.join(runDir, 'models/phys-conv-lstm/learned-parameters.json'), 'utf8'));
+  assert.ok(report.pfts.length > 0);
+  const names = Object.keys(report.parameters);
+  for (const required of ['vcmax25', 'sla']) assert.ok(names.includes(required), `missing ${required} in ${names}`);
+  for (const [name, p] of Object.entries(report.parameters) as [string, { min: number; max: number; values: number[]; defaults: number[] }][]) {
+    assert.equal(p.values.length, report.pfts.length, name);
+    assert.equal(p.defaults.length, report.pfts.length, name);
+    for (const v of p.values) assert.ok(v >= p.min && v <= p.max, `${name} = ${v} outside [${p.min}, ${p.max}]`);
+  }
+});
