@@ -16,6 +16,7 @@ import { median, type BenchSuite } from './bench-reporter.ts';
 import { initComputeBackend } from '../compute/backend.ts';
 import { parseLeafCsv, leafEnvironmentOf, defaultTraitsOf } from '../leaf/leaf-dataset.ts';
 import { solveLeaves } from '../physics/leaf-model.ts';
+import { runLeafExperiment } from '../leaf/leaf-experiment.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DATASET = path.join(ROOT, 'test/fixtures/leaf/example_dataset.csv');
@@ -101,6 +102,19 @@ export const leafBench: BenchSuite = {
       }
     } finally {
       rmSync(tmp, { recursive: true, force: true });
+    }
+    if (quick) {
+      report.note('synthetic experiments skipped in --quick mode');
+      return;
+    }
+    // issue target: each synthetic experiment finishes in under 2 minutes on this machine
+    for (const experiment of ['vcmax-only', 'vcmax-b'] as const) {
+      const r = await runLeafExperiment({ experiment, input: DATASET, backend: backend.chosen });
+      const f = r.folds[0]!;
+      const worst = Math.max(...f.vcmax.map((v) => Math.abs(v.relativeError)));
+      report.figure(`synthetic ${experiment}: wall time`, r.seconds, 's',
+        `${r.cpuSeconds.toFixed(1)} CPU s; worst Vcmax25 error ${(100 * worst).toFixed(2)} %` +
+          (f.bCorrelation !== undefined ? `; B correlation ${f.bCorrelation.toFixed(3)}` : ''));
     }
   },
 };
