@@ -7,10 +7,11 @@
 import h5wasm from 'h5wasm/node';
 import type { Dataset as H5Dataset, File as H5File } from 'h5wasm/node';
 import { promises as fs } from 'node:fs';
-import { cellCount, cellLat, cellLon, type GridSpec } from '../data/grid.ts';
+import { cellCount, type GridSpec } from '../data/grid.ts';
 import { daysBetween } from '../data/time-axis.ts';
-import { FLOAT_FILL, TIME_CALENDAR, TIME_REFERENCE, TIME_UNITS, WGS84_WKT } from '../data/store/cf-conventions.ts';
+import { FLOAT_FILL, TIME_CALENDAR, TIME_REFERENCE, TIME_UNITS } from '../data/store/cf-conventions.ts';
 import { withAtomicPath } from '../project/atomic-write.ts';
+import { writeGridCoordinates } from '../data/store/cf-grid-coordinates.ts';
 
 export interface NetcdfSeriesVariable {
   /** variable name in the file (letters, digits, underscore) */
@@ -74,24 +75,7 @@ export async function writeNetcdfSeries(target: string, spec: NetcdfSeriesExport
       text(time, 'units', TIME_UNITS);
       text(time, 'calendar', TIME_CALENDAR);
       text(time, 'axis', 'T');
-      // latitude ascending (south to north), as NetCDF convention and GDAL expect
-      const lat = f.create_dataset({ name: 'lat', data: Float64Array.from({ length: grid.nrows }, (_, j) => cellLat(grid, grid.nrows - 1 - j)) });
-      lat.make_scale('lat');
-      text(lat, 'standard_name', 'latitude');
-      text(lat, 'units', 'degrees_north');
-      text(lat, 'axis', 'Y');
-      const lon = f.create_dataset({ name: 'lon', data: Float64Array.from({ length: grid.ncols }, (_, i) => cellLon(grid, i)) });
-      lon.make_scale('lon');
-      text(lon, 'standard_name', 'longitude');
-      text(lon, 'units', 'degrees_east');
-      text(lon, 'axis', 'X');
-      const crs = f.create_dataset({ name: 'crs', data: new Int32Array([0]), shape: [] });
-      text(crs, 'grid_mapping_name', 'latitude_longitude');
-      num(crs, 'longitude_of_prime_meridian', 0);
-      num(crs, 'semi_major_axis', 6378137);
-      num(crs, 'inverse_flattening', 298.257223563);
-      text(crs, 'crs_wkt', WGS84_WKT);
-      text(crs, 'spatial_ref', WGS84_WKT);
+      writeGridCoordinates(f, grid);
 
       for (const v of variables) {
         const out = new Float32Array(v.data.length);

@@ -121,3 +121,14 @@ export async function screenOf(page: Page, lon: number, lat: number): Promise<[n
     return [r.left + p.x, r.top + p.y] as [number, number];
   }, [lon, lat] as [number, number]);
 }
+
+/** Calls the engine from the page, as the renderer does (same origin, the page's token). */
+export async function apiFromPage<T>(page: Page, name: string, payload: unknown): Promise<T> {
+  return page.evaluate(async ([n, p]) => {
+    const token = new URLSearchParams(location.search).get('token');
+    const r = await fetch(`/api/request/${n}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(p) });
+    const body = (await r.json()) as { ok: boolean; result?: unknown; error?: { message: string } };
+    if (!body.ok) throw new Error(body.error?.message);
+    return body.result;
+  }, [name, payload] as [string, unknown]) as Promise<T>;
+}

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { colormapLut } from '../../renderer/src/colormaps.ts';
-import { distinctColours, launchBrowser, makeDemoProject, openWorkspace, pixelsAt, screenOf, screenshot, serve, type Served } from './workspace-harness.ts';
+import { distinctColours, launchBrowser, makeDemoProject, openWorkspace, pixelsAt, screenOf, screenshot, serve, type Served, apiFromPage } from './workspace-harness.ts';
 
 const home = mkdtempSync(path.join(os.tmpdir(), 'vegdyn-e2e-ws-'));
 const projectDir = path.join(home, 'ucrb-demo');
@@ -36,16 +36,7 @@ after(async () => {
   rmSync(home, { recursive: true, force: true });
 });
 
-/** Calls the engine from the page, as the renderer does (same origin, the page's token). */
-async function api<T>(name: string, payload: unknown): Promise<T> {
-  return page.evaluate(async ([n, p]) => {
-    const token = new URLSearchParams(location.search).get('token');
-    const r = await fetch(`/api/request/${n}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(p) });
-    const body = (await r.json()) as { ok: boolean; result?: unknown; error?: { message: string } };
-    if (!body.ok) throw new Error(body.error?.message);
-    return body.result;
-  }, [name, payload] as [string, unknown]) as Promise<T>;
-}
+const api = <T>(name: string, payload: unknown): Promise<T> => apiFromPage<T>(page, name, payload);
 
 interface Summary { project: { name: string }; dataset: { source: string; grid: { ncols: number; nrows: number; lon0: number; latTop: number; cellSize: number }; mask: number[]; startDate: string; subbasins: { id: number; name: string }[] } }
 

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { distinctColours, launchBrowser, makeDemoProject, openWorkspace, screenOf, screenshot, serve, type Served } from './workspace-harness.ts';
+import { distinctColours, launchBrowser, makeDemoProject, openWorkspace, screenOf, screenshot, serve, type Served, apiFromPage } from './workspace-harness.ts';
 
 const home = mkdtempSync(path.join(os.tmpdir(), 'vegdyn-e2e-models-'));
 const projectDir = path.join(home, 'ucrb-demo');
@@ -36,15 +36,7 @@ after(async () => {
   rmSync(home, { recursive: true, force: true });
 });
 
-async function api<T>(name: string, payload: unknown): Promise<T> {
-  return page.evaluate(async ([n, p]) => {
-    const token = new URLSearchParams(location.search).get('token');
-    const r = await fetch(`/api/request/${n}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(p) });
-    const body = (await r.json()) as { ok: boolean; result?: unknown; error?: { message: string } };
-    if (!body.ok) throw new Error(body.error?.message);
-    return body.result;
-  }, [name, payload] as [string, unknown]) as Promise<T>;
-}
+const api = <T>(name: string, payload: unknown): Promise<T> => apiFromPage<T>(page, name, payload);
 
 interface Run { id: string; status: string; entries: { id: string; label: string; role: string; nse: { median: number | null } | null; byLandCover: unknown[] }[] }
 

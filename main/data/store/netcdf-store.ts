@@ -23,7 +23,8 @@ import { cellLat, cellLon } from '../grid.ts';
 import { addDays, daysBetween } from '../time-axis.ts';
 import { withAtomicPath, writeFileAtomic } from '../../project/atomic-write.ts';
 import { InMemoryDataset } from './in-memory-dataset.ts';
-import { FLOAT_FILL, FORCING_CF, LAI_CF, TIME_CALENDAR, TIME_REFERENCE, TIME_UNITS, WGS84_WKT } from './cf-conventions.ts';
+import { writeGridCoordinates } from './cf-grid-coordinates.ts';
+import { FLOAT_FILL, FORCING_CF, LAI_CF, TIME_CALENDAR, TIME_REFERENCE, TIME_UNITS } from './cf-conventions.ts';
 
 export const DATASET_FILE = path.join('data', 'dataset.nc');
 export const BASINS_FILE = path.join('data', 'basins.geojson');
@@ -225,24 +226,7 @@ export async function writeDataset(projectDir: string, dataset: Dataset, options
       text(time, 'units', TIME_UNITS);
       text(time, 'calendar', TIME_CALENDAR);
       text(time, 'axis', 'T');
-      const lat = scale(f, 'lat', Float64Array.from({ length: grid.nrows }, (_, j) => cellLat(grid, grid.nrows - 1 - j)));
-      text(lat, 'standard_name', 'latitude');
-      text(lat, 'long_name', 'latitude of the cell centre');
-      text(lat, 'units', 'degrees_north');
-      text(lat, 'axis', 'Y');
-      const lon = scale(f, 'lon', Float64Array.from({ length: grid.ncols }, (_, i) => cellLon(grid, i)));
-      text(lon, 'standard_name', 'longitude');
-      text(lon, 'long_name', 'longitude of the cell centre');
-      text(lon, 'units', 'degrees_east');
-      text(lon, 'axis', 'X');
-      const crs = f.create_dataset({ name: 'crs', data: new Int32Array([0]), shape: [] });
-      text(crs, 'grid_mapping_name', 'latitude_longitude');
-      num(crs, 'longitude_of_prime_meridian', 0);
-      num(crs, 'semi_major_axis', 6378137);
-      num(crs, 'inverse_flattening', 298.257223563);
-      text(crs, 'crs_wkt', WGS84_WKT);
-      text(crs, 'spatial_ref', WGS84_WKT);
-      text(crs, 'epsg_code', 'EPSG:4326');
+      writeGridCoordinates(f, grid);
 
       // daily forcing
       const source = typeof attrs.generator === 'string' ? `${attrs.generator} ${attrs.generator_version ?? ''}`.trim() : dataset.source;
