@@ -77,15 +77,15 @@ function describeResult(r: ImportResult): Record<string, unknown> {
 }
 
 export function registerImportCommands(program: Command): void {
-  const imp = program.command('import').description('import real-format data (NetCDF, GeoTIFF, GeoJSON, zipped shapefile) into a project');
+  const imp = program.command('import').description('import real-format data (NetCDF, GRIB, GeoTIFF, GeoJSON, zipped shapefile) into a project');
   const common = (c: Command) => c
     .requiredOption('--project <dir>', 'project folder')
     .option('--dry-run', 'read and check the input, write nothing')
     .option('--json', 'print a machine-readable summary');
 
   common(imp.command('forcing')
-    .description('daily forcing from NetCDF4 / NetCDF3 files or folders (concatenated in time); sub-daily steps are aggregated')
-    .argument('<paths...>', 'NetCDF files or folders')
+    .description('daily forcing from NetCDF4 / NetCDF3 or GRIB1 / GRIB2 (e.g. NLDAS-2 hourly) files or folders (concatenated in time); sub-daily steps are aggregated')
+    .argument('<paths...>', 'NetCDF or GRIB files or folders')
     .option('--map <pairs>', `source variable per role, e.g. Tair=t2m,Rainf=tp (roles: ${SOURCE_ROLES.join(', ')})`)
     .option('--units <pairs>', "units per source variable when missing or wrong, e.g. tp=m,t2m=K")
     .option('--time-stamp <where>', 'what time stamps mark within their step when the file has no time bounds: auto, start, middle, end', 'auto')

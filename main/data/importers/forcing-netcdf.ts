@@ -1,6 +1,7 @@
 /**
- * Forcing import from NetCDF (NetCDF4 via h5wasm, NetCDF3 via netcdfjs): one file or many,
- * concatenated in time, on any regular latitude/longitude grid that overlaps the project grid.
+ * Forcing import from NetCDF (NetCDF4 via h5wasm, NetCDF3 via netcdfjs) and GRIB1/GRIB2 (via
+ * gdal3.js, seen as the same NcFile view by grib-file.ts): one file or many, concatenated in time,
+ * on any regular latitude/longitude grid that overlaps the project grid.
  *
  * Per source time step: CF decoding, unit conversion, derived quantities at source resolution
  * (specific humidity from relative humidity, vapour pressure or dew point with pressure; wind speed
@@ -9,12 +10,14 @@
  * its steps are present; incomplete days at either end are dropped (and reported), a gap or a
  * duplicate inside the series is refused.
  */
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { cellCount, UCRB_GRID, type GridSpec } from '../grid.ts';
 import { FORCING_NAMES, FORCING_UNITS, type ForcingName } from '../dataset.ts';
 import { formatIsoDate } from '../time-axis.ts';
 import { ImportError, guardFileSync } from './errors.ts';
 import { openNetcdf, type NcFile, type NcVariable } from './netcdf-file.ts';
+import { GRIB_EXTENSIONS, hasGribExtension, openGrib } from './grib-file.ts';
 import { attrString, decodeTimes, decodeValues, type Calendar } from './cf-decode.ts';
 import { areaAverage, overlapWeights, type OverlapWeights } from './regrid.ts';
 import {
@@ -26,6 +29,8 @@ import type { ImportedForcing, LayerProvenance } from './types.ts';
 
 const DAY_MS = 86_400_000;
 export const NETCDF_EXTENSIONS = ['.nc', '.nc4', '.nc3', '.cdf', '.netcdf', '.h5'];
+/** What a forcing folder is searched for: NetCDF and GRIB files. */
+export const FORCING_EXTENSIONS = [...NETCDF_EXTENSIONS, ...GRIB_EXTENSIONS];
 
 export interface ForcingImportOptions {
   /** the project grid; default the UCRB window */
@@ -136,8 +141,34 @@ function identifyRoles(nc: NcFile, coords: Coords, options: ForcingImportOptions
   return roles;
 }
 
+/** Source names the importer recognises (or was told to map): GRIB fields outside these may have holes. */
+function knownNames(options: ForcingImportOptions): Set<string> {
+  return new Set([...Object.values(ROLE_NAMES).flat(), ...Object.values(options.mapping ?? {}).filter((v): v is string => typeof v === 'string')]);
+}
+
+async function startsWithGrib(file: string): Promise<boolean> {
+  try {
+    const fh = await fs.open(file, 'r');
+    try {
+      const head = Buffer.alloc(4);
+      await fh.read(head, 0, 4, 0);
+      return head.toString('latin1') === 'GRIB';
+    } finally {
+      await fh.close();
+    }
+  } catch {
+    return false; // openNetcdf reports why the file cannot be read
+  }
+}
+
+/** Opens a forcing file by its kind: GRIB by extension or signature, anything else as NetCDF. */
+async function openForcingFile(file: string, options: ForcingImportOptions, withData: boolean): Promise<NcFile> {
+  if (hasGribExtension(file) || await startsWithGrib(file)) return openGrib(file, { withData, knownNames: knownNames(options) });
+  return openNetcdf(file);
+}
+
 async function readMeta(file: string, options: ForcingImportOptions): Promise<FileMeta> {
-  const nc = await openNetcdf(file);
+  const nc = await openForcingFile(file, options, false);
   try {
     const coords = findCoords(nc);
     const roles = identifyRoles(nc, coords, options);
@@ -167,11 +198,11 @@ function sameAxis(a: Float64Array, b: Float64Array): boolean {
 
 interface Step { readonly file: number; readonly t: number; readonly ms: number; readonly mid: number }
 
-/** Imports forcing from NetCDF files and folders. Nothing is written anywhere. */
+/** Imports forcing from NetCDF and GRIB files and folders. Nothing is written anywhere. */
 export async function importForcingNetcdf(inputs: readonly string[], options: ForcingImportOptions = {}): Promise<ImportedForcing> {
   const grid = options.grid ?? UCRB_GRID;
   const n = cellCount(grid);
-  const files = await expandInputs(inputs, NETCDF_EXTENSIONS, 'NetCDF');
+  const files = await expandInputs(inputs, FORCING_EXTENSIONS, 'NetCDF or GRIB');
   const metas: FileMeta[] = [];
   for (const f of files) {
     options.signal?.throwIfAborted();
@@ -208,7 +239,9 @@ export async function importForcingNetcdf(inputs: readonly string[], options: Fo
   let dt = Infinity;
   for (let i = 1; i < steps.length; i++) dt = Math.min(dt, steps[i]!.ms - steps[i - 1]!.ms);
   if (steps.length === 1) {
-    dt = DAY_MS;
+    // one step: a GRIB accumulation window tells its length, otherwise take it as a day
+    const windows = metas.flatMap((m) => [...m.roles.values()].map((r) => r.variable.attrs.grib_window_seconds)).filter((w): w is number => typeof w === 'number' && w > 0);
+    dt = windows.length > 0 ? windows[0]! * 1000 : DAY_MS;
   }
   if (!(dt > 0) || DAY_MS % dt !== 0) {
     throw new ImportError(first.path, `has a time step of ${dt / 3_600_000} h, which does not divide a day (expected e.g. 1, 3, 6 or 24 h)`, first.coords.timeVar.name);
@@ -227,6 +260,7 @@ export async function importForcingNetcdf(inputs: readonly string[], options: Fo
     throw new ImportError(metas[at.file]!.path, `has a gap in time: ${new Date(at.ms).toISOString()} is followed by ${new Date(steps[i]!.ms).toISOString()} (expected steps of ${dt / 3_600_000} h)`, first.coords.timeVar.name);
   }
   const stepsPerDay = DAY_MS / dt;
+  checkAccumulationWindows(metas, dt);
   const allAtNoon = steps.every((s) => s.ms % DAY_MS === DAY_MS / 2);
   const stamp = options.timeStamp === undefined || options.timeStamp === 'auto' ? (dt === DAY_MS && allAtNoon ? 'middle' : 'start') : options.timeStamp;
   const shift = stamp === 'start' ? dt / 2 : stamp === 'end' ? -dt / 2 : 0;
@@ -262,7 +296,7 @@ export async function importForcingNetcdf(inputs: readonly string[], options: Fo
     options.signal?.throwIfAborted();
     const meta = metas[fi]!;
     options.onProgress?.(fi, metas.length, meta.path);
-    const nc = await openNetcdf(meta.path);
+    const nc = await openForcingFile(meta.path, options, true);
     try {
       const slabs = new Map<SourceRole, { data: Float32Array; strides: { t: number; y: number; x: number } }>();
       for (const [role, src] of meta.roles) slabs.set(role, readWindow(nc, src.variable, meta.coords, weights, meta.times.length));
@@ -313,6 +347,21 @@ export async function importForcingNetcdf(inputs: readonly string[], options: Fo
   const dates = Array.from({ length: days }, (_, d) => formatIsoDate((firstDay + d) * DAY_MS));
   const provenance = Object.fromEntries(FORCING_NAMES.map((f) => [f, provenanceFor(first, f, files, stepsPerDay)])) as Record<ForcingName, LayerProvenance>;
   return { kind: 'forcing', grid, dates, variables: sums, coverage: weights.coverage, provenance, notes };
+}
+
+/**
+ * GRIB fields carry their accumulation window (grib-file.ts): a precipitation total over 1 h is
+ * an amount per step only when the steps are 1 h long, so any other window is refused rather than
+ * summed into a wrong daily total.
+ */
+function checkAccumulationWindows(metas: readonly FileMeta[], dtMs: number): void {
+  for (const m of metas) {
+    for (const [role, src] of m.roles) {
+      const w = src.variable.attrs.grib_window_seconds;
+      if (typeof w !== 'number' || w === 0 || w * 1000 === dtMs) continue;
+      throw new ImportError(m.path, `is accumulated or averaged over ${w / 3600} h but the files step every ${dtMs / 3_600_000} h, so it cannot be used as ${role} (expected one field per step, accumulated over that step)`, src.variable.name);
+    }
+  }
 }
 
 /** Reads a variable's window (all times of this file) and returns it decoded with strides. */
@@ -385,3 +434,6 @@ function provenanceFor(meta: FileMeta, f: ForcingName, files: readonly string[],
   }
   return { files, source, sourceUnits, conversion: `${conv}; ${agg}; area-weighted to the project grid; units ${FORCING_UNITS[f]}` };
 }
+
+/** The same importer under a name that does not suggest NetCDF only (it reads GRIB too). */
+export const importForcing = importForcingNetcdf;

@@ -18,7 +18,8 @@ export interface NcVariable {
 
 export interface NcFile {
   readonly path: string;
-  readonly format: 'netcdf4' | 'netcdf3-classic' | 'netcdf3-64bit-offset';
+  /** grib*: a GRIB file seen through grib-file.ts (one variable per field, on one time axis) */
+  readonly format: 'netcdf4' | 'netcdf3-classic' | 'netcdf3-64bit-offset' | 'grib1' | 'grib2' | 'grib';
   readonly variables: readonly NcVariable[];
   readonly globalAttrs: Readonly<Record<string, AttrValue>>;
   variable(name: string): NcVariable | undefined;

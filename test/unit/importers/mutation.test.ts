@@ -19,6 +19,7 @@ import { ImportError } from '../../../main/data/importers/errors.ts';
 import type { ImportResult } from '../../../main/data/importers/types.ts';
 import { UCRB_GRID } from '../../../main/data/grid.ts';
 import { dailyForcing, geotiffFromAsc, run } from './make-files.ts';
+import { nldasGribDays } from './make-grib.ts';
 import { hashTree } from './project-hash.ts';
 import { mulberry32 } from '../../../main/util/mulberry32.ts';
 
@@ -68,6 +69,8 @@ test('mutated inputs: a clean ImportError or a checked import, never a crash, a 
     mkdirSync(src);
     const nc4 = dailyForcing(src, 'forcing4.nc', 'NC4');
     const nc3 = dailyForcing(src, 'forcing3.nc', 'NC');
+    // three days of 3-hourly NLDAS-2 fields on the same cells, GRIB2 by gdal_translate
+    const grib = nldasGribDays(src, 'forcing.grb2', { west: -108.625, north: 39.5, size: 0.125, ncols: 5, nrows: 4 }, '2003-05-01T00:00:00Z', 3, 3);
     const lai = Array.from({ length: 20 }, (_, k) => 100 + k * 9);
     const ascGrid = { west: -108.625, north: 39.5, size: 0.125, ncols: 5, nrows: 4, values: lai, nodata: -1 };
     const laiTif = geotiffFromAsc(src, 'm-src-2003-05-03.tif', ascGrid, { scale: 0.01, extra: ['-co', 'COMPRESS=DEFLATE'] });
@@ -90,6 +93,7 @@ test('mutated inputs: a clean ImportError or a checked import, never a crash, a 
     const cases: Case[] = [
       { label: 'forcing NetCDF4', file: nc4, ext: '.nc', seed: 11, run: (f) => importForcingNetcdf([f], { grid }) },
       { label: 'forcing NetCDF3', file: nc3, ext: '.nc', seed: 12, run: (f) => importForcingNetcdf([f], { grid }) },
+      { label: 'forcing GRIB2', file: grib, ext: '.grb2', seed: 17, run: (f) => importForcingNetcdf([f], { grid }) },
       { label: 'LAI GeoTIFF (DEFLATE)', file: laiTif, ext: '.tif', seed: 13, run: (f) => importLai([f], { grid, datePattern: 'm-*-{YYYY}-{MM}-{DD}.tif' }) },
       { label: 'land cover GeoTIFF', file: lcTif, ext: '.tif', seed: 14, run: (f) => importLandCover(f, { grid }) },
       { label: 'basins GeoJSON', file: gj, ext: '.geojson', seed: 15, run: (f) => importBasins(f, { grid }) },
