@@ -17,6 +17,7 @@ import { registerImportCommands } from './cli/import-commands.ts';
 import { registerExportCommands } from './cli/export-commands.ts';
 import { registerModelCommands } from './cli/model-commands.ts';
 import { registerLeafCommands } from './cli/leaf-commands.ts';
+import { registerEvaluateCommands } from './cli/evaluate-commands.ts';
 
 type CommandGroup = (program: Command) => void;
 
@@ -30,6 +31,7 @@ const COMMAND_GROUPS: readonly CommandGroup[] = [
   registerImportCommands,
   registerExportCommands,
   registerModelCommands,
+  registerEvaluateCommands,
   registerLeafCommands,
 ];
 

@@ -87,14 +87,20 @@ export function noiseCeilingEntry(dataset: Dataset, rows: readonly number[]): Se
   return { id: 'noise-ceiling', label: 'Noise ceiling (truth vs observations)', role: 'reference', atObservations: sampleAtObservations(dataset, dataset.trueLai, 0, rows) };
 }
 
-export function evaluateEntries(dataset: Dataset, period: DayRange, rows: readonly number[], entries: readonly SeriesEntry[], minPairs?: number): Evaluation {
+/**
+ * @param cells optional restriction of the scored cells (e.g. the cells inside a clip polygon);
+ *   default: the basin mask. Cells outside it get NaN metrics and are in no statistic.
+ */
+export function evaluateEntries(dataset: Dataset, period: DayRange, rows: readonly number[], entries: readonly SeriesEntry[], minPairs?: number, cells?: Uint8Array): Evaluation {
   const C = dataset.mask.length;
+  if (cells && cells.length !== C) throw new Error(`evaluation cell mask has ${cells.length} cells, the dataset has ${C}`);
+  const scored = cells ? Uint8Array.from(dataset.mask, (m, c) => (m && cells[c] ? 1 : 0)) : dataset.mask;
   const obs = observedAt(dataset, rows);
-  const all = entries.map((e) => ({ e, metrics: perCellMetrics(e.atObservations, obs, C, dataset.mask, undefined, minPairs) }));
+  const all = entries.map((e) => ({ e, metrics: perCellMetrics(e.atObservations, obs, C, scored, undefined, minPairs) }));
   const common = new Uint8Array(C);
   let commonCount = 0;
   for (let c = 0; c < C; c++) {
-    if (dataset.mask[c] && all.every((a) => Number.isFinite(a.metrics.nse[c]!))) {
+    if (scored[c] && all.every((a) => Number.isFinite(a.metrics.nse[c]!))) {
       common[c] = 1;
       commonCount++;
     }

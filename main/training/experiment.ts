@@ -8,11 +8,12 @@
  *   run.json                  id, status, seed, backend, versions, dataset, timings, skipped models
  *   models/<kind>/            checkpoint.vdtb, best.vdtb, history.json, weights.vdtb, model.json,
  *                             learned-parameters.json (physics-encoded models)
- *   evaluation/summary.json   medians and spread per entry, NSE by land cover, reductions
- *   evaluation/metrics.vdtb   per-cell NSE/KGE/RMSE/bias/r/count of every entry
- *   predictions/<id>.vdtb     daily LAI [day][cell] over the record, one file per entry
- * (Bundle files are the tensor-bundle format; NetCDF4 copies are written by the evaluation
- * writer when the dataset store's CF writer is available.)
+ *   clip.json                 the clip polygon of a run with `clip: { source: 'project' }`
+ *   evaluation/summary.json   medians and spread per entry, NSE by land cover, reductions, what was scored
+ *   evaluation/metrics.nc     per-cell NSE/KGE/RMSE/bias/r/count of every entry (NetCDF4, CF)
+ *   predictions/<id>.nc       daily LAI lai(time, lat, lon) over the record, one file per entry
+ * (main/evaluation/run-files.ts writes and reads the NetCDF files; runs made before them hold
+ * metrics.vdtb and predictions/<id>.vdtb, which the readers still open.)
  */
 import { mkdirSync } from 'node:fs';
 import os from 'node:os';
@@ -25,16 +26,14 @@ import { createModel, modelKinds } from '../models/model-factory.ts';
 import type { LaiModel } from '../models/model.ts';
 import { writeFileAtomic } from '../project/atomic-write.ts';
 import { predictRange } from '../evaluation/predict.ts';
-import {
-  climatologyEntry, evaluateEntries, evaluationSummary, noiseCeilingEntry, observationRowsIn, sampleAtObservations,
-  type Evaluation, type SeriesEntry,
-} from '../evaluation/evaluate.ts';
+import type { Evaluation } from '../evaluation/evaluate.ts';
+import { evaluateAndWriteRun } from '../evaluation/run-evaluation.ts';
+import { CLIP_FILE, clipCells, readClip, writeClip, type ClipCells } from '../evaluation/clip-file.ts';
 import { AdamW } from './adamw.ts';
 import { ParamGroupAdamW } from './param-groups.ts';
-import { dayOfYearClimatology } from './climatology.ts';
+import { dayOfYearClimatology, type Climatology } from './climatology.ts';
 import { FeatureBuilder } from './features.ts';
 import { describeReductions, type RunConfig, type TrainableModelKind } from './run-config.ts';
-import { encodeBundle, type NamedArray } from './tensor-bundle.ts';
 import { saveWeightsFile, trainModel, type StatefulOptimizer, type TrainProgress, type TrainResult } from './trainer.ts';
 import { LEARNED_PARAMETERS_FILE, type LearnedParameterReport } from '../physics/grid/learned-parameters.ts';
 
@@ -67,6 +66,8 @@ export interface ExperimentOptions {
   /** which tfjs backend runs (recorded in run.json) */
   readonly backend?: unknown;
   readonly resume?: boolean;
+  /** the project folder whose clip.json a `clip: { source: 'project' }` run uses; default: runDir/../.. */
+  readonly projectDir?: string;
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: ExperimentProgress) => void;
   readonly log?: (message: string) => void;
@@ -174,18 +175,25 @@ export const defaultOptimizer: OptimizerFactory = (config, model) => {
   return { optimizer: grouped, name: `${name}; ${grouped.describe()}` };
 };
 
-export async function runExperiment(opts: ExperimentOptions & { optimizerFactory?: OptimizerFactory }): Promise<ExperimentResult> {
-  const t0 = performance.now();
-  const { dataset, config, runDir } = opts;
-  const log = opts.log ?? (() => undefined);
-  const progress = opts.onProgress ?? (() => undefined);
-  const C = dataset.mask.length;
-  const record = periodRange(dataset, config.periods.record, 'record');
-  const train = periodRange(dataset, config.periods.train, 'train');
-  const validate = periodRange(dataset, config.periods.validate, 'validate');
-  const test = periodRange(dataset, config.periods.test, 'test');
-  mkdirSync(runDir, { recursive: true });
+/** The normalization, climatology and feature builders a run's models are trained and evaluated with. */
+export interface RunInputs {
+  readonly normalization: Normalization;
+  /** the training view of the dataset with the run's normalization (what the models see) */
+  readonly runDataset: Dataset;
+  readonly clim: Climatology;
+  readonly features: FeatureBuilder;
+  readonly featuresFor: (kind: string) => FeatureBuilder;
+}
 
+/**
+ * Builds a run's inputs from the dataset as training sees it (a clipped run passes
+ * trainingView(dataset, clip)). Shared by training and `vegdyn evaluate`, so a re-evaluation
+ * feeds saved weights exactly the inputs they were trained with.
+ */
+export function prepareRunInputs(
+  dataset: Dataset, config: RunConfig, _record: DayRange, train: DayRange, progress: (p: ExperimentProgress) => void = () => undefined,
+): RunInputs {
+  const C = dataset.mask.length;
   progress({ stage: 'prepare', fraction: 0, message: 'normalization statistics of the training period' });
   // statistics of THIS run's training period only (the dataset's own split may differ)
   const normalization = computeNormalization((name) => dataset.forcing(name), C, dataset.mask, train, dataset.observations);
@@ -199,6 +207,54 @@ export async function runExperiment(opts: ExperimentOptions & { optimizerFactory
   // the LSTM and ConvLSTM may learn anomalies from the climatology; physics models predict LAI
   const anomalyFeatures = config.target === 'anomaly' ? new FeatureBuilder(runDataset, { ...config.features, anomalyTarget: true }, undefined, extras) : features;
   const featuresFor = (kind: string) => (kind === 'lstm' || kind === 'conv-lstm' ? anomalyFeatures : features);
+  return { normalization, runDataset, clim, features, featuresFor };
+}
+
+/**
+ * The dataset with the observations outside the clip hidden (NaN): a clipped run never uses them,
+ * neither in the loss nor in the LAI normalization, the climatology or the per-cell loss weights,
+ * so they cannot change the trained weights. Forcing stays everywhere: the networks still see the
+ * whole grid as input. Without a clip: the dataset itself.
+ */
+export function trainingView(dataset: Dataset, clip: ClipCells | null): Dataset {
+  if (!clip) return dataset;
+  const C = dataset.mask.length;
+  const values = dataset.observations.values.slice();
+  for (let k = 0; k < values.length; k++) if (!clip.cells[k % C]) values[k] = NaN;
+  return { ...withNormalization(dataset, dataset.normalization), observations: { ...dataset.observations, values } };
+}
+
+/**
+ * The clip of a run with `clip: { source: 'project' }`: the project's clip.json, copied into the
+ * run folder at the start; a resumed run (or a re-evaluation) uses that copy, so later edits of
+ * the project's clip do not change what the run was trained on. null when the config has no clip.
+ */
+export async function resolveRunClip(config: RunConfig, projectDir: string, runDir: string, dataset: Dataset): Promise<ClipCells | null> {
+  if (!config.clip) return null;
+  let clip = readClip(runDir);
+  if (!clip) {
+    clip = readClip(projectDir);
+    if (!clip) throw new Error(`the run config asks for the project's clip, but ${path.join(projectDir, CLIP_FILE)} does not exist (draw or import a clip, or set "clip": null)`);
+    mkdirSync(runDir, { recursive: true });
+    await writeClip(runDir, clip);
+  }
+  return clipCells(dataset.grid, dataset.mask, clip, `run ${path.basename(runDir)}`);
+}
+
+export async function runExperiment(opts: ExperimentOptions & { optimizerFactory?: OptimizerFactory }): Promise<ExperimentResult> {
+  const t0 = performance.now();
+  const { dataset, config, runDir } = opts;
+  const log = opts.log ?? (() => undefined);
+  const progress = opts.onProgress ?? (() => undefined);
+  const record = periodRange(dataset, config.periods.record, 'record');
+  const train = periodRange(dataset, config.periods.train, 'train');
+  const validate = periodRange(dataset, config.periods.validate, 'validate');
+  const test = periodRange(dataset, config.periods.test, 'test');
+  mkdirSync(runDir, { recursive: true });
+
+  const clip = await resolveRunClip(config, opts.projectDir ?? path.dirname(path.dirname(runDir)), runDir, dataset);
+  if (clip) log(`clip '${clip.name}': training and evaluation use the ${clip.cellCount} cells inside it`);
+  const { normalization, runDataset, clim, features, featuresFor } = prepareRunInputs(trainingView(dataset, clip), config, record, train, progress);
 
   const known = new Set<string>(modelKinds());
   const toTrain = config.models.filter((k) => known.has(k));
@@ -215,6 +271,7 @@ export async function runExperiment(opts: ExperimentOptions & { optimizerFactory
     versions: versions(),
     dataset: { id: dataset.id, source: dataset.source, startDate: dataset.startDate, dayCount: dataset.dayCount },
     periods: { record, train, validate, test },
+    clip: clip ? { name: clip.name, source: clip.source, cells: clip.cellCount } : null,
     featureChannels: features.channels,
     normalization,
     reductions: config.preset === 'demo' ? describeReductions(config) : [],
@@ -320,35 +377,17 @@ export async function runExperiment(opts: ExperimentOptions & { optimizerFactory
     }
 
     progress({ stage: 'evaluate', fraction: (done + 0.1) / units, message: 'per-cell metrics on the test period' });
-    const rows = observationRowsIn(dataset, test);
-    const entries: SeriesEntry[] = [];
-    for (const [id, daily] of predictions) {
-      entries.push({ id, label: MODEL_LABELS[id] ?? id, role: 'model', atObservations: sampleAtObservations(dataset, daily, record.start, rows) });
-    }
-    entries.push(climatologyEntry(dataset, clim, rows));
-    const ceiling = noiseCeilingEntry(dataset, rows);
-    if (ceiling) entries.push(ceiling);
-    const evaluation = evaluateEntries(dataset, test, rows, entries);
-
-    progress({ stage: 'write', fraction: (done + 0.2) / units, message: 'writing metrics and predictions' });
-    const evalDir = path.join(runDir, 'evaluation');
-    mkdirSync(evalDir, { recursive: true });
-    const metricArrays: NamedArray[] = [];
-    for (const e of evaluation.entries) {
-      for (const m of ['nse', 'kge', 'rmse', 'bias', 'r'] as const) metricArrays.push({ name: `${e.id}/${m}`, shape: [dataset.grid.nrows, dataset.grid.ncols], data: e.metrics[m] });
-      metricArrays.push({ name: `${e.id}/count`, shape: [dataset.grid.nrows, dataset.grid.ncols], data: e.metrics.count });
-    }
-    await writeFileAtomic(path.join(evalDir, 'metrics.vdtb'), encodeBundle(metricArrays, { period: config.periods.test }));
-    await writeFileAtomic(path.join(evalDir, 'summary.json'), `${JSON.stringify({
-      runId: runInfo.id, preset: config.preset, periods: config.periods, reductions: runInfo.reductions, skipped, failed,
-      training: Object.fromEntries(Object.entries(training).map(([k, r]) => [k, { bestEpoch: r.bestEpoch, bestValLoss: r.bestValLoss, epochs: r.history.length, stoppedEarly: r.stoppedEarly, seconds: r.seconds }])),
-      ...(evaluationSummary(evaluation) as object),
-    }, null, 2)}\n`);
-    const predDir = path.join(runDir, 'predictions');
-    mkdirSync(predDir, { recursive: true });
-    for (const [id, daily] of predictions) {
-      await writeFileAtomic(path.join(predDir, `${id}.vdtb`), encodeBundle([{ name: 'lai', shape: [record.end - record.start, dataset.grid.nrows, dataset.grid.ncols], data: daily }], { startDate: config.periods.record.from, units: 'm2 m-2' }));
-    }
+    const written = await evaluateAndWriteRun({
+      dataset, runDir, predictions, seriesStart: record.start, test, climatology: clim, clip, labels: MODEL_LABELS, writePredictions: true,
+      summary: {
+        runId: runInfo.id, preset: config.preset, periods: config.periods, reductions: runInfo.reductions, skipped, failed,
+        training: Object.fromEntries(Object.entries(training).map(([k, r]) => [k, { bestEpoch: r.bestEpoch, bestValLoss: r.bestValLoss, epochs: r.history.length, stoppedEarly: r.stoppedEarly, seconds: r.seconds }])),
+      },
+      predictionAttributes: { vegdyn_preset: config.preset, vegdyn_seed: config.seed },
+      onStep: (message) => progress({ stage: 'write', fraction: (done + 0.2) / units, message }),
+    });
+    const evaluation = written.evaluation;
+    for (const [id, f] of Object.entries(written.predictionFiles)) runInfo.timings[`write:${id}`] = f.seconds;
     runInfo.status = 'finished';
     runInfo.timings.total = (performance.now() - t0) / 1000;
     await writeRunInfo();

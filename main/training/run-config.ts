@@ -116,6 +116,13 @@ export const runConfigSchema = z
     ),
     /** extra per-kind options handed to the model factory, which validates them */
     modelOptions: z.record(z.string(), z.record(z.string(), z.unknown())),
+    /**
+     * Basin clip of training and evaluation. null (default): the whole basin. { source: 'project' }:
+     * the project's clip.json when the run starts, copied into the run folder; observations outside
+     * it are not used (loss, LAI normalization, climatology, per-cell loss weights) and every
+     * evaluation statistic covers only cells inside it (area fraction > 0).
+     */
+    clip: z.object({ source: z.literal('project') }).strict().nullable().default(null),
   })
   .strict()
   .superRefine((c, ctx) => {

@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { decodeBundle } from '../../training/tensor-bundle.ts';
+import { findMetricsFile, findPredictionFile, predictionEntries, readMetricsFile, readPredictionFile, type Prediction } from '../../evaluation/run-files.ts';
 import { LEARNED_PARAMETERS_FILE } from '../../physics/grid/learned-parameters.ts';
 
 export interface BoxStats {
@@ -124,8 +124,8 @@ export function readRun(projectDir: string, runId: string): RunListing {
       }),
     });
   }
-  const predDir = path.join(dir, 'predictions');
-  const predictions = existsSync(predDir) ? readdirSync(predDir).filter((f) => f.endsWith('.vdtb')).map((f) => f.slice(0, -'.vdtb'.length)).sort() : [];
+  // predictions/<entry>.nc, or .vdtb in runs made before the NetCDF outputs
+  const predictions = predictionEntries(dir);
   const models = Array.isArray(config?.['models']) ? (config['models'] as unknown[]).map(String) : [];
   const history: Record<string, { epoch: number; trainLoss: number; valLoss: number | null }[]> = {};
   for (const m of models) {
@@ -176,34 +176,18 @@ export function listRuns(projectDir: string): RunListing[] {
   return runs.sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? '') || b.id.localeCompare(a.id));
 }
 
-export interface Prediction {
-  /** ISO date of the first day of `daily` */
-  readonly startDate: string;
-  readonly days: number;
-  /** [day][cell], m2 m-2 */
-  readonly daily: Float32Array;
-}
+export type { Prediction };
 
 export function readPrediction(projectDir: string, runId: string, entry: string): Prediction {
   if (!/^[A-Za-z0-9._-]+$/.test(entry)) throw new Error(`'${entry}' is not a model name`);
-  const file = path.join(runDir(projectDir, runId), 'predictions', `${entry}.vdtb`);
-  if (!existsSync(file)) throw new Error(`run ${runId} has no predictions of '${entry}'`);
-  return cached(file, () => {
-    const { arrays, meta } = decodeBundle(readFileSync(file));
-    const a = arrays.find((x) => x.name === 'lai') ?? arrays[0];
-    if (!a) throw new Error(`${file}: no arrays`);
-    const startDate = String((meta as Record<string, unknown> | null)?.['startDate'] ?? '');
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(startDate)) throw new Error(`${file}: no start date in its metadata`);
-    return { startDate, days: a.shape[0]!, daily: a.data instanceof Float32Array ? a.data : Float32Array.from(a.data) };
-  });
+  const file = findPredictionFile(runDir(projectDir, runId), entry);
+  if (!file) throw new Error(`run ${runId} has no predictions of '${entry}'`);
+  return cached(file, () => readPredictionFile(file));
 }
 
 /** Per-cell metric grids of a run: '<entry>/<metric>' -> values (row 0 = north). */
 export function readMetrics(projectDir: string, runId: string): ReadonlyMap<string, Float32Array> {
-  const file = path.join(runDir(projectDir, runId), 'evaluation', 'metrics.vdtb');
-  if (!existsSync(file)) throw new Error(`run ${runId} has no evaluation yet`);
-  return cached(file, () => {
-    const { arrays } = decodeBundle(readFileSync(file));
-    return new Map(arrays.map((a) => [a.name, a.data instanceof Float32Array ? a.data : Float32Array.from(a.data)]));
-  });
+  const file = findMetricsFile(runDir(projectDir, runId));
+  if (!file) throw new Error(`run ${runId} has no evaluation yet`);
+  return cached(file, () => readMetricsFile(file));
 }

@@ -357,8 +357,8 @@ function checkShape(v: H5Dataset, file: string, name: string, expected: number[]
   }
 }
 
-/** Reads a (layers, lat, lon) float variable into [layer][cell] rows north-first, _FillValue -> NaN. */
-function readSeries(v: H5Dataset, file: string, name: string, layers: number, grid: GridSpec, signal?: AbortSignal): Float32Array {
+/** Reads a (layers, lat, lon) float variable into [layer][cell] rows north-first, _FillValue -> NaN (also used for run predictions). */
+export function readSeries(v: H5Dataset, file: string, name: string, layers: number, grid: GridSpec, signal?: AbortSignal): Float32Array {
   checkShape(v, file, name, [layers, grid.nrows, grid.ncols]);
   const cells = grid.ncols * grid.nrows;
   const out = new Float32Array(layers * cells);

@@ -11,7 +11,7 @@ import { dayOfYearClimatology } from '../../../main/training/climatology.ts';
 import { resolveRunConfig } from '../../../main/training/run-config.ts';
 import { runExperiment } from '../../../main/training/experiment.ts';
 import { buildHtmlReport, formatNseTable } from '../../../main/report/html-report.ts';
-import { decodeBundle } from '../../../main/training/tensor-bundle.ts';
+import { readPredictionFile } from '../../../main/evaluation/run-files.ts';
 import { makeTinyDataset } from '../training/tiny-dataset.ts';
 
 const ds = makeTinyDataset();
@@ -63,7 +63,7 @@ test('a small experiment writes the run folder, evaluates against climatology an
   const r = await runExperiment({ dataset: ds, config, runDir, resume: false });
   const ids = r.evaluation.entries.map((e) => e.id);
   for (const id of ['lstm', 'conv-lstm', 'climatology', 'noise-ceiling']) assert.ok(ids.includes(id), `missing ${id} in ${ids}`);
-  for (const f of ['config.json', 'run.json', 'evaluation/summary.json', 'evaluation/metrics.vdtb', 'models/lstm/weights.vdtb', 'models/conv-lstm/best.vdtb', 'predictions/conv-lstm.vdtb']) {
+  for (const f of ['config.json', 'run.json', 'evaluation/summary.json', 'evaluation/metrics.nc', 'models/lstm/weights.vdtb', 'models/conv-lstm/best.vdtb', 'predictions/conv-lstm.nc']) {
     assert.ok(existsSync(path.join(runDir, f)), `missing ${f}`);
   }
   const run = JSON.parse(readFileSync(path.join(runDir, 'run.json'), 'utf8'));
@@ -72,9 +72,10 @@ test('a small experiment writes the run folder, evaluates against climatology an
   const saved = JSON.parse(readFileSync(path.join(runDir, 'config.json'), 'utf8'));
   assert.deepEqual(saved, JSON.parse(JSON.stringify(config)));
   // the daily prediction covers the whole record and is NaN exactly outside the mask
-  const pred = decodeBundle(readFileSync(path.join(runDir, 'predictions/lstm.vdtb'))).arrays[0]!;
-  assert.equal(pred.shape[0], ds.dayCount);
-  assert.ok(Number.isNaN(pred.data[0]!) && Number.isFinite(pred.data[1]!));
+  const pred = readPredictionFile(path.join(runDir, 'predictions/lstm.nc'));
+  assert.equal(pred.days, ds.dayCount);
+  assert.equal(pred.startDate, ds.startDate);
+  assert.ok(Number.isNaN(pred.daily[0]!) && Number.isFinite(pred.daily[1]!));
 
   const table = formatNseTable(r.evaluation);
   assert.match(table, /Noise ceiling/);

@@ -1,0 +1,144 @@
+/**
+ * Re-evaluation of a finished run from its saved weights, without training: `vegdyn evaluate`.
+ * Rebuilds the inputs the weights were trained with (the run's config.json, its training clip),
+ * predicts daily LAI over the record (extended to cover a different test period if one is asked
+ * for), scores it, optionally only inside the project's current clip, and rewrites the run's
+ * evaluation files (metrics.nc, summary.json, predictions/<entry>.nc) atomically.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Dataset } from '../data/dataset.ts';
+import { openDataset } from '../data/store/netcdf-store.ts';
+import type { DayRange } from '../data/time-axis.ts';
+import { createModel, modelKinds } from '../models/model-factory.ts';
+import { formatConfigIssues, runConfigSchema, type RunConfig } from '../training/run-config.ts';
+import { MODEL_LABELS, periodRange, prepareRunInputs, resolveRunClip, trainingView } from '../training/experiment.ts';
+import { loadWeightsFile } from '../training/trainer.ts';
+import { formatNseTable } from '../report/html-report.ts';
+import { clipCells, readClip, CLIP_FILE, type ClipCells } from './clip-file.ts';
+import type { Evaluation } from './evaluate.ts';
+import { predictRange } from './predict.ts';
+import { evaluateAndWriteRun } from './run-evaluation.ts';
+import { findPredictionFile } from './run-files.ts';
+
+export interface EvaluateRunOptions {
+  readonly runDir: string;
+  /** the project the run belongs to; default: runDir/../.. */
+  readonly projectDir?: string;
+  /** the dataset (opened from the project when omitted) */
+  readonly dataset?: Dataset;
+  /** score only cells inside the project's clip.json (else: the run's own training clip, if any) */
+  readonly clip?: boolean;
+  /** a test period other than the run config's */
+  readonly test?: { readonly from: string; readonly to: string };
+  readonly signal?: AbortSignal;
+  readonly log?: (line: string) => void;
+}
+
+export interface EvaluateRunResult {
+  readonly evaluation: Evaluation;
+  readonly tableText: string;
+  readonly clip: ClipCells | null;
+  readonly test: { readonly from: string; readonly to: string };
+  /** entries that were predicted and scored */
+  readonly entries: readonly string[];
+}
+
+function readJsonFile(file: string, what: string): unknown {
+  if (!existsSync(file)) throw new Error(`${file}: missing (${what})`);
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+  }
+}
+
+/** The run's resolved config, validated against today's schema (new fields take their defaults). */
+export function readRunConfig(runDir: string): RunConfig {
+  const file = path.join(runDir, 'config.json');
+  const r = runConfigSchema.safeParse(readJsonFile(file, 'the run config'));
+  if (!r.success) throw new Error(`${file}: ${formatConfigIssues(r.error.issues).join('; ')}`);
+  return r.data;
+}
+
+function testPeriodOf(test: { from: string; to: string }): { from: string; to: string } {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(test.from) || !/^\d{4}-\d{2}-\d{2}$/.test(test.to) || test.from > test.to) {
+    throw new Error(`test period ${test.from}..${test.to}: expected two ISO dates YYYY-MM-DD, first <= last`);
+  }
+  return test;
+}
+
+export async function evaluateRun(opts: EvaluateRunOptions): Promise<EvaluateRunResult> {
+  const runDir = path.resolve(opts.runDir);
+  const log = opts.log ?? (() => undefined);
+  const config = readRunConfig(runDir);
+  const info = readJsonFile(path.join(runDir, 'run.json'), 'the run record') as Record<string, unknown>;
+  if (info['status'] !== 'finished') throw new Error(`${path.join(runDir, 'run.json')}: the run is '${String(info['status'])}', not finished; resume it with 'vegdyn train --run-id ${path.basename(runDir)}' first`);
+  const projectDir = path.resolve(opts.projectDir ?? path.dirname(path.dirname(runDir)));
+  const dataset = opts.dataset ?? await openDataset(projectDir, opts.signal ? { signal: opts.signal } : {});
+
+  const testDates = opts.test ? testPeriodOf(opts.test) : config.periods.test;
+  const test = periodRange(dataset, testDates, 'test');
+  const configRecord = periodRange(dataset, config.periods.record, 'record');
+  const train = periodRange(dataset, config.periods.train, 'train');
+  // predictions cover the run's record, grown to cover a test period outside it
+  const record: DayRange = { start: Math.min(configRecord.start, test.start), end: Math.max(configRecord.end, test.end) };
+
+  // the inputs exactly as in training: the run's own clip hides the same observations
+  const trainingClip = await resolveRunClip(config, projectDir, runDir, dataset);
+  const { runDataset, clim, features, featuresFor } = prepareRunInputs(trainingView(dataset, trainingClip), config, record, train);
+  let clip = trainingClip;
+  if (opts.clip) {
+    const projectClip = readClip(projectDir);
+    if (!projectClip) throw new Error(`--clip: ${path.join(projectDir, CLIP_FILE)} does not exist (draw or import a clip first)`);
+    clip = clipCells(dataset.grid, dataset.mask, projectClip, `${path.join(projectDir, CLIP_FILE)}`);
+  }
+  if (clip) log(`scoring only the ${clip.cellCount} cells inside the clip '${clip.name}'`);
+
+  const predictions = new Map<string, Float32Array>();
+  const known = new Set<string>(modelKinds());
+  for (const kind of config.models) {
+    const dir = path.join(runDir, 'models', kind);
+    const weights = path.join(dir, 'weights.vdtb');
+    if (!existsSync(weights)) {
+      log(`${MODEL_LABELS[kind] ?? kind}: no saved weights (${weights}); not evaluated`);
+      continue;
+    }
+    if (!known.has(kind)) throw new Error(`${dir}: model kind '${kind}' is not in the model factory of this build`);
+    const saved = readJsonFile(path.join(dir, 'model.json'), 'the model configuration') as { config?: unknown };
+    const model = createModel(saved.config as Parameters<typeof createModel>[0], { dataset: runDataset });
+    try {
+      loadWeightsFile(model, weights);
+      log(`${MODEL_LABELS[kind] ?? kind}: daily LAI from the saved weights`);
+      predictions.set(kind, await predictRange(model, featuresFor(kind), record, { chunkDays: config.inferenceChunkDays, ...(opts.signal ? { signal: opts.signal } : {}) }));
+    } finally {
+      model.dispose();
+    }
+  }
+  if (known.has('physics-only') && findPredictionFile(runDir, 'physics-only')) {
+    // the process model with its prior parameters, as the run made it
+    const model = createModel({ kind: 'physics-only', rows: dataset.grid.nrows, cols: dataset.grid.ncols, inputChannels: features.channelCount, seed: config.seed, ...(config.modelOptions['physics-only'] ?? {}) } as unknown as Parameters<typeof createModel>[0], { dataset: runDataset });
+    try {
+      log('Physics only: daily LAI with prior parameters');
+      predictions.set('physics-only', await predictRange(model, features, record, { chunkDays: config.inferenceChunkDays, ...(opts.signal ? { signal: opts.signal } : {}) }));
+    } finally {
+      model.dispose();
+    }
+  }
+  if (predictions.size === 0) throw new Error(`${runDir}: no model of the run has saved weights to evaluate`);
+
+  const previous = existsSync(path.join(runDir, 'evaluation', 'summary.json'))
+    ? readJsonFile(path.join(runDir, 'evaluation', 'summary.json'), 'the previous evaluation') as Record<string, unknown>
+    : {};
+  const written = await evaluateAndWriteRun({
+    dataset, runDir, predictions, seriesStart: record.start, test, climatology: clim, clip, labels: MODEL_LABELS, writePredictions: true,
+    summary: {
+      runId: path.basename(runDir), preset: config.preset, periods: { ...config.periods, test: testDates },
+      reductions: previous['reductions'] ?? [], skipped: previous['skipped'] ?? [], failed: previous['failed'] ?? [], training: previous['training'] ?? {},
+      reevaluated: true,
+    },
+    predictionAttributes: { vegdyn_preset: config.preset, vegdyn_seed: config.seed },
+    onStep: log,
+  });
+  return { evaluation: written.evaluation, tableText: formatNseTable(written.evaluation), clip, test: testDates, entries: [...predictions.keys()] };
+}

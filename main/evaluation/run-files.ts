@@ -1,0 +1,316 @@
+/**
+ * The evaluation outputs of a run folder as NetCDF4 (CF-1.8, h5wasm), readable by gdalinfo,
+ * xarray and Panoply with the right georeference:
+ *
+ *   predictions/<entry>.nc   lai(time, lat, lon): daily LAI over the record, m2 m-2, written by the
+ *                            NetCDF export (main/export/netcdf.ts), deflated in 32-day chunks
+ *   evaluation/metrics.nc    one (lat, lon) variable per entry and metric, named <metric>_<entry>
+ *                            (e.g. nse_conv_lstm), each tagged with vegdyn_entry / vegdyn_metric:
+ *                            gdalinfo lists each as a one-band subdataset, xarray as a 2-D array
+ *
+ * Runs written before this format hold `predictions/<entry>.vdtb` and `evaluation/metrics.vdtb`
+ * (tensor bundles); the readers here fall back to them so old projects still open.
+ * Every write is atomic (a temporary file renamed over the target).
+ */
+import h5wasm from 'h5wasm/node';
+import type { Dataset as H5Dataset, File as H5File } from 'h5wasm/node';
+import { existsSync, readdirSync, readFileSync, promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { GridSpec } from '../data/grid.ts';
+import { addDays } from '../data/time-axis.ts';
+import { FLOAT_FILL, TIME_REFERENCE } from '../data/store/cf-conventions.ts';
+import { writeGridCoordinates } from '../data/store/cf-grid-coordinates.ts';
+import { readSeries } from '../data/store/netcdf-store.ts';
+import { writeNetcdfSeries } from '../export/netcdf.ts';
+import { withAtomicPath } from '../project/atomic-write.ts';
+import { decodeBundle } from '../training/tensor-bundle.ts';
+import { METRIC_NAMES, type CellMetrics } from '../training/metrics.ts';
+
+export const PRODUCED_BY = 'VegDyn (main/evaluation/run-files.ts)';
+export const PREDICTIONS_DIR = 'predictions';
+export const METRICS_FILE = path.join('evaluation', 'metrics.nc');
+const LEGACY_METRICS_FILE = path.join('evaluation', 'metrics.vdtb');
+
+/** The metrics stored per entry: the five of metrics.ts plus the number of scored pairs. */
+export const STORED_METRICS = [...METRIC_NAMES, 'count'] as const;
+export type StoredMetric = (typeof STORED_METRICS)[number];
+
+const METRIC_CF: Readonly<Record<StoredMetric, { longName: string; units: string }>> = {
+  nse: { longName: 'Nash-Sutcliffe efficiency of daily LAI at observed dates', units: '1' },
+  kge: { longName: 'Kling-Gupta efficiency of daily LAI at observed dates', units: '1' },
+  rmse: { longName: 'root mean square error of daily LAI at observed dates', units: 'm2 m-2' },
+  bias: { longName: 'mean error (simulated minus observed) of daily LAI at observed dates', units: 'm2 m-2' },
+  r: { longName: 'Pearson correlation of simulated and observed LAI at observed dates', units: '1' },
+  count: { longName: 'number of observed dates scored', units: '1' },
+};
+
+let h5Ready = false;
+const readyPromise = h5wasm.ready.then(() => { h5Ready = true; });
+
+/** Resolves when the HDF5 library is loaded (the synchronous readers below need it). */
+export async function runFilesReady(): Promise<void> {
+  await readyPromise;
+}
+
+function requireReady(file: string): void {
+  if (!h5Ready) throw new Error(`${file}: the HDF5 library is still loading; await runFilesReady() before reading run files`);
+}
+
+function text(obj: H5File | H5Dataset, name: string, value: string): void {
+  // fixed-length ASCII strings (NC_CHAR) are what every netCDF reader understands
+  const ascii = value.replace(/[^\x20-\x7e\n\t]/g, '?');
+  obj.create_attribute(name, ascii, null, `S${Math.max(1, ascii.length)}`);
+}
+
+function attr(obj: H5File | H5Dataset, name: string): unknown {
+  const a = obj.attrs[name];
+  if (!a) return undefined;
+  const v = a.json_value;
+  return Array.isArray(v) && v.length === 1 ? v[0] : v;
+}
+
+/** NetCDF variable names allow letters, digits and underscores; entry ids use hyphens. */
+export function ncName(entry: string): string {
+  return entry.replace(/[^A-Za-z0-9_]/g, '_');
+}
+
+// ---------------------------------------------------------------- predictions
+
+export interface PredictionFile {
+  readonly grid: GridSpec;
+  /** ISO date of day 0 of `daily` */
+  readonly startDate: string;
+  /** [day][cell] in grid.ts layout (row 0 north), m2 m-2, NaN outside the basin */
+  readonly daily: Float32Array;
+  readonly runId: string;
+  /** entry id: model kind ('lstm', ...) or 'physics-only' */
+  readonly entry: string;
+  readonly label: string;
+  /** what the run was: preset, model settings (global attributes; ASCII) */
+  readonly attributes?: Readonly<Record<string, string | number>>;
+}
+
+export function predictionPath(runDir: string, entry: string): string {
+  return path.join(runDir, PREDICTIONS_DIR, `${entry}.nc`);
+}
+
+/** Writes predictions/<entry>.nc atomically; returns its size. */
+export async function writePrediction(runDir: string, p: PredictionFile): Promise<{ path: string; bytes: number }> {
+  const n = p.grid.nrows * p.grid.ncols;
+  const days = p.daily.length / n;
+  if (!Number.isInteger(days) || days < 1) throw new Error(`prediction of ${p.entry}: ${p.daily.length} values are not whole days of ${n} cells`);
+  const dates = Array.from({ length: days }, (_, t) => addDays(p.startDate, t));
+  await fs.mkdir(path.join(runDir, PREDICTIONS_DIR), { recursive: true });
+  return writeNetcdfSeries(predictionPath(runDir, p.entry), {
+    grid: p.grid,
+    dates,
+    variables: [{ name: 'lai', units: 'm2 m-2', standardName: 'leaf_area_index', longName: `daily leaf area index simulated by ${p.label}`, cellMethods: 'time: mean', data: p.daily }],
+    attributes: {
+      title: `VegDyn daily LAI: ${p.label} (run ${p.runId})`,
+      produced_by: PRODUCED_BY,
+      vegdyn_run_id: p.runId,
+      vegdyn_entry: p.entry,
+      vegdyn_model_kind: p.entry,
+      vegdyn_entry_label: p.label,
+      time_coverage_start: dates[0]!,
+      time_coverage_end: dates[dates.length - 1]!,
+      ...(p.attributes ?? {}),
+    },
+  });
+}
+
+export interface Prediction {
+  /** ISO date of the first day of `daily` */
+  readonly startDate: string;
+  readonly days: number;
+  /** [day][cell], m2 m-2, NaN where missing */
+  readonly daily: Float32Array;
+}
+
+function gridDims(f: H5File, file: string): GridSpec {
+  const lat = f.get('lat');
+  const lon = f.get('lon');
+  if (!(lat instanceof h5wasm.Dataset) || !(lon instanceof h5wasm.Dataset)) throw new Error(`${file}: variable 'lat' or 'lon' missing`);
+  const la = lat.value as Float64Array;
+  const lo = lon.value as Float64Array;
+  if (la.length < 1 || lo.length < 1) throw new Error(`${file}: empty lat/lon coordinates`);
+  const cellSize = lo.length > 1 ? lo[1]! - lo[0]! : la.length > 1 ? la[1]! - la[0]! : 0.125;
+  return { nrows: la.length, ncols: lo.length, lon0: lo[0]!, latTop: la[la.length - 1]!, cellSize };
+}
+
+/** Reads a prediction written by writePrediction (.nc) or by older runs (.vdtb). */
+export function readPredictionFile(file: string): Prediction {
+  if (file.endsWith('.vdtb')) return readLegacyPrediction(file);
+  requireReady(file);
+  const f = new h5wasm.File(file, 'r');
+  try {
+    const grid = gridDims(f, file);
+    const time = f.get('time');
+    const lai = f.get('lai');
+    if (!(time instanceof h5wasm.Dataset)) throw new Error(`${file}: variable 'time' missing`);
+    if (!(lai instanceof h5wasm.Dataset)) throw new Error(`${file}: variable 'lai' missing`);
+    const t = Array.from(time.value as ArrayLike<number>, Number);
+    if (t.length === 0) throw new Error(`${file}: variable 'time' is empty`);
+    for (let k = 1; k < t.length; k++) if (t[k] !== t[0]! + k) throw new Error(`${file}: variable 'time': step ${k} is day ${t[k]}, expected ${t[0]! + k} (predictions are daily)`);
+    const daily = readSeries(lai, file, 'lai', t.length, grid);
+    return { startDate: addDays(TIME_REFERENCE, t[0]!), days: t.length, daily };
+  } finally {
+    f.close();
+  }
+}
+
+function readLegacyPrediction(file: string): Prediction {
+  const { arrays, meta } = decodeBundle(readFileSync(file));
+  const a = arrays.find((x) => x.name === 'lai') ?? arrays[0];
+  if (!a) throw new Error(`${file}: no arrays`);
+  const startDate = String((meta as Record<string, unknown> | null)?.['startDate'] ?? '');
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(startDate)) throw new Error(`${file}: no start date in its metadata`);
+  return { startDate, days: a.shape[0]!, daily: a.data instanceof Float32Array ? a.data : Float32Array.from(a.data) };
+}
+
+/** predictions/<entry>.nc, else the older .vdtb, else null. */
+export function findPredictionFile(runDir: string, entry: string): string | null {
+  for (const ext of ['.nc', '.vdtb']) {
+    const f = path.join(runDir, PREDICTIONS_DIR, `${entry}${ext}`);
+    if (existsSync(f)) return f;
+  }
+  return null;
+}
+
+/** Entries with a daily prediction on disk (either format), sorted. */
+export function predictionEntries(runDir: string): string[] {
+  const dir = path.join(runDir, PREDICTIONS_DIR);
+  if (!existsSync(dir)) return [];
+  const names = new Set<string>();
+  for (const f of readdirSync(dir)) {
+    const m = /^([A-Za-z0-9._-]+?)\.(nc|vdtb)$/.exec(f);
+    if (m) names.add(m[1]!);
+  }
+  return [...names].sort();
+}
+
+// ---------------------------------------------------------------- per-cell metrics
+
+export interface MetricsEntry {
+  readonly id: string;
+  readonly label: string;
+  readonly metrics: CellMetrics;
+}
+
+export interface MetricsFile {
+  readonly grid: GridSpec;
+  readonly runId: string;
+  readonly entries: readonly MetricsEntry[];
+  /** ISO dates of the scored period */
+  readonly period: { readonly from: string; readonly to: string };
+  /** the clip the statistics were restricted to, or null (the whole basin) */
+  readonly clip: { readonly name: string; readonly source: string } | null;
+}
+
+/** Flips [row north-first][col] to south-first (CF/GDAL latitude order) and NaN to _FillValue. */
+function toFileLayout(values: ArrayLike<number>, grid: GridSpec): Float32Array {
+  const out = new Float32Array(grid.nrows * grid.ncols);
+  for (let r = 0; r < grid.nrows; r++) {
+    for (let c = 0; c < grid.ncols; c++) {
+      const v = Number(values[r * grid.ncols + c]!);
+      out[(grid.nrows - 1 - r) * grid.ncols + c] = Number.isFinite(v) ? v : FLOAT_FILL;
+    }
+  }
+  return out;
+}
+
+/** Writes evaluation/metrics.nc atomically. */
+export async function writeMetrics(runDir: string, spec: MetricsFile): Promise<{ path: string; bytes: number }> {
+  const { grid } = spec;
+  const target = path.join(runDir, METRICS_FILE);
+  await fs.mkdir(path.dirname(target), { recursive: true });
+  const seen = new Map<string, string>();
+  for (const e of spec.entries) {
+    const prior = seen.get(ncName(e.id));
+    if (prior !== undefined) throw new Error(`metrics of run ${spec.runId}: entries '${prior}' and '${e.id}' map to the same variable name`);
+    seen.set(ncName(e.id), e.id);
+  }
+  await h5wasm.ready;
+  await withAtomicPath(target, async (tmp) => {
+    const f = new h5wasm.File(tmp, 'w');
+    try {
+      text(f, 'Conventions', 'CF-1.8');
+      text(f, 'title', `VegDyn per-cell evaluation of run ${spec.runId}`);
+      text(f, 'produced_by', PRODUCED_BY);
+      text(f, 'vegdyn_run_id', spec.runId);
+      text(f, 'vegdyn_entries', spec.entries.map((e) => e.id).join(' '));
+      text(f, 'vegdyn_period', `${spec.period.from}/${spec.period.to}`);
+      text(f, 'vegdyn_clip', spec.clip ? `${spec.clip.name} (${spec.clip.source})` : 'none (whole basin)');
+      text(f, 'comment', 'One variable per entry and metric, named <metric>_<entry>; cells outside the basin (or the clip) and cells without enough observed dates hold _FillValue.');
+      writeGridCoordinates(f, grid);
+      for (const e of spec.entries) {
+        for (const m of STORED_METRICS) {
+          const ds = f.create_dataset({
+            name: `${m}_${ncName(e.id)}`, data: toFileLayout(e.metrics[m], grid), shape: [grid.nrows, grid.ncols],
+            chunks: [grid.nrows, grid.ncols], compression: 'gzip', compression_opts: 1,
+          });
+          ds.create_attribute('_FillValue', Float32Array.of(FLOAT_FILL), null, '<f');
+          ds.attach_scale(0, '/lat');
+          ds.attach_scale(1, '/lon');
+          text(ds, 'long_name', `${e.label}: ${METRIC_CF[m].longName}, ${spec.period.from}..${spec.period.to}`);
+          text(ds, 'units', METRIC_CF[m].units);
+          text(ds, 'grid_mapping', 'crs');
+          text(ds, 'vegdyn_entry', e.id);
+          text(ds, 'vegdyn_entry_label', e.label);
+          text(ds, 'vegdyn_metric', m);
+        }
+      }
+    } finally {
+      f.close();
+    }
+  });
+  return { path: target, bytes: (await fs.stat(target)).size };
+}
+
+/** evaluation/metrics.nc, else the older metrics.vdtb, else null. */
+export function findMetricsFile(runDir: string): string | null {
+  for (const rel of [METRICS_FILE, LEGACY_METRICS_FILE]) {
+    const f = path.join(runDir, rel);
+    if (existsSync(f)) return f;
+  }
+  return null;
+}
+
+/** Per-cell metric grids: '<entry>/<metric>' -> values [row north-first][col], NaN where missing. */
+export function readMetricsFile(file: string): Map<string, Float32Array> {
+  if (file.endsWith('.vdtb')) {
+    const { arrays } = decodeBundle(readFileSync(file));
+    return new Map(arrays.map((a) => [a.name, a.data instanceof Float32Array ? a.data : Float32Array.from(a.data)]));
+  }
+  requireReady(file);
+  const f = new h5wasm.File(file, 'r');
+  try {
+    const out = new Map<string, Float32Array>();
+    for (const name of f.keys()) {
+      const v = f.get(name);
+      if (!(v instanceof h5wasm.Dataset)) continue;
+      const entry = attr(v, 'vegdyn_entry');
+      const metric = attr(v, 'vegdyn_metric');
+      if (typeof entry !== 'string' || typeof metric !== 'string') continue;
+      const shape = v.shape ?? [];
+      if (shape.length !== 2) throw new Error(`${file}: variable '${name}': shape [${shape.join(', ')}], expected (lat, lon)`);
+      const [nrows, ncols] = shape as [number, number];
+      const data = v.value;
+      if (!(data instanceof Float32Array)) throw new Error(`${file}: variable '${name}': expected 32-bit floats, found ${String(v.dtype)}`);
+      const fill = attr(v, '_FillValue');
+      const fillValue = typeof fill === 'number' ? Math.fround(fill) : NaN;
+      const grid = new Float32Array(nrows * ncols);
+      for (let r = 0; r < nrows; r++) {
+        for (let c = 0; c < ncols; c++) {
+          const x = data[(nrows - 1 - r) * ncols + c]!;
+          grid[r * ncols + c] = x === fillValue ? NaN : x;
+        }
+      }
+      out.set(`${entry}/${metric}`, grid);
+    }
+    if (out.size === 0) throw new Error(`${file}: no metric variables (none carries vegdyn_entry and vegdyn_metric attributes)`);
+    return out;
+  } finally {
+    f.close();
+  }
+}

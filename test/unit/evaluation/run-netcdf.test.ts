@@ -1,0 +1,164 @@
+// A run's evaluation outputs as NetCDF4: gdalinfo georeferences them, the values GDAL reads at
+// sampled cells and dates are what the API serves, `vegdyn evaluate` rewrites them (with the
+// project's clip), and a run in the older tensor-bundle format still opens.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Session } from '../../../main/api/session.ts';
+import { createApiClient } from '../../../main/api/client.ts';
+import { createInProcessTransport } from '../../../main/api/in-process-transport.ts';
+import { initComputeBackend } from '../../../main/compute/backend.ts';
+import { writeDataset } from '../../../main/data/store/netcdf-store.ts';
+import { cellLat, cellLon } from '../../../main/data/grid.ts';
+import { resolveRunConfig } from '../../../main/training/run-config.ts';
+import { runExperiment } from '../../../main/training/experiment.ts';
+import { encodeBundle } from '../../../main/training/tensor-bundle.ts';
+import { writeClip } from '../../../main/evaluation/clip-file.ts';
+import { evaluateRun } from '../../../main/evaluation/evaluate-run.ts';
+import { readMetricsFile } from '../../../main/evaluation/run-files.ts';
+import { makeTinyDataset } from '../training/tiny-dataset.ts';
+
+// the tiny basin placed at the UCRB grid's north-west corner: origin -112.5, 43.125, 0.125 degree cells
+const tiny = makeTinyDataset();
+const ds = { ...tiny, grid: { ...tiny.grid, lon0: -112.4375, latTop: 43.0625 } };
+const { grid } = ds;
+const C = grid.nrows * grid.ncols;
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'vegdyn-run-nc-'));
+process.env.VEGDYN_BACKEND = 'wasm';
+const session = new Session({ jobs: { cancelGraceMs: 2000 } });
+const api = createApiClient(createInProcessTransport(session));
+after(async () => {
+  api.close();
+  await session.close();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+const config = resolveRunConfig({
+  models: ['lstm'], hiddenSize: 4, windowDays: 60, warmupDays: 20, batchSize: 2, windowsPerEpoch: 3, epochs: 1, patience: 5,
+  perModel: { lstm: { epochs: 1 } }, inferenceChunkDays: 400,
+  periods: { record: { from: '2000-01-01', to: '2003-12-31' }, train: { from: '2000-01-01', to: '2001-12-31' }, validate: { from: '2002-01-01', to: '2002-12-31' }, test: { from: '2003-01-01', to: '2003-12-31' } },
+});
+
+/** A GDAL tool's stdout (1461 bands of JSON exceed spawnSync's default buffer). */
+function run(cmd: string, args: readonly string[]): string {
+  const r = spawnSync(cmd, [...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr || r.error?.message}`);
+  return r.stdout;
+}
+
+function gdalJson(target: string): { geoTransform: number[]; size: number[]; bands: { noDataValue: number }[]; coordinateSystem: { wkt: string } } {
+  return JSON.parse(run('gdalinfo', ['-json', target]));
+}
+
+/** All bands of a subdataset at a cell centre, as GDAL reads them (fill value -9999 -> NaN). */
+function gdalAt(target: string, cell: number): number[] {
+  const row = Math.floor(cell / grid.ncols);
+  const col = cell % grid.ncols;
+  return run('gdallocationinfo', ['-valonly', '-wgs84', target, String(cellLon(grid, col)), String(cellLat(grid, row))])
+    .trim().split('\n').map(Number).map((v) => (v === -9999 ? NaN : v));
+}
+
+const same = (a: number | null | undefined, b: number) => (Number.isNaN(b) ? a === null || a === undefined || Number.isNaN(a) : typeof a === 'number' && Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b)));
+
+test('predictions and metrics are CF NetCDF4 that gdalinfo georeferences; GDAL, the API and the in-memory run agree; evaluate --clip rewrites them', async () => {
+  await initComputeBackend({ prefer: 'wasm' });
+  const projectDir = path.join(tmp, 'project');
+  await api.request('project.create', { dir: projectDir, name: 'nc' });
+  await writeDataset(projectDir, ds);
+  const runDir = path.join(projectDir, 'runs', 'nc1');
+  const r = await runExperiment({ dataset: ds, config, runDir, resume: false });
+  const lai = r.predictions.get('lstm')!;
+
+  const predFile = path.join(runDir, 'predictions', 'lstm.nc');
+  const predSub = `NETCDF:"${predFile}":lai`;
+  const info = gdalJson(predSub);
+  assert.deepEqual(info.geoTransform, [-112.5, 0.125, 0, 43.125, 0, -0.125]);
+  assert.deepEqual(info.size, [grid.ncols, grid.nrows]);
+  assert.match(info.coordinateSystem.wkt, /ID\["EPSG",4326\]\]$/);
+  assert.equal(info.bands.length, ds.dayCount);
+  assert.equal(info.bands[0]!.noDataValue, -9999);
+  const globals = run('gdalinfo', [predFile]);
+  for (const want of [/vegdyn_run_id=nc1/, /vegdyn_model_kind=lstm/, /vegdyn_entry_label=LSTM/, /produced_by=VegDyn/, /lai#units=m2 m-2/, /lai#_FillValue=-9999/, /time#units=days since 1981-01-01/]) assert.match(globals, want);
+
+  const metricsFile = path.join(runDir, 'evaluation', 'metrics.nc');
+  const nseSub = `NETCDF:"${metricsFile}":nse_lstm`;
+  assert.deepEqual(gdalJson(nseSub).geoTransform, [-112.5, 0.125, 0, 43.125, 0, -0.125]);
+  assert.match(run('gdalinfo', [metricsFile]), /NETCDF:".*metrics\.nc":kge_climatology/);
+
+  const runs = await api.request('map.runs', {});
+  assert.deepEqual(runs.runs.find((x) => x.id === 'nc1')?.predictions, ['lstm', 'physics-only']);
+  const nseApi = await api.request('map.grid', { layer: 'run:nc1:nse:lstm' });
+  const nseMem = r.evaluation.entries.find((e) => e.id === 'lstm')!.metrics.nse;
+  const days = [0, 400, ds.dayCount - 1];
+  const laiApi = await Promise.all(days.map((day) => api.request('map.grid', { layer: 'run:nc1:lai:lstm', day })));
+  for (const cell of [0, 1, 7, 13, C - 1]) {
+    const series = gdalAt(predSub, cell);
+    assert.equal(series.length, ds.dayCount);
+    days.forEach((day, k) => {
+      const mem = lai[day * C + cell]!;
+      assert.ok(same(series[day], mem), `cell ${cell} day ${day}: GDAL ${series[day]} vs run ${mem}`);
+      assert.ok(same(laiApi[k]!.values[cell], mem), `cell ${cell} day ${day}: API ${laiApi[k]!.values[cell]} vs run ${mem}`);
+    });
+    const nse = gdalAt(nseSub, cell)[0]!;
+    assert.ok(same(nse, nseMem[cell]!), `cell ${cell}: GDAL NSE ${nse} vs ${nseMem[cell]}`);
+    assert.ok(same(nseApi.values[cell], nseMem[cell]!), `cell ${cell}: API NSE ${nseApi.values[cell]} vs ${nseMem[cell]}`);
+  }
+  assert.ok(Number.isNaN(gdalAt(predSub, 0)[5]!), 'the cell outside the basin is missing');
+
+  // re-evaluation from the saved weights, only inside the project's clip (the three west columns)
+  const west = -112.5 + 3 * 0.125;
+  await writeClip(projectDir, { name: 'west', source: 'drawn', createdAt: new Date().toISOString(), geometry: { type: 'Polygon', coordinates: [[[-112.6, 43.2], [west, 43.2], [west, 42.0], [-112.6, 42.0], [-112.6, 43.2]]] } });
+  const before = statSync(metricsFile).mtimeMs;
+  const ev = await evaluateRun({ runDir, dataset: ds, clip: true });
+  assert.ok(statSync(metricsFile).mtimeMs > before);
+  assert.equal(ev.clip?.cellCount, 3 * grid.nrows - 1); // cell 0 lies outside the basin
+  const clipped = readMetricsFile(metricsFile);
+  const nseClipped = clipped.get('lstm/nse')!;
+  for (let c = 0; c < C; c++) {
+    if (c % grid.ncols < 3 && ds.mask[c]) assert.ok(same(nseClipped[c], nseMem[c]!), `cell ${c}: clipped NSE ${nseClipped[c]} vs the run's ${nseMem[c]} (same weights)`);
+    else assert.ok(Number.isNaN(nseClipped[c]!), `cell ${c} is outside the clip but was scored`);
+  }
+  assert.match(run('gdalinfo', [metricsFile]), /vegdyn_clip=west \(drawn\)/);
+  const summary = JSON.parse(readFileSync(path.join(runDir, 'evaluation', 'summary.json'), 'utf8'));
+  assert.equal(summary.evaluated.clip.cells, 3 * grid.nrows - 1);
+  assert.equal(summary.commonCellCount, ev.evaluation.commonCellCount);
+  assert.ok(ev.evaluation.commonCellCount <= 3 * grid.nrows - 1);
+  assert.match(ev.tableText, /LSTM/);
+
+  // a different test period: the record grows only when it must; metrics now cover 2002
+  const ev2 = await evaluateRun({ runDir, dataset: ds, test: { from: '2002-01-01', to: '2002-12-31' } });
+  assert.deepEqual(ev2.test, { from: '2002-01-01', to: '2002-12-31' });
+  assert.equal(ev2.clip, null);
+  assert.notDeepEqual(Array.from(readMetricsFile(metricsFile).get('lstm/nse')!), Array.from(nseMem));
+  await assert.rejects(evaluateRun({ runDir, dataset: ds, test: { from: '2003-01-01', to: '2002-01-01' } }), /first <= last/);
+});
+
+test('a run written in the older tensor-bundle format still lists, maps and charts', async () => {
+  const projectDir = path.join(tmp, 'project');
+  const src = path.join(projectDir, 'runs', 'nc1');
+  const old = path.join(projectDir, 'runs', 'old1');
+  mkdirSync(path.join(old, 'predictions'), { recursive: true });
+  mkdirSync(path.join(old, 'evaluation'), { recursive: true });
+  for (const f of ['config.json', 'run.json', 'evaluation/summary.json']) cpSync(path.join(src, f), path.join(old, f));
+  const daily = Float32Array.from({ length: 10 * C }, (_, i) => (i % C === 0 ? NaN : (i % 97) / 10));
+  writeFileSync(path.join(old, 'predictions', 'lstm.vdtb'), encodeBundle([{ name: 'lai', shape: [10, grid.nrows, grid.ncols], data: daily }], { startDate: '2000-01-03', units: 'm2 m-2' }));
+  const nse = Float32Array.from({ length: C }, (_, c) => (c === 0 ? NaN : c / 100));
+  writeFileSync(path.join(old, 'evaluation', 'metrics.vdtb'), encodeBundle([{ name: 'lstm/nse', shape: [grid.nrows, grid.ncols], data: nse }], {}));
+  assert.ok(!existsSync(path.join(old, 'predictions', 'lstm.nc')));
+
+  const runs = await api.request('map.runs', {});
+  assert.deepEqual(runs.runs.find((x) => x.id === 'old1')?.predictions, ['lstm']);
+  const g = await api.request('map.grid', { layer: 'run:old1:lai:lstm', day: 5 }); // 2000-01-06 = bundle day 3
+  for (let c = 1; c < C; c++) assert.ok(same(g.values[c], daily[3 * C + c]!), `cell ${c}`);
+  const m = await api.request('map.grid', { layer: 'run:old1:nse:lstm' });
+  for (let c = 0; c < C; c++) assert.ok(same(m.values[c], nse[c]!), `cell ${c}`);
+});
+
+test('vegdyn evaluate --help describes the command', () => {
+  const r = spawnSync(process.execPath, ['bin/vegdyn.mjs', 'evaluate', '--help'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  for (const want of [/<runDir>/, /--clip/, /--test <from\.\.to>/, /saved weights/]) assert.match(r.stdout, want);
+});
