@@ -43,6 +43,39 @@ export interface StaticLayers {
   readonly sandPercent: Float32Array;
   readonly clayPercent: Float32Array;
   readonly organicFraction: Float32Array;
+  /**
+   * per-class area fractions of the land cover (the majority in `landCover` is their largest
+   * class). Absent in datasets written before fractions were stored; read it with
+   * landCoverFraction().
+   */
+  readonly landCoverFractions?: LandCoverFractions;
+}
+
+/** Land-cover class fractions: one layer per class code. */
+export interface LandCoverFractions {
+  /** class codes (1..255), ascending; layer k of `values` is class classes[k] */
+  readonly classes: readonly number[];
+  /**
+   * [class][cell]: fraction (0..1) of the cell's classified area in that class; they sum to 1 in
+   * every cell with land cover (landCover != 0) and are NaN in cells without
+   */
+  readonly values: Float32Array;
+}
+
+/**
+ * Typed accessor: the fraction (0..1) of each cell in land-cover class `code`, NaN in cells
+ * without land cover; zeros where the dataset has fractions but not that class. Undefined when the
+ * dataset holds no fractions (files written before they were stored): callers decide whether the
+ * majority class is good enough for them.
+ */
+export function landCoverFraction(ds: Pick<Dataset, 'staticLayers' | 'grid'>, code: number): Float32Array | undefined {
+  const fr = ds.staticLayers.landCoverFractions;
+  if (!fr) return undefined;
+  const cells = ds.grid.ncols * ds.grid.nrows;
+  const k = fr.classes.indexOf(code);
+  if (k >= 0) return fr.values.subarray(k * cells, (k + 1) * cells);
+  const lc = ds.staticLayers.landCover;
+  return Float32Array.from({ length: cells }, (_, c) => (lc[c] === 0 ? NaN : 0));
 }
 
 export interface Subbasin {

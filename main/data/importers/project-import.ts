@@ -10,7 +10,8 @@
  *   forcing); splits and training-period normalization are recomputed. With no dataset yet, a new
  *   one is created whose mask is the cells with complete forcing.
  * - lai: the observations (dates must fall on the dataset's axis); normalization recomputed.
- * - landcover / soil: the static layers given.
+ * - landcover: the majority class and the per-class area fractions.
+ * - soil: the static layers given.
  * - basins: the subbasins, or with role 'outline' the basin outline and the mask.
  */
 import { promises as fs } from 'node:fs';
@@ -23,6 +24,7 @@ import { computeNormalization } from '../normalization.ts';
 import { InMemoryDataset, type DatasetParts } from '../store/in-memory-dataset.ts';
 import { hasDataset, openDataset, writeDataset } from '../store/netcdf-store.ts';
 import { cellsToGeometry } from '../virtual-basin/cell-polygons.ts';
+import { fractionsFromClassMap } from '../land-cover-fractions.ts';
 import { writeFileAtomic } from '../../project/atomic-write.ts';
 import { ImportError } from './errors.ts';
 import type { ImportResult, ImportedBasins, ImportedForcing, ImportedLai, LayerProvenance } from './types.ts';
@@ -186,8 +188,9 @@ export async function applyImport(projectDir: string, result: ImportResult, opti
     case 'lai': next = withLai(old!, result, notes); break;
     case 'landcover': {
       const p = partsOf(old!);
-      next = new InMemoryDataset({ ...p, staticLayers: { ...p.staticLayers, landCover: result.majority }, source: `${p.source}; land cover from ${path.basename(result.provenance.files[0]!)}` });
-      notes.push(`class fractions computed for ${result.fractions.size} classes; the dataset stores the majority class`);
+      const landCoverFractions = fractionsFromClassMap(result.fractions, result.majority);
+      next = new InMemoryDataset({ ...p, staticLayers: { ...p.staticLayers, landCover: result.majority, landCoverFractions }, source: `${p.source}; land cover from ${path.basename(result.provenance.files[0]!)}` });
+      notes.push(`stored the majority class and the area fractions of ${landCoverFractions.classes.length} classes (${landCoverFractions.classes.join(', ')})`);
       break;
     }
     case 'soil': {

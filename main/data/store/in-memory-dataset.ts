@@ -3,9 +3,10 @@
  * `forcing()` returns a view (subarray) of the stored series, not a copy: treat it as read-only.
  */
 import type { Dataset, ForcingName, LaiObservations, Normalization, Splits, StaticLayers, Subbasin } from '../dataset.ts';
-import { FORCING_NAMES } from '../dataset.ts';
+import { FORCING_NAMES, landCoverFraction } from '../dataset.ts';
 import type { GridSpec } from '../grid.ts';
 import type { DayRange } from '../time-axis.ts';
+import { fractionsProblem } from '../land-cover-fractions.ts';
 
 export interface DatasetParts {
   readonly id: string;
@@ -52,6 +53,9 @@ export class InMemoryDataset implements Dataset {
       }
     }
     if (parts.trueLai && parts.trueLai.length !== parts.dayCount * cells) throw new Error(`dataset ${parts.id}: trueLai has the wrong length`);
+    const fr = parts.staticLayers.landCoverFractions;
+    const frProblem = fr ? fractionsProblem(fr, parts.staticLayers.landCover) : undefined;
+    if (frProblem) throw new Error(`dataset ${parts.id}: land-cover fractions do not fit the land cover: ${frProblem}`);
     if (parts.observations.values.length !== parts.observations.dayIndex.length * cells) throw new Error(`dataset ${parts.id}: observation values do not match their dates`);
     this.id = parts.id;
     this.source = parts.source;
@@ -68,6 +72,11 @@ export class InMemoryDataset implements Dataset {
     if (parts.trueLai) this.trueLai = parts.trueLai;
     this.attributes = parts.attributes ?? {};
     this.series = parts.forcing;
+  }
+
+  /** Fraction of each cell in one land-cover class (landCoverFraction() in dataset.ts). */
+  landCoverFraction(code: number): Float32Array | undefined {
+    return landCoverFraction(this, code);
   }
 
   forcing(name: ForcingName, range?: DayRange): Float32Array {

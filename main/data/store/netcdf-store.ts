@@ -16,13 +16,14 @@ import h5wasm from 'h5wasm/node';
 import type { Dataset as H5Dataset, File as H5File, Group as H5Group } from 'h5wasm/node';
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { Dataset, ForcingName, Normalization, StaticLayers, Subbasin } from '../dataset.ts';
-import { FORCING_NAMES, FORCING_UNITS } from '../dataset.ts';
+import type { Dataset, ForcingName, LandCoverFractions, Normalization, StaticLayers, Subbasin } from '../dataset.ts';
+import { FORCING_NAMES, FORCING_UNITS, LAND_COVER_CLASSES } from '../dataset.ts';
 import type { GridSpec } from '../grid.ts';
 import { cellLat, cellLon } from '../grid.ts';
 import { addDays, daysBetween } from '../time-axis.ts';
 import { withAtomicPath, writeFileAtomic } from '../../project/atomic-write.ts';
 import { InMemoryDataset } from './in-memory-dataset.ts';
+import { fractionsProblem } from '../land-cover-fractions.ts';
 import { writeGridCoordinates } from './cf-grid-coordinates.ts';
 import { FLOAT_FILL, FORCING_CF, LAI_CF, TIME_CALENDAR, TIME_REFERENCE, TIME_UNITS } from './cf-conventions.ts';
 
@@ -42,6 +43,10 @@ const DEFLATE_LEVEL = 1;
  * write time, so those are stored chunked but uncompressed.
  */
 const DEFLATED = new Set(['Rainf', 'LAI', 'subbasin_fraction']);
+/** Names of the class codes in flag_meanings (CF: words joined by underscores). */
+const CLASS_MEANINGS: Readonly<Record<number, string>> = Object.fromEntries(
+  Object.entries(LAND_COVER_CLASSES).map(([code, name]) => [Number(code), name.replace(/ /g, '_')]),
+);
 
 export interface StoreProgress {
   readonly fraction: number;
@@ -149,6 +154,24 @@ function writeStatic(f: H5File, name: string, data: Float32Array | Uint8Array, g
   if (flipped instanceof Float32Array) num(v, '_FillValue', FLOAT_FILL, '<f');
   attachGrid(v, null);
   return v;
+}
+
+/**
+ * landcover_fraction(landcover_class, lat, lon): per-class area fractions, with the class codes as
+ * a coordinate carrying CF flag_values / flag_meanings (int32, the coordinate's own type).
+ */
+function writeLandCoverFractions(f: H5File, fr: LandCoverFractions, grid: GridSpec): void {
+  const codes = Int32Array.from(fr.classes);
+  const cls = scale(f, 'landcover_class', codes);
+  text(cls, 'long_name', 'land-cover class (IGBP code)');
+  num(cls, 'flag_values', Array.from(codes), '<i');
+  text(cls, 'flag_meanings', Array.from(codes, (c) => CLASS_MEANINGS[c] ?? `class_${c}`).join(' '));
+  const data = nanToFill(flipRows(fr.values, grid, codes.length) as Float32Array);
+  // mostly zeros: deflate shrinks it to a few percent
+  const v = f.create_dataset({ name: 'landcover_fraction', data, shape: [codes.length, grid.nrows, grid.ncols], chunks: [1, grid.nrows, grid.ncols], compression: 'gzip', compression_opts: DEFLATE_LEVEL });
+  num(v, '_FillValue', FLOAT_FILL, '<f');
+  attachGrid(v, 'landcover_class');
+  describe(v, { standardName: 'area_fraction', longName: "fraction of the cell's classified area in each land-cover class", units: '1' });
 }
 
 function scale(f: H5File, name: string, data: Float64Array | Int32Array, unlimited = false): H5Dataset {
@@ -280,6 +303,10 @@ export async function writeDataset(projectDir: string, dataset: Dataset, options
       lc.create_attribute('flag_values', Uint8Array.from([1, 4, 7, 10, 12, 16]), [6], '<B');
       text(lc, 'flag_meanings', 'evergreen_needleleaf_forest deciduous_broadleaf_forest open_shrubland grassland cropland barren');
       lc.create_attribute('_FillValue', Uint8Array.from([0]), null, '<B');
+      if (st.landCoverFractions && st.landCoverFractions.classes.length > 0) {
+        writeLandCoverFractions(f, st.landCoverFractions, grid);
+        text(lc, 'ancillary_variables', 'landcover_fraction');
+      }
       describe(writeStatic(f, 'sand_percent', st.sandPercent, grid), { longName: 'sand content of the top soil', units: '%' });
       describe(writeStatic(f, 'clay_percent', st.clayPercent, grid), { longName: 'clay content of the top soil', units: '%' });
       describe(writeStatic(f, 'organic_fraction', st.organicFraction, grid), { longName: 'organic-matter mass fraction of the top soil', units: '1' });
@@ -469,13 +496,23 @@ export async function openDataset(projectDir: string, options: { signal?: AbortS
       if (dayIndex[k]! < 0 || dayIndex[k]! >= dayCount || (k > 0 && dayIndex[k]! <= dayIndex[k - 1]!)) throw new StoreReadError(file, 'obs_time', `composite ${k} (day ${obsTime[k]}) is outside the daily axis or out of order`);
     }
 
-    const staticLayers: StaticLayers = {
+    const layers: StaticLayers = {
       elevation: readStaticFloat(f, file, 'elevation', grid),
       landCover: readStaticByte(f, file, 'land_cover', grid),
       sandPercent: readStaticFloat(f, file, 'sand_percent', grid),
       clayPercent: readStaticFloat(f, file, 'clay_percent', grid),
       organicFraction: readStaticFloat(f, file, 'organic_fraction', grid),
     };
+    // files written before class fractions were stored have no landcover_fraction: still readable
+    const frVar = f.get('landcover_fraction');
+    let landCoverFractions: LandCoverFractions | undefined;
+    if (frVar instanceof lib.Dataset) {
+      const classes = Array.from(readInts(getVar(f, file, 'landcover_class'), file, 'landcover_class'));
+      landCoverFractions = { classes, values: readSeries(frVar, file, 'landcover_fraction', classes.length, grid) };
+      const problem = fractionsProblem(landCoverFractions, layers.landCover);
+      if (problem) throw new StoreReadError(file, 'landcover_fraction', problem);
+    }
+    const staticLayers: StaticLayers = landCoverFractions ? { ...layers, landCoverFractions } : layers;
     const mask = readStaticByte(f, file, 'basin_mask', grid);
     const basin = JSON.parse(String(getVar(f, file, 'basin_geometry').value)) as GeoJSON.Polygon | GeoJSON.MultiPolygon;
     const subbasins: Subbasin[] = [];

@@ -24,7 +24,7 @@ import { observeLai } from './observations.ts';
 
 export const GENERATOR_NAME = 'vegdyn-virtual-ucrb';
 /** Bump when any process or constant changes the generated numbers. */
-export const GENERATOR_VERSION = '1.1.0';
+export const GENERATOR_VERSION = '1.2.0';
 export const DEFAULT_SEED = 42;
 export const DEFAULT_START_DATE = '1981-01-01';
 export const DEFAULT_END_DATE = '2016-12-31';

@@ -6,7 +6,8 @@
  * hay and crops along the valley floors).
  */
 import type { GridSpec } from '../grid.ts';
-import type { LandCoverCode } from '../dataset.ts';
+import type { LandCoverCode, LandCoverFractions } from '../dataset.ts';
+import { oneHotFractions } from '../land-cover-fractions.ts';
 import type { Terrain } from './terrain.ts';
 import type { Climatology } from './climate.ts';
 import { clamp } from './climate.ts';
@@ -14,6 +15,11 @@ import { fractalNoise } from './noise-field.ts';
 
 export interface LandSurface {
   readonly landCover: Uint8Array;
+  /**
+   * one-hot: the generator decides one class per cell and has no sub-cell land cover, so each
+   * cell is 100 % its class (docs/virtual-basin.md, section 5)
+   */
+  readonly landCoverFractions: LandCoverFractions;
   readonly sandPercent: Float32Array;
   readonly clayPercent: Float32Array;
   readonly organicFraction: Float32Array;
@@ -52,5 +58,5 @@ export function generateLandSurface(grid: GridSpec, terrain: Terrain, clim: Clim
     clayPercent[i] = clay;
     organicFraction[i] = om;
   }
-  return { landCover, sandPercent, clayPercent, organicFraction };
+  return { landCover, landCoverFractions: oneHotFractions(landCover), sandPercent, clayPercent, organicFraction };
 }

@@ -22,6 +22,7 @@ test('the same seed gives bit-identical arrays; a short period is the matching s
   assert.deepEqual(a.mask, b.mask);
   assert.deepEqual(a.subbasins.map((s) => s.geometry), b.subbasins.map((s) => s.geometry));
   assert.ok(sameBits(a.staticLayers.elevation, b.staticLayers.elevation));
+  assert.deepEqual(a.staticLayers.landCoverFractions, b.staticLayers.landCoverFractions);
 
   // a period starting later: its days equal the same dates of the longer run
   const later = generateVirtualBasin({ seed: 11, startDate: '1981-03-01', endDate: '1981-04-30' });
