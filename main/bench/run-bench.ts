@@ -2,9 +2,10 @@ import { consoleReporter, type BenchSuite } from './bench-reporter.ts';
 import { modelsBench } from './models-bench.ts';
 import { uiBench } from './ui-bench.ts';
 import { leafBench } from './leaf-bench.ts';
+import { runFilesBench } from './run-files-bench.ts';
 
 /** Every benchmark suite; areas add theirs here. */
-const SUITES: readonly BenchSuite[] = [modelsBench, uiBench, leafBench];
+const SUITES: readonly BenchSuite[] = [modelsBench, uiBench, leafBench, runFilesBench];
 
 export async function runBench(options: { only?: string; quick: boolean }): Promise<void> {
   const report = consoleReporter();

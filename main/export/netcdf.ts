@@ -23,6 +23,8 @@ export interface NetcdfSeriesVariable {
   readonly data: Float32Array;
   /** e.g. 'time: mean' */
   readonly cellMethods?: string;
+  /** further variable attributes (ASCII text; integers are written as int, other numbers as double) */
+  readonly attributes?: Readonly<Record<string, string | number>>;
 }
 
 export interface NetcdfSeriesExport {
@@ -102,6 +104,10 @@ export async function writeNetcdfSeries(target: string, spec: NetcdfSeriesExport
         text(ds, 'long_name', v.longName);
         text(ds, 'units', v.units);
         if (v.cellMethods) text(ds, 'cell_methods', v.cellMethods);
+        for (const [k, a] of Object.entries(v.attributes ?? {})) {
+          if (typeof a === 'number') num(ds, k, a, Number.isInteger(a) ? '<i' : '<d');
+          else text(ds, k, a);
+        }
         text(ds, 'grid_mapping', 'crs');
       }
     } finally {

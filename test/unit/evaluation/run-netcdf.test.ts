@@ -18,7 +18,7 @@ import { runExperiment } from '../../../main/training/experiment.ts';
 import { encodeBundle } from '../../../main/training/tensor-bundle.ts';
 import { writeClip } from '../../../main/evaluation/clip-file.ts';
 import { evaluateRun } from '../../../main/evaluation/evaluate-run.ts';
-import { readMetricsFile } from '../../../main/evaluation/run-files.ts';
+import { bitRound, readMetricsFile } from '../../../main/evaluation/run-files.ts';
 import { makeTinyDataset } from '../training/tiny-dataset.ts';
 
 // the tiny basin placed at the UCRB grid's north-west corner: origin -112.5, 43.125, 0.125 degree cells
@@ -62,6 +62,8 @@ function gdalAt(target: string, cell: number): number[] {
 }
 
 const same = (a: number | null | undefined, b: number) => (Number.isNaN(b) ? a === null || a === undefined || Number.isNaN(a) : typeof a === 'number' && Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b)));
+/** A stored prediction vs the run's full-precision value: BitRound to 12 bits, relative error <= 2^-13. */
+const rounded = (stored: number, full: number) => (Number.isNaN(full) ? Number.isNaN(stored) : Math.abs(stored - full) <= 2 ** -13 * Math.abs(full) + 1e-30);
 
 test('predictions and metrics are CF NetCDF4 that gdalinfo georeferences; GDAL, the API and the in-memory run agree; evaluate --clip rewrites them', async () => {
   await initComputeBackend({ prefer: 'wasm' });
@@ -81,7 +83,7 @@ test('predictions and metrics are CF NetCDF4 that gdalinfo georeferences; GDAL, 
   assert.equal(info.bands.length, ds.dayCount);
   assert.equal(info.bands[0]!.noDataValue, -9999);
   const globals = run('gdalinfo', [predFile]);
-  for (const want of [/vegdyn_run_id=nc1/, /vegdyn_model_kind=lstm/, /vegdyn_entry_label=LSTM/, /produced_by=VegDyn/, /lai#units=m2 m-2/, /lai#_FillValue=-9999/, /time#units=days since 1981-01-01/]) assert.match(globals, want);
+  for (const want of [/lai#_QuantizeBitRoundNumberOfSignificantBits=12/, /vegdyn_run_id=nc1/, /vegdyn_model_kind=lstm/, /vegdyn_entry_label=LSTM/, /produced_by=VegDyn/, /lai#units=m2 m-2/, /lai#_FillValue=-9999/, /time#units=days since 1981-01-01/]) assert.match(globals, want);
 
   const metricsFile = path.join(runDir, 'evaluation', 'metrics.nc');
   const nseSub = `NETCDF:"${metricsFile}":nse_lstm`;
@@ -99,8 +101,8 @@ test('predictions and metrics are CF NetCDF4 that gdalinfo georeferences; GDAL, 
     assert.equal(series.length, ds.dayCount);
     days.forEach((day, k) => {
       const mem = lai[day * C + cell]!;
-      assert.ok(same(series[day], mem), `cell ${cell} day ${day}: GDAL ${series[day]} vs run ${mem}`);
-      assert.ok(same(laiApi[k]!.values[cell], mem), `cell ${cell} day ${day}: API ${laiApi[k]!.values[cell]} vs run ${mem}`);
+      assert.ok(rounded(series[day]!, mem), `cell ${cell} day ${day}: GDAL ${series[day]} vs run ${mem}`);
+      assert.ok(same(laiApi[k]!.values[cell], series[day]!), `cell ${cell} day ${day}: API ${laiApi[k]!.values[cell]} vs GDAL ${series[day]}`);
     });
     const nse = gdalAt(nseSub, cell)[0]!;
     assert.ok(same(nse, nseMem[cell]!), `cell ${cell}: GDAL NSE ${nse} vs ${nseMem[cell]}`);
@@ -155,6 +157,19 @@ test('a run written in the older tensor-bundle format still lists, maps and char
   for (let c = 1; c < C; c++) assert.ok(same(g.values[c], daily[3 * C + c]!), `cell ${c}`);
   const m = await api.request('map.grid', { layer: 'run:old1:nse:lstm' });
   for (let c = 0; c < C; c++) assert.ok(same(m.values[c], nse[c]!), `cell ${c}`);
+});
+
+test('bitRound keeps 12 significant bits: relative error <= 2^-13, exact values and NaN unchanged', () => {
+  const v = Float32Array.from([0, 1, 0.5, 3.14159, -2.71828, 1e-7, 6.99999, NaN, Infinity, 1234.5678]);
+  const r = bitRound(v, 12);
+  for (let i = 0; i < v.length; i++) {
+    if (!Number.isFinite(v[i]!)) assert.ok(Object.is(r[i], v[i]));
+    else assert.ok(Math.abs(r[i]! - v[i]!) <= 2 ** -13 * Math.abs(v[i]!), `${v[i]} -> ${r[i]}`);
+  }
+  assert.deepEqual(Array.from(r.subarray(0, 3)), [0, 1, 0.5]);
+  // the low 11 mantissa bits are zero (what lets deflate compress)
+  for (const x of new Uint32Array(r.buffer).subarray(0, 7)) assert.equal(x & 0x7ff, 0);
+  assert.throws(() => bitRound(v, 0), /1\.\.23/);
 });
 
 test('vegdyn evaluate --help describes the command', () => {
