@@ -8,7 +8,7 @@ import type { mapRequests, MapLayer, seriesSchema } from '../requests/map.ts';
 import type { z } from 'zod';
 
 type SeriesOut = z.infer<typeof seriesSchema>;
-import { FORCING_NAMES, FORCING_UNITS, LAND_COVER_CLASSES, type Dataset, type ForcingName } from '../../data/dataset.ts';
+import { FORCING_NAMES, FORCING_UNITS, LAND_COVER_CLASSES, landCoverFraction, type Dataset, type ForcingName } from '../../data/dataset.ts';
 import { cellCount, gridBounds } from '../../data/grid.ts';
 import { addDays } from '../../data/time-axis.ts';
 import { sessionOf } from '../session.ts';
@@ -103,6 +103,22 @@ const STATIC_LAYERS: readonly StaticLayerDef[] = [
 ];
 
 const layerCache = new WeakMap<Dataset, MapLayer[]>();
+const FRACTION_LAYER = 'static.landCoverFraction.';
+
+/**
+ * One layer per land-cover class fraction, offered only when the dataset's fractions say more than
+ * its majority map (some value strictly between 0 and 1): the virtual basin's one-hot fractions
+ * would only repeat the land-cover layer class by class.
+ */
+function landCoverFractionLayers(ds: Dataset): MapLayer[] {
+  const fr = ds.staticLayers.landCoverFractions;
+  if (!fr || !fr.values.some((v) => v > 0 && v < 1)) return [];
+  return fr.classes.map((code) => ({
+    id: `${FRACTION_LAYER}${code}`, label: `Land cover fraction: ${(LAND_COVER_CLASSES as Record<number, string | undefined>)[code] ?? `class ${code}`}`,
+    group: 'Land surface', units: 'fraction', kind: 'sequential' as const, time: 'static' as const, range: [0, 1] as [number, number], colormap: 'viridis',
+    description: "Share of each cell's classified area in this class, from the imported land cover.",
+  }));
+}
 
 export function datasetLayers(ds: Dataset): MapLayer[] {
   const hit = layerCache.get(ds);
@@ -136,6 +152,7 @@ export function datasetLayers(ds: Dataset): MapLayer[] {
     colormap: 'categorical',
     categories: Object.entries(LAND_COVER_CLASSES).map(([code, label]) => ({ code: Number(code), label })),
   });
+  layers.push(...landCoverFractionLayers(ds));
   for (const def of STATIC_LAYERS) {
     const values = masked(ds, def.read(ds));
     layers.push({ id: def.id, label: def.label, group: 'Land surface', units: def.units, kind: 'sequential', time: 'static', range: percentileRange(values, 1, 99), colormap: def.colormap });
@@ -267,6 +284,13 @@ export function layerGrid(ds: Dataset, layer: string, day: number | undefined, p
     const out = new Float32Array(n);
     for (let c = 0; c < n; c++) out[c] = ds.mask[c] && lc[c] ? lc[c]! : Number.NaN;
     return { values: out, sourceDay: null };
+  }
+  if (layer.startsWith(FRACTION_LAYER)) {
+    const code = Number(layer.slice(FRACTION_LAYER.length));
+    if (!Number.isInteger(code)) throw new Error(`unknown map layer '${layer}'`);
+    const values = landCoverFraction(ds, code);
+    if (!values) throw new Error('this dataset has no land-cover class fractions (import a land-cover GeoTIFF)');
+    return { values: masked(ds, values), sourceDay: null };
   }
   const def = STATIC_LAYERS.find((s) => s.id === layer);
   if (def) return { values: masked(ds, def.read(ds)), sourceDay: null };

@@ -14,6 +14,7 @@ import { generateVirtualBasin } from '../../../main/data/virtual-basin/generate.
 import { openDataset, writeDataset, datasetPath } from '../../../main/data/store/netcdf-store.ts';
 import { InMemoryDataset, type DatasetParts } from '../../../main/data/store/in-memory-dataset.ts';
 import { FORCING_NAMES } from '../../../main/data/dataset.ts';
+import { datasetLayers, layerGrid } from '../../../main/api/handlers/map-handlers.ts';
 
 const NCOLS = 63, NROWS = 54, N = NCOLS * NROWS;
 let ds: Dataset;
@@ -53,6 +54,15 @@ test('the virtual basin has one-hot class fractions that agree with its majority
   assert.ok(landCoverFraction(ds, 5)!.every((v) => v === 0));
   assert.ok(ds instanceof InMemoryDataset);
   assert.deepEqual(ds.landCoverFraction(7), landCoverFraction(ds, 7));
+});
+
+test('the map offers no fraction layers for one-hot fractions (they would repeat the land-cover layer)', () => {
+  assert.ok(datasetLayers(ds).some((l) => l.id === 'static.landCover'));
+  assert.ok(!datasetLayers(ds).some((l) => l.id.startsWith('static.landCoverFraction.')));
+  // asked for anyway, a class layer is still the stored fractions
+  const grid = layerGrid(ds, 'static.landCoverFraction.7', undefined).values;
+  for (let c = 0; c < N; c++) assert.ok(ds.mask[c] ? grid[c] === (ds.staticLayers.landCover[c] === 7 ? 1 : 0) : Number.isNaN(grid[c]!));
+  assert.throws(() => layerGrid(ds, 'static.landCoverFraction.x', undefined), /unknown map layer/);
 });
 
 test('written fractions read back identical, as does the accessor', async () => {

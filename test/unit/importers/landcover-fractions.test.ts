@@ -16,6 +16,7 @@ import { datasetPath, openDataset } from '../../../main/data/store/netcdf-store.
 import { landCoverFraction } from '../../../main/data/dataset.ts';
 import { UCRB_GRID, cellCount } from '../../../main/data/grid.ts';
 import { dailyForcing, geotiffFromAsc } from './make-files.ts';
+import { datasetLayers, layerGrid } from '../../../main/api/handlers/map-handlers.ts';
 
 const grid = UCRB_GRID;
 const n = cellCount(grid);
@@ -88,6 +89,15 @@ test('imported land-cover fractions are stored and match hand-counted area fract
     for (let c = 0; c < n; c++) if (ds.staticLayers.landCover[c] !== 0) classified++;
     assert.equal(classified, CX * CY - 1);
     assert.ok(Number.isNaN(landCoverFraction(ds, 7)![0]!));
+
+    // the map offers one fraction layer per class, masked to the basin like every static layer
+    const ids = datasetLayers(ds).filter((l) => l.id.startsWith('static.landCoverFraction.')).map((l) => l.id);
+    assert.deepEqual(ids, CLASSES.map((c) => `static.landCoverFraction.${c}`));
+    const shown = layerGrid(ds, 'static.landCoverFraction.5', undefined).values;
+    for (let c = 0; c < n; c++) {
+      const want = ds.mask[c] ? landCoverFraction(ds, 5)![c]! : NaN;
+      assert.ok(shown[c] === want || (Number.isNaN(shown[c]!) && Number.isNaN(want)), `map cell ${c}`);
+    }
 
     // gdal-bin reads the stored fraction at a cell centre, and the class names as flag_meanings
     const file = datasetPath(project);
