@@ -9,6 +9,7 @@ import { MapboxOverlay } from '@deck.gl/mapbox';
 import { BitmapLayer, GeoJsonLayer, PolygonLayer } from '@deck.gl/layers';
 import { COORDINATE_SYSTEM, type Layer } from '@deck.gl/core';
 import { basemapStyle } from './basemap-style.ts';
+import { isSoftwareWebGl } from './gl-info.ts';
 
 /** West, south, east, north (degrees). */
 export type Bounds = [number, number, number, number];
@@ -52,6 +53,8 @@ export class MapView {
       setWorkerUrl(new URL('maplibre-gl-worker.mjs', document.baseURI).href);
       workerUrlSet = true;
     }
+    // preserveDrawingBuffer: the PNG export reads both canvases back; antialiasing only on real GPUs
+    const antialias = !isSoftwareWebGl();
     options.container.setAttribute('role', 'region');
     options.container.setAttribute('aria-label', options.label);
     this.map = new MaplibreMap({
@@ -61,13 +64,13 @@ export class MapView {
       fitBoundsOptions: { padding: { top: 30, bottom: 110, left: 30, right: 30 } },
       attributionControl: false,
       renderWorldCopies: false,
-      canvasContextAttributes: { preserveDrawingBuffer: true, antialias: true },
+      canvasContextAttributes: { preserveDrawingBuffer: true, antialias },
       maxZoom: 12,
     });
     this.map.addControl(new NavigationControl({ showCompass: false }), 'top-left');
     this.map.addControl(new ScaleControl({ unit: 'metric' }), 'bottom-right');
     this.map.addControl(new AttributionControl({ compact: true }), 'bottom-right');
-    this.overlay = new MapboxOverlay({ interleaved: false, layers: [], useDevicePixels: false, deviceProps: { webgl: { preserveDrawingBuffer: true } } } as ConstructorParameters<typeof MapboxOverlay>[0]);
+    this.overlay = new MapboxOverlay({ interleaved: false, layers: [], useDevicePixels: false, deviceProps: { webgl: { preserveDrawingBuffer: true, antialias } } } as ConstructorParameters<typeof MapboxOverlay>[0]);
     this.map.addControl(this.overlay as unknown as IControl);
     this.map.on('mousemove', (e) => options.onHover?.(e.lngLat));
     this.map.on('mouseout', () => options.onHover?.(null));

@@ -56,6 +56,8 @@ export class Workspace {
   private current: GridEntry | null = null;
   private gridSeq = 0;
   private seriesSeq = 0;
+  /** recent map.series replies by target (cleared on reload: a new run adds series) */
+  private readonly seriesCache = new Map<string, Promise<ResponseOf<'map.series'>>>();
   /** cells kept by the active clip (1) or null for no clip */
   clipMask: Uint8Array | null = null;
   clipName: string | null = null;
@@ -117,6 +119,7 @@ export class Workspace {
     if (!summary) return;
     this.summary = summary;
     this.grids.clear();
+    this.seriesCache.clear();
     this.shell.projectName.textContent = summary.project.name;
     this.shell.projectName.title = summary.project.dir;
     const ds = summary.dataset;
@@ -396,33 +399,49 @@ export class Workspace {
     }
   }
 
+  private rememberSeries(key: string, reply: Promise<ResponseOf<'map.series'>>): void {
+    this.seriesCache.delete(key);
+    if (this.seriesCache.size >= 32) this.seriesCache.delete(this.seriesCache.keys().next().value!);
+    this.seriesCache.set(key, reply);
+  }
+
   /** Opens the chart dock with the series of a cell or a subbasin. */
   async openSeries(target: { cell: number } | { subbasin: number } | { clip: true }): Promise<void> {
     const ds = this.dataset;
     if (!ds) return;
     markStart('click-to-chart');
     const seq = ++this.seriesSeq;
-    if ('cell' in target) {
-      const g = ds.grid;
-      const row = Math.floor(target.cell / g.ncols);
-      const col = target.cell % g.ncols;
-      const w = g.lon0 + (col - 0.5) * g.cellSize;
-      const e = w + g.cellSize;
-      const n = g.latTop - (row - 0.5) * g.cellSize;
-      const s = n - g.cellSize;
-      this.map.update({ selectedCell: [[w, s], [e, s], [e, n], [w, n], [w, s]], selectedSubbasin: null });
-    } else if ('subbasin' in target) {
-      this.map.update({ selectedCell: null, selectedSubbasin: target.subbasin });
-      this.subbasinSelect.value = String(target.subbasin);
-    } else {
-      this.map.update({ selectedCell: null, selectedSubbasin: null });
-    }
+    // ask first, so the request runs while the selection and the dock are drawn
+    const key = JSON.stringify(target);
+    const request = this.seriesCache.get(key) ?? this.api.request('map.series', target);
+    const select = (): void => {
+      if ('cell' in target) {
+        const g = ds.grid;
+        const row = Math.floor(target.cell / g.ncols);
+        const col = target.cell % g.ncols;
+        const w = g.lon0 + (col - 0.5) * g.cellSize;
+        const e = w + g.cellSize;
+        const n = g.latTop - (row - 0.5) * g.cellSize;
+        const s = n - g.cellSize;
+        this.map.update({ selectedCell: [[w, s], [e, s], [e, n], [w, n], [w, s]], selectedSubbasin: null });
+      } else if ('subbasin' in target) {
+        this.map.update({ selectedCell: null, selectedSubbasin: target.subbasin });
+        this.subbasinSelect.value = String(target.subbasin);
+      } else {
+        this.map.update({ selectedCell: null, selectedSubbasin: null });
+      }
+    };
+    // at once, not with the chart: a click already makes MapLibre and deck.gl repaint (MapLibre's
+    // pan handler), and the outline joins that frame instead of costing a full-canvas frame of its own
+    select();
     const wasHidden = this.shell.dock.hidden;
     this.shell.dock.hidden = false;
     if (wasHidden) this.map.resize();
     this.chart.setLoading('cell' in target ? `Cell ${target.cell}` : 'subbasin' in target ? `Subbasin ${target.subbasin}` : `Clip ${this.clipName ?? ''}`);
     try {
-      const data = await this.api.request('map.series', target);
+      // the clip's series depends on the clip, which can change under the same key: never cached
+      if (!('clip' in target)) this.rememberSeries(key, request);
+      const data = await request;
       if (seq !== this.seriesSeq) return;
       // show the three years around the current date first; "Reset zoom" shows everything
       const from = Math.max(0, this.day - 550);
@@ -430,6 +449,7 @@ export class Workspace {
       this.chart.render(data, [from, to]);
       markEnd('click-to-chart');
     } catch (err) {
+      this.seriesCache.delete(key);
       if (seq !== this.seriesSeq) return;
       this.chart.setError(`Could not load the series: ${describeError(err)}`);
       notify('error', 'Loading the time series failed', describeError(err));
