@@ -13,7 +13,9 @@ import { importForcing } from '../../../main/data/importers/forcing-netcdf.ts';
 import { UCRB_GRID, cellCount } from '../../../main/data/grid.ts';
 import { FORCING_NAMES, type ForcingName } from '../../../main/data/dataset.ts';
 import { ImportError } from '../../../main/data/importers/errors.ts';
-import { NLDAS_ELEMENTS, gdalinfoElements, writeGrib2, type GribField, type GribGrid, type NldasElement } from './make-grib.ts';
+import { NLDAS_ELEMENTS, gdalinfoElements, nldasGribDays, writeGrib2, type GribField, type GribGrid, type NldasElement } from './make-grib.ts';
+import { spawnSync } from 'node:child_process';
+import { openDataset } from '../../../main/data/store/netcdf-store.ts';
 
 const grid = UCRB_GRID;
 const n = cellCount(grid);
@@ -171,6 +173,26 @@ test('GRIB refusals name the file, the variable, what was expected and found', a
     const fake = path.join(dir, 'fake.grb2');
     copyFileSync(path.join(dir, 'a.grb2.vrt'), fake);
     await assert.rejects(importForcing([fake], { grid }), /fake\.grb2: is not a GRIB file \(no 'GRIB' message start/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('vegdyn import forcing takes a folder of GRIB files into a new project', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'vegdyn-grib-'));
+  try {
+    const folder = path.join(dir, 'grib');
+    mkdirSync(folder);
+    nldasGribDays(folder, 'part1.grb2', G, '2003-05-01T00:00:00Z', 2, 3);
+    nldasGribDays(folder, 'part2.grb2', G, '2003-05-03T00:00:00Z', 1, 3);
+    const project = path.join(dir, 'proj');
+    const r = spawnSync(process.execPath, ['bin/vegdyn.mjs', 'import', 'forcing', folder, '--project', project, '--json'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const summary = JSON.parse(r.stdout) as { days: number; from: string; maskCells: number };
+    assert.deepEqual([summary.days, summary.from, summary.maskCells], [3, '2003-05-01', G.ncols * G.nrows]);
+    const expected = await importForcing([folder], { grid });
+    const ds = await openDataset(project);
+    for (const f of FORCING_NAMES) assert.deepEqual(ds.forcing(f), expected.variables[f], f);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
