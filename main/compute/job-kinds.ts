@@ -17,6 +17,7 @@ export const JOB_KINDS = {
   'leaf-experiment': new URL('../leaf/leaf-experiment-job.ts', import.meta.url),
   'demo-data': new URL('../data/store/demo-data-job.ts', import.meta.url),
   train: new URL('../training/train-job.ts', import.meta.url),
+  evaluate: new URL('../evaluation/evaluate-job.ts', import.meta.url),
   import: new URL('../data/importers/import-job.ts', import.meta.url),
 } as const satisfies Record<string, URL>;
 

@@ -138,6 +138,26 @@ test('predictions and metrics are CF NetCDF4 that gdalinfo georeferences; GDAL, 
   await assert.rejects(evaluateRun({ runDir, dataset: ds, test: { from: '2003-01-01', to: '2002-01-01' } }), /first <= last/);
 });
 
+test("the 'evaluate' job re-scores a run through the API, inside the project's clip", async () => {
+  const projectDir = path.join(tmp, 'project');
+  const done = (jobId: string) => new Promise<{ ev: string; payload: unknown }>((resolve) => {
+    for (const ev of ['job.finished', 'job.failed', 'job.cancelled'] as const) api.on(ev, (p) => { if (p.jobId === jobId) resolve({ ev, payload: p }); });
+  });
+  const bad = await api.request('jobs.start', { kind: 'evaluate', params: { projectDir, runId: 'nc1', test: { from: '2002-01-01' } } });
+  const badEnd = await done(bad.jobId);
+  assert.equal(badEnd.ev, 'job.failed');
+  assert.match((badEnd.payload as { message: string }).message, /test\.to/);
+  const job = await api.request('jobs.start', { kind: 'evaluate', params: { projectDir, runId: 'nc1', clip: true } });
+  const end = await done(job.jobId);
+  assert.equal(end.ev, 'job.finished', JSON.stringify(end.payload));
+  const result = (end.payload as { result: { clip: { name: string; cells: number }; table: { id: string; n: number }[]; tableText: string } }).result;
+  assert.deepEqual(result.clip, { name: 'west', cells: 3 * grid.nrows - 1 });
+  assert.ok(result.table.find((r) => r.id === 'lstm')!.n <= 3 * grid.nrows - 1);
+  assert.match(result.tableText, /LSTM/);
+  const summary = JSON.parse(readFileSync(path.join(projectDir, 'runs', 'nc1', 'evaluation', 'summary.json'), 'utf8'));
+  assert.equal(summary.evaluated.clip.name, 'west');
+});
+
 test('a run written in the older tensor-bundle format still lists, maps and charts', async () => {
   const projectDir = path.join(tmp, 'project');
   const src = path.join(projectDir, 'runs', 'nc1');

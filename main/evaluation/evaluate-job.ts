@@ -1,0 +1,49 @@
+/**
+ * Job kind 'evaluate' (registered in main/compute/job-kinds.ts): `vegdyn evaluate` for the app and
+ * the API. Re-scores a finished run of the open project from its saved weights (no training),
+ * optionally only inside the project's clip or on another test period, and rewrites the run's
+ * evaluation files; the result carries the median-NSE table.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import type { JobContext } from '../compute/job-kinds.ts';
+import { initComputeBackend } from '../compute/backend.ts';
+import { nseTable, type TableRow } from '../report/html-report.ts';
+import { evaluateRun } from './evaluate-run.ts';
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'an ISO date YYYY-MM-DD');
+
+export const paramsSchema = z.object({
+  projectDir: z.string().min(1),
+  runId: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only'),
+  /** score only the cells inside the project's clip.json */
+  clip: z.boolean().default(false),
+  /** a test period other than the run config's */
+  test: z.object({ from: isoDate, to: isoDate }).strict().optional(),
+}).strict();
+
+export type EvaluateJobParams = z.infer<typeof paramsSchema>;
+
+export interface EvaluateJobResult {
+  runDir: string;
+  table: TableRow[];
+  tableText: string;
+  test: { from: string; to: string };
+  clip: { name: string; cells: number } | null;
+}
+
+export async function run(params: EvaluateJobParams, ctx: JobContext): Promise<EvaluateJobResult> {
+  await initComputeBackend();
+  const runDir = path.join(params.projectDir, 'runs', params.runId);
+  let steps = 0;
+  const r = await evaluateRun({
+    runDir, projectDir: params.projectDir, clip: params.clip, signal: ctx.signal,
+    ...(params.test ? { test: params.test } : {}),
+    // predicting each model, then writing each file: a step count stands in for a fraction
+    log: (line) => { ctx.log('info', line); ctx.progress(Math.min(0.95, ++steps / 12), line); },
+  });
+  return {
+    runDir, table: nseTable(r.evaluation), tableText: r.tableText, test: { ...r.test },
+    clip: r.clip ? { name: r.clip.name, cells: r.clip.cellCount } : null,
+  };
+}
