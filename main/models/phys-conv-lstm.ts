@@ -44,6 +44,13 @@ export const physConvLstmConfigSchema = z.strictObject({
   kernelSize: positiveInt.refine((k) => k % 2 === 1, 'kernelSize must be odd').default(3),
   convImpl: z.enum(['auto', 'native', 'patches']).default('auto'),
   inputBlock: positiveInt.default(32),
+  /**
+   * true: output = normalized physics LAI + head(h) (the network corrects the process model).
+   * false: output = head(h) alone, read by the caller as the departure from the day-of-year
+   * climatology (run target 'anomaly'); the physics LAI is then an input channel only, and the
+   * untrained model is the climatology rather than a possibly biased process model.
+   */
+  residual: z.boolean().default(true),
   ...physicsConfigFields,
 });
 export type PhysConvLstmConfig = z.infer<typeof physConvLstmConfigSchema>;
@@ -140,7 +147,7 @@ export class PhysConvLstmModel implements LaiModel<PhysConvLstmConfig> {
     const head = (h: tf.Tensor2D) => tf.add(tf.matMul(h, this.outKernel as tf.Tensor2D), this.outBias).reshape([b, rows, cols, 1]);
     const { outputs, state } = this.layer.run(x, netState, this.convImpl(), this.config.inputBlock, head);
     x.dispose();
-    const lai = tf.tidy(() => tf.add(phys.z, tf.stack(outputs, 1))) as tf.Tensor5D;
+    const lai = tf.tidy(() => (this.config.residual ? tf.add(phys.z, tf.stack(outputs, 1)) : tf.stack(outputs, 1))) as tf.Tensor5D;
     for (const o of outputs) o.dispose();
     phys.z.dispose();
     return { lai, state: { tensors: [...state.tensors, ...phys.state.tensors] } };

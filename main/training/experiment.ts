@@ -33,6 +33,7 @@ import { AdamW } from './adamw.ts';
 import { ParamGroupAdamW } from './param-groups.ts';
 import { dayOfYearClimatology, type Climatology } from './climatology.ts';
 import { FeatureBuilder } from './features.ts';
+import { AntecedentIndices } from './antecedent.ts';
 import { describeReductions, type RunConfig, type TrainableModelKind } from './run-config.ts';
 import { saveWeightsFile, trainModel, type StatefulOptimizer, type TrainProgress, type TrainResult } from './trainer.ts';
 import { LEARNED_PARAMETERS_FILE, type LearnedParameterReport } from '../physics/grid/learned-parameters.ts';
@@ -191,7 +192,7 @@ export interface RunInputs {
  * feeds saved weights exactly the inputs they were trained with.
  */
 export function prepareRunInputs(
-  dataset: Dataset, config: RunConfig, _record: DayRange, train: DayRange, progress: (p: ExperimentProgress) => void = () => undefined,
+  dataset: Dataset, config: RunConfig, record: DayRange, train: DayRange, progress: (p: ExperimentProgress) => void = () => undefined,
 ): RunInputs {
   const C = dataset.mask.length;
   progress({ stage: 'prepare', fraction: 0, message: 'normalization statistics of the training period' });
@@ -199,14 +200,18 @@ export function prepareRunInputs(
   const normalization = computeNormalization((name) => dataset.forcing(name), C, dataset.mask, train, dataset.observations);
   const runDataset = withNormalization(dataset, normalization);
   const clim = dayOfYearClimatology(dataset.observations, dataset.startDate, C, train, config.climatologyHalfWindow);
+  if (config.features.antecedent) progress({ stage: 'prepare', fraction: 0, message: 'antecedent precipitation and temperature indices' });
   const extras = {
     climatologyTable: clim.table,
+    ...(config.features.antecedent ? { antecedent: new AntecedentIndices(dataset, train, record.end) } : {}),
     ...(config.lossWeighting === 'per-cell-variance' ? { cellWeights: perCellLossWeights(dataset, normalization, train) } : {}),
   };
   const features = new FeatureBuilder(runDataset, config.features, undefined, extras);
   // the LSTM and ConvLSTM may learn anomalies from the climatology; physics models predict LAI
   const anomalyFeatures = config.target === 'anomaly' ? new FeatureBuilder(runDataset, { ...config.features, anomalyTarget: true }, undefined, extras) : features;
-  const featuresFor = (kind: string) => (kind === 'lstm' || kind === 'conv-lstm' ? anomalyFeatures : features);
+  // the physics-encoded model learns anomalies too when its output is not a residual on the physics
+  const physicsResidual = config.modelOptions['phys-conv-lstm']?.['residual'] !== false;
+  const featuresFor = (kind: string) => (kind === 'lstm' || kind === 'conv-lstm' || (kind === 'phys-conv-lstm' && !physicsResidual) ? anomalyFeatures : features);
   return { normalization, runDataset, clim, features, featuresFor };
 }
 

@@ -7,6 +7,8 @@
  *   then   sin, cos of 2 pi (day of year - 1) / 365.25              (if features.dayOfYear)
  *   then   elevation, sand, clay, organic fraction standardized over the basin cells, and a
  *          one-hot of each land-cover class in LAND_COVER_CLASSES     (if features.staticLayers)
+ *   then   the training-period day-of-year LAI climatology            (if features.climatology)
+ *   then   antecedent precipitation / temperature indices, standardized (if features.antecedent)
  * Cells outside the basin mask are 0 in every channel (models require finite inputs).
  *
  * Targets are normalized LAI (x - lai.mean) / lai.std on observed dates only, with a weight of 1
@@ -16,12 +18,15 @@
 import { FORCING_NAMES, LAND_COVER_CLASSES, type Dataset, type Normalization } from '../data/dataset.ts';
 import { addDays, dayOfYear } from '../data/time-axis.ts';
 import { cellCount } from '../data/grid.ts';
+import { ANTECEDENT_INDICES, type AntecedentIndices } from './antecedent.ts';
 
 export interface FeatureOptions {
   readonly dayOfYear: boolean;
   readonly staticLayers: boolean;
   /** the cell's training-period day-of-year climatology of LAI as a channel (normalized) */
   readonly climatology?: boolean;
+  /** antecedent precipitation / temperature indices (antecedent.ts) as channels */
+  readonly antecedent?: boolean;
   /**
    * true: targets are the departure from the cell's day-of-year climatology, (obs - clim) / std,
    * and predictions are clim + output x std (the model learns anomalies). Needs climatologyTable.
@@ -35,6 +40,8 @@ export interface FeatureExtras {
   readonly climatologyTable?: Float32Array;
   /** per-cell loss weight multiplying the 0/1 target weights (e.g. 1 / (std_c + 0.1)^2) */
   readonly cellWeights?: Float32Array;
+  /** the run's antecedent indices, for features.antecedent */
+  readonly antecedent?: AntecedentIndices;
 }
 
 export const FORCING_CHANNEL_OFFSET = 0;
@@ -47,6 +54,7 @@ export function featureChannelNames(opts: FeatureOptions): string[] {
     for (const code of Object.keys(LAND_COVER_CLASSES)) names.push(`landcover_${code}`);
   }
   if (opts.climatology) names.push('lai_climatology');
+  if (opts.antecedent) names.push(...ANTECEDENT_INDICES.map((s) => s.name));
   return names;
 }
 
@@ -90,6 +98,9 @@ export class FeatureBuilder {
   constructor(readonly dataset: Dataset, readonly options: FeatureOptions, normalization?: Normalization, readonly extras: FeatureExtras = {}) {
     this.normalization = normalization ?? dataset.normalization;
     if ((options.climatology || options.anomalyTarget) && !extras.climatologyTable) throw new Error('features.climatology and anomalyTarget need the climatology table');
+    if (options.antecedent && extras.antecedent?.names.join() !== ANTECEDENT_INDICES.map((s) => s.name).join()) {
+      throw new Error('features.antecedent needs the antecedent indices (AntecedentIndices over ANTECEDENT_INDICES)');
+    }
     this.channels = featureChannelNames(options);
     this.cells = cellCount(dataset.grid);
     const mask = dataset.mask;
@@ -169,6 +180,10 @@ export class FeatureBuilder {
         }
       }
       next++;
+    }
+    if (this.options.antecedent) {
+      this.extras.antecedent!.fill(out, ch, next, startDay, days);
+      next += ANTECEDENT_INDICES.length;
     }
     return out;
   }

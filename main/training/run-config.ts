@@ -82,6 +82,11 @@ export const runConfigSchema = z
         staticLayers: z.boolean(),
         /** each cell's training-period day-of-year LAI climatology as a channel */
         climatology: z.boolean(),
+        /**
+         * causal moving averages of precipitation (30, 90, 365 days) and air temperature (30, 90
+         * days) as channels: antecedent.ts says why short training windows need them
+         */
+        antecedent: z.boolean().default(false),
       })
       .strict(),
     /**
@@ -165,7 +170,7 @@ export const PAPER_PRESET: RunConfig = Object.freeze({
     validate: { ...PAPER_SPLITS.validate },
     test: { ...PAPER_SPLITS.test },
   },
-  features: { dayOfYear: true, staticLayers: true, climatology: false },
+  features: { dayOfYear: true, staticLayers: true, climatology: false, antecedent: false },
   lossWeighting: 'uniform',
   target: 'lai',
   inferenceChunkDays: 365,
@@ -198,10 +203,12 @@ export const DEMO_PRESET: RunConfig = Object.freeze({
   lossWeighting: 'per-cell-variance',
   // measured (LSTM, 8 epochs, test 2009-2012): median NSE 0.37 learning anomalies vs 0.19 learning LAI
   target: 'anomaly',
-  features: { dayOfYear: true, staticLayers: true, climatology: true },
+  features: { dayOfYear: true, staticLayers: true, climatology: true, antecedent: true },
   // the networks learn departures from the climatology: a zero output head starts them exactly at
   // the climatology instead of at random noise around it
-  modelOptions: { lstm: { headInit: 'zeros' }, 'conv-lstm': { headInit: 'zeros' } },
+  // the physics-encoded model learns departures too, with the process model's LAI as an input
+  // channel: as a residual on an uncalibrated process model it starts far worse than the climatology
+  modelOptions: { lstm: { headInit: 'zeros' }, 'conv-lstm': { headInit: 'zeros' }, 'phys-conv-lstm': { residual: false } },
   inferenceChunkDays: 365,
   periods: {
     record: { from: '2003-01-01', to: '2012-12-31' },
@@ -234,10 +241,19 @@ export function describeReductions(demo: RunConfig = DEMO_PRESET, paper: RunConf
     out.push(`at most ${demo.epochs} epochs, patience ${demo.patience}${per.length ? ` (${per.join('; ')})` : ''} instead of ${paper.epochs}, patience ${paper.patience}`);
   }
   if (demo.batchSize !== paper.batchSize) out.push(`batch ${demo.batchSize} instead of ${paper.batchSize}`);
+  const physResidual = (c: RunConfig) => c.modelOptions['phys-conv-lstm']?.['residual'] !== false;
+  if (physResidual(demo) !== physResidual(paper)) {
+    out.push(physResidual(demo)
+      ? 'the physics-encoded ConvLSTM corrects the process-model LAI (residual output)'
+      : "the physics-encoded ConvLSTM also learns the departure from the day-of-year climatology; the process model's LAI is one of its input channels rather than the baseline its output corrects");
+  }
   if (demo.target !== paper.target) out.push(`the LSTM and ConvLSTM learn the ${demo.target === 'anomaly' ? 'departure from the day-of-year climatology' : 'LAI'} instead of ${paper.target === 'anomaly' ? 'the departure from the climatology' : 'LAI itself'}`);
   if (demo.lossWeighting !== paper.lossWeighting) out.push(`loss weighting '${demo.lossWeighting}' instead of '${paper.lossWeighting}'`);
   if (demo.features.climatology !== paper.features.climatology) {
     out.push(`${demo.features.climatology ? 'with' : 'without'} the training-period day-of-year LAI climatology as an input channel (paper preset: ${paper.features.climatology ? 'with' : 'without'})`);
+  }
+  if (demo.features.antecedent !== paper.features.antecedent) {
+    out.push(`${demo.features.antecedent ? 'with' : 'without'} antecedent precipitation (30, 90, 365-day) and temperature (30, 90-day) moving averages as input channels, because the short training windows cannot teach the networks that memory (paper preset: ${paper.features.antecedent ? 'with' : 'without'})`);
   }
   if (JSON.stringify(demo.learningRateScale) !== JSON.stringify(paper.learningRateScale)) {
     out.push(`learning-rate scales ${JSON.stringify(demo.learningRateScale)} (paper preset: ${JSON.stringify(paper.learningRateScale)})`);

@@ -41,3 +41,41 @@ test('targets weight valid observations only; the anomaly target round-trips to 
   assert.ok(checked > 10);
   assert.throws(() => new FeatureBuilder(ds, { dayOfYear: true, staticLayers: false, anomalyTarget: true }), /climatology table/);
 });
+
+test('antecedent indices: the checkpointed windows equal one straight moving average over the whole axis', async () => {
+  const { AntecedentIndices, ANTECEDENT_INDICES } = await import('../../../main/training/antecedent.ts');
+  const train = ds.splits.train;
+  const idx = new AntecedentIndices(ds, train, ds.dayCount);
+  const opts = { dayOfYear: false, staticLayers: false, antecedent: true };
+  const f = new FeatureBuilder(ds, opts, undefined, { antecedent: idx });
+  const ch = f.channelCount;
+  assert.deepEqual(f.channels.slice(7), ANTECEDENT_INDICES.map((s) => s.name));
+  // reference: the EMA of every cell run from day 0, started from the training-period mean
+  const start = 150;
+  const days = 40;
+  const x = f.inputs(start, days);
+  for (const [k, spec] of ANTECEDENT_INDICES.entries()) {
+    const all = ds.forcing(spec.variable);
+    const trainVals = ds.forcing(spec.variable, train);
+    for (const c of [1, 7, C - 1]) {
+      if (!ds.mask[c]) continue;
+      let s = 0;
+      let n = 0;
+      for (let t = 0; t < train.end - train.start; t++) { s += trainVals[t * C + c]!; n++; }
+      let e = s / n;
+      const { mean, std } = idx.stats[k]!;
+      for (let d = 0; d < start + days; d++) {
+        e += (all[d * C + c]! - e) / spec.tau;
+        if (d >= start) {
+          const got = x[((d - start) * C + c) * ch + 7 + k]!;
+          assert.ok(Math.abs(got - (e - mean) / std) < 1e-3, `${spec.name} cell ${c} day ${d}: ${got} vs ${(e - mean) / std}`);
+        }
+      }
+    }
+  }
+  // masked cells stay 0; a window past the computed days is refused
+  for (let k = 0; k < ch; k++) assert.equal(x[(0 * C + 0) * ch + k], 0);
+  const short = new AntecedentIndices(ds, train, 100);
+  assert.throws(() => new FeatureBuilder(ds, opts, undefined, { antecedent: short }).inputs(200, 5), /past the days/);
+  assert.throws(() => new FeatureBuilder(ds, opts), /antecedent indices/);
+});
