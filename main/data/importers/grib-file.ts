@@ -289,8 +289,9 @@ function gribView(file: string, format: NcFile['format'], c: GribContent): NcFil
   const byName = new Map<string, GribVariable>();
   for (const v of c.variables) {
     const b = v.bands[0]!;
+    // no _FillValue: whether a field has a bitmap (and so a nodata value) differs message by
+    // message, so missing cells are turned into NaN band by band in readSlab
     const attrs: Record<string, AttrValue> = { units: b.unit, long_name: b.comment, grib_element: b.element, grib_level: b.level, grib_window_seconds: b.windowSeconds };
-    if (b.noData !== undefined) attrs._FillValue = b.noData;
     // every band of a variable must have the same accumulation window
     const windows = new Set(v.bands.map((x) => x.windowSeconds));
     if (windows.size > 1) throw new ImportError(file, `mixes accumulation windows of ${[...windows].map((w) => `${w / 3600} h`).join(' and ')}`, v.name);
@@ -298,6 +299,8 @@ function gribView(file: string, format: NcFile['format'], c: GribContent): NcFil
     byName.set(v.name, v);
   }
   const cells = c.width * c.height;
+  const noData = new Map<number, number>();
+  for (const v of c.variables) for (const b of v.bands) if (b.noData !== undefined) noData.set(b.index, Math.fround(b.noData));
   const readSlab = (name: string, start: readonly number[], count: readonly number[]): Float64Array => {
     if (name === 'time' || name === 'lat' || name === 'lon') {
       const all = name === 'time' ? Float64Array.from(c.times, (t) => t / 1000) : name === 'lat' ? c.lat : c.lon;
@@ -311,8 +314,15 @@ function gribView(file: string, format: NcFile['format'], c: GribContent): NcFil
     const out = new Float64Array(nt1 * ny * nx);
     let k = 0;
     for (let t = t0; t < t0 + nt1; t++) {
-      const base = v.bandAt[t]! * cells;
-      for (let y = y0; y < y0 + ny; y++) for (let x = x0; x < x0 + nx; x++) out[k++] = c.values[base + y * c.width + x]!;
+      const band = v.bandAt[t]!;
+      const base = band * cells;
+      const nd = noData.get(band) ?? NaN;
+      for (let y = y0; y < y0 + ny; y++) {
+        for (let x = x0; x < x0 + nx; x++) {
+          const value = c.values[base + y * c.width + x]!;
+          out[k++] = value === nd ? NaN : value;
+        }
+      }
     }
     return out;
   };

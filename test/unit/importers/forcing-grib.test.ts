@@ -141,6 +141,30 @@ test('GRIB2 forcing every 3 h with 3-hour APCP totals; a 1-hour total on 3-hour 
   }
 });
 
+test('GRIB bitmap (missing) cells become missing days in those cells only', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'vegdyn-grib-'));
+  try {
+    const holeR = 2, holeC = 1;
+    const fields = Array.from({ length: 24 }, (_, h) => fieldsAt(h).map((f) => (f.element === 'TMP' && h === 5
+      ? { ...f, values: Array.from(f.values, (v, k) => (k === holeR * G.ncols + holeC ? NaN : v)) } : f))).flat();
+    const file = writeGrib2(dir, 'bitmap.grb2', G, hourIso(0), fields);
+    const result = await importForcing([file], { grid });
+    assert.deepEqual(result.dates, ['2003-05-01']);
+    const cellOf = (r: number, c: number) => (Math.round((grid.latTop - (G.north - G.size / 2 - r * G.size)) / grid.cellSize)) * grid.ncols + Math.round((G.west + G.size / 2 + c * G.size - grid.lon0) / grid.cellSize);
+    assert.ok(Number.isNaN(result.variables.Tair[cellOf(holeR, holeC)]!), 'a missing hour makes the day missing');
+    assert.ok(!Number.isNaN(result.variables.Rainf[cellOf(holeR, holeC)]!), 'only the variable with the hole is missing');
+    for (let r = 0; r < G.nrows; r++) {
+      for (let c = 0; c < G.ncols; c++) {
+        if (r === holeR && c === holeC) continue;
+        // one of the 24 hours is complex-packed to 0.01 K
+        assert.ok(Math.abs(result.variables.Tair[cellOf(r, c)]! - expectedDay(0, r, c).Tair) < 1e-3, `Tair at ${r},${c}`);
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('GRIB refusals name the file, the variable, what was expected and found', async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vegdyn-grib-'));
   try {

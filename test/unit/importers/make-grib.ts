@@ -36,7 +36,7 @@ export interface GribGrid {
 
 export interface GribField {
   readonly element: NldasElement;
-  /** row-major from the north-west cell; temperatures in K */
+  /** row-major from the north-west cell; temperatures in K; NaN = missing (a GRIB bitmap; that field is complex-packed to 0.01) */
   readonly values: ArrayLike<number>;
   /** reference time, ISO UTC (default: the file's) */
   readonly refTime?: string;
@@ -53,11 +53,15 @@ function isoParts(iso: string): number[] {
 export function writeGrib2(dir: string, name: string, grid: GribGrid, refTime: string, fields: readonly GribField[]): string {
   const bands: string[] = [];
   const args = ['-q', '-of', 'GRIB', '-co', 'DATA_ENCODING=IEEE_FLOATING_POINT', '-co', 'DISCIPLINE=0'];
+  const NODATA = -9999;
   fields.forEach((f, k) => {
-    const asc: AscGrid = { ...grid, values: Array.from(f.values, (v) => Math.fround(v)) };
-    const file = writeAsc(path.join(dir, `${name}.b${k + 1}.asc`), asc);
-    bands.push(`  <VRTRasterBand dataType="Float32" band="${k + 1}"><SimpleSource><SourceFilename relativeToVRT="0">${file}</SourceFilename><SourceBand>1</SourceBand></SimpleSource></VRTRasterBand>`);
+    const values = Array.from(f.values, (v) => (Number.isNaN(v) ? NODATA : Math.fround(v)));
+    const file = writeAsc(path.join(dir, `${name}.b${k + 1}.asc`), { ...grid, values, nodata: NODATA } satisfies AscGrid);
+    bands.push(`  <VRTRasterBand dataType="Float32" band="${k + 1}"><NoDataValue>${NODATA}</NoDataValue><SimpleSource><SourceFilename relativeToVRT="0">${file}</SourceFilename><SourceBand>1</SourceBand></SimpleSource></VRTRasterBand>`);
     const b = `BAND_${k + 1}_`;
+    // IEEE floats keep values exact but cannot mark missing cells; complex packing (to 0.01) can
+    // (gdal-bin 3.6 fails 'while packing' these small grids with 3 decimals)
+    if (values.includes(NODATA)) args.push('-co', `${b}DATA_ENCODING=COMPLEX_PACKING`, '-co', `${b}DECIMAL_SCALE_FACTOR=2`);
     const p = PARAM[f.element];
     const ref = f.refTime ?? refTime;
     args.push('-co', `${b}IDS=CENTER=7 SUBCENTER=0 MASTER_TABLE=2 SIGNF_REF_TIME=1 REF_TIME=${ref} PROD_STATUS=0 TYPE=1`);
