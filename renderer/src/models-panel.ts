@@ -4,10 +4,11 @@
  * NSE maps side by side with linked pan and zoom.
  */
 import type { ApiClient } from '../../main/api/client.ts';
-import type { RunSummary } from '../../main/api/requests/map.ts';
+import type { MapLayer, RunSummary } from '../../main/api/requests/map.ts';
 import { h, field, formatValue } from './dom.ts';
 import { nseBoxplot } from './nse-boxplot.ts';
 import { CompareView } from './compare-view.ts';
+import { SwipeView } from './swipe-view.ts';
 import type { Workspace } from './workspace.ts';
 
 export class ModelsPanel {
@@ -15,11 +16,13 @@ export class ModelsPanel {
   private readonly content: HTMLElement;
   private runs: RunSummary[] = [];
   private readonly compare: CompareView;
+  private readonly swipe: SwipeView;
 
   constructor(private readonly body: HTMLElement, api: ApiClient, private readonly workspace: Workspace, mapHost: HTMLElement) {
     this.runSelect = h('select', { 'aria-label': 'Run to compare', 'data-testid': 'run-select' });
     this.content = h('div', { class: 'panel-body', style: 'padding:0' });
     this.compare = new CompareView(api, workspace, mapHost);
+    this.swipe = new SwipeView(api, workspace, mapHost);
     body.append(field('Run', this.runSelect), this.content);
     this.runSelect.addEventListener('change', () => this.render());
   }
@@ -86,17 +89,28 @@ export class ModelsPanel {
     for (const s of [left, right]) s.append(...run.entries.map((e) => h('option', { value: e.id, text: e.label })));
     if (run.entries.length > 1) right.value = run.entries[1]!.id;
     const compareButton = h('button', { type: 'button', class: 'primary', text: 'Compare side by side' });
-    compareButton.addEventListener('click', () => {
+    const swipeButton = h('button', { type: 'button', text: 'Compare with swipe', title: 'One map: the left model left of a draggable divider, the right model right of it' });
+    const chosen = (): [MapLayer, MapLayer] | null => {
       const l = this.workspace.layers.find((x) => x.id === `run:${run.id}:nse:${left.value}`);
       const r = this.workspace.layers.find((x) => x.id === `run:${run.id}:nse:${right.value}`);
-      if (l && r) void this.compare.show(l, r);
+      return l && r ? [l, r] : null;
+    };
+    compareButton.addEventListener('click', () => {
+      const pair = chosen();
+      this.swipe.close();
+      if (pair) void this.compare.show(...pair);
+    });
+    swipeButton.addEventListener('click', () => {
+      const pair = chosen();
+      this.compare.close();
+      if (pair) void this.swipe.show(...pair);
     });
     this.content.replaceChildren(
       h('p', { class: 'hint', text: `Test period ${run.periods?.['test']?.from ?? '?'} – ${run.periods?.['test']?.to ?? '?'}; backend ${run.backend ?? '?'}` }),
       table,
-      h('div', { class: 'layer-group-title', text: 'NSE maps side by side (linked pan and zoom)' }),
+      h('div', { class: 'layer-group-title', text: 'NSE maps side by side (linked pan and zoom) or swiped on one map' }),
       h('div', { class: 'row' }, left, right),
-      compareButton,
+      h('div', { class: 'row' }, compareButton, swipeButton),
       h('div', { class: 'layer-group-title', text: 'NSE by vegetation type' }),
       nseBoxplot(run),
       ...this.parameterTables(run),

@@ -11,7 +11,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { distinctColours, launchBrowser, makeDemoProject, openWorkspace, screenOf, screenshot, serve, type Served, apiFromPage } from './workspace-harness.ts';
+import { colormapLut } from '../../renderer/src/colormaps.ts';
+import { distinctColours, pixelsAt, launchBrowser, makeDemoProject, openWorkspace, screenOf, screenshot, serve, type Served, apiFromPage } from './workspace-harness.ts';
 
 const home = mkdtempSync(path.join(os.tmpdir(), 'vegdyn-e2e-models-'));
 const projectDir = path.join(home, 'ucrb-demo');
@@ -55,6 +56,84 @@ async function fillTraining(runId: string, epochs: number, windowsPerEpoch: numb
   await page.getByLabel('Windows per epoch').fill(String(windowsPerEpoch));
 }
 
+/**
+ * Swipe mode on the run's NSE maps: drag the divider, move it with the keyboard, and check on a
+ * screenshot that cells left of the divider show layer A's colour and cells right of it layer B's
+ * (colours computed here from the engine's grids with the colormap's lookup table), then that
+ * moving the divider to the right edge turns a right-hand cell into layer A's colour.
+ */
+async function checkSwipe(run: Run): Promise<void> {
+  const s = await api<{ dataset: { grid: { ncols: number; nrows: number; lon0: number; latTop: number; cellSize: number } } }>('map.summary', {});
+  const g = s.dataset.grid;
+  const grid = async (entry: string) => (await api<{ values: (number | null)[] }>('map.grid', { layer: `run:${run.id}:nse:${entry}` })).values;
+  const lut = colormapLut('rdbu');
+  // the NSE layers' default display: RdBu over [-1, 1], opacity 1 in the comparison views
+  const colour = (v: number): [number, number, number] => {
+    const k = Math.max(0, Math.min(255, Math.round((v + 1) * 127.5)));
+    return [lut[k * 3]!, lut[k * 3 + 1]!, lut[k * 3 + 2]!];
+  };
+  const dist = (a: readonly number[], b: readonly number[]) => Math.abs(a[0]! - b[0]!) + Math.abs(a[1]! - b[1]!) + Math.abs(a[2]! - b[2]!);
+  // A = the first model; B = the entry whose NSE map differs most from it in colour
+  const a = run.entries.find((e) => e.role === 'model')!;
+  const gridA = await grid(a.id);
+  let b: { id: string; label: string; grid: (number | null)[]; differing: number } | null = null;
+  for (const e of run.entries.filter((x) => x.id !== a.id)) {
+    const ge = await grid(e.id);
+    const differing = ge.filter((v, c) => v !== null && gridA[c] !== null && dist(colour(v), colour(gridA[c]!)) > 80).length;
+    if (!b || differing > b.differing) b = { id: e.id, label: e.label, grid: ge, differing };
+  }
+  assert.ok(b && b.differing > 20, `no entry's NSE map differs enough from ${a.label}'s to tell them apart (${b?.differing ?? 0} cells)`);
+  await page.getByLabel('Left map').selectOption(a.id);
+  await page.getByLabel('Right map').selectOption(b.id);
+  await page.getByRole('button', { name: 'Compare with swipe' }).click();
+  await page.waitForSelector('[data-testid=swipe-pane][data-loaded=true]', { timeout: 60_000 });
+  assert.ok((await page.textContent('[data-testid=swipe-left-title]') ?? '').includes(a.label));
+  assert.ok((await page.textContent('[data-testid=swipe-right-title]') ?? '').includes(b.label));
+
+  // drag the divider from the middle to 45 % of the width, then one keyboard step right
+  const divider = page.getByRole('slider', { name: 'Swipe divider' });
+  const pane = (await page.locator('[data-testid=swipe-pane]').boundingBox())!;
+  const d0 = (await divider.boundingBox())!;
+  await page.mouse.move(d0.x + d0.width / 2, pane.y + pane.height * 0.3);
+  await page.mouse.down();
+  await page.mouse.move(pane.x + pane.width * 0.45, pane.y + pane.height * 0.3, { steps: 6 });
+  await page.mouse.up();
+  assert.equal(await divider.getAttribute('aria-valuenow'), '45');
+  await divider.press('ArrowRight');
+  assert.equal(await divider.getAttribute('aria-valuenow'), '47');
+  const dividerX = pane.x + Number(await divider.getAttribute('data-x'));
+  await page.waitForTimeout(300);
+
+  // cells whose two colours differ, well left and well right of the divider
+  const positions: [number, number][] = await page.evaluate((pts) => {
+    const m = window.vegdynSwipe!.view!.map;
+    const r = m.getContainer().getBoundingClientRect();
+    return pts.map(([lon, lat]) => { const p = m.project([lon, lat]); return [r.left + p.x, r.top + p.y] as [number, number]; });
+  }, gridA.map((_, c) => [g.lon0 + (c % g.ncols) * g.cellSize, g.latTop - Math.floor(c / g.ncols) * g.cellSize] as [number, number]));
+  const cellPx = Math.abs(positions[1]![0] - positions[0]![0]);
+  const candidates = gridA.map((_, c) => c).filter((c) => gridA[c] !== null && b.grid[c] !== null && dist(colour(gridA[c]!), colour(b.grid[c]!)) > 80);
+  const inside = (c: number) => positions[c]![1] > pane.y + 40 && positions[c]![1] < pane.y + pane.height - 120;
+  const leftCells = candidates.filter((c) => inside(c) && positions[c]![0] < dividerX - 2 * cellPx && positions[c]![0] > pane.x + 60).slice(0, 6);
+  const rightCells = candidates.filter((c) => inside(c) && positions[c]![0] > dividerX + 2 * cellPx && positions[c]![0] < pane.x + pane.width - 60).slice(0, 6);
+  assert.ok(leftCells.length >= 3 && rightCells.length >= 3, `cells to check: ${leftCells.length} left, ${rightCells.length} right of the divider`);
+  await screenshot(page, 'workspace-swipe-nse');
+  const seen = await pixelsAt(page, [...leftCells, ...rightCells].map((c) => positions[c]!));
+  leftCells.forEach((c, i) => {
+    assert.ok(dist(seen[i]!, colour(gridA[c]!)) <= 12 && dist(seen[i]!, colour(b.grid[c]!)) > 40, `cell ${c} left of the divider shows ${seen[i]}, ${a.label} is ${colour(gridA[c]!)}, ${b.label} ${colour(b.grid[c]!)}`);
+  });
+  rightCells.forEach((c, i) => {
+    const px = seen[leftCells.length + i]!;
+    assert.ok(dist(px, colour(b.grid[c]!)) <= 12 && dist(px, colour(gridA[c]!)) > 40, `cell ${c} right of the divider shows ${px}, ${b.label} is ${colour(b.grid[c]!)}, ${a.label} ${colour(gridA[c]!)}`);
+  });
+  // End: the divider at the right edge, so layer A everywhere
+  await divider.press('End');
+  assert.equal(await divider.getAttribute('aria-valuenow'), '100');
+  await page.waitForTimeout(300);
+  const after = await pixelsAt(page, rightCells.map((c) => positions[c]!));
+  rightCells.forEach((c, i) => assert.ok(dist(after[i]!, colour(gridA[c]!)) <= 12, `cell ${c} with the divider at the right edge shows ${after[i]}, ${a.label} is ${colour(gridA[c]!)}`));
+  await page.getByRole('button', { name: 'Close swipe' }).click();
+}
+
 test('a run trained from the Training panel shows progress, loss, and lands in the history, layers and comparison', { timeout: 600_000 }, async () => {
   await page.getByRole('button', { name: 'Training', exact: true }).click();
   await fillTraining('e2e-run', 1, 2);
@@ -95,6 +174,8 @@ test('a run trained from the Training panel shows progress, loss, and lands in t
   assert.ok(await distinctColours(page, { x: box.x + 20, y: box.y + 60, width: box.width - 40, height: box.height - 160 }) > 20, 'the right NSE map is not blank');
   await screenshot(page, 'workspace-compare-nse');
   await page.getByRole('button', { name: 'Close comparison' }).click();
+
+  await checkSwipe(run);
 
   // the model's daily LAI is a map layer, and its series joins the chart
   await page.getByLabel('LSTM LAI').check();
