@@ -11,6 +11,8 @@ import { app, BrowserWindow, Menu, dialog, ipcMain, net, protocol, session as el
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { APP_HOST, APP_ORIGIN, APP_SCHEME, EVENT_CHANNEL, REQUEST_CHANNEL } from './ipc-channels.ts';
+import { DIALOG_CHANNEL, isDialogKind } from './dialog-bridge.ts';
+import type { NativeDialogKind } from '../main/api/client.ts';
 
 type EngineSession = import('../main/api/session.ts').Session;
 type Dispatch = typeof import('../main/api/dispatcher.ts').dispatch;
@@ -92,7 +94,21 @@ function isOwnFrame(event: IpcMainInvokeEvent): boolean {
   return fromOwnWindow && frame.processId === top.processId && frame.routingId === top.routingId && isAppUrl(frame.url);
 }
 
+/** The native open dialog for one kind of pick, attached to the asking window. */
+async function showOpenDialogFor(event: IpcMainInvokeEvent, kind: NativeDialogKind): Promise<string | null> {
+  const win = BrowserWindow.fromWebContents(event.sender);
+  const options: Electron.OpenDialogOptions = kind === 'project'
+    ? { title: 'Open VegDyn project', properties: ['openDirectory'] }
+    : { title: 'Load leaf CSV', properties: ['openFile'], filters: [{ name: 'Leaf CSV', extensions: ['csv'] }, { name: 'All files', extensions: ['*'] }] };
+  const choice = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+  return choice.canceled ? null : (choice.filePaths[0] ?? null);
+}
+
 function registerIpc(engine: Engine): void {
+  ipcMain.handle(DIALOG_CHANNEL, async (event, kind: unknown) => {
+    if (!isOwnFrame(event) || !isDialogKind(kind)) return null;
+    return showOpenDialogFor(event, kind);
+  });
   ipcMain.handle(REQUEST_CHANNEL, async (event, name: unknown, payload: unknown) => {
     if (!isOwnFrame(event)) return { ok: false, error: { code: 'forbidden', message: 'IPC is accepted only from VegDyn windows' } };
     if (typeof name !== 'string') return { ok: false, error: { code: 'invalid-request', message: 'request name must be a string' } };

@@ -1,14 +1,16 @@
 /**
  * Runs sandboxed before the page: exposes one narrow object, `window.vegdyn`, and nothing else.
- * The page can only send requests named in the contract over the one request channel, and listen
- * on the one event channel; ipcRenderer itself never reaches the page.
+ * The page can only send requests named in the contract over the one request channel, listen
+ * on the one event channel, and ask for a native open dialog of a known kind on the dialog
+ * channel; ipcRenderer itself never reaches the page.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import { isRequestName } from '../main/api/contract.ts';
-import type { ApiEventMessage, ApiReply, VegdynBridge } from '../main/api/client.ts';
+import type { ApiEventMessage, ApiReply, NativeDialogKind, VegdynBridge } from '../main/api/client.ts';
 import { EVENT_CHANNEL, REQUEST_CHANNEL } from './ipc-channels.ts';
+import { DIALOG_CHANNEL, isDialogKind } from './dialog-bridge.ts';
 
-const bridge: VegdynBridge = {
+const bridge: Required<VegdynBridge> = {
   async request(name: string, payload: unknown): Promise<ApiReply> {
     if (typeof name !== 'string' || !isRequestName(name)) {
       return { ok: false, error: { code: 'unknown-request', message: `unknown request '${String(name)}'` } };
@@ -20,6 +22,11 @@ const bridge: VegdynBridge = {
     const handler = (_e: IpcRendererEvent, message: ApiEventMessage): void => listener(message);
     ipcRenderer.on(EVENT_CHANNEL, handler);
     return () => { ipcRenderer.removeListener(EVENT_CHANNEL, handler); };
+  },
+  async openDialog(kind: NativeDialogKind): Promise<string | null> {
+    if (!isDialogKind(kind)) throw new TypeError(`unknown dialog kind '${String(kind)}'`);
+    const chosen: unknown = await ipcRenderer.invoke(DIALOG_CHANNEL, kind);
+    return typeof chosen === 'string' ? chosen : null;
   },
 };
 

@@ -157,11 +157,19 @@ export function createHttpTransport(options: HttpTransportOptions): ApiTransport
   };
 }
 
+/** What a native open dialog of the Electron shell picks: a project folder or a leaf CSV file. */
+export type NativeDialogKind = 'project' | 'leaf-csv';
+
 /** The one object the Electron preload exposes as `window.vegdyn`. */
 export interface VegdynBridge {
   request(name: string, payload: unknown): Promise<ApiReply>;
   /** returns the function that stops listening */
   onEvent(listener: (message: ApiEventMessage) => void): () => void;
+  /**
+   * The shell's native open dialog (not an engine request: web mode has none, so it is absent
+   * there); resolves with the chosen absolute path, or null when cancelled.
+   */
+  openDialog?(kind: NativeDialogKind): Promise<string | null>;
 }
 
 export function createIpcTransport(bridge: VegdynBridge): ApiTransport {

@@ -9,6 +9,7 @@ import { LEAF_EXPERIMENTS } from '../../main/api/requests/leaf.ts';
 import { h, field, formatValue } from './dom.ts';
 import { attempt, notify } from './notify.ts';
 import { CATEGORY_COLORS } from './colormaps.ts';
+import { nativeDialogs } from './native-dialogs.ts';
 
 type LeafRun = ResponseOf<'map.leafRun'>;
 const SVG = 'http://www.w3.org/2000/svg';
@@ -63,6 +64,8 @@ export class LeafPanel {
   private readonly experiment: HTMLSelectElement;
   private readonly input: HTMLInputElement;
   private readonly epochs: HTMLInputElement;
+  private readonly split: HTMLSelectElement;
+  private readonly folds: HTMLInputElement;
   private readonly start: HTMLButtonElement;
   private readonly progress: HTMLProgressElement;
   private readonly message: HTMLElement;
@@ -74,11 +77,17 @@ export class LeafPanel {
     this.experiment = h('select', { 'aria-label': 'Leaf experiment' }, ...LEAF_EXPERIMENTS.map((e) => h('option', { value: e, text: e })));
     this.input = h('input', { type: 'text', placeholder: '/path/to/leaf.csv', 'aria-label': 'Leaf CSV file' });
     this.epochs = h('input', { type: 'number', min: 1, step: 1, placeholder: 'default', 'aria-label': 'Leaf epochs' });
+    this.split = h('select', { 'aria-label': 'Leaf split' },
+      h('option', { value: 'temporal', text: 'temporal holdout' }), h('option', { value: 'kfold', text: 'k-fold cross-validation' }));
+    this.folds = h('input', { type: 'number', min: 2, max: 20, step: 1, value: 5, 'aria-label': 'Leaf folds', disabled: true });
+    this.split.addEventListener('change', () => { this.folds.disabled = this.split.value !== 'kfold'; });
     this.start = h('button', { type: 'button', class: 'primary', text: 'Run leaf experiment' });
     this.progress = h('progress', { class: 'progress', max: 1, value: 0, 'aria-label': 'Leaf experiment progress' });
     this.message = h('p', { class: 'status-line', 'data-testid': 'leaf-message', text: 'Synthetic: vcmax-only, vcmax-b. Observed data: vdef-bdef, vdef-b, v-bdef, v-b.' });
     this.results = h('div', { 'data-testid': 'leaf-results' });
-    body.append(field('Leaf CSV (engine machine path)', this.input), h('div', { class: 'row' }, field('Experiment', this.experiment), field('Epochs', this.epochs)),
+    body.append(field('Leaf CSV (engine machine path)', this.input), this.fileChooser(),
+      h('div', { class: 'row' }, field('Experiment', this.experiment), field('Epochs', this.epochs)),
+      h('div', { class: 'row' }, field('Split', this.split), field('Folds', this.folds)),
       this.start, this.progress, this.message, this.results);
     this.start.addEventListener('click', () => void this.run());
     api.on('job.progress', (p) => { if (p.jobId === this.jobId) { this.progress.value = p.fraction; this.message.textContent = p.message; } });
@@ -96,7 +105,11 @@ export class LeafPanel {
     const list = await attempt('Preparing the leaf run', () => this.api.request('map.leafRuns', {}));
     if (!list) return;
     const id = `${this.experiment.value}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-    const params = { experiment: this.experiment.value, input, runDir: `${list.leafRunsDir}/${id}`, ...(this.epochs.value ? { epochs: Number(this.epochs.value) } : {}) };
+    const params = {
+      experiment: this.experiment.value, input, runDir: `${list.leafRunsDir}/${id}`,
+      split: this.split.value, ...(this.split.value === 'kfold' ? { folds: Number(this.folds.value) } : {}),
+      ...(this.epochs.value ? { epochs: Number(this.epochs.value) } : {}),
+    };
     const res = await attempt('Starting the leaf experiment', () => this.api.request('jobs.start', { kind: 'leaf-experiment', params }));
     if (!res) return;
     this.jobId = res.jobId;
@@ -124,12 +137,78 @@ export class LeafPanel {
     this.show(run);
   }
 
-  show(run: LeafRun): void {
-    const fold1 = run.vcmax.filter((v) => v.fold === 1);
-    const table = h('table', { class: 'data-table', 'data-testid': 'leaf-vcmax' },
-      h('thead', {}, h('tr', {}, ...['PFT', 'Vcmax25 learned', 'CLM4.5', 'rel. error'].map((t) => h('th', { scope: 'col', text: t })))),
-      h('tbody', {}, ...fold1.map((v) => h('tr', {}, h('td', { text: v.pft }), h('td', { text: formatValue(v.learned) }), h('td', { text: formatValue(v.clm45) }), h('td', { text: v.relativeError === null ? '–' : `${(v.relativeError * 100).toFixed(1)} %` })))));
-    this.results.replaceChildren(h('div', { class: 'layer-group-title', text: 'Observed vs simulated An (test rows)' }), leafScatter(run),
-      h('div', { class: 'layer-group-title', text: 'Learned Vcmax25 vs CLM4.5' }), fold1.length ? table : h('p', { class: 'hint', text: 'This formulation keeps Vcmax25 at its defaults.' }));
+  /**
+   * Choosing the CSV: the native open dialog in the Electron shell; in web mode (where the engine
+   * cannot see the user's files) a file input whose contents are uploaded through the API into
+   * the project, and the stored path fills the path field.
+   */
+  private fileChooser(): HTMLElement {
+    const dialogs = nativeDialogs();
+    if (dialogs) {
+      const load = h('button', { type: 'button', text: 'Load leaf CSV…' });
+      load.addEventListener('click', () => void dialogs.openDialog('leaf-csv').then((file) => { if (file) this.input.value = file; }));
+      return load;
+    }
+    const upload = h('input', { type: 'file', accept: '.csv,text/csv', 'aria-label': 'Upload leaf CSV', 'data-testid': 'leaf-upload' });
+    upload.addEventListener('change', () => {
+      const file = upload.files?.[0];
+      if (file) void this.upload(file).finally(() => { upload.value = ''; });
+    });
+    return field('Load leaf CSV… (upload into the project)', upload);
   }
+
+  private async upload(file: File): Promise<void> {
+    this.message.textContent = `Uploading ${file.name}…`;
+    const text = await file.text();
+    const res = await attempt(`Loading ${file.name}`, () => this.api.request('map.leafUpload', { name: file.name, text }));
+    if (!res) {
+      this.message.textContent = `Could not load ${file.name}`;
+      return;
+    }
+    this.input.value = res.path;
+    this.message.textContent = `Loaded ${file.name}: ${res.rows} rows${res.skipped ? `, ${res.skipped} skipped` : ''}`;
+  }
+
+  show(run: LeafRun): void {
+    const table = vcmaxTable(run);
+    this.results.replaceChildren(h('div', { class: 'layer-group-title', text: 'Observed vs simulated An (test rows)' }), leafScatter(run),
+      h('div', { class: 'layer-group-title', text: 'Learned Vcmax25 vs CLM4.5' }), table ?? h('p', { class: 'hint', text: 'This formulation keeps Vcmax25 at its defaults.' }));
+  }
+}
+
+/** mean and sample standard deviation (null for fewer than two values) */
+export function meanSd(values: readonly number[]): { mean: number; sd: number | null } {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const sd = values.length > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1)) : null;
+  return { mean, sd };
+}
+
+/**
+ * Learned Vcmax25 of every fold per PFT with the CLM4.5 default beside it, and for more than one
+ * fold (cross-validation) a row with the mean ± sd across folds; null when nothing was learned.
+ */
+export function vcmaxTable(run: LeafRun): HTMLTableElement | null {
+  if (run.vcmax.length === 0) return null;
+  const folds = [...new Set(run.vcmax.map((v) => v.fold))].sort((a, b) => a - b);
+  const pfts = [...new Set(run.vcmax.map((v) => v.pft))];
+  const pct = (e: number | null): string => (e === null ? '–' : `${(e * 100).toFixed(1)} %`);
+  const tbody = h('tbody', {});
+  for (const pft of pfts) {
+    const rows = run.vcmax.filter((v) => v.pft === pft).sort((a, b) => a.fold - b.fold);
+    rows.forEach((v, i) => tbody.append(h('tr', { 'data-pft': pft, 'data-fold': v.fold },
+      h('td', { text: i === 0 ? pft : '' }), h('td', { text: String(v.fold) }), h('td', { text: formatValue(v.learned) }),
+      h('td', { text: formatValue(v.clm45) }), h('td', { text: pct(v.relativeError) }))));
+    const learned = rows.map((v) => v.learned).filter((v): v is number => v !== null);
+    if (folds.length > 1 && learned.length > 0) {
+      const { mean, sd } = meanSd(learned);
+      const clm = rows.find((v) => v.clm45 !== null)?.clm45 ?? null;
+      tbody.append(h('tr', { class: 'summary-row', 'data-pft': pft, 'data-fold': 'mean' },
+        h('td', { text: '' }), h('td', { text: 'mean ± sd' }), h('td', { text: `${formatValue(mean)} ± ${sd === null ? '–' : formatValue(sd)}` }),
+        h('td', { text: formatValue(clm) }), h('td', { text: pct(clm ? (mean - clm) / clm : null) })));
+    }
+  }
+  return h('table', { class: 'data-table', 'data-testid': 'leaf-vcmax', 'data-folds': folds.length },
+    h('caption', { class: 'visually-hidden', text: `Learned Vcmax25 per fold (${folds.length}) against CLM4.5` }),
+    h('thead', {}, h('tr', {}, ...['PFT', 'Fold', 'Vcmax25 learned', 'CLM4.5', 'rel. error'].map((t) => h('th', { scope: 'col', text: t })))),
+    tbody);
 }

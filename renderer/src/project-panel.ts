@@ -1,11 +1,13 @@
 /**
  * Project section: the open project's folder, recently opened projects, and opening another
- * project folder by path (the engine refuses folders that are not VegDyn projects, with a reason).
+ * project folder: with the native folder dialog in the Electron shell, by typed path in web mode
+ * (the engine refuses folders that are not VegDyn projects, with a reason).
  */
 import type { ApiClient } from '../../main/api/client.ts';
 import type { Shell } from './app-shell.ts';
 import { h, field } from './dom.ts';
 import { attempt, notify } from './notify.ts';
+import { nativeDialogs } from './native-dialogs.ts';
 
 export class ProjectPanel {
   private readonly current: HTMLElement;
@@ -21,7 +23,13 @@ export class ProjectPanel {
     const form = h('div', { class: 'row' }, field('Open a project folder', this.pathInput), open);
     open.addEventListener('click', () => void this.open(this.pathInput.value.trim()));
     this.pathInput.addEventListener('keydown', (e) => { if (e.key === 'Enter') void this.open(this.pathInput.value.trim()); });
-    body.append(this.current, form, h('div', { class: 'layer-group-title', text: 'Recent' }), this.recent);
+    const dialogs = nativeDialogs();
+    let choose: HTMLElement | null = null;
+    if (dialogs) {
+      choose = h('button', { type: 'button', class: 'primary', text: 'Open project…' });
+      choose.addEventListener('click', () => void dialogs.openDialog('project').then((dir) => (dir ? this.open(dir) : undefined)));
+    }
+    body.append(this.current, choose ?? '', form, h('div', { class: 'layer-group-title', text: 'Recent' }), this.recent);
   }
 
   async open(dir: string): Promise<void> {

@@ -18,7 +18,7 @@ import { daysBetween } from '../../data/time-axis.ts';
 import { clearClip, clipFractions, geometryFromUpload, readClip, writeClip, type ProjectClip } from './map-clip.ts';
 import { writeGeoTiff } from '../../export/geotiff.ts';
 import { LAND_COVER_TO_PFT } from '../../physics/grid/pft-params.ts';
-import { LEAF_RUNS_DIR, listLeafRuns, readLeafRun } from './map-leaf.ts';
+import { LEAF_RUNS_DIR, listLeafRuns, readLeafRun, storeLeafUpload } from './map-leaf.ts';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -489,6 +489,10 @@ export const mapHandlers: HandlersFor<typeof mapRequests> = {
 
   async 'map.leafRun'(req, ctx) {
     return readLeafRun(ctx.projectDir(), req.id);
+  },
+
+  async 'map.leafUpload'(req, ctx) {
+    return storeLeafUpload(ctx.projectDir(), req.name, req.text);
   },
 
   async 'map.series'(req, ctx) {

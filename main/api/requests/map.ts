@@ -202,6 +202,16 @@ export const mapRequests = {
       predictions: z.array(z.object({ fold: z.number(), set: z.string(), pft: z.string(), observed: z.number().nullable(), simulated: z.number().nullable() })),
     }),
   }),
+  'map.leafUpload': defineRequest({
+    description: 'Store a leaf CSV sent by the page (web mode, where the engine cannot see the user\'s files) in <project>/leaf-inputs/<name> after checking it parses as a leaf CSV; returns the path to give a leaf experiment as its input.',
+    request: z.object({
+      /** the file's name; only its last path component is kept */
+      name: z.string().min(1).max(200),
+      /** the file's contents (UTF-8 text) */
+      text: z.string().min(1).max(30 * 1024 * 1024),
+    }).strict(),
+    response: z.object({ path: z.string(), bytes: z.number().int(), rows: z.number().int(), skipped: z.number().int() }),
+  }),
   'map.series': defineRequest({
     description: 'LAI time series at one cell or averaged over one subbasin (area-weighted): observations, truth where known, models.',
     request: z.object({

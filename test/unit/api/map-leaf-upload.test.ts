@@ -1,0 +1,42 @@
+/**
+ * map.leafUpload (web mode's way to hand the engine a leaf CSV): the authors' example file is
+ * stored in <project>/leaf-inputs/ under its own name, and bad uploads are refused with the file
+ * name and the problem before anything is written.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Session } from '../../../main/api/session.ts';
+import { createApiClient } from '../../../main/api/client.ts';
+import { createInProcessTransport } from '../../../main/api/in-process-transport.ts';
+
+const LEAF_CSV = '/work/shared/data/leaf/example_dataset.csv';
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'vegdyn-leaf-upload-'));
+const session = new Session();
+const api = createApiClient(createInProcessTransport(session));
+
+after(async () => {
+  api.close();
+  await session.close();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+test('an uploaded leaf CSV is checked, then stored in the project under its base name', { skip: !existsSync(LEAF_CSV) && 'the example leaf dataset is not in this checkout' }, async () => {
+  await session.openOrCreateProject(path.join(tmp, 'p1'));
+  const text = readFileSync(LEAF_CSV, 'utf8');
+  const res = await api.request('map.leafUpload', { name: 'C:\\Users\\me\\data\\example dataset.csv', text });
+  assert.equal(res.path, path.join(tmp, 'p1', 'leaf-inputs', 'example_dataset.csv'));
+  assert.equal(readFileSync(res.path, 'utf8'), text);
+  assert.equal(res.bytes, Buffer.byteLength(text));
+  assert.ok(res.rows > 100, `${res.rows} rows`);
+});
+
+test('a CSV without the leaf columns, an empty one, and a non-CSV name are refused and nothing is written', async () => {
+  await session.openOrCreateProject(path.join(tmp, 'p2'));
+  await assert.rejects(api.request('map.leafUpload', { name: 'plots.csv', text: 'site,value\nA,1\n' }), /plots\.csv: line 1, column 'PFT': required column is missing/);
+  await assert.rejects(api.request('map.leafUpload', { name: 'notes.txt', text: 'PFT,Tleaf\n' }), /'notes\.txt': a leaf CSV must be a \.csv file/);
+  await assert.rejects(api.request('map.leafUpload', { name: 'empty.csv', text: '' }), /invalid request payload for map\.leafUpload/);
+  assert.equal(existsSync(path.join(tmp, 'p2', 'leaf-inputs')), false);
+});
