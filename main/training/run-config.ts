@@ -187,18 +187,27 @@ export const DEMO_PRESET: RunConfig = Object.freeze({
   ...PAPER_PRESET,
   preset: 'demo',
   hiddenSize: 16,
-  // 60 days with gradients after a 90-day forward-only spin-up: the wasm backend's memory holds
-  // ~100 ConvLSTM day-steps of activations on the 63 x 54 grid
-  windowDays: 150,
-  warmupDays: 90,
-  batchSize: 1,
-  windowsPerEpoch: 8,
-  learningRate: 1e-2,
+  // 40 days with gradients after a 20-day forward-only spin-up, two windows per step: the long
+  // memory (snowpack, soil water, drought) comes from the antecedent channels, so windows can be
+  // short, and two windows from different seasons and years per step steady the gradient. The
+  // wasm backend's memory holds ~100 ConvLSTM grid-day-steps of activations (2 x 40 = 80).
+  // Measured (ConvLSTM, hidden 16, test 2009-2012, seed 42, 5 epochs): median NSE 0.680 (climatology
+  // 0.492) vs 0.462 with 150/90-day windows, batch 1, 8 windows of lr 1e-2, no antecedent channels.
+  windowDays: 60,
+  warmupDays: 20,
+  batchSize: 2,
+  windowsPerEpoch: 16,
+  learningRate: 3e-3,
   // the LSTM's input kernel sees the whole flattened grid: see param-groups.ts
   learningRateScale: { 'lstm/input_kernel': 1e-3 },
   epochs: 4,
   patience: 2,
-  // measured (anomaly target, test 2009-2012): LSTM median NSE 0.42 at lr 1e-3 vs 0.37 at 1e-2
+  // measured (anomaly target, test 2009-2012): LSTM median NSE 0.42 at lr 1e-3 vs 0.37 at 1e-2.
+  // Measured since (seed 42): no LSTM setting tried beats the climatology on the 5 demo training
+  // years (lr 1e-3..1e-2, input-kernel scale 1e-3..1e-1, 8-32 windows per epoch, inputs all
+  // channels / forcing + antecedent / antecedent only): the validation loss stays at the
+  // climatology's while the training loss falls. Its per-cell output head (cells x hidden weights)
+  // learns each cell from 5 years, where the ConvLSTMs share one 1 x 1 head over all cells.
   perModel: { lstm: { epochs: 20, patience: 4, learningRate: 1e-3 } },
   lossWeighting: 'per-cell-variance',
   // measured (LSTM, 8 epochs, test 2009-2012): median NSE 0.37 learning anomalies vs 0.19 learning LAI
