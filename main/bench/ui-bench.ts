@@ -15,6 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
 import { median, type BenchReporter, type BenchSuite } from './bench-reporter.ts';
+import { chromiumCpuMs, cpuPerOp } from './ui-process-cpu.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const VEGDYN = path.join(ROOT, 'bin', 'vegdyn.mjs');
@@ -25,12 +26,14 @@ function p95(samples: readonly number[]): number {
   return s[Math.min(s.length - 1, Math.floor(0.95 * (s.length - 1) + 0.5))]!;
 }
 
-function report(r: BenchReporter, name: string, samples: readonly number[], budgetMs: number): void {
+function report(r: BenchReporter, name: string, samples: readonly number[], budgetMs: number, cpu?: Record<string, number> | null): void {
   if (samples.length === 0) {
     r.note(`${name}: no samples`);
     return;
   }
   r.figure(`${name} (median)`, median(samples), 'ms', `n=${samples.length}, p95 ${p95(samples).toFixed(0)} ms, max ${Math.max(...samples).toFixed(0)} ms, budget ${budgetMs} ms`);
+  // what each one cost the browser's processes: the GPU process draws the frames (software GL)
+  if (cpu) r.figure(`${name}, GPU-process CPU per op`, cpu['gpu-process'] ?? 0, 'ms', `renderer ${(cpu['renderer'] ?? 0).toFixed(0)} ms, browser ${(cpu['browser'] ?? 0).toFixed(0)} ms per op (process CPU time from /proc)`);
 }
 
 async function perfCount(page: Page, name: string): Promise<number> {
@@ -103,13 +106,15 @@ export const uiBench: BenchSuite = {
         const slider = page.getByRole('slider', { name: 'Date' });
         await slider.focus();
         const steps: number[] = [];
+        const cpu0 = chromiumCpuMs();
         for (let i = 0; i < (quick ? 15 : 60); i++) steps.push(await timed(page, 'date-step', () => page.keyboard.press('ArrowRight')));
-        report(r, `date-slider step (${id})`, steps, 100);
+        report(r, `date-slider step (${id})`, steps, 100, cpuPerOp(cpu0, chromiumCpuMs(), steps.length));
       }
 
       // click-to-chart on cells spread over the basin
       const clicks: number[] = [];
       const n = quick ? 5 : 15;
+      const cpu0 = chromiumCpuMs();
       for (let i = 0; i < n; i++) {
         // the chart dock opens under the map after the first click: measure the map each time
         const box = (await page.locator('#map').boundingBox())!;
@@ -117,7 +122,7 @@ export const uiBench: BenchSuite = {
         const y = box.y + box.height * (0.2 + 0.3 * ((i * 3) % n) / n);
         clicks.push(await timed(page, 'click-to-chart', () => page.mouse.click(x, y)));
       }
-      report(r, 'click-to-chart', clicks, 200);
+      report(r, 'click-to-chart', clicks, 200, cpuPerOp(cpu0, chromiumCpuMs(), clicks.length));
       r.note(`load average at end ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
     } finally {
       await browser.close();
