@@ -70,6 +70,27 @@ test('untrained phys-conv-lstm reproduces physics-only exactly (zero residual he
   pcl.dispose();
 });
 
+test('phys-conv-lstm with residual false starts at zero output (the caller\'s baseline) and its physics parameters learn through the channel', () => {
+  const model = createModel({ kind: 'phys-conv-lstm', ...base, hidden: 4, residual: false }, ctx) as PhysConvLstmModel;
+  const x = inputs(150, 8);
+  const r = model.forward(x, { startDays: [150] });
+  assert.equal(tf.max(tf.abs(r.lai)).dataSync()[0], 0, 'untrained output is not exactly zero');
+  disposeState(r.state);
+  r.lai.dispose();
+  // once the head is non-zero the loss reaches the process parameters only through the LAI channel
+  const head = model.namedVariables().find((v) => v.name === 'head/kernel')!.variable;
+  head.assign(tf.fill(head.shape, 0.5));
+  const physVars = model.physics.params.trainable();
+  const { value, grads } = tf.variableGrads(() => {
+    const y = model.forward(x, { startDays: [150], training: true });
+    disposeState(y.state);
+    return tf.mean(tf.square(tf.sub(y.lai, 1))) as tf.Scalar;
+  }, physVars);
+  assert.ok(physVars.some((v) => grads[v.name]!.dataSync().some((e) => e !== 0)), 'no physics parameter receives gradient');
+  tf.dispose([value, x, ...Object.values(grads)]);
+  model.dispose();
+});
+
 test('phys-conv-lstm: one optimizer trains network and physics parameters jointly, ranges kept, no tensor leak', () => {
   const model = createModel({ kind: 'phys-conv-lstm', ...base, hidden: 4, spinUpRefreshSteps: 2 }, ctx) as PhysConvLstmModel;
   const vars = model.trainableVariables();
