@@ -14,7 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { conv2dSame, defaultConvImpl, type ConvImpl } from './conv3x3.ts';
+import { conv2dSame, defaultConvImpl, defaultInferenceConvImpl, patches, type ConvImpl } from './conv3x3.ts';
 import { installWasmSpeedups } from './wasm-speedups.ts';
 import { glorotUniform, makeVariable, subSeed } from './init.ts';
 import {
@@ -104,6 +104,7 @@ export class ConvLstmLayer {
    *   keeps only the state every `checkpointEvery` days and recomputes the days between them
    *   in the backward pass (gradient checkpointing): memory O(T / K + K) steps instead of
    *   O(T), for one extra forward pass. Same gradients.
+   * @param inferenceImpl the convolution used when no gradient is recorded (runInference)
    * @returns per-step outputs and the final [h, c] (each [batch, rows, cols, hidden])
    */
   run(
@@ -114,6 +115,7 @@ export class ConvLstmLayer {
     head: (h: tf.Tensor2D, params: readonly tf.Tensor[]) => tf.Tensor,
     headParams: readonly tf.Tensor[] = [],
     checkpointEvery = 0,
+    inferenceImpl: ConvImpl = impl,
   ): { outputs: tf.Tensor[]; state: ModelState } {
     const [b, t, rows, cols, ch] = inputs.shape;
     if (ch !== this.inChannels) throw new Error(`ConvLstmLayer: inputs have ${ch} channels, layer expects ${this.inChannels}`);
@@ -135,7 +137,9 @@ export class ConvLstmLayer {
     const weights: LayerWeights = [this.inputKernel as tf.Tensor2D, this.recurrentKernel as tf.Tensor2D, this.bias as tf.Tensor1D];
     const recording = (tf.engine() as unknown as { state: { gradientDepth: number } }).state.gradientDepth > 0;
     let result: { outputs: tf.Tensor[]; h: tf.Tensor2D; c: tf.Tensor2D };
-    if (checkpointEvery > 0 && recording && t > checkpointEvery) {
+    if (!recording) {
+      result = this.runInference(inputs, h, c, weights, inferenceImpl, head, headParams);
+    } else if (checkpointEvery > 0 && t > checkpointEvery) {
       result = this.runCheckpointed(inputs, h, c, weights, impl, inputBlock, head, headParams, checkpointEvery);
     } else {
       result = this.runSteps(inputs, h, c, weights, impl, inputBlock, head, headParams);
@@ -204,8 +208,80 @@ export class ConvLstmLayer {
   }
 
   /**
-   * Gradient checkpointing: each segment of K days is one custom-gradient op whose forward
-   * runs untaped and whose backward re-runs the segment under a tape from its saved start state.
+   * The forward pass when no gradient is recorded (evaluation, prediction, the trainer's
+   * warm-up days). Same function as runSteps, arranged for speed instead of for backprop
+   * (measured per kernel with tf.profile on wasm at 63 x 54, hidden 64):
+   * - `impl` is chosen for the forward alone (inferenceConvImpl): on wasm the native conv2d
+   *   (XNNPACK reads the 3 x 3 neighbourhood in place; patches first writes a 9x larger copy);
+   * - as in PyTorch's formulation, [x_t, h] is one input of one convolution over both kernels,
+   *   with the bias and the sigmoid fused into it: no separate gate add, bias add or activation;
+   * - tanh is computed as 2 sigmoid(2 z) - 1 (the candidate's kernel columns and bias are
+   *   pre-scaled by 2): wasm's Tanh is a scalar loop (~7 ms per [3402, 64]) while its Sigmoid
+   *   is XNNPACK's vectorized one. The identity is exact; float32 rounding differs by ~1e-7;
+   * - each step's intermediates are freed as soon as it ends.
+   * h0, c0: [batch * rows * cols, hidden]; freed here.
+   */
+  private runInference(
+    inputs: tf.Tensor5D,
+    h0: tf.Tensor2D,
+    c0: tf.Tensor2D,
+    [inputKernel, recurrentKernel, bias]: LayerWeights,
+    impl: ConvImpl,
+    head: (h: tf.Tensor2D, params: readonly tf.Tensor[]) => tf.Tensor,
+    headParams: readonly tf.Tensor[],
+  ): { outputs: tf.Tensor[]; h: tf.Tensor2D; c: tf.Tensor2D } {
+    const [b, t, rows, cols, ch] = inputs.shape;
+    const k = this.kernelSize;
+    const hid = this.hidden;
+    const n = b * rows * cols;
+    // combined kernel over [x, h] channels, candidate columns x 2 (see above)
+    const { kernel, scaledBias } = tf.tidy(() => {
+      const scale = tf.concat([tf.ones([3 * hid]), tf.fill([hid], 2)]);
+      const w = tf.concat([inputKernel.reshape([k, k, ch, 4 * hid]), recurrentKernel.reshape([k, k, hid, 4 * hid])], 2);
+      const w4 = tf.mul(w, scale) as tf.Tensor4D;
+      return { kernel: impl === 'native' ? w4 : w4.reshape([k * k * (ch + hid), 4 * hid]), scaledBias: tf.mul(bias, scale) };
+    });
+    let h = h0;
+    let c = c0;
+    const outputs: tf.Tensor[] = [];
+    try {
+      for (let i = 0; i < t; i++) {
+        const prevH = h;
+        const prevC = c;
+        const step = tf.tidy(() => {
+          const xt = tf.slice(inputs, [0, i, 0, 0, 0], [b, 1, rows, cols, ch]).reshape([b, rows, cols, ch]);
+          const xh = tf.concat([xt, prevH.reshape([b, rows, cols, hid])], 3) as tf.Tensor4D;
+          const s = impl === 'native'
+            ? tf.fused.conv2d({ x: xh, filter: kernel as tf.Tensor4D, strides: 1, pad: 'same', bias: scaledBias, activation: 'sigmoid' }).reshape([n, 4 * hid])
+            : tf.fused.matMul({ a: patches(xh, k), b: kernel as tf.Tensor2D, bias: scaledBias, activation: 'sigmoid' });
+          const [ig, fg, og, gg] = tf.split(s, 4, 1) as tf.Tensor2D[];
+          const cand = tf.sub(tf.mul(gg!, 2), 1); // tanh of the candidate
+          const cNew = tf.add(tf.mul(fg!, prevC), tf.mul(ig!, cand)) as tf.Tensor2D;
+          const tanhC = tf.sub(tf.mul(tf.sigmoid(tf.mul(cNew, 2)), 2), 1);
+          const hNew = tf.mul(og!, tanhC) as tf.Tensor2D;
+          return { h: hNew, c: cNew, y: head(hNew, headParams) };
+        });
+        prevH.dispose();
+        prevC.dispose();
+        h = step.h;
+        c = step.c;
+        outputs.push(step.y);
+      }
+    } finally {
+      tf.dispose([kernel, scaledBias]);
+    }
+    return { outputs, h, c };
+  }
+
+  /**
+   * Gradient checkpointing: the whole window is ONE custom-gradient op. Its forward runs the
+   * recurrence untaped and keeps only (h, c) at the start of every segment of `every` days; its
+   * backward walks the segments from last to first, re-runs each under a nested tape from its
+   * checkpoint, backpropagates the carried dh, dc and that segment's output gradients, and frees
+   * everything of the segment before the next. (One op per segment would leave the memory
+   * O(T): tfjs's backprop keeps every intermediate gradient until the whole pass ends; measured
+   * ~6 MiB per day at batch 1, hidden 64, 63 x 54.) Memory: T / every checkpoints plus one
+   * segment's activations; compute: one extra forward. Same gradients.
    */
   private runCheckpointed(
     inputs: tf.Tensor5D,
@@ -221,58 +297,100 @@ export class ConvLstmLayer {
     const [b, t, rows, cols, ch] = inputs.shape;
     const hid = this.hidden;
     const n = b * rows * cols;
-    let h = h0;
-    let c = c0;
-    const outputs: tf.Tensor[] = [];
-    for (let t0 = 0; t0 < t; t0 += every) {
-      const kd = Math.min(every, t - t0);
-      const xSeg = tf.slice(inputs, [0, t0, 0, 0, 0], [b, kd, rows, cols, ch]) as tf.Tensor5D;
-      let outShape: number[] = [];
-      // packs h, c and the kd outputs into one flat tensor (customGrad has one output)
-      const segment = (x: tf.Tensor5D, hs: tf.Tensor2D, cs: tf.Tensor2D, w: LayerWeights, hp: readonly tf.Tensor[]): tf.Tensor1D => {
-        const r = this.runSteps(x, hs.clone(), cs.clone(), w, impl, inputBlock, head, hp);
-        outShape = r.outputs[0]!.shape;
-        const packed = tf.concat([r.h.reshape([-1]), r.c.reshape([-1]), ...r.outputs.map((o) => o.reshape([-1]))]) as tf.Tensor1D;
-        tf.dispose([r.h, r.c, ...r.outputs]);
-        return packed;
-      };
-      const op = tf.customGrad((...args: (tf.Tensor | ((ts: tf.Tensor[]) => void))[]) => {
-        const save = args.pop() as (ts: tf.Tensor[]) => void;
-        const [x, hs, cs, wi, wr, bi, ...hp] = args as tf.Tensor[];
-        const w: LayerWeights = [wi as tf.Tensor2D, wr as tf.Tensor2D, bi as tf.Tensor1D];
-        save([x!, hs!, cs!]);
-        const value = segment(x as tf.Tensor5D, hs as tf.Tensor2D, cs as tf.Tensor2D, w, hp);
-        return {
-          value,
-          gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-            const [xs, hss, css] = saved as [tf.Tensor5D, tf.Tensor2D, tf.Tensor2D];
+    const starts: number[] = [];
+    for (let t0 = 0; t0 < t; t0 += every) starts.push(t0);
+    const segDays = (s: number) => Math.min(every, t - starts[s]!);
+    let outShape: number[] = [];
+    // one segment from (hs, cs), packed as [h, c, outputs...] flat (inputs are not freed)
+    const segment = (x: tf.Tensor5D, hs: tf.Tensor2D, cs: tf.Tensor2D, w: LayerWeights, hp: readonly tf.Tensor[]): tf.Tensor1D => {
+      const r = this.runSteps(x, hs.clone(), cs.clone(), w, impl, inputBlock, head, hp);
+      outShape = r.outputs[0]!.shape;
+      const packed = tf.concat([r.h.reshape([-1]), r.c.reshape([-1]), ...r.outputs.map((o) => o.reshape([-1]))]) as tf.Tensor1D;
+      tf.dispose([r.h, r.c, ...r.outputs]);
+      return packed;
+    };
+    const sliceDays = (x: tf.Tensor5D, s: number) => tf.slice(x, [0, starts[s]!, 0, 0, 0], [b, segDays(s), rows, cols, ch]) as tf.Tensor5D;
+    const op = tf.customGrad((...args: (tf.Tensor | ((ts: tf.Tensor[]) => void))[]) => {
+      const save = args.pop() as (ts: tf.Tensor[]) => void;
+      const [x, hIn, cIn, wi, wr, bi, ...hp] = args as tf.Tensor[];
+      const w: LayerWeights = [wi as tf.Tensor2D, wr as tf.Tensor2D, bi as tf.Tensor1D];
+      // forward: untaped (tfjs records nothing inside a custom op's forward)
+      const checkpoints: tf.Tensor2D[] = [];
+      const outs: tf.Tensor[] = [];
+      let h = hIn as tf.Tensor2D;
+      let c = cIn as tf.Tensor2D;
+      for (let s = 0; s < starts.length; s++) {
+        checkpoints.push(h, c);
+        const xs = sliceDays(x as tf.Tensor5D, s);
+        const packed = segment(xs, h, c, w, hp);
+        xs.dispose();
+        const outSize = outShape.reduce((a, v) => a * v, 1);
+        const parts = tf.split(packed, [n * hid, n * hid, segDays(s) * outSize]);
+        packed.dispose();
+        h = parts[0]!.reshape([n, hid]);
+        c = parts[1]!.reshape([n, hid]);
+        outs.push(parts[2]!);
+        tf.dispose([parts[0]!, parts[1]!]);
+      }
+      save([x!, ...checkpoints]);
+      const value = tf.concat([h.reshape([-1]), c.reshape([-1]), ...outs]) as tf.Tensor1D;
+      return {
+        value,
+        gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+          const [xSaved, ...cps] = saved as [tf.Tensor5D, ...tf.Tensor2D[]];
+          const outSize = outShape.reduce((a, v) => a * v, 1);
+          const dyParts = tf.split(dy as tf.Tensor1D, [n * hid, n * hid, ...starts.map((_, s) => segDays(s) * outSize)]);
+          let dh = dyParts[0]!;
+          let dc = dyParts[1]!;
+          const params = [...w, ...hp];
+          let dParams: tf.Tensor[] | undefined;
+          const dxs: tf.Tensor[] = new Array<tf.Tensor>(starts.length);
+          // tfjs's engine keeps one active tape: a nested tf.grads during backprop would
+          // replace and then clear the outer one (which the outer pass still needs to free its
+          // saved tensors), so it is put back after each
+          const engineState = (tf.engine() as unknown as { state: { activeTape: unknown } }).state;
+          for (let s = starts.length - 1; s >= 0; s--) {
+            const xs = sliceDays(xSaved, s);
+            const dySeg = tf.concat([dh.reshape([-1]), dc.reshape([-1]), dyParts[2 + s]!]);
             const f = (...a: tf.Tensor[]) => segment(a[0] as tf.Tensor5D, a[1] as tf.Tensor2D, a[2] as tf.Tensor2D,
               [a[3] as tf.Tensor2D, a[4] as tf.Tensor2D, a[5] as tf.Tensor1D], a.slice(6));
-            // tfjs's engine keeps one active tape: a nested tf.grads during backprop would
-            // replace and then clear the outer one (which the outer pass still needs to free
-            // its saved tensors), so it is put back afterwards
-            const engineState = (tf.engine() as unknown as { state: { activeTape: unknown } }).state;
             const outerTape = engineState.activeTape;
+            let g: tf.Tensor[];
             try {
-              return tf.grads(f)([xs, hss, css, ...w, ...hp], dy as tf.Tensor);
+              g = tf.grads(f)([xs, cps[2 * s]!, cps[2 * s + 1]!, ...params], dySeg);
             } finally {
               engineState.activeTape = outerTape;
             }
-          },
-        };
-      });
-      const packed = op(xSeg, h, c, ...weights, ...headParams) as tf.Tensor1D;
-      xSeg.dispose();
-      h.dispose();
-      c.dispose();
-      const outSize = outShape.reduce((a, v) => a * v, 1);
-      const parts = tf.split(packed, [n * hid, n * hid, ...new Array<number>(kd).fill(outSize)]);
-      packed.dispose();
-      h = parts[0]!.reshape([n, hid]);
-      c = parts[1]!.reshape([n, hid]);
-      for (let i = 0; i < kd; i++) outputs.push(parts[2 + i]!.reshape(outShape));
-      tf.dispose(parts);
-    }
+            tf.dispose([xs, dySeg, dh, dc]);
+            dxs[s] = g[0]!;
+            dh = g[1]!;
+            dc = g[2]!;
+            const dp = g.slice(3);
+            if (!dParams) dParams = dp;
+            else {
+              const sum = dParams.map((d, i) => tf.add(d, dp[i]!));
+              tf.dispose([...dParams, ...dp]);
+              dParams = sum;
+            }
+          }
+          tf.dispose(dyParts.slice(2));
+          const dx = dxs.length === 1 ? dxs[0]! : tf.concat(dxs, 1);
+          if (dxs.length > 1) tf.dispose(dxs);
+          return [dx, dh, dc, ...dParams!];
+        },
+      };
+    });
+    const packed = op(inputs, h0, c0, ...weights, ...headParams) as tf.Tensor1D;
+    h0.dispose();
+    c0.dispose();
+    const outSize = outShape.reduce((a, v) => a * v, 1);
+    const parts = tf.split(packed, [n * hid, n * hid, ...new Array<number>(t).fill(outSize)]);
+    packed.dispose();
+    const outputs: tf.Tensor[] = [];
+    for (let i = 0; i < t; i++) outputs.push(parts[2 + i]!.reshape(outShape));
+    const h = parts[0]!.reshape([n, hid]) as tf.Tensor2D;
+    const c = parts[1]!.reshape([n, hid]) as tf.Tensor2D;
+    tf.dispose(parts);
     return { outputs, h, c };
   }
 
@@ -304,6 +422,11 @@ export class ConvLstmModel implements LaiModel<ConvLstmConfig> {
     return this.config.convImpl === 'auto' ? defaultConvImpl() : this.config.convImpl;
   }
 
+  /** the convolution implementation forward uses when no gradient is recorded */
+  inferenceConvImpl(): ConvImpl {
+    return this.config.convImpl === 'auto' ? defaultInferenceConvImpl() : this.config.convImpl;
+  }
+
   namedVariables(): readonly NamedVariable[] {
     return [
       ...this.layer.namedVariables(),
@@ -329,6 +452,7 @@ export class ConvLstmModel implements LaiModel<ConvLstmConfig> {
       tf.add(tf.matMul(h, kernel as tf.Tensor2D), bias!).reshape([b, rows, cols, 1]);
     const { outputs, state } = this.layer.run(
       inputs, options.state, this.convImpl(), this.config.inputBlock, head, [this.outKernel, this.outBias], this.config.checkpointEvery,
+      this.inferenceConvImpl(),
     );
     const lai = tf.stack(outputs, 1) as tf.Tensor5D; // [b, t, rows, cols, 1]
     for (const o of outputs) o.dispose();

@@ -64,3 +64,13 @@ export function conv2dSame(x: tf.Tensor4D, w: tf.Tensor2D, k: number, impl: Conv
 export function defaultConvImpl(backend: string = tf.getBackend()): ConvImpl {
   return backend === 'tensorflow' || backend === 'webgl' || backend === 'webgpu' ? 'native' : 'patches';
 }
+
+/**
+ * The implementation for a forward pass without gradients when the caller asked for 'auto'.
+ * wasm: native (XNNPACK's convolution reads the 3 x 3 neighbourhood in place; patches first
+ * writes a 9x larger im2col copy; measured in the 'models' bench). cpu: patches (its conv2d
+ * is a plain loop, slower than its matMul). Native backends: native, as for training.
+ */
+export function defaultInferenceConvImpl(backend: string = tf.getBackend()): ConvImpl {
+  return backend === 'cpu' ? 'patches' : 'native';
+}
