@@ -22,7 +22,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { ConvLstmLayer } from './conv-lstm.ts';
-import { defaultConvImpl, type ConvImpl } from './conv3x3.ts';
+import { defaultConvImpl, defaultInferenceConvImpl, type ConvImpl } from './conv3x3.ts';
 import { installWasmSpeedups } from './wasm-speedups.ts';
 import { subSeed } from './init.ts';
 import { checkInputs, type ForwardOptions, type ForwardResult, type LaiModel, type ModelContext, type NamedVariable } from './model.ts';
@@ -44,6 +44,8 @@ export const physConvLstmConfigSchema = z.strictObject({
   kernelSize: positiveInt.refine((k) => k % 2 === 1, 'kernelSize must be odd').default(3),
   convImpl: z.enum(['auto', 'native', 'patches']).default('auto'),
   inputBlock: positiveInt.default(32),
+  /** gradient checkpointing of the ConvLSTM layer, as conv-lstm.ts's option; 0 = off */
+  checkpointEvery: z.number().int().nonnegative().default(0),
   /**
    * true: output = normalized physics LAI + head(h) (the network corrects the process model).
    * false: output = head(h) alone, read by the caller as the departure from the day-of-year
@@ -144,8 +146,13 @@ export class PhysConvLstmModel implements LaiModel<PhysConvLstmConfig> {
 
     const x = tf.concat([inputs, phys.z], 4) as tf.Tensor5D; // [b, t, rows, cols, ch + 1]
     if (x.shape[4] !== ch + 1) throw new Error('phys-conv-lstm: channel concat failed');
-    const head = (h: tf.Tensor2D) => tf.add(tf.matMul(h, this.outKernel as tf.Tensor2D), this.outBias).reshape([b, rows, cols, 1]);
-    const { outputs, state } = this.layer.run(x, netState, this.convImpl(), this.config.inputBlock, head);
+    // the head takes its weights as parameters: checkpointing recomputes it inside a custom gradient
+    const head = (h: tf.Tensor2D, [kernel, bias]: readonly tf.Tensor[]) =>
+      tf.add(tf.matMul(h, kernel as tf.Tensor2D), bias!).reshape([b, rows, cols, 1]);
+    const { outputs, state } = this.layer.run(
+      x, netState, this.convImpl(), this.config.inputBlock, head, [this.outKernel, this.outBias], this.config.checkpointEvery,
+      this.config.convImpl === 'auto' ? defaultInferenceConvImpl() : this.config.convImpl,
+    );
     x.dispose();
     const lai = tf.tidy(() => (this.config.residual ? tf.add(phys.z, tf.stack(outputs, 1)) : tf.stack(outputs, 1))) as tf.Tensor5D;
     for (const o of outputs) o.dispose();

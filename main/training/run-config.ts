@@ -177,7 +177,10 @@ export const PAPER_PRESET: RunConfig = Object.freeze({
   inferenceChunkDays: 365,
   climatologyHalfWindow: 8,
   perModel: {},
-  modelOptions: {},
+  // gradient checkpointing (segments of 4 days): without it BPTT keeps ~136 MiB of activations
+  // per day and batch element at hidden 64 on 63 x 54 (measured on wasm), ~190 GiB for 365
+  // counted days x batch 4, far past wasm's 4 GiB heap; see the 'models' bench for the step's peak
+  modelOptions: { 'conv-lstm': { checkpointEvery: 4 }, 'phys-conv-lstm': { checkpointEvery: 4 } } as RunConfig['modelOptions'],
 }) as RunConfig;
 
 /**
