@@ -21,6 +21,7 @@ import path from 'node:path';
 import type { ModelConfigInput } from '../models/model-factory.ts';
 import type { ModelContext } from '../models/model.ts';
 import { median, type BenchReporter, type BenchSuite } from './bench-reporter.ts';
+import type { PaperStepMemoryResult } from './paper-step-memory-child.ts';
 
 /** the record the seed paper simulates: 1981-01-01 .. 2016-12-31 */
 export const RECORD_DAYS = 13149;
@@ -153,6 +154,66 @@ export function runTorch(size: BenchSize): TorchResult {
   }
 }
 
+const MEMORY_CHILD = path.join('main', 'bench', 'paper-step-memory-child.ts');
+/** wasm32's linear memory cannot grow past 4 GiB: the hard limit of the tfjs heap on wasm */
+const WASM_HEAP_LIMIT = 4 * 1024 ** 3;
+
+function runMemoryChild(model: string, window: number, warmup: number): PaperStepMemoryResult {
+  const args = ['--import', 'tsx', MEMORY_CHILD, '--model', model, '--window', String(window), '--warmup', String(warmup), '--batch', String(PAPER_BATCH)];
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  const line = r.stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+  if (r.status !== 0 || !line) {
+    const why = (r.stderr || r.stdout || '').trim().split('\n').slice(-3).join(' | ');
+    throw new Error(`exit ${r.status ?? r.signal}: ${why}`);
+  }
+  return JSON.parse(line) as PaperStepMemoryResult;
+}
+
+/**
+ * Peak memory of one training step with the paper preset's model options (gradient
+ * checkpointing), batch 4, hidden 64, 63 x 54, measured in a child process (VmHWM, wasm heap).
+ * VEGDYN_BENCH_PAPER_STEP=full runs the paper's 730-day window (365 warm-up + 365 counted days:
+ * tens of minutes on 2 cores); by default two shorter windows are measured and the peak is
+ * extrapolated linearly in the counted days (with checkpointing the memory is a constant, one
+ * segment's activations, plus a per-day part, the checkpoints), and reported as such.
+ * VEGDYN_BENCH_PAPER_STEP=off skips it.
+ */
+function paperStepMemory(report: BenchReporter): void {
+  const mode = process.env.VEGDYN_BENCH_PAPER_STEP ?? 'short';
+  if (mode === 'off') return;
+  const counted = PAPER_WINDOW_DAYS / 2;
+  const runs: [number, number][] = mode === 'full' ? [[PAPER_WINDOW_DAYS, counted]] : [[40, 10], [70, 10]];
+  for (const model of ['conv-lstm']) {
+    const results: PaperStepMemoryResult[] = [];
+    for (const [window, warmup] of runs) {
+      try {
+        results.push(runMemoryChild(model, window, warmup));
+      } catch (err) {
+        report.note(`${model} paper-size step (window ${window}, warm-up ${warmup}, batch ${PAPER_BATCH}) failed: ${(err as Error).message}`);
+        return;
+      }
+    }
+    for (const r of results) {
+      const what = `${model} one training step, window ${r.windowDays} (${r.windowDays - r.warmupDays} counted), batch ${r.batch}, checkpointEvery ${r.checkpointEvery}`;
+      report.figure(`${what}: peak RSS`, r.vmHwmBytes / 1024 ** 3, 'GiB', `measured: VmHWM of the child process; ${(r.stepMs / 1000).toFixed(0)} s for the step`);
+      if (r.wasmHeapBytes !== null) report.figure(`${what}: wasm heap`, r.wasmHeapBytes / 1024 ** 3, 'GiB', 'measured: linear-memory size after the step (it only grows); wasm32 limit 4 GiB');
+    }
+    if (results.length === 2) {
+      const [a, b] = results as [PaperStepMemoryResult, PaperStepMemoryResult];
+      const da = a.windowDays - a.warmupDays;
+      const db = b.windowDays - b.warmupDays;
+      const at = (va: number, vb: number) => va + ((vb - va) / (db - da)) * (counted - da);
+      report.figure(`${model} paper step (${counted} counted days, batch ${PAPER_BATCH}): peak RSS`, at(a.vmHwmBytes, b.vmHwmBytes) / 1024 ** 3, 'GiB',
+        `EXTRAPOLATED linearly from the two measured windows above (VEGDYN_BENCH_PAPER_STEP=full measures it); target < 8 GiB`);
+      if (a.wasmHeapBytes !== null && b.wasmHeapBytes !== null) {
+        const heap = at(a.wasmHeapBytes, b.wasmHeapBytes);
+        report.figure(`${model} paper step (${counted} counted days, batch ${PAPER_BATCH}): wasm heap`, heap / 1024 ** 3, 'GiB',
+          `EXTRAPOLATED likewise; ${heap < WASM_HEAP_LIMIT ? 'within' : 'PAST'} wasm32's 4 GiB limit`);
+      }
+    }
+  }
+}
+
 async function defaultBackend(): Promise<string> {
   const { initComputeBackend } = await import('../compute/backend.ts');
   const report = await initComputeBackend();
@@ -194,13 +255,20 @@ export const modelsBench: BenchSuite = {
         report.figure(`${label} peak RSS`, mb(r.maxRssBytes), 'MiB', 'whole child process: training + inference');
         report.figure(`${label} peak tensor memory, training`, mb(r.trainPeakTensorBytes), 'MiB', `window ${size.trainDays} days, batch 1`);
         const paperBytes = (r.trainPeakTensorBytes + r.trainPeakTensorBytesPerDay * (PAPER_WINDOW_DAYS - size.trainDays)) * PAPER_BATCH;
-        report.figure(`${label} training memory, paper window`, mb(paperBytes) / 1024, 'GiB',
-          `estimated: peak at ${size.trainDays} days + ${mb(r.trainPeakTensorBytesPerDay).toFixed(2)} MiB per extra day (measured at ${size.trainDays} and ${2 * size.trainDays}), ` +
+        report.figure(`${label} training memory, paper window, as benched`, mb(paperBytes) / 1024, 'GiB',
+          `estimated for this case's config (the paper preset's checkpointing is measured below): peak at ${size.trainDays} days + ${mb(r.trainPeakTensorBytesPerDay).toFixed(2)} MiB per extra day (measured at ${size.trainDays} and ${2 * size.trainDays}), ` +
           `to ${PAPER_WINDOW_DAYS} days, x batch ${PAPER_BATCH}; target < 8 GiB`);
+        if (c.name.includes('conv-lstm')) {
+          // multiply-adds of the gate convolution over [x, h] (the head's are < 1 %)
+          const flopsPerDay = 2 * size.rows * size.cols * 9 * (size.inputChannels + (c.name === 'phys-conv-lstm' ? 1 : 0) + size.hidden) * 4 * size.hidden;
+          report.figure(`${label} inference, achieved`, flopsPerDay / (r.inferMsPerDay * 1e6), 'GFLOP/s',
+            `${(flopsPerDay / 1e9).toFixed(2)} GFLOP per day in the gate convolution; 36 years in 2 min would need ${(flopsPerDay * RECORD_DAYS / 120e9).toFixed(0)} GFLOP/s`);
+        }
         if (r.numTensorsGrowth !== 0) report.note(`${label}: tf.memory().numTensors grew by ${r.numTensorsGrowth} across steps`);
         if (c.name.startsWith('conv-lstm')) convResults.push(r);
       }
     }
+    if (!quick) paperStepMemory(report);
     const torch = runTorch(size);
     if (torch.skipped || torch.ms_per_day_train === undefined) {
       report.note(`PyTorch comparison skipped: ${torch.skipped ?? 'no result'}`);

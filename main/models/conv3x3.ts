@@ -14,7 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 
-export type ConvImpl = 'native' | 'patches';
+export type ConvImpl = 'native' | 'patches' | 'hybrid';
 
 /**
  * im2col for a k x k stride-1 "same" convolution.
@@ -48,11 +48,43 @@ export function conv2dSame(x: tf.Tensor4D, w: tf.Tensor2D, k: number, impl: Conv
   if (w.shape[0] !== k * k * inCh) {
     throw new Error(`conv2dSame: kernel has ${w.shape[0]} rows, expected k*k*in = ${k * k * inCh}`);
   }
+  if (impl === 'hybrid') return conv2dHybrid(x, w, k);
   return tf.tidy(() => {
     if (impl === 'patches') return tf.matMul(patches(x, k), w);
     const y = tf.conv2d(x, w.reshape([k, k, inCh, out]) as tf.Tensor4D, 1, 'same');
     return y.reshape([b * rows * cols, out]);
   });
+}
+
+/**
+ * 'hybrid': a convolution whose forward and input gradient are native conv2d calls and whose
+ * filter gradient is patches^T @ dy, as one custom-gradient op. Every kernel it uses exists on
+ * wasm (Conv2DBackpropFilter, the one that does not, is never called), and compared with
+ * 'patches' its forward writes no im2col copy and its tape saves x instead of the 9x larger
+ * patches (the patches are rebuilt in the backward, used once and freed).
+ * dx of a stride-1 "same" convolution with an odd kernel is the "same" convolution of dy with
+ * the kernel flipped in both spatial axes and its in / out channels swapped.
+ */
+function conv2dHybrid(x: tf.Tensor4D, w: tf.Tensor2D, k: number): tf.Tensor2D {
+  const [b, rows, cols, inCh] = x.shape;
+  const out = w.shape[1];
+  const op = tf.customGrad((...args: (tf.Tensor | ((ts: tf.Tensor[]) => void))[]) => {
+    const [xi, wi, save] = args as [tf.Tensor, tf.Tensor, (ts: tf.Tensor[]) => void];
+    save([xi, wi]);
+    const value = tf.conv2d(xi as tf.Tensor4D, wi.reshape([k, k, inCh, out]) as tf.Tensor4D, 1, 'same').reshape([b * rows * cols, out]);
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], [xs, ws]: tf.Tensor[]) => {
+        const dy2 = dy as tf.Tensor2D;
+        const wT = tf.transpose(tf.reverse(ws!.reshape([k, k, inCh, out]), [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+        const dx = tf.conv2d(dy2.reshape([b, rows, cols, out]) as tf.Tensor4D, wT, 1, 'same');
+        // explicit transpose + plain matMul: wasm's transposed matMul is a slow generic loop
+        const dw = tf.matMul(tf.transpose(patches(xs as tf.Tensor4D, k)), dy2);
+        return [dx, dw];
+      },
+    };
+  });
+  return op(x, w) as tf.Tensor2D;
 }
 
 /**

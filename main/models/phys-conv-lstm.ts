@@ -42,7 +42,7 @@ export const physConvLstmConfigSchema = z.strictObject({
   seed: z.number().int().nonnegative().default(0),
   hidden: positiveInt.default(64),
   kernelSize: positiveInt.refine((k) => k % 2 === 1, 'kernelSize must be odd').default(3),
-  convImpl: z.enum(['auto', 'native', 'patches']).default('auto'),
+  convImpl: z.enum(['auto', 'native', 'patches', 'hybrid']).default('auto'),
   inputBlock: positiveInt.default(32),
   /** gradient checkpointing of the ConvLSTM layer, as conv-lstm.ts's option; 0 = off */
   checkpointEvery: z.number().int().nonnegative().default(0),

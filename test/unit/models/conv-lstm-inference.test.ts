@@ -66,3 +66,38 @@ for (const backend of ['wasm', 'cpu'] as const) {
     }
   });
 }
+
+test('the hybrid convolution (native forward and input gradient, patches filter gradient) gives the patches path\'s loss and gradients on wasm', async () => {
+  await useBackend('wasm');
+  try {
+    const patchesModel = new ConvLstmModel({ ...base, convImpl: 'patches' });
+    const hybrid = new ConvLstmModel({ ...base, convImpl: 'hybrid', seed: 77 });
+    const w = getWeights(patchesModel);
+    setWeights(hybrid, w);
+    tf.dispose([...w.values()]);
+    const x = tf.randomNormal([2, 5, 7, 9, 4], 0, 1, 'float32', 31) as tf.Tensor5D;
+    const target = tf.randomNormal([2, 5, 7, 9, 1], 0, 1, 'float32', 32);
+    const lossAndGrads = (m: ConvLstmModel) => {
+      const vars = m.trainableVariables();
+      const { value, grads } = tf.variableGrads(() => {
+        const r = m.forward(x, { training: true });
+        disposeState(r.state);
+        return tf.mean(tf.square(tf.sub(r.lai, target))) as tf.Scalar;
+      }, vars);
+      return { value, grads: vars.map((v) => grads[v.name]!) };
+    };
+    const a = lossAndGrads(patchesModel);
+    const h = lossAndGrads(hybrid);
+    assert.ok(Math.abs(a.value.dataSync()[0]! - h.value.dataSync()[0]!) < 1e-5);
+    a.grads.forEach((g, i) => {
+      const d = maxRelDiff(h.grads[i]!, g);
+      assert.ok(d < 1e-4, `gradient ${i} differs: ${d}`);
+      assert.ok(tf.tidy(() => tf.max(tf.abs(g)).dataSync()[0]!) > 0, `gradient ${i} is all zero`);
+    });
+    tf.dispose([x, target, a.value, h.value, ...a.grads, ...h.grads]);
+    patchesModel.dispose();
+    hybrid.dispose();
+  } finally {
+    await useBackend('cpu');
+  }
+});
