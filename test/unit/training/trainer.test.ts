@@ -22,7 +22,7 @@ before(async () => {
 const dataset = makeTinyDataset();
 const tinyConfig = (over: Record<string, unknown> = {}): RunConfig => resolveRunConfig({
   hiddenSize: 4, windowDays: 40, warmupDays: 10, batchSize: 2, windowsPerEpoch: 4, epochs: 4, patience: 100,
-  learningRate: 0.01, inferenceChunkDays: 200, features: { dayOfYear: true, staticLayers: true, climatology: false },
+  learningRate: 0.01, inferenceChunkDays: 200, features: { dayOfYear: true, staticLayers: true, climatology: false, antecedent: false },
   periods: { record: { from: '2000-01-01', to: '2003-12-31' }, train: { from: '2000-01-01', to: '2001-12-31' }, validate: { from: '2002-01-01', to: '2002-12-31' }, test: { from: '2003-01-01', to: '2003-12-31' } },
   ...over,
 });
