@@ -17,6 +17,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { ModelConfigInput } from '../models/model-factory.ts';
 import type { ModelContext } from '../models/model.ts';
@@ -187,6 +188,7 @@ function paperStepMemory(report: BenchReporter): void {
     const results: PaperStepMemoryResult[] = [];
     for (const [window, warmup] of runs) {
       try {
+        report.note(`${model} paper-size step, window ${window}: load average ${loadavgText()} before`);
         results.push(runMemoryChild(model, window, warmup));
       } catch (err) {
         report.note(`${model} paper-size step (window ${window}, warm-up ${warmup}, batch ${PAPER_BATCH}) failed: ${(err as Error).message}`);
@@ -220,6 +222,11 @@ async function defaultBackend(): Promise<string> {
   return report.chosen;
 }
 
+/** 1-, 5- and 15-minute load averages */
+function loadavgText(): string {
+  return os.loadavg().map((v) => v.toFixed(2)).join(' / ');
+}
+
 function mb(bytes: number): number {
   return bytes / (1024 * 1024);
 }
@@ -240,6 +247,7 @@ export const modelsBench: BenchSuite = {
       const only = (process.env.VEGDYN_BENCH_MODELS ?? '').split(',').map((m) => m.trim()).filter(Boolean);
       for (const c of MODEL_BENCH_CASES.filter((m) => only.length === 0 || only.includes(m.name))) {
         let r: ModelBenchResult;
+        const loadBefore = loadavgText();
         try {
           r = runChild(backend, c.name, quick);
         } catch (err) {
@@ -247,6 +255,8 @@ export const modelsBench: BenchSuite = {
           continue;
         }
         const label = `${c.name} [${r.backend}${r.convImpl ? `, ${r.convImpl}` : ''}]`;
+        // the machine is shared: the load says how much of it these figures had
+        report.note(`${label}: load average ${loadBefore} before, ${loadavgText()} after`);
         report.figure(`${label} train fwd+bwd`, median(r.trainMsPerDay), 'ms/day', `cpu ${median(r.trainCpuMsPerDay).toFixed(1)} ms/day; samples ${r.trainMsPerDay.map((v) => v.toFixed(1)).join(', ')}`);
         report.figure(`${label} inference`, r.inferMsPerDay, 'ms/day', `${r.inferDays} days in chunks of ${size.chunkDays}`);
         const full = r.inferDays >= RECORD_DAYS;
@@ -269,12 +279,13 @@ export const modelsBench: BenchSuite = {
       }
     }
     if (!quick) paperStepMemory(report);
+    const torchLoad = loadavgText();
     const torch = runTorch(size);
     if (torch.skipped || torch.ms_per_day_train === undefined) {
       report.note(`PyTorch comparison skipped: ${torch.skipped ?? 'no result'}`);
       return;
     }
-    report.figure(`PyTorch ${torch.torch} ConvLSTM train fwd+bwd (${torch.threads} threads)`, torch.ms_per_day_train, 'ms/day', 'same model, window, batch; same run');
+    report.figure(`PyTorch ${torch.torch} ConvLSTM train fwd+bwd (${torch.threads} threads)`, torch.ms_per_day_train, 'ms/day', `same model, window, batch; same run; load average ${torchLoad} before`);
     if (torch.ms_per_day_infer !== undefined) report.figure(`PyTorch ConvLSTM inference (${torch.threads} threads)`, torch.ms_per_day_infer, 'ms/day');
     for (const r of convResults) {
       const ours = median(r.trainMsPerDay);
