@@ -108,7 +108,8 @@ export class ConvLstmLayer {
    * @param state [h, c], each [batch, rows, cols, hidden]; zeros when absent (not freed here)
    * @param head maps h [batch * rows * cols, hidden] and `headParams` to a per-step output of
    *   shape [batch, rows, cols, outChannels]; called inside the step's tidy, its result is kept.
-   *   It must use only `headParams` (not captured variables): checkpointing recomputes it.
+   *   It must use only `headParams` (not captured variables), and take the batch size from h:
+   *   checkpointing recomputes it, one batch element at a time.
    * @param checkpointEvery when > 0 and a gradient is being recorded, backprop through time
    *   keeps only the state every `checkpointEvery` days and recomputes the days between them
    *   in the backward pass (gradient checkpointing): memory O(T / K + K) steps instead of
@@ -314,7 +315,8 @@ export class ConvLstmLayer {
     // one segment from (hs, cs), packed as [h, c, outputs...] flat (inputs are not freed)
     const segment = (x: tf.Tensor5D, hs: tf.Tensor2D, cs: tf.Tensor2D, w: LayerWeights, hp: readonly tf.Tensor[]): tf.Tensor1D => {
       const r = this.runSteps(x, hs.clone(), cs.clone(), w, impl, inputBlock, head, hp);
-      outShape = r.outputs[0]!.shape;
+      // (set by the forward pass; the backward's one-element recomputes must not change it)
+      if (outShape.length === 0) outShape = r.outputs[0]!.shape;
       const packed = tf.concat([r.h.reshape([-1]), r.c.reshape([-1]), ...r.outputs.map((o) => o.reshape([-1]))]) as tf.Tensor1D;
       tf.dispose([r.h, r.c, ...r.outputs]);
       return packed;
@@ -350,8 +352,9 @@ export class ConvLstmLayer {
           const [xSaved, ...cps] = saved as [tf.Tensor5D, ...tf.Tensor2D[]];
           const outSize = outShape.reduce((a, v) => a * v, 1);
           const dyParts = tf.split(dy as tf.Tensor1D, [n * hid, n * hid, ...starts.map((_, s) => segDays(s) * outSize)]);
-          let dh = dyParts[0]!;
-          let dc = dyParts[1]!;
+          let dh = dyParts[0]!.reshape([n, hid]);
+          let dc = dyParts[1]!.reshape([n, hid]);
+          tf.dispose([dyParts[0]!, dyParts[1]!]);
           const params = [...w, ...hp];
           let dParams: tf.Tensor[] | undefined;
           const dxs: tf.Tensor[] = new Array<tf.Tensor>(starts.length);
@@ -359,29 +362,51 @@ export class ConvLstmLayer {
           // replace and then clear the outer one (which the outer pass still needs to free its
           // saved tensors), so it is put back after each
           const engineState = (tf.engine() as unknown as { state: { activeTape: unknown } }).state;
+          const f = (...a: tf.Tensor[]) => segment(a[0] as tf.Tensor5D, a[1] as tf.Tensor2D, a[2] as tf.Tensor2D,
+            [a[3] as tf.Tensor2D, a[4] as tf.Tensor2D, a[5] as tf.Tensor1D], a.slice(6));
+          const rc = rows * cols;
           for (let s = starts.length - 1; s >= 0; s--) {
-            const xs = sliceDays(xSaved, s);
-            const dySeg = tf.concat([dh.reshape([-1]), dc.reshape([-1]), dyParts[2 + s]!]);
-            const f = (...a: tf.Tensor[]) => segment(a[0] as tf.Tensor5D, a[1] as tf.Tensor2D, a[2] as tf.Tensor2D,
-              [a[3] as tf.Tensor2D, a[4] as tf.Tensor2D, a[5] as tf.Tensor1D], a.slice(6));
-            const outerTape = engineState.activeTape;
-            let g: tf.Tensor[];
-            try {
-              g = tf.grads(f)([xs, cps[2 * s]!, cps[2 * s + 1]!, ...params], dySeg);
-            } finally {
-              engineState.activeTape = outerTape;
+            const kd = segDays(s);
+            const dyOut = dyParts[2 + s]!.reshape([kd, b, -1]);
+            const dxB: tf.Tensor[] = [];
+            const dhB: tf.Tensor[] = [];
+            const dcB: tf.Tensor[] = [];
+            // the batch elements are independent: each is recomputed and backpropagated on its
+            // own, so only one element's segment activations exist at a time (the weight
+            // gradients are summed)
+            for (let e = 0; e < b; e++) {
+              const g = tf.tidy(() => {
+                const xs = tf.slice(xSaved, [e, starts[s]!, 0, 0, 0], [1, kd, rows, cols, ch]);
+                const hs = tf.slice(cps[2 * s]!, [e * rc, 0], [rc, hid]);
+                const cs = tf.slice(cps[2 * s + 1]!, [e * rc, 0], [rc, hid]);
+                const dySeg = tf.concat([
+                  tf.slice(dh, [e * rc, 0], [rc, hid]).reshape([-1]),
+                  tf.slice(dc, [e * rc, 0], [rc, hid]).reshape([-1]),
+                  tf.slice(dyOut, [0, e, 0], [kd, 1, -1]).reshape([-1]),
+                ]);
+                const outerTape = engineState.activeTape;
+                try {
+                  return tf.grads(f)([xs, hs, cs, ...params], dySeg);
+                } finally {
+                  engineState.activeTape = outerTape;
+                }
+              });
+              dxB.push(g[0]!);
+              dhB.push(g[1]!);
+              dcB.push(g[2]!);
+              const dp = g.slice(3);
+              if (!dParams) dParams = dp;
+              else {
+                const sum = dParams.map((d, i) => tf.add(d, dp[i]!));
+                tf.dispose([...dParams, ...dp]);
+                dParams = sum;
+              }
             }
-            tf.dispose([xs, dySeg, dh, dc]);
-            dxs[s] = g[0]!;
-            dh = g[1]!;
-            dc = g[2]!;
-            const dp = g.slice(3);
-            if (!dParams) dParams = dp;
-            else {
-              const sum = dParams.map((d, i) => tf.add(d, dp[i]!));
-              tf.dispose([...dParams, ...dp]);
-              dParams = sum;
-            }
+            tf.dispose([dyOut, dh, dc]);
+            dxs[s] = b === 1 ? dxB[0]! : tf.concat(dxB, 0);
+            dh = b === 1 ? dhB[0]! : tf.concat(dhB, 0);
+            dc = b === 1 ? dcB[0]! : tf.concat(dcB, 0);
+            if (b > 1) tf.dispose([...dxB, ...dhB, ...dcB]);
           }
           tf.dispose(dyParts.slice(2));
           const dx = dxs.length === 1 ? dxs[0]! : tf.concat(dxs, 1);
@@ -456,10 +481,11 @@ export class ConvLstmModel implements LaiModel<ConvLstmConfig> {
   forward(inputs: tf.Tensor5D, options: ForwardOptions = {}): ForwardResult {
     checkInputs(this.config, inputs);
     installWasmSpeedups();
-    const [b, t, rows, cols] = inputs.shape;
+    const [, t, rows, cols] = inputs.shape;
     if (t === 0) throw new Error('ConvLstmModel: inputs have no time steps');
+    // (-1, not b: checkpointing recomputes one batch element at a time)
     const head = (h: tf.Tensor2D, [kernel, bias]: readonly tf.Tensor[]) =>
-      tf.add(tf.matMul(h, kernel as tf.Tensor2D), bias!).reshape([b, rows, cols, 1]);
+      tf.add(tf.matMul(h, kernel as tf.Tensor2D), bias!).reshape([-1, rows, cols, 1]);
     const { outputs, state } = this.layer.run(
       inputs, options.state, this.convImpl(), this.config.inputBlock, head, [this.outKernel, this.outBias], this.config.checkpointEvery,
       this.inferenceConvImpl(),

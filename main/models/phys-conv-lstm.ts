@@ -148,7 +148,7 @@ export class PhysConvLstmModel implements LaiModel<PhysConvLstmConfig> {
     if (x.shape[4] !== ch + 1) throw new Error('phys-conv-lstm: channel concat failed');
     // the head takes its weights as parameters: checkpointing recomputes it inside a custom gradient
     const head = (h: tf.Tensor2D, [kernel, bias]: readonly tf.Tensor[]) =>
-      tf.add(tf.matMul(h, kernel as tf.Tensor2D), bias!).reshape([b, rows, cols, 1]);
+      tf.add(tf.matMul(h, kernel as tf.Tensor2D), bias!).reshape([-1, rows, cols, 1]);
     const { outputs, state } = this.layer.run(
       x, netState, this.convImpl(), this.config.inputBlock, head, [this.outKernel, this.outBias], this.config.checkpointEvery,
       this.config.convImpl === 'auto' ? defaultInferenceConvImpl() : this.config.convImpl,
