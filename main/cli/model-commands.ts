@@ -51,7 +51,8 @@ export function registerModelCommands(program: Command): void {
     .option('--project <dir>', 'project folder (default: the demo project in VEGDYN_HOME)')
     .option('--config <file>', 'JSON overrides on top of the demo preset (unknown keys are rejected)')
     .option('--run-id <id>', 'run folder name under runs/ (reuse one to resume an interrupted demo)')
-    .action(async (opts: { project?: string; config?: string; runId?: string }) => {
+    .option('--check', 'exit with status 3 when a trained model fails or does not beat the day-of-year climatology (for CI)')
+    .action(async (opts: { project?: string; config?: string; runId?: string; check?: boolean }) => {
       const projectDir = path.resolve(opts.project ?? defaultProjectDir());
       const printer = progressPrinter();
       const controller = new AbortController();
@@ -76,6 +77,7 @@ export function registerModelCommands(program: Command): void {
         if (r.notBeatingClimatology.length) process.stdout.write(`WARNING: not beating the day-of-year climatology: ${r.notBeatingClimatology.join(', ')}\n`);
         for (const f of r.experiment.failed) process.stdout.write(`WARNING: ${f.kind} failed and is missing from the table: ${f.reason}\n`);
         for (const s of r.experiment.skipped) process.stdout.write(`note: ${s.kind} not run: ${s.reason}\n`);
+        if (opts.check && (r.notBeatingClimatology.length || r.experiment.failed.length || r.experiment.skipped.length)) process.exitCode = 3;
       } finally {
         process.removeListener('SIGINT', onSigint);
       }
