@@ -40,6 +40,8 @@ export class TrainingPanel {
   private loss: { x: number[]; train: (number | null)[]; val: (number | null)[] } = { x: [], train: [], val: [] };
   private plot: uPlot | null = null;
   private readonly advanced: Record<string, HTMLInputElement>;
+  /** train and score inside the active basin clip (the engine reads it from the project) */
+  private readonly useClip: HTMLInputElement;
   onRunsChanged: () => void = () => undefined;
 
   constructor(body: HTMLElement, private readonly api: ApiClient, private readonly workspace: Workspace) {
@@ -52,6 +54,7 @@ export class TrainingPanel {
       hiddenSize: num('Hidden size', 1), windowDays: num('Window days', 2), warmupDays: num('Warm-up days', 0),
       windowsPerEpoch: num('Windows per epoch', 1), batchSize: num('Batch size', 1),
     };
+    this.useClip = h('input', { type: 'checkbox', checked: true });
     this.start = h('button', { type: 'button', class: 'primary', text: 'Start training' });
     this.cancel = h('button', { type: 'button', text: 'Cancel', disabled: true });
     this.progress = h('progress', { class: 'progress', max: 1, value: 0, 'aria-label': 'Training progress', 'data-testid': 'training-progress' });
@@ -62,6 +65,7 @@ export class TrainingPanel {
       h('fieldset', { class: 'layer-list' }, h('legend', { text: 'Models' }), ...MODELS.map((m, i) => h('label', { class: 'layer-option' }, this.checks[i]!, h('span', { text: m.label })))),
       h('div', { class: 'row' }, field('Preset', this.preset), field('Epochs', this.epochs)),
       field('Run id (same id resumes)', this.runId),
+      h('label', { class: 'layer-option' }, this.useClip, h('span', { text: 'Train and score inside the active basin clip (if one is set)' })),
       h('details', {}, h('summary', { text: 'Advanced (blank = preset value)' }),
         h('div', { class: 'row' }, field('Hidden size', this.advanced['hiddenSize']!), field('Batch size', this.advanced['batchSize']!)),
         h('div', { class: 'row' }, field('Window days', this.advanced['windowDays']!), field('Warm-up days', this.advanced['warmupDays']!)),
@@ -114,6 +118,8 @@ export class TrainingPanel {
         // presets may set windowsPerEpoch per model: the user's choice applies to every chosen model
         if (key === 'windowsPerEpoch') for (const m of models) perModel[m]!['windowsPerEpoch'] = Number(input.value);
       }
+      // the run copies the project's clip polygon, so later clip edits do not change the run
+      if (this.useClip.checked && this.workspace.clipName !== null) overrides['clip'] = { source: 'project' };
     }
     const runId = resume?.id ?? (this.runId.value.trim() || undefined);
     const params = { projectDir: project.dir, preset: resume?.preset === 'paper' ? 'paper' : this.preset.value, overrides, ...(runId ? { runId } : {}) };
@@ -188,7 +194,8 @@ export class TrainingPanel {
       return;
     }
     const rows = runs.map((r) => {
-      const scores = r.entries.filter((e) => e.role === 'model').map((e) => `${e.label} ${formatValue(e.nse?.median ?? null, 2)}`).join(', ');
+      const clipped = typeof r.config === 'object' && r.config !== null && (r.config as { clip?: unknown }).clip != null;
+      const scores = r.entries.filter((e) => e.role === 'model').map((e) => `${e.label} ${formatValue(e.nse?.median ?? null, 2)}`).join(', ') + (clipped ? ' (inside the clip)' : '');
       const tr = h('tr', { 'data-run': r.id },
         h('td', { text: r.id }), h('td', { text: r.status }), h('td', { text: r.models.join(', ') }),
         h('td', { text: r.backend ?? '–' }), h('td', { text: r.seconds === null ? '–' : `${Math.round(r.seconds)} s` }), h('td', { text: scores || '–' }));

@@ -91,6 +91,35 @@ test('clip to a subbasin hides the rest of the basin; the GeoTIFF export is geor
   assert.equal(Number(gdalValue(tif, ...centre(g, outside))), nodata, 'outside the clip the GeoTIFF holds nodata');
 });
 
+test('with the subbasin clip active, a run started from the Training panel trains and scores inside the clip', { timeout: 600_000 }, async () => {
+  const clip = (await api<{ clip: { name: string; cellFractions: number[] } }>('map.clip.get', {})).clip;
+  await page.getByRole('button', { name: 'Training', exact: true }).click();
+  await page.getByLabel('LSTM', { exact: true }).check();
+  await page.getByLabel('ConvLSTM', { exact: true }).uncheck();
+  await page.getByLabel('Physics-encoded ConvLSTM').uncheck();
+  await page.getByLabel('Epochs', { exact: true }).fill('1');
+  await page.getByLabel('Run id', { exact: true }).fill('e2e-clip-run');
+  await page.getByText('Advanced (blank = preset value)').click();
+  await page.getByLabel('Hidden size').fill('4');
+  await page.getByLabel('Window days').fill('60');
+  await page.getByLabel('Warm-up days').fill('20');
+  await page.getByLabel('Windows per epoch').fill('1');
+  assert.ok(await page.getByLabel('Train and score inside the active basin clip (if one is set)').isChecked());
+  await page.getByRole('button', { name: 'Start training' }).click();
+  await page.waitForFunction(() => /^(Finished|Failed)/.test(document.querySelector('[data-testid=training-message]')?.textContent ?? ''), undefined, { timeout: 540_000 });
+  assert.match(await page.textContent('[data-testid=training-message]') ?? '', /^Finished/);
+  const config = JSON.parse(readFileSync(path.join(projectDir, 'runs', 'e2e-clip-run', 'config.json'), 'utf8')) as { clip: unknown };
+  assert.deepEqual(config.clip, { source: 'project' });
+  await page.waitForSelector('[data-testid=run-history] tr[data-run="e2e-clip-run"]');
+  assert.match(await page.textContent('[data-testid=run-history] tr[data-run="e2e-clip-run"]') ?? '', /inside the clip/);
+  // the run's NSE map has values only in clip cells
+  const nse = (await api<{ values: (number | null)[] }>('map.grid', { layer: 'run:e2e-clip-run:nse:lstm' })).values;
+  const scored = nse.map((v, c) => (v === null ? -1 : c)).filter((c) => c >= 0);
+  assert.ok(scored.length > 0, 'no cell scored');
+  for (const c of scored) assert.ok(clip.cellFractions[c]! > 0, `cell ${c} outside the clip ${clip.name} has an NSE`);
+  await screenshot(page, 'workspace-clip-training');
+});
+
 test('a drawn polygon and an imported GeoJSON become the clip; clearing restores the whole basin', { timeout: 120_000 }, async () => {
   const s = await api<Summary>('map.summary', {});
   const g = s.dataset.grid;
