@@ -41,11 +41,9 @@ const CHECKPOINT_DAYS = 64;
 const READ_BLOCK_DAYS = 730;
 
 export class AntecedentIndices {
-  readonly names: readonly string[];
   private readonly cells: number;
   /** [checkpoint][index][cell]: the state before day checkpoint x CHECKPOINT_DAYS */
   private readonly checkpoints: Float32Array[] = [];
-  private readonly initial: Float32Array;
   readonly stats: readonly { mean: number; std: number }[];
   private readonly variables: readonly ForcingName[];
 
@@ -53,17 +51,15 @@ export class AntecedentIndices {
    * @param end the indices are available for days [0, end) of the dataset axis
    * @param train the training period: initial states and channel statistics come from it only
    */
-  constructor(private readonly dataset: Dataset, train: DayRange, private readonly end: number, private readonly specs: readonly AntecedentIndexSpec[] = ANTECEDENT_INDICES) {
-    this.names = specs.map((s) => s.name);
+  constructor(private readonly dataset: Dataset, train: DayRange, private readonly end: number) {
     this.cells = dataset.mask.length;
-    this.variables = [...new Set(specs.map((s) => s.variable))];
+    this.variables = [...new Set(ANTECEDENT_INDICES.map((s) => s.variable))];
     if (end > dataset.dayCount) throw new Error(`antecedent indices: day ${end} is past the dataset's ${dataset.dayCount} days`);
-    this.initial = this.trainingMeans(train);
-    const sum = new Float64Array(specs.length);
-    const sq = new Float64Array(specs.length);
+    const sum = new Float64Array(ANTECEDENT_INDICES.length);
+    const sq = new Float64Array(ANTECEDENT_INDICES.length);
     let n = 0;
     const mask = dataset.mask;
-    const state = this.initial.slice();
+    const state = this.trainingMeans(train);
     for (let b = 0; b < end; b += READ_BLOCK_DAYS) {
       const blockEnd = Math.min(end, b + READ_BLOCK_DAYS);
       const data = this.read({ start: b, end: blockEnd });
@@ -73,7 +69,7 @@ export class AntecedentIndices {
         this.step(state, data, t);
         if (day >= train.start && day < train.end) {
           n++;
-          for (let k = 0; k < specs.length; k++) {
+          for (let k = 0; k < ANTECEDENT_INDICES.length; k++) {
             for (let c = 0; c < this.cells; c++) {
               if (!mask[c]) continue;
               const v = state[k * this.cells + c]!;
@@ -88,7 +84,7 @@ export class AntecedentIndices {
     for (let c = 0; c < this.cells; c++) if (mask[c]) maskCount++;
     const total = n * maskCount;
     if (total === 0) throw new Error('antecedent indices: the training period has no day inside the dataset');
-    this.stats = specs.map((_, k) => {
+    this.stats = ANTECEDENT_INDICES.map((_, k) => {
       const mean = sum[k]! / total;
       const std = Math.sqrt(Math.max(0, sq[k]! / total - mean * mean));
       return { mean, std: std > 0 ? std : 1 };
@@ -112,7 +108,7 @@ export class AntecedentIndices {
       this.step(state, data, t);
       const w = from + t - start;
       if (w < 0) continue;
-      for (let k = 0; k < this.specs.length; k++) {
+      for (let k = 0; k < ANTECEDENT_INDICES.length; k++) {
         const { mean, std } = this.stats[k]!;
         for (let c = 0; c < C; c++) {
           if (mask[c]) out[(w * C + c) * channels + offset + k] = (state[k * C + c]! - mean) / std;
@@ -128,7 +124,7 @@ export class AntecedentIndices {
   /** the state after day t of `data` (the state holds the index value including that day) */
   private step(state: Float32Array, data: Map<ForcingName, Float32Array>, t: number): void {
     const C = this.cells;
-    this.specs.forEach((s, k) => {
+    ANTECEDENT_INDICES.forEach((s, k) => {
       const x = data.get(s.variable)!;
       const a = 1 / s.tau;
       for (let c = 0; c < C; c++) {
@@ -154,8 +150,8 @@ export class AntecedentIndices {
       }
       means.set(v, Float32Array.from(sum, (s, c) => (n[c]! > 0 ? s / n[c]! : 0)));
     }
-    const out = new Float32Array(this.specs.length * C);
-    this.specs.forEach((s, k) => out.set(means.get(s.variable)!, k * C));
+    const out = new Float32Array(ANTECEDENT_INDICES.length * C);
+    ANTECEDENT_INDICES.forEach((s, k) => out.set(means.get(s.variable)!, k * C));
     return out;
   }
 }

@@ -34,7 +34,7 @@ import { ParamGroupAdamW } from './param-groups.ts';
 import { dayOfYearClimatology, type Climatology } from './climatology.ts';
 import { FeatureBuilder } from './features.ts';
 import { AntecedentIndices } from './antecedent.ts';
-import { describeReductions, type RunConfig, type TrainableModelKind } from './run-config.ts';
+import { describeReductions, learnsDeparture, type RunConfig, type TrainableModelKind } from './run-config.ts';
 import { saveWeightsFile, trainModel, type StatefulOptimizer, type TrainProgress, type TrainResult } from './trainer.ts';
 import { LEARNED_PARAMETERS_FILE, type LearnedParameterReport } from '../physics/grid/learned-parameters.ts';
 
@@ -207,11 +207,8 @@ export function prepareRunInputs(
     ...(config.lossWeighting === 'per-cell-variance' ? { cellWeights: perCellLossWeights(dataset, normalization, train) } : {}),
   };
   const features = new FeatureBuilder(runDataset, config.features, undefined, extras);
-  // the LSTM and ConvLSTM may learn anomalies from the climatology; physics models predict LAI
   const anomalyFeatures = config.target === 'anomaly' ? new FeatureBuilder(runDataset, { ...config.features, anomalyTarget: true }, undefined, extras) : features;
-  // the physics-encoded model learns anomalies too when its output is not a residual on the physics
-  const physicsResidual = config.modelOptions['phys-conv-lstm']?.['residual'] !== false;
-  const featuresFor = (kind: string) => (kind === 'lstm' || kind === 'conv-lstm' || (kind === 'phys-conv-lstm' && !physicsResidual) ? anomalyFeatures : features);
+  const featuresFor = (kind: string) => (learnsDeparture(config, kind) ? anomalyFeatures : features);
   return { normalization, runDataset, clim, features, featuresFor };
 }
 

@@ -98,9 +98,7 @@ export class FeatureBuilder {
   constructor(readonly dataset: Dataset, readonly options: FeatureOptions, normalization?: Normalization, readonly extras: FeatureExtras = {}) {
     this.normalization = normalization ?? dataset.normalization;
     if ((options.climatology || options.anomalyTarget) && !extras.climatologyTable) throw new Error('features.climatology and anomalyTarget need the climatology table');
-    if (options.antecedent && extras.antecedent?.names.join() !== ANTECEDENT_INDICES.map((s) => s.name).join()) {
-      throw new Error('features.antecedent needs the antecedent indices (AntecedentIndices over ANTECEDENT_INDICES)');
-    }
+    if (options.antecedent && !extras.antecedent) throw new Error('features.antecedent needs the antecedent indices (AntecedentIndices)');
     this.channels = featureChannelNames(options);
     this.cells = cellCount(dataset.grid);
     const mask = dataset.mask;

@@ -238,6 +238,21 @@ export const DEMO_PRESET: RunConfig = Object.freeze({
   },
 }) as RunConfig;
 
+/** true when the physics-encoded ConvLSTM's output corrects its process LAI (model option `residual`, default true) */
+function physicsIsResidual(config: RunConfig): boolean {
+  return config.modelOptions['phys-conv-lstm']?.['residual'] !== false;
+}
+
+/**
+ * Whether a model of this kind learns the departure from the day-of-year climatology (run target
+ * 'anomaly'): the LSTM and ConvLSTM, and the physics-encoded ConvLSTM when it is not a residual
+ * on its process LAI. The others predict LAI itself.
+ */
+export function learnsDeparture(config: RunConfig, kind: string): boolean {
+  if (config.target !== 'anomaly') return false;
+  return kind === 'lstm' || kind === 'conv-lstm' || (kind === 'phys-conv-lstm' && !physicsIsResidual(config));
+}
+
 /** What the demo preset reduces relative to the paper, in words (printed and in the README). */
 export function describeReductions(demo: RunConfig = DEMO_PRESET, paper: RunConfig = PAPER_PRESET): string[] {
   const out: string[] = [];
@@ -261,9 +276,8 @@ export function describeReductions(demo: RunConfig = DEMO_PRESET, paper: RunConf
     out.push(`at most ${demo.epochs} epochs, patience ${demo.patience}${per.length ? ` (${per.join('; ')})` : ''} instead of ${paper.epochs}, patience ${paper.patience}`);
   }
   if (demo.batchSize !== paper.batchSize) out.push(`batch ${demo.batchSize} instead of ${paper.batchSize}`);
-  const physResidual = (c: RunConfig) => c.modelOptions['phys-conv-lstm']?.['residual'] !== false;
-  if (physResidual(demo) !== physResidual(paper)) {
-    out.push(physResidual(demo)
+  if (physicsIsResidual(demo) !== physicsIsResidual(paper)) {
+    out.push(physicsIsResidual(demo)
       ? 'the physics-encoded ConvLSTM corrects the process-model LAI (residual output)'
       : "the physics-encoded ConvLSTM also learns the departure from the day-of-year climatology; the process model's LAI is one of its input channels rather than the baseline its output corrects");
   }
