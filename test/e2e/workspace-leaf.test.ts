@@ -14,7 +14,7 @@ import type { Browser, Page } from 'playwright-core';
 import { apiFromPage, launchBrowser, openWorkspace, screenshot, serve, VEGDYN, type Served } from './workspace-harness.ts';
 import { spawnSync } from 'node:child_process';
 
-const LEAF_CSV = path.resolve('/work/shared/data/leaf/example_dataset.csv');
+const LEAF_CSV = path.resolve('test/fixtures/leaf/example_dataset.csv');
 const home = mkdtempSync(path.join(os.tmpdir(), 'vegdyn-e2e-leaf-'));
 const projectDir = path.join(home, 'leaf-project');
 const env = { ...process.env, VEGDYN_HOME: home };
@@ -36,7 +36,7 @@ after(async () => {
   rmSync(home, { recursive: true, force: true });
 });
 
-test('a synthetic Vcmax-only leaf experiment runs from the panel and shows its scatter and Vcmax table', { skip: !existsSync(LEAF_CSV) && 'the example leaf dataset is not in this checkout', timeout: 600_000 }, async () => {
+test('a synthetic Vcmax-only leaf experiment runs from the panel and shows its scatter and Vcmax table', { timeout: 600_000 }, async () => {
   await page.getByRole('button', { name: 'Leaf experiments', exact: true }).click();
   await page.getByLabel('Leaf CSV file').fill(LEAF_CSV);
   await page.getByLabel('Leaf experiment', { exact: true }).selectOption('vcmax-only');
@@ -60,7 +60,7 @@ test('a bad uploaded leaf CSV is refused with its name and the missing column', 
   await alert.getByRole('button').first().click().catch(() => undefined);
 });
 
-test('an uploaded leaf CSV runs 3-fold cross-validation and the Vcmax table lists every fold and the mean ± sd', { skip: !existsSync(LEAF_CSV) && 'the example leaf dataset is not in this checkout', timeout: 600_000 }, async () => {
+test('an uploaded leaf CSV runs 3-fold cross-validation and the Vcmax table lists every fold and the mean ± sd', { timeout: 600_000 }, async () => {
   await page.getByLabel('Leaf CSV file').fill('');
   await page.getByLabel('Upload leaf CSV').setInputFiles(LEAF_CSV);
   await page.waitForFunction(() => /^Loaded example_dataset\.csv/.test(document.querySelector('[data-testid=leaf-message]')?.textContent ?? ''), undefined, { timeout: 60_000 });

@@ -12,7 +12,7 @@ import { Session } from '../../../main/api/session.ts';
 import { createApiClient } from '../../../main/api/client.ts';
 import { createInProcessTransport } from '../../../main/api/in-process-transport.ts';
 
-const LEAF_CSV = '/work/shared/data/leaf/example_dataset.csv';
+const LEAF_CSV = path.resolve('test/fixtures/leaf/example_dataset.csv');
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'vegdyn-leaf-upload-'));
 const session = new Session();
 const api = createApiClient(createInProcessTransport(session));
@@ -23,7 +23,7 @@ after(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-test('an uploaded leaf CSV is checked, then stored in the project under its base name', { skip: !existsSync(LEAF_CSV) && 'the example leaf dataset is not in this checkout' }, async () => {
+test('an uploaded leaf CSV is checked, then stored in the project under its base name', async () => {
   await session.openOrCreateProject(path.join(tmp, 'p1'));
   const text = readFileSync(LEAF_CSV, 'utf8');
   const res = await api.request('map.leafUpload', { name: 'C:\\Users\\me\\data\\example dataset.csv', text });
