@@ -7,34 +7,22 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, makeDemoProject, openWorkspace, pixelsAt, screenOf, screenshot, serve, type Served, apiFromPage } from './workspace-harness.ts';
+import type { Page } from 'playwright-core';
+import { pixelsAt, screenOf, screenshot, apiFromPage, openWorkspaceSession, type WorkspaceSession } from './workspace-harness.ts';
 
-const home = mkdtempSync(path.join(os.tmpdir(), 'vegdyn-e2e-clip-'));
-const projectDir = path.join(home, 'ucrb-demo');
-const env = { ...process.env, VEGDYN_HOME: home };
-let served: Served | undefined;
-let browser: Browser | undefined;
+let ws: WorkspaceSession;
 let page: Page;
-let pageErrors: string[] = [];
 
 before(async () => {
-  makeDemoProject(projectDir, env);
-  served = await serve(projectDir, env);
-  browser = await launchBrowser();
-  ({ page, errors: pageErrors } = await openWorkspace(browser, served.url));
+  ws = await openWorkspaceSession('vegdyn-e2e-clip-');
+  page = ws.page;
   await page.getByRole('button', { name: 'Basin clip' }).click();
   await page.getByRole('button', { name: 'Export', exact: true }).click();
 }, { timeout: 360_000 });
 
-after(async () => {
-  await browser?.close();
-  await served?.stop();
-  rmSync(home, { recursive: true, force: true });
-});
+after(() => ws?.close());
 
 const api = <T>(name: string, payload: unknown): Promise<T> => apiFromPage<T>(page, name, payload);
 
@@ -76,7 +64,7 @@ test('clip to a subbasin hides the rest of the basin; the GeoTIFF export is geor
 
   // GeoTIFF of the displayed layer and date
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export GeoTIFF' }).click()]);
-  const tif = path.join(home, download.suggestedFilename());
+  const tif = path.join(ws.home, download.suggestedFilename());
   await download.saveAs(tif);
   assert.match(await page.textContent('[data-testid=export-status]') ?? '', /Wrote 1 band/);
   const info = JSON.parse(execFileSync('gdalinfo', ['-json', tif], { encoding: 'utf8' })) as { size: number[]; geoTransform: number[]; bands: { description: string; noDataValue: number }[]; coordinateSystem: { wkt: string } };
@@ -108,7 +96,7 @@ test('with the subbasin clip active, a run started from the Training panel train
   await page.getByRole('button', { name: 'Start training' }).click();
   await page.waitForFunction(() => /^(Finished|Failed)/.test(document.querySelector('[data-testid=training-message]')?.textContent ?? ''), undefined, { timeout: 540_000 });
   assert.match(await page.textContent('[data-testid=training-message]') ?? '', /^Finished/);
-  const config = JSON.parse(readFileSync(path.join(projectDir, 'runs', 'e2e-clip-run', 'config.json'), 'utf8')) as { clip: unknown };
+  const config = JSON.parse(readFileSync(path.join(ws.projectDir, 'runs', 'e2e-clip-run', 'config.json'), 'utf8')) as { clip: unknown };
   assert.deepEqual(config.clip, { source: 'project' });
   await page.waitForSelector('[data-testid=run-history] tr[data-run="e2e-clip-run"]');
   assert.match(await page.textContent('[data-testid=run-history] tr[data-run="e2e-clip-run"]') ?? '', /inside the clip/);
@@ -141,7 +129,7 @@ test('a drawn polygon and an imported GeoJSON become the clip; clearing restores
   assert.ok(drawn.cells >= 150 && drawn.cells <= 230, `a 1.8 x 1.4 degree polygon covers about 15 x 12 cells, got ${drawn.cells}`);
   await screenshot(page, 'workspace-clip-drawn');
 
-  const file = path.join(home, 'my-area.geojson');
+  const file = path.join(ws.home, 'my-area.geojson');
   writeFileSync(file, JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { name: 'Test area' }, geometry: { type: 'Polygon', coordinates: [[[lon - 0.5, lat - 0.5], [lon + 0.5, lat - 0.5], [lon + 0.5, lat + 0.5], [lon - 0.5, lat + 0.5], [lon - 0.5, lat - 0.5]]] } }] }));
   await page.getByLabel('Import clip from GeoJSON or zipped shapefile').setInputFiles(file);
   await page.waitForFunction(() => document.querySelector('[data-testid=clip-status]')?.textContent?.includes('Test area'));
@@ -149,7 +137,7 @@ test('a drawn polygon and an imported GeoJSON become the clip; clearing restores
   assert.ok(imported.cells >= 64 && imported.cells <= 81, `a 1 x 1 degree square covers 8 x 8 cells (+ partial edges), got ${imported.cells}`);
 
   // a bad file: a clear message, the clip stays
-  const bad = path.join(home, 'broken.geojson');
+  const bad = path.join(ws.home, 'broken.geojson');
   writeFileSync(bad, '{ not json');
   await page.getByLabel('Import clip from GeoJSON or zipped shapefile').setInputFiles(bad);
   await page.getByRole('alert').filter({ hasText: 'Importing broken.geojson failed' }).waitFor();
@@ -162,10 +150,10 @@ test('a drawn polygon and an imported GeoJSON become the clip; clearing restores
 
 test('the view saves as a PNG image', { timeout: 60_000 }, async () => {
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save view as PNG' }).click()]);
-  const png = path.join(home, download.suggestedFilename());
+  const png = path.join(ws.home, download.suggestedFilename());
   await download.saveAs(png);
   const bytes = readFileSync(png);
   assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   assert.ok(bytes.length > 20_000, `PNG of ${bytes.length} bytes`);
-  assert.deepEqual(pageErrors, []);
+  assert.deepEqual(ws.errors, []);
 });

@@ -4,7 +4,8 @@
  * what the user sees (screenshot pixels decoded by the browser itself).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
@@ -63,6 +64,49 @@ export async function openWorkspace(browser: Browser, url: string): Promise<{ pa
   await page.goto(url);
   await page.waitForSelector('body[data-ready=true]', { timeout: 120_000 });
   return { page, errors, remote };
+}
+
+/** One test file's workspace: its own VEGDYN_HOME and project, the engine serving it, a browser page on it. */
+export interface WorkspaceSession {
+  readonly home: string;
+  readonly projectDir: string;
+  readonly page: Page;
+  /** uncaught page errors and requests that left loopback, as openWorkspace collects them */
+  readonly errors: string[];
+  readonly remote: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Creates a temporary VEGDYN_HOME, makes the project in it with `makeProject` (default: a
+ * two-year demo project), serves it and opens the workspace; what was started is stopped again
+ * if a later step fails.
+ */
+export async function openWorkspaceSession(
+  prefix: string,
+  makeProject: (projectDir: string, env: NodeJS.ProcessEnv) => void = makeDemoProject,
+  projectName = 'ucrb-demo',
+): Promise<WorkspaceSession> {
+  const home = mkdtempSync(path.join(os.tmpdir(), prefix));
+  const projectDir = path.join(home, projectName);
+  const env = { ...process.env, VEGDYN_HOME: home };
+  let served: Served | undefined;
+  let browser: Browser | undefined;
+  const close = async (): Promise<void> => {
+    await browser?.close();
+    await served?.stop();
+    rmSync(home, { recursive: true, force: true });
+  };
+  try {
+    makeProject(projectDir, env);
+    served = await serve(projectDir, env);
+    browser = await launchBrowser();
+    const { page, errors, remote } = await openWorkspace(browser, served.url);
+    return { home, projectDir, page, errors, remote, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

@@ -7,34 +7,28 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { apiFromPage, launchBrowser, openWorkspace, screenshot, serve, VEGDYN, type Served } from './workspace-harness.ts';
+import type { Page } from 'playwright-core';
+import { apiFromPage, screenshot, VEGDYN, openWorkspaceSession, type WorkspaceSession } from './workspace-harness.ts';
 import { spawnSync } from 'node:child_process';
 
 const LEAF_CSV = path.resolve('test/fixtures/leaf/example_dataset.csv');
-const home = mkdtempSync(path.join(os.tmpdir(), 'vegdyn-e2e-leaf-'));
-const projectDir = path.join(home, 'leaf-project');
-const env = { ...process.env, VEGDYN_HOME: home };
-let served: Served | undefined;
-let browser: Browser | undefined;
+
+/** an empty project: the leaf experiments need no dataset */
+function createProject(projectDir: string, env: NodeJS.ProcessEnv): void {
+  const r = spawnSync(process.execPath, [VEGDYN, 'project', 'create', projectDir], { env, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`project create failed: ${r.stderr}`);
+}
+let ws: WorkspaceSession;
 let page: Page;
 
 before(async () => {
-  const r = spawnSync(process.execPath, [VEGDYN, 'project', 'create', projectDir], { env, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`project create failed: ${r.stderr}`);
-  served = await serve(projectDir, env);
-  browser = await launchBrowser();
-  ({ page } = await openWorkspace(browser, served.url));
+  ws = await openWorkspaceSession('vegdyn-e2e-leaf-', createProject, 'leaf-project');
+  page = ws.page;
 }, { timeout: 180_000 });
 
-after(async () => {
-  await browser?.close();
-  await served?.stop();
-  rmSync(home, { recursive: true, force: true });
-});
+after(() => ws?.close());
 
 test('a synthetic Vcmax-only leaf experiment runs from the panel and shows its scatter and Vcmax table', { timeout: 600_000 }, async () => {
   await page.getByRole('button', { name: 'Leaf experiments', exact: true }).click();
@@ -65,7 +59,7 @@ test('an uploaded leaf CSV runs 3-fold cross-validation and the Vcmax table list
   await page.getByLabel('Upload leaf CSV').setInputFiles(LEAF_CSV);
   await page.waitForFunction(() => /^Loaded example_dataset\.csv/.test(document.querySelector('[data-testid=leaf-message]')?.textContent ?? ''), undefined, { timeout: 60_000 });
   const stored = await page.inputValue('[aria-label="Leaf CSV file"]');
-  assert.equal(stored, path.join(projectDir, 'leaf-inputs', 'example_dataset.csv'));
+  assert.equal(stored, path.join(ws.projectDir, 'leaf-inputs', 'example_dataset.csv'));
   assert.ok(existsSync(stored), 'the upload is stored in the project');
   await page.getByLabel('Leaf experiment', { exact: true }).selectOption('vcmax-only');
   await page.getByLabel('Leaf epochs').fill('3');

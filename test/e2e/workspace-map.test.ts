@@ -7,34 +7,21 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { colormapLut } from '../../renderer/src/colormaps.ts';
-import { distinctColours, launchBrowser, makeDemoProject, openWorkspace, pixelsAt, screenOf, screenshot, serve, type Served, apiFromPage } from './workspace-harness.ts';
+import { distinctColours, pixelsAt, screenOf, screenshot, apiFromPage, openWorkspaceSession, type WorkspaceSession } from './workspace-harness.ts';
 
-const home = mkdtempSync(path.join(os.tmpdir(), 'vegdyn-e2e-ws-'));
-const projectDir = path.join(home, 'ucrb-demo');
-const env = { ...process.env, VEGDYN_HOME: home };
-let served: Served | undefined;
-let browser: Browser | undefined;
+let ws: WorkspaceSession;
 let page: Page;
-let pageErrors: string[] = [];
-let remote: string[] = [];
 
 before(async () => {
-  makeDemoProject(projectDir, env);
-  served = await serve(projectDir, env);
-  browser = await launchBrowser();
-  ({ page, errors: pageErrors, remote } = await openWorkspace(browser, served.url));
+  ws = await openWorkspaceSession('vegdyn-e2e-ws-');
+  page = ws.page;
 }, { timeout: 360_000 });
 
-after(async () => {
-  await browser?.close();
-  await served?.stop();
-  rmSync(home, { recursive: true, force: true });
-});
+after(() => ws?.close());
 
 const api = <T>(name: string, payload: unknown): Promise<T> => apiFromPage<T>(page, name, payload);
 
@@ -168,7 +155,7 @@ test('clicking a cell charts its observed and true LAI, with CSV export; a subba
   await screenshot(page, 'workspace-cell-chart');
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
-  const csvPath = path.join(home, 'series.csv');
+  const csvPath = path.join(ws.home, 'series.csv');
   await download.saveAs(csvPath);
   const lines = readFileSync(csvPath, 'utf8').trim().split('\n');
   assert.match(lines[1]!, /^date,Observed LAI \[m2 m-2\],True LAI \(virtual basin\) \[m2 m-2\]$/);
@@ -188,7 +175,7 @@ test('clicking a cell charts its observed and true LAI, with CSV export; a subba
 });
 
 test('a failed request shows a clear message and the workspace stays usable', { timeout: 60_000 }, async () => {
-  const missing = path.join(home, 'no-such-project');
+  const missing = path.join(ws.home, 'no-such-project');
   await page.getByRole('button', { name: 'Project' }).click();
   await page.getByLabel('Project folder').fill(missing);
   await page.getByRole('button', { name: 'Open', exact: true }).click();
@@ -200,6 +187,6 @@ test('a failed request shows a clear message and the workspace stays usable', { 
   // still usable: the open project stays, and layers still switch
   await page.getByLabel('Elevation').check();
   await page.waitForFunction(() => document.querySelector('[data-testid=colorbar-units]')?.textContent === '[m]');
-  assert.deepEqual(pageErrors, [], 'the page threw');
-  assert.deepEqual(remote, [], 'the page reached outside loopback');
+  assert.deepEqual(ws.errors, [], 'the page threw');
+  assert.deepEqual(ws.remote, [], 'the page reached outside loopback');
 });

@@ -7,35 +7,22 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { colormapLut } from '../../renderer/src/colormaps.ts';
-import { distinctColours, pixelsAt, launchBrowser, makeDemoProject, openWorkspace, screenOf, screenshot, serve, type Served, apiFromPage } from './workspace-harness.ts';
 
-const home = mkdtempSync(path.join(os.tmpdir(), 'vegdyn-e2e-models-'));
-const projectDir = path.join(home, 'ucrb-demo');
-const env = { ...process.env, VEGDYN_HOME: home };
-let served: Served | undefined;
-let browser: Browser | undefined;
+import type { Page } from 'playwright-core';
+import { colormapLut } from '../../renderer/src/colormaps.ts';
+import { distinctColours, pixelsAt, screenOf, screenshot, apiFromPage, openWorkspaceSession, type WorkspaceSession } from './workspace-harness.ts';
+
+let ws: WorkspaceSession;
 let page: Page;
-let pageErrors: string[] = [];
 
 before(async () => {
-  makeDemoProject(projectDir, env);
-  served = await serve(projectDir, env);
-  browser = await launchBrowser();
-  ({ page, errors: pageErrors } = await openWorkspace(browser, served.url));
+  ws = await openWorkspaceSession('vegdyn-e2e-models-');
+  page = ws.page;
   // collapse the layer and series sections so the model sections fit on screen
   await page.getByRole('button', { name: 'Time series' }).click();
 }, { timeout: 360_000 });
 
-after(async () => {
-  await browser?.close();
-  await served?.stop();
-  rmSync(home, { recursive: true, force: true });
-});
+after(() => ws?.close());
 
 const api = <T>(name: string, payload: unknown): Promise<T> => apiFromPage<T>(page, name, payload);
 
@@ -205,5 +192,5 @@ test('a cancelled run resumes from the run history', { timeout: 600_000 }, async
   await page.getByRole('button', { name: 'Resume run e2e-resume' }).click();
   await page.waitForFunction(() => document.querySelector('[data-testid=training-message]')?.textContent?.startsWith('Finished'), undefined, { timeout: 540_000 });
   await page.waitForFunction(() => /finished/.test(document.querySelector('[data-testid=run-history] tr[data-run="e2e-resume"]')?.textContent ?? ''));
-  assert.deepEqual(pageErrors, []);
+  assert.deepEqual(ws.errors, []);
 });
