@@ -3,25 +3,14 @@
  * stored in <project>/leaf-inputs/ under its own name, and bad uploads are refused with the file
  * name and the problem before anything is written.
  */
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Session } from '../../../main/api/session.ts';
-import { createApiClient } from '../../../main/api/client.ts';
-import { createInProcessTransport } from '../../../main/api/in-process-transport.ts';
+import { inProcessApi } from '../in-process-api.ts';
 
 const LEAF_CSV = path.resolve('test/fixtures/leaf/example_dataset.csv');
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'vegdyn-leaf-upload-'));
-const session = new Session();
-const api = createApiClient(createInProcessTransport(session));
-
-after(async () => {
-  api.close();
-  await session.close();
-  rmSync(tmp, { recursive: true, force: true });
-});
+const { tmp, session, api } = inProcessApi('vegdyn-leaf-upload-');
 
 test('an uploaded leaf CSV is checked, then stored in the project under its base name', async () => {
   await session.openOrCreateProject(path.join(tmp, 'p1'));

@@ -1,15 +1,11 @@
 // A run's evaluation outputs as NetCDF4: gdalinfo georeferences them, the values GDAL reads at
 // sampled cells and dates are what the API serves, `vegdyn evaluate` rewrites them (with the
 // project's clip), and a run in the older tensor-bundle format still opens.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { cpSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Session } from '../../../main/api/session.ts';
-import { createApiClient } from '../../../main/api/client.ts';
-import { createInProcessTransport } from '../../../main/api/in-process-transport.ts';
 import { initComputeBackend } from '../../../main/compute/backend.ts';
 import { writeDataset } from '../../../main/data/store/netcdf-store.ts';
 import { cellLat, cellLon } from '../../../main/data/grid.ts';
@@ -20,21 +16,15 @@ import { writeClip } from '../../../main/evaluation/clip-file.ts';
 import { evaluateRun } from '../../../main/evaluation/evaluate-run.ts';
 import { bitRound, readMetricsFile } from '../../../main/evaluation/run-files.ts';
 import { makeTinyDataset } from '../training/tiny-dataset.ts';
+import { inProcessApi } from '../in-process-api.ts';
 
 // the tiny basin placed at the UCRB grid's north-west corner: origin -112.5, 43.125, 0.125 degree cells
 const tiny = makeTinyDataset();
 const ds = { ...tiny, grid: { ...tiny.grid, lon0: -112.4375, latTop: 43.0625 } };
 const { grid } = ds;
 const C = grid.nrows * grid.ncols;
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'vegdyn-run-nc-'));
 process.env.VEGDYN_BACKEND = 'wasm';
-const session = new Session({ jobs: { cancelGraceMs: 2000 } });
-const api = createApiClient(createInProcessTransport(session));
-after(async () => {
-  api.close();
-  await session.close();
-  rmSync(tmp, { recursive: true, force: true });
-});
+const { tmp, api } = inProcessApi('vegdyn-run-nc-', { jobs: { cancelGraceMs: 2000 } });
 
 const config = resolveRunConfig({
   models: ['lstm'], hiddenSize: 4, windowDays: 60, warmupDays: 20, batchSize: 2, windowsPerEpoch: 3, epochs: 1, patience: 5,

@@ -2,27 +2,14 @@
  * Jobs run in worker threads: progress arrives as events, the engine's own loop stays responsive
  * while a job burns CPU, and a cancelled job stops and says so.
  */
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Session } from '../../../main/api/session.ts';
-import { createApiClient } from '../../../main/api/client.ts';
-import { createInProcessTransport } from '../../../main/api/in-process-transport.ts';
 import type { EventOf } from '../../../main/api/contract.ts';
 import { ApiError } from '../../../main/api/api-error.ts';
+import { inProcessApi } from '../in-process-api.ts';
 
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'vegdyn-jobs-'));
-process.env.VEGDYN_HOME = tmp;
-const session = new Session({ jobs: { cancelGraceMs: 2000 } });
-const api = createApiClient(createInProcessTransport(session));
-
-after(async () => {
-  api.close();
-  await session.close();
-  rmSync(tmp, { recursive: true, force: true });
-});
+const { api } = inProcessApi('vegdyn-jobs-', { jobs: { cancelGraceMs: 2000 } }, true);
 
 function collect(jobId: string) {
   const progress: EventOf<'job.progress'>[] = [];

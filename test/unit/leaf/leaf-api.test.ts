@@ -1,25 +1,14 @@
 // The leaf requests and the 'leaf-experiment' job through the typed API client (in-process transport).
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Session } from '../../../main/api/session.ts';
-import { createApiClient } from '../../../main/api/client.ts';
-import { createInProcessTransport } from '../../../main/api/in-process-transport.ts';
+import { inProcessApi } from '../in-process-api.ts';
 
 const input = fileURLToPath(new URL('../../fixtures/leaf/example_dataset.csv', import.meta.url));
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'vegdyn-leaf-api-'));
 process.env.VEGDYN_BACKEND = 'cpu';
-const session = new Session({ jobs: { cancelGraceMs: 2000 } });
-const api = createApiClient(createInProcessTransport(session));
-
-after(async () => {
-  api.close();
-  await session.close();
-  rmSync(tmp, { recursive: true, force: true });
-});
+const { tmp, api } = inProcessApi('vegdyn-leaf-api-', { jobs: { cancelGraceMs: 2000 } });
 
 test('leaf.forward solves every row and writes the CSV; leaf.pfts lists CLM4.5 PFTs with ranges', async () => {
   const out = path.join(tmp, 'forward.csv');
