@@ -111,6 +111,8 @@ export interface ModelBenchResult {
   inferTotalMs: number;
   /** one-time set-up before inference (the physics spin-up), not in inferMsPerDay */
   inferSetupMs: number;
+  /** conv-lstm only: GFLOP/s of one day's gate GEMM ([cells, 9 (in + hidden)] x [9 (in + hidden), 4 hidden]) */
+  gemmGflops?: number;
   trainPeakTensorBytes: number;
   /** growth of the training peak per extra window day (measured at trainDays and 2 x trainDays) */
   trainPeakTensorBytesPerDay: number;
@@ -218,6 +220,18 @@ function paperStepMemory(report: BenchReporter): void {
   }
 }
 
+/**
+ * The least time a ConvLSTM day can take when the gate GEMMs run at `gflops` and everything else
+ * is free: forward 2 N 9 (C + H) 4H FLOPs; training adds the weight gradient (the same again)
+ * and the gradient into the previous state (the recurrent part, 2 N 9 H 4H; the inputs need none).
+ */
+export function convLstmFloors(size: BenchSize, gflops: number): { trainMsPerDay: number; inferMsPerDay: number } {
+  const n = size.rows * size.cols;
+  const forward = 2 * n * 9 * (size.inputChannels + size.hidden) * 4 * size.hidden;
+  const stateGrad = 2 * n * 9 * size.hidden * 4 * size.hidden;
+  return { trainMsPerDay: (2 * forward + stateGrad) / (gflops * 1e6), inferMsPerDay: forward / (gflops * 1e6) };
+}
+
 async function defaultBackend(): Promise<string> {
   const { initComputeBackend } = await import('../compute/backend.ts');
   const report = await initComputeBackend();
@@ -277,6 +291,13 @@ export const modelsBench: BenchSuite = {
           report.figure(`${label} inference, achieved`, flopsPerDay / (r.inferMsPerDay * 1e6), 'GFLOP/s',
             `${(flopsPerDay / 1e9).toFixed(2)} GFLOP per day in the gate convolution; 36 years in 2 min would need ${(flopsPerDay * RECORD_DAYS / 120e9).toFixed(0)} GFLOP/s`);
         }
+        if (r.gemmGflops !== undefined) {
+          const floor = convLstmFloors(size, r.gemmGflops);
+          report.figure(`${label} backend matMul rate`, r.gemmGflops, 'GFLOP/s',
+            `measured on one day's gate GEMM [${size.rows * size.cols}, ${9 * (size.inputChannels + size.hidden)}] x [${9 * (size.inputChannels + size.hidden)}, ${4 * size.hidden}]: the rate the ConvLSTM figures are bounded by`);
+          report.figure(`${label} training floor at that rate`, floor.trainMsPerDay, 'ms/day', 'forward GEMM + weight gradient + state gradient (recurrent part), nothing else');
+          report.figure(`${label} 36-year inference floor at that rate`, floor.inferMsPerDay * RECORD_DAYS / 1000, 's', 'the forward GEMM alone, every day of the record');
+        }
         if (r.numTensorsGrowth !== 0) report.note(`${label}: tf.memory().numTensors grew by ${r.numTensorsGrowth} across steps`);
         if (c.name.startsWith('conv-lstm')) convResults.push(r);
       }
@@ -293,6 +314,11 @@ export const modelsBench: BenchSuite = {
     for (const r of convResults) {
       const ours = median(r.trainMsPerDay);
       report.figure(`${r.model} [${r.backend}] / PyTorch training throughput`, torch.ms_per_day_train / ours, 'x', `${r.backendDetail}; target >= 0.3`);
+      if (r.gemmGflops !== undefined) {
+        const floor = convLstmFloors(size, r.gemmGflops);
+        report.figure(`${r.model} [${r.backend}] / PyTorch training throughput, at best`, torch.ms_per_day_train / floor.trainMsPerDay, 'x',
+          `if the step were nothing but its GEMMs at the measured ${r.gemmGflops.toFixed(1)} GFLOP/s (${floor.trainMsPerDay.toFixed(1)} ms/day)`);
+      }
     }
   },
 };

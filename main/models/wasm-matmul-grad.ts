@@ -18,6 +18,19 @@ function t(x: tf.Tensor): tf.Tensor {
   return x.rank === 2 ? tf.transpose(x) : tf.transpose(x, [0, 2, 1]);
 }
 
+/**
+ * a^T @ g for a [..., k, m], g [..., k, n], where k (cells x days) is long. XNNPACK packs the
+ * right operand of every matMul into its own layout first, and for a fresh tensor that costs more
+ * than the multiply-adds when the operand is large (measured: the ConvLSTM input-kernel gradient,
+ * a [27216, 72], g [27216, 256]: 92-120 ms as t(a) @ g, which packs g; a cached g took 24 ms).
+ * So the operand packed is the smaller of the two: t(t(g) @ a) packs a when m < n.
+ */
+function weightGradient(a: tf.Tensor, g: tf.Tensor): tf.Tensor {
+  const m = a.shape[a.rank - 1]!;
+  const n = g.shape[g.rank - 1]!;
+  return m < n ? t(tf.matMul(t(g), a)) : tf.matMul(t(a), g);
+}
+
 export function installWasmMatMulGradient(): void {
   if (installed) return;
   const stock = tf.getGradient('BatchMatMul');
@@ -31,7 +44,7 @@ export function installWasmMatMulGradient(): void {
       if (tf.getBackend() !== 'wasm' || !sameBatch || a.rank !== b.rank) return stock.gradFunc(dy, saved, attrs);
       const { transposeA, transposeB } = attrs as unknown as { transposeA: boolean; transposeB: boolean };
       const g = dy as tf.Tensor;
-      if (!transposeA && !transposeB) return { a: () => tf.matMul(g, t(b)), b: () => tf.matMul(t(a), g) };
+      if (!transposeA && !transposeB) return { a: () => tf.matMul(g, t(b)), b: () => weightGradient(a, g) };
       if (!transposeA && transposeB) return { a: () => tf.matMul(g, b), b: () => tf.matMul(t(g), a) };
       if (transposeA && !transposeB) return { a: () => tf.matMul(b, t(g)), b: () => tf.matMul(a, g) };
       return { a: () => tf.matMul(t(b), t(g)), b: () => tf.matMul(t(g), t(a)) };

@@ -16,6 +16,11 @@ import { AdamW } from '../../main/training/adamw.ts';
 import { enableWasmThreads } from '../../main/models/wasm-threads.ts';
 import os from 'node:os';
 
+/** waits for y's kernel without copying it out (dataSync would add a copy of the whole product) */
+function backendSync(y: tf.Tensor): void {
+  y.slice([0, 0], [1, 1]).dataSync();
+}
+
 const { values } = parseArgs({ options: { backend: { type: 'string' }, model: { type: 'string' }, quick: { type: 'boolean' } } });
 const size = values.quick ? QUICK_SIZE : PAPER_SIZE;
 const benchCase = MODEL_BENCH_CASES.find((c) => c.name === values.model);
@@ -96,6 +101,26 @@ const inferTotalMs = performance.now() - t0;
 disposeState(state);
 chunk.dispose();
 
+// the backend's matMul rate on the ConvLSTM's own GEMM (one day's im2col over [x, h] times the
+// gate kernel): the FLOP rate the ConvLSTM's figures are bounded by
+let gemmGflops: number | undefined;
+if (benchCase.name === 'conv-lstm') {
+  const k = 9 * (inputChannels + size.hidden);
+  const a = tf.randomNormal([rows * cols, k], 0, 1, 'float32', 6);
+  const w = tf.randomNormal([k, 4 * size.hidden], 0, 1, 'float32', 7);
+  const times: number[] = [];
+  for (let i = 0; i < 3 + 2 * size.reps; i++) {
+    const g0 = performance.now();
+    const y = tf.matMul(a, w);
+    backendSync(y);
+    if (i >= 3) times.push(performance.now() - g0);
+    y.dispose();
+  }
+  tf.dispose([a, w]);
+  times.sort((p, q) => p - q);
+  gemmGflops = (2 * rows * cols * k * 4 * size.hidden) / (times[Math.floor(times.length / 2)]! * 1e6);
+}
+
 const result: ModelBenchResult = {
   model: benchCase.name,
   backend: backend.chosen,
@@ -107,6 +132,7 @@ const result: ModelBenchResult = {
   inferDays,
   inferTotalMs,
   inferSetupMs,
+  ...(gemmGflops !== undefined ? { gemmGflops } : {}),
   trainPeakTensorBytes: peak1,
   trainPeakTensorBytesPerDay: Math.max(0, peak2 - peak1) / trainDays,
   maxRssBytes: process.resourceUsage().maxRSS * 1024,
