@@ -1,5 +1,5 @@
 /**
- * Faster Slice / SplitV / Unpack kernels for the tfjs wasm backend.
+ * Faster Slice / SplitV / Unpack / Identity kernels for the tfjs wasm backend.
  *
  * tfjs-backend-wasm 4.22's Slice starts with `backend.readSync(x)`, which COPIES the whole input
  * out of the wasm heap, whatever the slice size; SplitV and Unpack call it once per piece. At
@@ -7,6 +7,12 @@
  * than the matMul it feeds. These replacements read the input through a view of the heap (no
  * copy) and copy only the slice. Semantics are unchanged (float32 / int32 / bool; strings go to
  * the stock kernel). Installing is global to the wasm backend and idempotent.
+ *
+ * Identity: tfjs's engine clones (Identity) every tensor a kernel saves for its gradient, and the
+ * stock wasm Identity copies the data, where the cpu and webgl backends share it (incRef). Under
+ * a gradient tape that was a full copy of every saved activation: ~5 ms per ConvLSTM training day
+ * at paper size (tf.profile), and the copies' memory. Tensor data is immutable in tfjs (a
+ * variable's assign swaps in a new buffer), so sharing is safe, as on the other backends.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -136,5 +142,18 @@ export function installWasmFastKernels(): void {
       return outs;
     },
   });
+  const stockIdentity = tf.getKernel('Identity', 'wasm');
+  if (stockIdentity) {
+    replace({
+      kernelName: 'Identity',
+      backendName: 'wasm',
+      kernelFunc: (args) => {
+        const x = args.inputs['x'] as tf.TensorInfo;
+        if (x.dtype === 'string') return stockIdentity.kernelFunc(args);
+        (args.backend as unknown as { incRef(dataId: tf.DataId): void }).incRef(x.dataId);
+        return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+      },
+    });
+  }
   installed = true;
 }
