@@ -28,6 +28,7 @@ import { subSeed } from './init.ts';
 import { checkInputs, type ForwardOptions, type ForwardResult, type LaiModel, type ModelContext, type NamedVariable } from './model.ts';
 import { physicsConfigFields, requireDataset, requireStartDays } from './physics-only.ts';
 import { GridPhysicsRunner } from '../physics/grid/grid-physics-runner.ts';
+import { runProcess } from '../physics/grid/checkpointed-run.ts';
 import type { LearnedParameterReport } from '../physics/grid/learned-parameters.ts';
 import type { LearnedParameterName } from '../physics/grid/pft-params.ts';
 
@@ -44,7 +45,10 @@ export const physConvLstmConfigSchema = z.strictObject({
   kernelSize: positiveInt.refine((k) => k % 2 === 1, 'kernelSize must be odd').default(3),
   convImpl: z.enum(['auto', 'native', 'patches', 'hybrid']).default('auto'),
   inputBlock: positiveInt.default(32),
-  /** gradient checkpointing of the ConvLSTM layer, as conv-lstm.ts's option; 0 = off */
+  /**
+   * gradient checkpointing every this many days of both recurrences, the ConvLSTM layer (as
+   * conv-lstm.ts's option) and the process model; 0 = off
+   */
   checkpointEvery: z.number().int().nonnegative().default(0),
   /**
    * true: output = normalized physics LAI + head(h) (the network corrects the process model).
@@ -137,7 +141,8 @@ export class PhysConvLstmModel implements LaiModel<PhysConvLstmConfig> {
     const state0 = options.state ? ph.fromModelState({ tensors: options.state.tensors.slice(2) }, b) : own!;
 
     const phys = tf.tidy(() => {
-      const r = ph.process.run(ph.rawForcing(inputs), ph.dataset.startDate, startDays, ph.params.values(), state0);
+      // checkpointEvery also bounds the process model's tape (main/physics/grid/checkpointed-run.ts)
+      const r = runProcess(ph.process, ph.rawForcing(inputs), ph.dataset.startDate, startDays, ph.params.values(), state0, this.config.checkpointEvery);
       // normalized physics LAI, 0 outside the basin like every other channel
       const z = tf.mul(tf.div(tf.sub(r.lai, this.laiMean), this.laiStd).reshape([b, t, rows, cols, 1]), this.mask) as tf.Tensor5D;
       return { z, state: GridPhysicsRunner.toModelState(r.state) } as unknown as tf.TensorContainer;

@@ -13,6 +13,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { GridPhysicsRunner } from '../physics/grid/grid-physics-runner.ts';
+import { runProcess } from '../physics/grid/checkpointed-run.ts';
 import type { LearnedParameterReport } from '../physics/grid/learned-parameters.ts';
 import type { LearnedParameterName } from '../physics/grid/pft-params.ts';
 import { checkInputs, type ForwardOptions, type ForwardResult, type LaiModel, type ModelContext, type NamedVariable } from './model.ts';
@@ -37,6 +38,8 @@ export const physicsOnlyConfigSchema = z.strictObject({
   cols: positiveInt,
   inputChannels: positiveInt,
   seed: z.number().int().nonnegative().default(0),
+  /** gradient checkpointing of the process model every this many days when trained; 0 = off */
+  checkpointEvery: z.number().int().nonnegative().default(0),
   ...physicsConfigFields,
 });
 export type PhysicsOnlyConfig = z.infer<typeof physicsOnlyConfigSchema>;
@@ -105,7 +108,7 @@ export class PhysicsOnlyModel implements LaiModel<PhysicsOnlyConfig> {
     const state0 = options.state ? ph.fromModelState(options.state, b) : own!;
     const res = tf.tidy(() => {
       const forcing = ph.rawForcing(inputs);
-      const r = ph.process.run(forcing, ph.dataset.startDate, startDays, ph.params.values(), state0);
+      const r = runProcess(ph.process, forcing, ph.dataset.startDate, startDays, ph.params.values(), state0, this.config.checkpointEvery);
       const lai = tf.div(tf.sub(r.lai, this.laiMean), this.laiStd).reshape([b, t, rows, cols, 1]) as tf.Tensor5D;
       return { lai, state: GridPhysicsRunner.toModelState(r.state) } as unknown as tf.TensorContainer;
     }) as unknown as ForwardResult;
