@@ -188,7 +188,7 @@ function paperStepMemory(report: BenchReporter): void {
   if (mode === 'off') return;
   const counted = PAPER_WINDOW_DAYS / 2;
   const runs: [number, number][] = mode === 'full' ? [[PAPER_WINDOW_DAYS, counted]] : [[40, 10], [70, 10]];
-  for (const model of ['conv-lstm']) {
+  for (const model of ['conv-lstm', 'phys-conv-lstm']) {
     const results: PaperStepMemoryResult[] = [];
     for (const [window, warmup] of runs) {
       try {
