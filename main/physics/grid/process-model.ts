@@ -237,7 +237,10 @@ export class GridProcessModel {
       // photoperiod gates only the photoperiodic PFTs: 1 - p + p * sigmoid
       const photo = tf.add(tf.sub(1, this.c.photoperiodic), tf.mul(this.c.photoperiodic, photoOn));
 
-      const days = (x: tf.Tensor) => tf.unstack(x, 1) as tf.Tensor2D[];
+      // a one-day chunk is reshaped, not unstacked: tfjs hands a one-output op's gradient a lone
+      // tensor, not an array, and Unpack's gradient (tf.stack(dy)) then throws. Checkpointed
+      // training makes one-day chunks common (365 counted days in segments of 4: the last is 1)
+      const days = (x: tf.Tensor) => (time === 1 ? [x.reshape([x.shape[0], ...x.shape.slice(2)])] : tf.unstack(x, 1)) as tf.Tensor2D[];
       const D = {
         gross: days(top.grossDay),
         rd: days(top.respiration24h),
