@@ -16,6 +16,7 @@ import type { z } from 'zod';
 import * as tf from '@tensorflow/tfjs';
 import { backendNameSchema, type backendReportSchema } from '../api/requests/system.ts';
 import { readAppConfig } from '../config/vegdyn-home.ts';
+import { installTfjsPatches } from './tfjs-patches/tfjs-patches.ts';
 
 export type BackendName = z.infer<typeof backendNameSchema>;
 export type BackendReport = z.infer<typeof backendReportSchema>;
@@ -42,7 +43,7 @@ function firstLine(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
 }
 
-interface Loaded { tfBackend: string; version: string; threads: number }
+interface Loaded { tfBackend: string; version: string; threads: number; tfjsPatches?: string }
 
 async function loadNative(pkg: '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-node'): Promise<Loaded> {
   try {
@@ -71,13 +72,16 @@ async function loadWasm(): Promise<Loaded> {
   // In Node the .wasm files are read from the package's dist folder, not fetched from a CDN.
   const distDir = path.dirname(require.resolve(pkg));
   wasm.setWasmPaths(distDir + path.sep);
+  const patches = installTfjsPatches();
+  // said once per process (the backend is chosen once): a run on stock kernels is much slower
+  if (!patches.applied) console.warn(`vegdyn: ${patches.summary}`);
   try {
     if (!(await tf.setBackend('wasm'))) throw new Error('backend did not initialise');
     await tf.ready();
   } catch (err) {
     throw new Error(`${pkg} failed to initialise: ${firstLine(err)}`);
   }
-  return { tfBackend: 'wasm', version: `${pkg}@${packageVersion(pkg)}`, threads: Math.max(1, wasm.getThreadsCount()) };
+  return { tfBackend: 'wasm', version: `${pkg}@${packageVersion(pkg)}`, threads: Math.max(1, wasm.getThreadsCount()), tfjsPatches: patches.summary };
 }
 
 async function loadCpu(): Promise<Loaded> {
@@ -139,7 +143,10 @@ async function chooseBackend(forced: { name: BackendName; by: string } | undefin
       for (const rest of BACKEND_ORDER.slice(BACKEND_ORDER.indexOf(name) + 1)) {
         if (!forced) attempts.push({ name: rest, ok: false, reason: `not tried: ${name} loaded first` });
       }
-      return { chosen: name, tfBackend: loaded.tfBackend, version: loaded.version, threads: loaded.threads, attempts, ...(forced ? { forcedBy: forced.by } : {}) };
+      return {
+        chosen: name, tfBackend: loaded.tfBackend, version: loaded.version, threads: loaded.threads, attempts,
+        ...(forced ? { forcedBy: forced.by } : {}), ...(loaded.tfjsPatches ? { tfjsPatches: loaded.tfjsPatches } : {}),
+      };
     } catch (err) {
       const reason = firstLine(err);
       attempts.push({ name, ok: false, reason });
@@ -152,6 +159,7 @@ async function chooseBackend(forced: { name: BackendName; by: string } | undefin
 /** Human-readable lines for `vegdyn info`. */
 export function formatBackendReport(report: BackendReport): string {
   const lines = [`backend: ${report.chosen} (${report.version}, ${report.threads} thread${report.threads === 1 ? '' : 's'})${report.forcedBy ? ` forced by ${report.forcedBy}` : ''}`];
+  if (report.tfjsPatches) lines.push(`  ${report.tfjsPatches}`);
   for (const a of report.attempts) lines.push(`  ${a.ok ? '+' : '-'} ${a.name}: ${a.reason}`);
   return lines.join('\n');
 }

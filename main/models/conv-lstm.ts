@@ -15,7 +15,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { conv2dSame, defaultConvImpl, defaultInferenceConvImpl, patches, type ConvImpl } from './conv3x3.ts';
-import { installWasmSpeedups } from './wasm-speedups.ts';
 import { glorotUniform, makeVariable, subSeed } from './init.ts';
 import {
   checkInputs, type ForwardOptions, type ForwardResult, type LaiModel, type ModelState, type NamedVariable,
@@ -480,7 +479,6 @@ export class ConvLstmModel implements LaiModel<ConvLstmConfig> {
    */
   forward(inputs: tf.Tensor5D, options: ForwardOptions = {}): ForwardResult {
     checkInputs(this.config, inputs);
-    installWasmSpeedups();
     const [, t, rows, cols] = inputs.shape;
     if (t === 0) throw new Error('ConvLstmModel: inputs have no time steps');
     // (-1, not b: checkpointing recomputes one batch element at a time)

@@ -13,7 +13,6 @@ import { glorotUniform, makeVariable, subSeed } from './init.ts';
 import {
   checkInputs, type ForwardOptions, type ForwardResult, type LaiModel, type ModelContext, type NamedVariable,
 } from './model.ts';
-import { installWasmSpeedups } from './wasm-speedups.ts';
 
 const positiveInt = z.number().int().positive();
 
@@ -91,7 +90,6 @@ export class LstmModel implements LaiModel<LstmConfig> {
    */
   forward(inputs: tf.Tensor5D, options: ForwardOptions = {}): ForwardResult {
     checkInputs(this.config, inputs);
-    installWasmSpeedups();
     const [b, t, rows, cols, ch] = inputs.shape;
     if (t === 0) throw new Error('LstmModel: inputs have no time steps');
     const hid = this.config.hidden;

@@ -23,7 +23,6 @@ import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { ConvLstmLayer } from './conv-lstm.ts';
 import { defaultConvImpl, defaultInferenceConvImpl, type ConvImpl } from './conv3x3.ts';
-import { installWasmSpeedups } from './wasm-speedups.ts';
 import { subSeed } from './init.ts';
 import { checkInputs, type ForwardOptions, type ForwardResult, type LaiModel, type ModelContext, type NamedVariable } from './model.ts';
 import { physicsConfigFields, requireDataset, requireStartDays } from './physics-only.ts';
@@ -130,7 +129,6 @@ export class PhysConvLstmModel implements LaiModel<PhysConvLstmConfig> {
    */
   forward(inputs: tf.Tensor5D, options: ForwardOptions = {}): ForwardResult {
     checkInputs(this.config, inputs);
-    installWasmSpeedups();
     const [b, t, rows, cols, ch] = inputs.shape;
     if (t === 0) throw new Error('phys-conv-lstm: inputs have no time steps');
     const startDays = requireStartDays('phys-conv-lstm', options, b);

@@ -13,7 +13,7 @@ import { createModel } from '../../main/models/model-factory.ts';
 import { disposeState, type ModelState } from '../../main/models/model.ts';
 import { ConvLstmModel } from '../../main/models/conv-lstm.ts';
 import { AdamW } from '../../main/training/adamw.ts';
-import { enableWasmThreads } from '../../main/models/wasm-threads.ts';
+import { enableWasmThreads } from '../../main/compute/tfjs-patches/wasm-threads.ts';
 import os from 'node:os';
 
 /** waits for y's kernel without copying it out (dataSync would add a copy of the whole product) */

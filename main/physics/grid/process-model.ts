@@ -26,7 +26,6 @@ import { btranFromSaturation, MIN_RELATIVE_SATURATION, soilProperties, type Soil
 import { B_REFERENCE, FIXED_PFT_PARAMETERS, PFT_COUNT, pftOfLandCover } from './pft-params.ts';
 import type { PftParameterTensors } from './learned-parameters.ts';
 import { PAR_FRACTION, UMOL_PER_J_PAR } from './solar.ts';
-import { installWasmSpeedups } from '../../models/wasm-speedups.ts';
 
 export const STATE_NAMES = ['soilWater', 'snow', 'leafC', 'storeC', 'tempAvg', 'btranAvg'] as const;
 export type StateName = (typeof STATE_NAMES)[number];
@@ -187,8 +186,6 @@ export class GridProcessModel {
     if (n !== this.cells.count) throw new Error(`process model: forcing has ${n} cells, model has ${this.cells.count}`);
     if (startDays.length !== batch) throw new Error(`process model: ${startDays.length} start days for batch ${batch}`);
     const cal = chunkCalendar(startDate, startDays, time, this.cells.latDeg);
-    // stock wasm Unpack copies the whole input per output (~80 ms per driver per 60 days)
-    installWasmSpeedups();
     const K = PROCESS_CONSTANTS;
     // RunResult is a plain tree of tensors; tidy keeps exactly those
     return tf.tidy(() => {

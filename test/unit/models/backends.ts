@@ -1,8 +1,12 @@
-/** Test helper: switch the tfjs backend (wasm is loaded from the package's dist folder). */
+/**
+ * Test helper: switch the tfjs backend (wasm is loaded from the package's dist folder, with
+ * VegDyn's tfjs patches installed as the app's backend start installs them).
+ */
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { installTfjsPatches } from '../../../main/compute/tfjs-patches/tfjs-patches.ts';
 
 let wasmPathsSet = false;
 
@@ -11,6 +15,8 @@ export async function useBackend(name: 'cpu' | 'wasm'): Promise<void> {
     const require = createRequire(import.meta.url);
     const dist = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
     setWasmPaths(dist + path.sep);
+    const patches = installTfjsPatches();
+    if (!patches.applied) throw new Error(patches.summary);
     wasmPathsSet = true;
   }
   if (tf.getBackend() !== name) {

@@ -3,10 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { enableWasmThreads } from '../../../main/models/wasm-threads.ts';
+import { enableWasmThreads } from '../../../main/compute/tfjs-patches/wasm-threads.ts';
 import { ConvLstmModel } from '../../../main/models/conv-lstm.ts';
 import { disposeState, getWeights, setWeights } from '../../../main/models/model.ts';
-import { maxRelDiff, useBackend } from './backends.ts';
+import { maxRelDiff, useBackend } from '../models/backends.ts';
 
 test('the threaded wasm build starts in Node and computes what the cpu backend computes', async () => {
   const r = enableWasmThreads(2);

@@ -1,11 +1,11 @@
-// The wasm kernel replacements (main/models/wasm-speedups.ts) must compute exactly what the
+// The wasm kernel replacements (main/compute/tfjs-patches/, installed by installTfjsPatches) must compute exactly what the
 // stock kernels compute: each case runs on the cpu backend and on wasm with the replacements
 // installed, and the values and shapes must be identical.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { installWasmSpeedups } from '../../../main/models/wasm-speedups.ts';
-import { maxRelDiff, useBackend } from './backends.ts';
+import { installTfjsPatches } from '../../../main/compute/tfjs-patches/tfjs-patches.ts';
+import { maxRelDiff, useBackend } from '../models/backends.ts';
 
 interface Result { shape: number[]; dtype: tf.DataType; values: number[] }
 
@@ -20,7 +20,7 @@ async function onBoth(f: () => tf.Tensor | tf.Tensor[]): Promise<[Result[], Resu
   await useBackend('cpu');
   const cpu = run();
   await useBackend('wasm');
-  installWasmSpeedups();
+  assert.ok(installTfjsPatches().applied, 'the patches apply to the pinned tfjs');
   try {
     return [cpu, run()];
   } finally {
@@ -54,7 +54,7 @@ test('Slice, SplitV, Unpack and Concat replacements equal the stock kernels (flo
 
 test('Identity shares the data, and the shared data outlives the original tensor', async () => {
   await useBackend('wasm');
-  installWasmSpeedups();
+  assert.ok(installTfjsPatches().applied, 'the patches apply to the pinned tfjs');
   try {
     const x = seq([4, 5]);
     const y = tf.clone(x);
@@ -73,7 +73,7 @@ test('the matMul gradient equals the cpu backend\'s whichever operand it packs (
   for (const [k, m, n] of [[40, 3, 17], [40, 17, 3]] as const) {
     const grads = async (backend: 'cpu' | 'wasm') => {
       await useBackend(backend);
-      if (backend === 'wasm') installWasmSpeedups();
+      if (backend === 'wasm') assert.ok(installTfjsPatches().applied);
       const a = tf.randomNormal([k, m], 0, 1, 'float32', 1);
       const b = tf.randomNormal([m, n], 0, 1, 'float32', 2);
       const g = tf.grads((p: tf.Tensor, q: tf.Tensor) => tf.sum(tf.sin(tf.matMul(p, q))))([a, b]);
