@@ -1,68 +1,110 @@
 /**
- * Area-weighted aggregation of gridded series over a subbasin or any polygon.
+ * The one area-weighted mean of gridded values over a region (the basin, a subbasin, a clip or any
+ * polygon). The map's series, `data.aggregate`, the CSV export, the evaluation and the report all
+ * call it, so they agree to the last digit.
  *
- * The weight of a cell is (fraction of the cell inside the region) x (cell area), and a cell's area
- * on a lon/lat grid is proportional to cos(latitude) (spherical Earth: area = R^2 dlon
- * (sin(lat_n) - sin(lat_s)) ~ R^2 dlon dlat cos(lat)); the UCRB spans 36-43 N, where the
- * cell area shrinks by 10 %. Per time step, only cells with a finite value (and inside `mask`
- * when one is given) count, and the weights are renormalised over them; a step with no valid
- * cell is NaN.
+ * Weight of a cell = (its area) x (the region's fraction of the cell) x (the valid-data mask).
+ * - Cell area: a spherical Earth of radius EARTH_RADIUS_M, area = R^2 dlon (sin(lat_n) - sin(lat_s))
+ *   in m^2. On a regular lon/lat grid this equals R^2 dlon 2 sin(dlat/2) cos(lat_centre), i.e. it is
+ *   exactly proportional to cos(centre latitude); the UCRB spans 36-43 N, where cells shrink by 10 %.
+ *   (The WGS84 ellipsoid changes the relative weights across the UCRB by under 0.1 %; the GDAL
+ *   reference test measures it.)
+ * - Region fraction: exact polygon/cell overlap (polygon-fractions.ts), times the basin mask.
+ * - Valid-data mask, per time step: a cell counts only where its value is finite.
+ * Rule for partially missing steps: a step's mean is taken over its valid cells (weights
+ * renormalised), and is missing (NaN) when the valid weight is under MIN_VALID_AREA_FRACTION of the
+ * region's total weight, so that a mean of a few cloud-free corners does not pass for the region's.
  */
 import type { Dataset } from './dataset.ts';
 import type { GridSpec } from './grid.ts';
 import { cellLat } from './grid.ts';
 import { polygonCellFractions } from './polygon-fractions.ts';
 
-/** Relative area of each cell (cos of its centre latitude). */
-export function cellAreaWeights(grid: GridSpec): Float64Array {
+/** Radius of the spherical Earth of the cell areas: WGS84's authalic radius (same total area). */
+export const EARTH_RADIUS_M = 6_371_007.2;
+
+/** A step's mean is missing when under this share of the region's weight has valid data. */
+export const MIN_VALID_AREA_FRACTION = 0.5;
+
+/** Area of each cell in m^2 on the sphere (row 0 = north). */
+export function cellAreas(grid: GridSpec): Float64Array {
+  const rad = Math.PI / 180;
+  const half = grid.cellSize / 2;
   const w = new Float64Array(grid.ncols * grid.nrows);
   for (let r = 0; r < grid.nrows; r++) {
-    const a = Math.cos((cellLat(grid, r) * Math.PI) / 180);
+    const lat = cellLat(grid, r);
+    const a = EARTH_RADIUS_M * EARTH_RADIUS_M * grid.cellSize * rad * (Math.sin((lat + half) * rad) - Math.sin((lat - half) * rad));
     w.fill(a, r * grid.ncols, (r + 1) * grid.ncols);
   }
   return w;
 }
 
+/** The cells of a region and their weights (area x fraction x mask), ready to average any grid. */
+export interface RegionWeights {
+  readonly cells: Int32Array;
+  readonly weights: Float64Array;
+  /** sum of the weights (m^2 of the region inside the mask) */
+  readonly total: number;
+  /** grid cells per time step */
+  readonly cellCount: number;
+}
+
 export interface AggregateOptions {
   /** only cells where mask is 1 count (e.g. the dataset's basin mask) */
   readonly mask?: Uint8Array;
+  /** share of the region's weight that must be valid for a step's mean (default MIN_VALID_AREA_FRACTION) */
+  readonly minValidFraction?: number;
+}
+
+export function regionWeights(grid: GridSpec, fractions: ArrayLike<number>, mask?: Uint8Array): RegionWeights {
+  const n = grid.ncols * grid.nrows;
+  if (fractions.length !== n) throw new Error(`aggregate: ${fractions.length} cell fractions for a grid of ${n} cells`);
+  if (mask && mask.length !== n) throw new Error(`aggregate: mask has ${mask.length} cells, grid has ${n}`);
+  const area = cellAreas(grid);
+  const cells: number[] = [];
+  const weights: number[] = [];
+  let total = 0;
+  for (let c = 0; c < n; c++) {
+    const f = fractions[c]!;
+    if (f > 0 && (!mask || mask[c])) {
+      cells.push(c);
+      weights.push(f * area[c]!);
+      total += f * area[c]!;
+    }
+  }
+  return { cells: Int32Array.from(cells), weights: Float64Array.from(weights), total, cellCount: n };
+}
+
+/** Mean of one step (`values[offset + cell]`) over the region, by the rule above. */
+export function regionMeanAt(region: RegionWeights, values: ArrayLike<number>, offset = 0, minValidFraction = MIN_VALID_AREA_FRACTION): number {
+  let s = 0;
+  let w = 0;
+  const { cells, weights } = region;
+  for (let k = 0; k < cells.length; k++) {
+    const v = values[offset + cells[k]!]!;
+    if (Number.isFinite(v)) {
+      s += v * weights[k]!;
+      w += weights[k]!;
+    }
+  }
+  return w > 0 && w >= minValidFraction * region.total ? s / w : Number.NaN;
+}
+
+/** Means of every step of a [step][cell] series over the region. */
+export function regionMeans(region: RegionWeights, series: ArrayLike<number>, minValidFraction = MIN_VALID_AREA_FRACTION): Float64Array {
+  const n = region.cellCount;
+  if (series.length % n !== 0) throw new Error(`aggregate: series length ${series.length} is not a multiple of the ${n} grid cells`);
+  const out = new Float64Array(series.length / n);
+  for (let t = 0; t < out.length; t++) out[t] = regionMeanAt(region, series, t * n, minValidFraction);
+  return out;
 }
 
 /**
- * Area-weighted mean of a [layer][cell] series over the cells' `fractions`.
- * @returns one value per layer (time step), NaN where no valid cell
+ * Area-weighted mean of a [step][cell] series over the cells' `fractions`.
+ * @returns one value per step, NaN where the rule above says missing
  */
-export function areaWeightedMean(grid: GridSpec, series: Float32Array, fractions: Float32Array, options: AggregateOptions = {}): Float64Array {
-  const n = grid.ncols * grid.nrows;
-  if (fractions.length !== n) throw new Error(`aggregate: ${fractions.length} cell fractions for a grid of ${n} cells`);
-  if (series.length % n !== 0) throw new Error(`aggregate: series length ${series.length} is not a multiple of the ${n} grid cells`);
-  if (options.mask && options.mask.length !== n) throw new Error(`aggregate: mask has ${options.mask.length} cells, grid has ${n}`);
-  const area = cellAreaWeights(grid);
-  const cells: number[] = [];
-  const weights: number[] = [];
-  for (let c = 0; c < n; c++) {
-    const f = fractions[c]!;
-    if (f > 0 && (!options.mask || options.mask[c])) {
-      cells.push(c);
-      weights.push(f * area[c]!);
-    }
-  }
-  const layers = series.length / n;
-  const out = new Float64Array(layers);
-  for (let t = 0; t < layers; t++) {
-    const o = t * n;
-    let s = 0;
-    let w = 0;
-    for (let k = 0; k < cells.length; k++) {
-      const v = series[o + cells[k]!]!;
-      if (Number.isFinite(v)) {
-        s += v * weights[k]!;
-        w += weights[k]!;
-      }
-    }
-    out[t] = w > 0 ? s / w : NaN;
-  }
-  return out;
+export function areaWeightedMean(grid: GridSpec, series: Float32Array, fractions: ArrayLike<number>, options: AggregateOptions = {}): Float64Array {
+  return regionMeans(regionWeights(grid, fractions, options.mask), series, options.minValidFraction);
 }
 
 /** Finds a subbasin by id or name, with an error listing the ones there are. */
@@ -72,17 +114,22 @@ export function findSubbasin(dataset: Dataset, idOrName: number | string) {
   return s;
 }
 
-/** Mean of a [layer][cell] series over a subbasin (valid basin cells only). */
+/** Weights of a subbasin (valid basin cells only). */
+export function subbasinWeights(dataset: Dataset, idOrName: number | string): RegionWeights {
+  return regionWeights(dataset.grid, findSubbasin(dataset, idOrName).cellFractions, dataset.mask);
+}
+
+/** Mean of a [step][cell] series over a subbasin (valid basin cells only). */
 export function subbasinMean(dataset: Dataset, idOrName: number | string, series: Float32Array): Float64Array {
-  return areaWeightedMean(dataset.grid, series, findSubbasin(dataset, idOrName).cellFractions, { mask: dataset.mask });
+  return regionMeans(subbasinWeights(dataset, idOrName), series);
 }
 
-/** Mean of a [layer][cell] series over the whole basin (mask cells). */
+/** Mean of a [step][cell] series over the whole basin (mask cells). */
 export function basinMean(dataset: Dataset, series: Float32Array): Float64Array {
-  return areaWeightedMean(dataset.grid, series, Float32Array.from(dataset.mask), { mask: dataset.mask });
+  return areaWeightedMean(dataset.grid, series, dataset.mask, { mask: dataset.mask });
 }
 
-/** Mean of a [layer][cell] series over an arbitrary polygon (e.g. drawn on the map). */
+/** Mean of a [step][cell] series over an arbitrary polygon (e.g. drawn on the map). */
 export function polygonMean(dataset: Dataset, geometry: GeoJSON.Polygon | GeoJSON.MultiPolygon, series: Float32Array, options: AggregateOptions = {}): Float64Array {
   return areaWeightedMean(dataset.grid, series, polygonCellFractions(dataset.grid, geometry), options);
 }

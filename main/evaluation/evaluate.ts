@@ -9,6 +9,7 @@
  */
 import { LAND_COVER_CLASSES, type Dataset } from '../data/dataset.ts';
 import type { DayRange } from '../data/time-axis.ts';
+import { regionMeans, regionWeights } from '../data/aggregate.ts';
 import { METRIC_NAMES, perCellMetrics, spread, type CellMetrics, type MetricName, type Spread } from '../training/metrics.ts';
 import type { Climatology } from '../training/climatology.ts';
 
@@ -120,24 +121,12 @@ export function evaluateEntries(dataset: Dataset, period: DayRange, rows: readon
   return { period, observationRows: rows, commonCells: common, commonCellCount: commonCount, entries: evaluated };
 }
 
-/** Area-weighted mean series of each subbasin, [subbasin][day], NaN where no valid cell. */
+/**
+ * Area-weighted mean series of each subbasin, [subbasin][day], by the one rule of data/aggregate.ts
+ * (cell area x fraction x valid data; NaN when under half the subbasin's area has data).
+ */
 export function subbasinMeans(dataset: Dataset, daily: Float32Array): Float32Array[] {
-  const C = dataset.mask.length;
-  const T = Math.floor(daily.length / C);
-  return dataset.subbasins.map((sb) => {
-    const out = new Float32Array(T);
-    for (let t = 0; t < T; t++) {
-      let s = 0;
-      let w = 0;
-      for (let c = 0; c < C; c++) {
-        const f = sb.cellFractions[c]!;
-        const v = daily[t * C + c]!;
-        if (f > 0 && dataset.mask[c] && Number.isFinite(v)) { s += f * v; w += f; }
-      }
-      out[t] = w > 0 ? s / w : NaN;
-    }
-    return out;
-  });
+  return dataset.subbasins.map((sb) => Float32Array.from(regionMeans(regionWeights(dataset.grid, sb.cellFractions, dataset.mask), daily)));
 }
 
 /** A compact JSON-ready summary (no per-cell arrays). */

@@ -17,6 +17,7 @@ import { listRuns, readMetrics, readPrediction, type BoxStats, type RunListing }
 import { daysBetween } from '../../data/time-axis.ts';
 import { clearClip, clipFractions, geometryFromUpload, readClip, writeClip, type ProjectClip } from './map-clip.ts';
 import { writeGeoTiff } from '../../export/geotiff.ts';
+import { findSubbasin, regionMeans, regionWeights, subbasinWeights } from '../../data/aggregate.ts';
 import { LAND_COVER_TO_PFT } from '../../physics/grid/pft-params.ts';
 import { LEAF_RUNS_DIR, listLeafRuns, readLeafRun, storeLeafUpload } from './map-leaf.ts';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -297,35 +298,6 @@ export function layerGrid(ds: Dataset, layer: string, day: number | undefined, p
   throw new Error(`unknown map layer '${layer}'`);
 }
 
-/** Area weights of a subbasin (fraction inside x basin mask), per cell. */
-function subbasinWeights(ds: Dataset, id: number): Float32Array {
-  const sb = ds.subbasins.find((s) => s.id === id);
-  if (!sb) throw new Error(`no subbasin ${id} (have ${ds.subbasins.map((s) => s.id).join(', ')})`);
-  const n = cellCount(ds.grid);
-  const w = new Float32Array(n);
-  for (let c = 0; c < n; c++) w[c] = ds.mask[c] ? sb.cellFractions[c]! : 0;
-  return w;
-}
-
-/** Weighted mean per time step of a [time][cell] series, skipping NaN; NaN when under half the weight has data. */
-function weightedSeries(series: Float32Array, steps: number, n: number, weights: Float32Array): Float32Array {
-  const cells: number[] = [];
-  let total = 0;
-  for (let c = 0; c < n; c++) if (weights[c]! > 0) { cells.push(c); total += weights[c]!; }
-  const out = new Float32Array(steps);
-  for (let t = 0; t < steps; t++) {
-    let s = 0;
-    let w = 0;
-    const off = t * n;
-    for (const c of cells) {
-      const v = series[off + c]!;
-      if (Number.isFinite(v)) { s += v * weights[c]!; w += weights[c]!; }
-    }
-    out[t] = w > 0 && w >= 0.5 * total ? s / w : Number.NaN;
-  }
-  return out;
-}
-
 function cellSeries(series: Float32Array, steps: number, n: number, cell: number): Float32Array {
   const out = new Float32Array(steps);
   for (let t = 0; t < steps; t++) out[t] = series[t * n + cell]!;
@@ -515,13 +487,13 @@ export const mapHandlers: HandlersFor<typeof mapRequests> = {
     } else if (clip) {
       const active = readClip(ctx.projectDir());
       if (!active) throw new Error('no clip is set: draw a polygon, import one or pick a subbasin first');
-      const w = clipFractions(ds.grid, ds.mask, active);
+      const region = regionWeights(ds.grid, clipFractions(ds.grid, ds.mask, active), ds.mask);
       title = `Clip ${active.name} (area-weighted mean)`;
-      pick = (s, steps) => weightedSeries(s, steps, n, w);
+      pick = (s) => Float32Array.from(regionMeans(region, s));
     } else {
-      const w = subbasinWeights(ds, subbasin!);
-      title = `Subbasin ${ds.subbasins.find((s) => s.id === subbasin)!.name} (area-weighted mean)`;
-      pick = (s, steps) => weightedSeries(s, steps, n, w);
+      const region = subbasinWeights(ds, subbasin!);
+      title = `Subbasin ${findSubbasin(ds, subbasin!).name} (area-weighted mean)`;
+      pick = (s) => Float32Array.from(regionMeans(region, s));
     }
     const series: SeriesOut[] = [
       { id: 'observed', label: 'Observed LAI', kind: 'observed', days: Array.from(obs.dayIndex), values: toNullable(pick(obs.values, nObs)) },

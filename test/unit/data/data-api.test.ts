@@ -7,7 +7,7 @@ import type { HandlerContext } from '../../../main/api/define.ts';
 import { dataHandlers } from '../../../main/api/handlers/data-handlers.ts';
 import { run as runDemoDataJob, paramsSchema } from '../../../main/data/store/demo-data-job.ts';
 import { openDataset } from '../../../main/data/store/netcdf-store.ts';
-import { cellAreaWeights } from '../../../main/data/aggregate.ts';
+import { cellAreas } from '../../../main/data/aggregate.ts';
 import type { Dataset } from '../../../main/data/dataset.ts';
 
 let dir: string;
@@ -43,11 +43,11 @@ test('the demo-data job writes the dataset with rising progress', () => {
   assert.equal(progress.at(-1), 1);
 });
 
-test('data.aggregate: the basin mean of Tair equals the cos(latitude)-weighted mean over mask cells', async () => {
+test('data.aggregate: the basin mean of Tair equals the cell-area-weighted mean over mask cells', async () => {
   const r = await dataHandlers['data.aggregate']({ variable: 'Tair', region: { basin: true }, start: 10, end: 13 }, ctx);
   assert.deepEqual(r.days, [10, 11, 12]);
   assert.equal(r.units, 'K');
-  const w = cellAreaWeights(ds.grid);
+  const w = cellAreas(ds.grid);
   const n = 63 * 54;
   const t = ds.forcing('Tair');
   for (let k = 0; k < 3; k++) {

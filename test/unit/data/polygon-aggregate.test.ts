@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { GridSpec } from '../../../main/data/grid.ts';
 import { UCRB_GRID, cellLat } from '../../../main/data/grid.ts';
 import { polygonCellFractions } from '../../../main/data/polygon-fractions.ts';
-import { areaWeightedMean, cellAreaWeights } from '../../../main/data/aggregate.ts';
+import { areaWeightedMean, cellAreas } from '../../../main/data/aggregate.ts';
 
 const g: GridSpec = UCRB_GRID;
 const d = g.cellSize;
@@ -96,7 +96,7 @@ test('a polygon partly outside the grid counts only the part inside; bad coordin
   assert.throws(() => polygonCellFractions(g, { type: 'Point', coordinates: [0, 0] } as unknown as GeoJSON.Polygon), /expected a Polygon or MultiPolygon, got Point/);
 });
 
-test('area-weighted means weight cells by fraction x cos(latitude) and skip missing values', () => {
+test('area-weighted means weight cells by fraction x cell area (proportional to cos(latitude)) and skip missing values', () => {
   const n = g.ncols * g.nrows;
   const a = 0; // north-west cell
   const b = (g.nrows - 1) * g.ncols; // south-west cell
@@ -119,6 +119,7 @@ test('area-weighted means weight cells by fraction x cos(latitude) and skip miss
   const mask = new Uint8Array(n);
   mask[b] = 1;
   assert.equal(areaWeightedMean(g, series, fractions, { mask })[0], 20);
-  assert.ok(cellAreaWeights(g)[b]! > cellAreaWeights(g)[a]!, 'southern cells are larger');
+  assert.ok(cellAreas(g)[b]! > cellAreas(g)[a]!, 'southern cells are larger');
+  assert.ok(Math.abs(cellAreas(g)[b]! / cellAreas(g)[a]! - wb / 0.5 / wa) < 1e-12, 'spherical cell areas are proportional to cos(centre latitude)');
   assert.throws(() => areaWeightedMean(g, new Float32Array(n + 1), fractions), /not a multiple/);
 });

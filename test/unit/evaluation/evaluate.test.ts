@@ -42,13 +42,16 @@ test('sampleAtObservations picks the observation days out of a daily series', ()
   assert.throws(() => sampleAtObservations(ds, ds.trueLai!.subarray(0, 10 * C), 0, rows), /does not cover/);
 });
 
-test('subbasin means weight cells by their area fraction', () => {
-  // 2 days x 4 cells, one subbasin covering cell 1 fully and cell 2 half
-  const mini = { ...ds, mask: Uint8Array.from([1, 1, 1, 0]), subbasins: [{ id: 1, name: 'a', geometry: ds.basin, cellFractions: Float32Array.from([0, 1, 0.5, 1]) }] };
-  const daily = Float32Array.from([9, 2, 5, 100, 9, NaN, 4, 100]);
+test('subbasin means weight cells by their area fraction, and need half the area valid', () => {
+  // 3 days x 4 cells in one row (one latitude, so equal cell areas), one subbasin covering cell 1
+  // fully and cell 2 half; cell 3 is outside the mask
+  const grid = { ncols: 4, nrows: 1, lon0: -108, latTop: 39, cellSize: 0.125 };
+  const mini = { ...ds, grid, mask: Uint8Array.from([1, 1, 1, 0]), subbasins: [{ id: 1, name: 'a', geometry: ds.basin, cellFractions: Float32Array.from([0, 1, 0.5, 1]) }] };
+  const daily = Float32Array.from([9, 2, 5, 100, 9, 3, NaN, 100, 9, NaN, 4, 100]);
   const [m] = subbasinMeans(mini, daily);
   assert.ok(Math.abs(m![0]! - (2 + 0.5 * 5) / 1.5) < 1e-6);
-  assert.equal(m![1], 4);
+  assert.equal(m![1], 3, 'the missing cell drops out and the weights renormalise (2/3 of the area valid)');
+  assert.ok(Number.isNaN(m![2]!), 'only 1/3 of the area valid: missing');
 });
 
 test('a small experiment writes the run folder, evaluates against climatology and the noise ceiling, and reports offline', async () => {
