@@ -5,6 +5,15 @@
  * period (the training period) whose day of year lies within +-halfWindow days (circular over the
  * year end). The window matters because the observation cadence (half-monthly, 8-day) does not
  * land on the same calendar days every year; without it many days of year would have no value.
+ *
+ * Days of year the window still leaves empty (a cell snow-covered every winter has no observation
+ * for months) are filled by linear interpolation between the nearest days of year that have a
+ * value, circularly over the year end. Why: the models that learn the departure from the
+ * climatology add it back to their output, and an empty day used to fall back to the basin-mean
+ * LAI (~0.9), so in such cells every one of them dropped from ~2.4 to ~0.9 on the first empty day
+ * (often 1 January) and came back with the first spring observation, while the true LAI stayed
+ * ~2.1. Measured on the demo dataset (seed 42, train 1996-2007): 164 of 1870 basin cells had no
+ * climatology on 1 January, 23 of them with one on 29 December.
  */
 import type { LaiObservations } from '../data/dataset.ts';
 import { addDays, dayOfYear, type DayRange } from '../data/time-axis.ts';
@@ -12,7 +21,7 @@ import { addDays, dayOfYear, type DayRange } from '../data/time-axis.ts';
 export interface Climatology {
   readonly cellCount: number;
   readonly halfWindow: number;
-  /** [366][cell] climatological LAI for day of year 1..366 (row doy-1), NaN where no observation */
+  /** [366][cell] climatological LAI for day of year 1..366 (row doy-1); NaN only in cells without any observation in the reference period */
   readonly table: Float32Array;
   /** the climatology for each requested day index of the dataset axis, [time][cell] */
   at(dayIndices: ArrayLike<number>): Float32Array;
@@ -59,6 +68,7 @@ export function dayOfYearClimatology(
       table[row * cellCount + c] = n > 0 ? s / n : NaN;
     }
   }
+  fillGapsCircular(table, 366, cellCount);
   return {
     cellCount,
     halfWindow,
@@ -72,4 +82,30 @@ export function dayOfYearClimatology(
       return out;
     },
   };
+}
+
+/**
+ * Fills the NaN rows of each column of a [rows][cells] table by linear interpolation between the
+ * nearest non-NaN rows before and after, treating the rows as a cycle (the last row neighbours the
+ * first). A column without any value stays NaN.
+ */
+export function fillGapsCircular(table: Float32Array, rows: number, cells: number): void {
+  for (let c = 0; c < cells; c++) {
+    let first = -1;
+    for (let r = 0; r < rows; r++) if (!Number.isNaN(table[r * cells + c]!)) { first = r; break; }
+    if (first < 0) continue;
+    // walk one full cycle from the first valued row; each gap lies between `prev` and the next valued row
+    let prev = first;
+    for (let step = 1; step <= rows; step++) {
+      const r = (first + step) % rows;
+      if (Number.isNaN(table[r * cells + c]!)) continue;
+      const gap = step - ((prev - first + rows) % rows);
+      if (gap > 1) {
+        const a = table[prev * cells + c]!;
+        const b = table[r * cells + c]!;
+        for (let k = 1; k < gap; k++) table[((prev + k) % rows) * cells + c] = a + ((b - a) * k) / gap;
+      }
+      prev = r;
+    }
+  }
 }
