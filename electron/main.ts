@@ -1,28 +1,28 @@
 /**
- * The Electron shell: windows, menu, native dialogs, lifecycle. All domain work is the engine's
- * (main/), reached through the same dispatcher the web server uses; heavy work runs in the
- * engine's worker threads, never on this loop.
+ * The Electron shell: windows, menu, native dialogs, lifecycle, and the engine's process. All
+ * domain work is the engine's (main/), which runs in an Electron utilityProcess
+ * (electron/engine-process.ts); each window talks to it over its own MessagePort with the same
+ * typed contract as web mode, so no request and no event passes through this process's loop.
  * Security as electron/fiddle and VS Code do it: sandboxed, context-isolated windows without
  * Node; the renderer is served from a privileged vegdyn:// scheme with a strict CSP; navigation,
- * new windows, webviews and permission requests are denied; IPC is answered only for frames of
- * this app's own windows.
+ * new windows, webviews and permission requests are denied; engine ports and dialogs are given
+ * only to the top frames of this app's own windows.
  */
-import { app, BrowserWindow, Menu, dialog, ipcMain, net, protocol, session as electronSession, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { app, BrowserWindow, Menu, MessageChannelMain, dialog, ipcMain, net, protocol, session as electronSession, utilityProcess, type IpcMainEvent, type IpcMainInvokeEvent, type UtilityProcess, type WebContents } from 'electron';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { APP_HOST, APP_ORIGIN, APP_SCHEME, EVENT_CHANNEL, REQUEST_CHANNEL } from './ipc-channels.ts';
+import { APP_HOST, APP_ORIGIN, APP_SCHEME, CONNECT_CHANNEL, PORT_CHANNEL } from './ipc-channels.ts';
 import { DIALOG_CHANNEL, isDialogKind } from './dialog-bridge.ts';
-import type { NativeDialogKind } from '../main/api/client.ts';
-
-type EngineSession = import('../main/api/session.ts').Session;
-type Dispatch = typeof import('../main/api/dispatcher.ts').dispatch;
-type HandlersT = typeof import('../main/api/handlers.ts').handlers;
+import type { EngineToShell, ShellToEngine } from './engine-messages.ts';
+import { endpointFromMainPort } from './main-port.ts';
+import { createApiClient, createIpcTransport, type ApiClient, type NativeDialogKind } from '../main/api/client.ts';
+import { createPortBridge } from '../main/api/port-protocol.ts';
+import { contentSecurityPolicy } from '../main/server/content-security-policy.ts';
 
 interface Engine {
-  session: EngineSession;
-  dispatch: Dispatch;
-  handlers: HandlersT;
-  csp: string;
+  process: UtilityProcess;
+  /** the main side's own client, for menu actions */
+  api: ApiClient;
 }
 
 /** Where the app's files are; native and TypeScript files are unpacked beside the asar archive. */
@@ -36,28 +36,34 @@ protocol.registerSchemesAsPrivileged([
 app.enableSandbox();
 
 const windows = new Set<BrowserWindow>();
+const CSP = contentSecurityPolicy([]);
 
-async function loadEngine(): Promise<Engine> {
-  // The engine is TypeScript run through tsx (its job workers load .ts modules too).
-  const tsx = (await import('tsx/esm/api')) as { register: () => unknown };
-  tsx.register();
-  const root = appRoot();
-  const load = <T>(rel: string): Promise<T> => import(pathToFileURL(path.join(root, rel)).href) as Promise<T>;
-  const { Session } = await load<typeof import('../main/api/session.ts')>('main/api/session.ts');
-  const { dispatch } = await load<typeof import('../main/api/dispatcher.ts')>('main/api/dispatcher.ts');
-  const { handlers } = await load<typeof import('../main/api/handlers.ts')>('main/api/handlers.ts');
-  const { defaultProjectDir } = await load<typeof import('../main/config/vegdyn-home.ts')>('main/config/vegdyn-home.ts');
-  const { contentSecurityPolicy } = await load<typeof import('../main/server/content-security-policy.ts')>('main/server/content-security-policy.ts');
-  const session = new Session();
-  await session.openOrCreateProject(defaultProjectDir(), 'demo');
-  session.onEvent((event, payload) => {
-    for (const win of windows) if (!win.isDestroyed()) win.webContents.send(EVENT_CHANNEL, { event, payload });
+/** Hands the engine one end of a new channel and returns the other. */
+function connectToEngine(engine: UtilityProcess): Electron.MessagePortMain {
+  const { port1, port2 } = new MessageChannelMain();
+  engine.postMessage({ type: 'connect' } satisfies ShellToEngine, [port1]);
+  return port2;
+}
+
+/** Forks the engine's utility process and waits until it has opened the default project. */
+async function startEngine(): Promise<Engine> {
+  const child = utilityProcess.fork(path.join(__dirname, 'engine-process.cjs'), [], { serviceName: 'VegDyn engine', stdio: 'inherit' });
+  child.postMessage({ type: 'start', appRoot: appRoot() } satisfies ShellToEngine);
+  await new Promise<void>((resolve, reject) => {
+    const onExit = (code: number): void => reject(new Error(`the engine process exited with code ${code} while starting`));
+    child.once('exit', onExit);
+    child.on('message', (message: EngineToShell) => {
+      child.off('exit', onExit);
+      if (message.type === 'ready') resolve();
+      else reject(new Error(`the engine could not start: ${message.message}`));
+    });
   });
-  return { session, dispatch, handlers, csp: contentSecurityPolicy([]) };
+  const api = createApiClient(createIpcTransport(createPortBridge(endpointFromMainPort(connectToEngine(child)))));
+  return { process: child, api };
 }
 
 /** Serves renderer/build under vegdyn://app/, refusing anything outside that folder. */
-function serveRenderer(engine: Engine): void {
+function serveRenderer(): void {
   const buildDir = path.join(appRoot(), 'renderer', 'build');
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
@@ -66,7 +72,7 @@ function serveRenderer(engine: Engine): void {
     if (url.host !== APP_HOST || !file.startsWith(buildDir + path.sep)) return new Response('not found', { status: 404 });
     const res = await net.fetch(pathToFileURL(file).href);
     const headers = new Headers(res.headers);
-    headers.set('Content-Security-Policy', engine.csp);
+    headers.set('Content-Security-Policy', CSP);
     headers.set('X-Content-Type-Options', 'nosniff');
     return new Response(res.body, { status: res.status, headers });
   });
@@ -85,7 +91,7 @@ function isAppUrl(raw: string): boolean {
   }
 }
 
-function isOwnFrame(event: IpcMainInvokeEvent): boolean {
+function isOwnFrame(event: IpcMainEvent | IpcMainInvokeEvent): boolean {
   const frame = event.senderFrame;
   if (!frame) return false;
   const fromOwnWindow = [...windows].some((w) => !w.isDestroyed() && w.webContents.id === event.sender.id);
@@ -109,15 +115,13 @@ function registerIpc(engine: Engine): void {
     if (!isOwnFrame(event) || !isDialogKind(kind)) return null;
     return showOpenDialogFor(event, kind);
   });
-  ipcMain.handle(REQUEST_CHANNEL, async (event, name: unknown, payload: unknown) => {
-    if (!isOwnFrame(event)) return { ok: false, error: { code: 'forbidden', message: 'IPC is accepted only from VegDyn windows' } };
-    if (typeof name !== 'string') return { ok: false, error: { code: 'invalid-request', message: 'request name must be a string' } };
-    try {
-      return { ok: true, result: await engine.dispatch(engine.handlers, name, payload, engine.session) };
-    } catch (err) {
-      const e = err as { code?: string; message?: string; field?: string };
-      return { ok: false, error: { code: e.code ?? 'handler-error', message: e.message ?? String(err), ...(e.field !== undefined ? { field: e.field } : {}) } };
+  // A window's preload asks once per page load; a refused frame gets a reply without a port.
+  ipcMain.on(CONNECT_CHANNEL, (event) => {
+    if (!isOwnFrame(event)) {
+      event.sender.postMessage(PORT_CHANNEL, null, []);
+      return;
     }
+    event.sender.postMessage(PORT_CHANNEL, null, [connectToEngine(engine.process)]);
   });
 }
 
@@ -163,7 +167,7 @@ function buildMenu(engine: Engine): void {
     const dir = choice.filePaths[0];
     if (choice.canceled || !dir) return;
     try {
-      await engine.session.openProject(dir);
+      await engine.api.request('project.open', { dir });
     } catch (err) {
       dialog.showErrorBox('Cannot open project', err instanceof Error ? err.message : String(err));
     }
@@ -179,19 +183,48 @@ function buildMenu(engine: Engine): void {
 
 app.on('web-contents-created', (_e, contents) => lockDown(contents));
 
+/**
+ * Lets the engine end its job workers before the app goes: quitting waits for the engine
+ * process to exit, at most a few seconds.
+ */
+function shutDownEngineOnQuit(engine: Engine): void {
+  let exited = false;
+  engine.process.once('exit', () => { exited = true; });
+  app.on('before-quit', (event) => {
+    if (exited) return;
+    event.preventDefault();
+    const done = (): void => { exited = true; app.quit(); };
+    engine.process.once('exit', done);
+    setTimeout(() => { if (!exited) { engine.process.kill(); done(); } }, 5000).unref();
+    engine.process.postMessage({ type: 'shutdown' } satisfies ShellToEngine);
+  });
+}
+
+/** An engine that dies while the app runs leaves windows that cannot work: say so and quit. */
+function watchEngine(engine: Engine): void {
+  let quitting = false;
+  app.on('before-quit', () => { quitting = true; });
+  engine.process.once('exit', (code) => {
+    if (quitting) return;
+    dialog.showErrorBox('VegDyn engine stopped', `The engine process exited unexpectedly (code ${code}). VegDyn will close; your project files are written atomically and stay as they were.`);
+    app.quit();
+  });
+}
+
 async function main(): Promise<void> {
   await app.whenReady();
   const deny = electronSession.defaultSession;
   deny.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   deny.setPermissionCheckHandler(() => false);
-  const engine = await loadEngine();
-  serveRenderer(engine);
+  const engine = await startEngine();
+  watchEngine(engine);
+  shutDownEngineOnQuit(engine);
+  serveRenderer();
   registerIpc(engine);
   buildMenu(engine);
   createWindow();
   app.on('activate', () => { if (windows.size === 0) createWindow(); });
   app.on('window-all-closed', () => { if (process.platform !== 'darwin') app.quit(); });
-  app.on('will-quit', () => { void engine.session.close(); });
 }
 
 main().catch((err: unknown) => {

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Builds the parts that cannot run from TypeScript sources directly:
 //   renderer  renderer/src/main.ts -> renderer/build/app.js (+ index.html, css, MapLibre's worker)
-//   electron  electron/main.ts, electron/preload.ts -> dist/electron/*.cjs (Electron loads CommonJS)
+//   electron  electron/main.ts, preload.ts, engine-process.ts -> dist/electron/*.cjs (Electron loads CommonJS)
 //   all       both (the default)
 // The engine (main/) is not bundled: it runs through tsx in the CLI, the server and job workers.
 import { build } from 'esbuild';
@@ -56,12 +56,15 @@ async function buildElectron() {
   };
   // The preload runs sandboxed: it may require only 'electron', so everything else is bundled in.
   await build({ ...common, entryPoints: [join(root, 'electron', 'preload.ts')], outfile: join(out, 'preload.cjs') });
-  // The main side loads the engine through tsx at run time (job workers need the .ts sources),
-  // so only the shell is bundled here; main/ stays external.
+  // The main side only makes windows, menus, dialogs and the engine's process; the contract and
+  // the port client it uses are plain modules, bundled in.
+  await build({ ...common, entryPoints: [join(root, 'electron', 'main.ts')], outfile: join(out, 'main.cjs') });
+  // The engine's utility process loads the engine through tsx at run time (job workers need the
+  // .ts sources), so only its entry is bundled here; main/ stays external.
   await build({
     ...common,
-    entryPoints: [join(root, 'electron', 'main.ts')],
-    outfile: join(out, 'main.cjs'),
+    entryPoints: [join(root, 'electron', 'engine-process.ts')],
+    outfile: join(out, 'engine-process.cjs'),
     external: ['electron', 'tsx', 'tsx/*'],
   });
   console.log(`build: electron -> ${out}`);

@@ -43,12 +43,16 @@ test('the Electron app opens a sandboxed window whose only bridge is window.vegd
       process: typeof (globalThis as unknown as { process?: unknown }).process,
       popup: window.open('https://example.com') === null,
     }));
-    assert.deepEqual(globals, { bridge: ['onEvent', 'request'], require: 'undefined', process: 'undefined', popup: true });
+    assert.deepEqual(globals, { bridge: ['onEvent', 'openDialog', 'request'], require: 'undefined', process: 'undefined', popup: true });
     const reply = await win.evaluate(() => (window as unknown as { vegdyn: { request(n: string, p: unknown): Promise<{ ok: boolean }> } }).vegdyn.request('project.info', {}));
     assert.equal(reply.ok, true);
     const bad = await win.evaluate(() => (window as unknown as { vegdyn: { request(n: string, p: unknown): Promise<{ ok: boolean; error?: { field?: string } }> } }).vegdyn.request('jobs.start', { kind: 5 }));
     assert.equal(bad.ok, false);
     assert.equal(bad.error?.field, 'kind');
+    // the engine that answered runs in its own utility process, not in Electron's main process
+    const utilities = await app.evaluate(({ app: electronApp }) => electronApp.getAppMetrics()
+      .filter((m) => m.type === 'Utility').map((m) => m.name ?? m.serviceName ?? ''));
+    assert.ok(utilities.includes('VegDyn engine'), `utility processes: ${utilities.join(', ')}`);
   } finally {
     await app.close();
     rmSync(home, { recursive: true, force: true });

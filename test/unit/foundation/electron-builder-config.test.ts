@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import yaml from 'js-yaml';
 import { Ajv } from 'ajv';
 
@@ -40,5 +41,14 @@ test('native tfjs files and wasm modules are kept outside the asar archive', () 
 test('the packaged entry point is the bundled Electron main', () => {
   const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { main: string };
   assert.equal(pkg.main, 'dist/electron/main.cjs');
+  assert.ok((config.files as string[]).includes('dist/electron/**'));
+});
+
+test('the engine\'s utility-process entry is built beside the Electron main and packaged with it', () => {
+  const built = spawnSync(process.execPath, ['scripts/build.mjs', 'electron'], { encoding: 'utf8' });
+  assert.equal(built.status, 0, built.stderr);
+  // electron/main.ts forks this file from its own folder (dist/electron), which `files` packages
+  assert.match(readFileSync('electron/main.ts', 'utf8'), /utilityProcess\.fork\(path\.join\(__dirname, 'engine-process\.cjs'\)/);
+  for (const entry of ['main.cjs', 'preload.cjs', 'engine-process.cjs']) assert.ok(existsSync(`dist/electron/${entry}`), `build made no dist/electron/${entry}`);
   assert.ok((config.files as string[]).includes('dist/electron/**'));
 });
