@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { runBench } from '../bench/run-bench.ts';
 
 export function registerBenchCommands(program: Command): void {
   program
@@ -8,6 +7,8 @@ export function registerBenchCommands(program: Command): void {
     .option('--only <suite>', 'run one suite only')
     .option('--quick', 'fewer repetitions and smaller sizes (for a smoke run)')
     .action(async (opts: { only?: string; quick?: boolean }) => {
+      // loaded here: the UI benchmark needs playwright-core, a dev dependency absent after `npm ci --omit=dev`
+      const { runBench } = await import('../bench/run-bench.ts');
       await runBench({ only: opts.only, quick: Boolean(opts.quick) });
     });
 }

@@ -6,7 +6,6 @@ import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { defaultProjectDir } from '../config/vegdyn-home.ts';
 import { openOrCreateProject } from '../project/project-store.ts';
-import { ensureDemoDataset } from '../data/store/demo-dataset.ts';
 import { DEFAULT_END_DATE, DEFAULT_SEED, DEFAULT_START_DATE } from '../data/virtual-basin/generate.ts';
 import { noiseCeilingNse } from '../data/virtual-basin/observations.ts';
 
@@ -27,6 +26,8 @@ export function registerDataCommands(program: Command): void {
     .option('--json', 'print a machine-readable summary')
     .action(async (opts: { project?: string; seed?: number; from?: string; to?: string; keep?: boolean; json?: boolean }) => {
       const project = await openOrCreateProject(opts.project ?? defaultProjectDir(), opts.project ? undefined : 'demo');
+      // the NetCDF writer (h5wasm) loads only when the command runs
+      const { ensureDemoDataset } = await import('../data/store/demo-dataset.ts');
       let lastPct = -1;
       const result = await ensureDemoDataset(project.dir, {
         force: !opts.keep,

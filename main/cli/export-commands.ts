@@ -5,14 +5,12 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { openProject } from '../project/project-store.ts';
-import { openDataset } from '../data/store/netcdf-store.ts';
 import { FORCING_NAMES, FORCING_UNITS, type Dataset, type ForcingName } from '../data/dataset.ts';
 import { addDays, daysBetween } from '../data/time-axis.ts';
 import { cellCount } from '../data/grid.ts';
 import { basinMean, subbasinMean } from '../data/aggregate.ts';
-import { writeGeoTiff, type GeoTiffBand } from '../export/geotiff.ts';
-import { writeTimeSeriesCsv, type CsvSeries } from '../export/csv.ts';
-import { writeNetcdfSeries } from '../export/netcdf.ts';
+import type { GeoTiffBand } from '../export/geotiff.ts';
+import type { CsvSeries } from '../export/csv.ts';
 
 const STATIC = ['elevation', 'land_cover', 'sand_percent', 'clay_percent', 'organic_fraction', 'basin_mask'] as const;
 const MAX_BANDS = 5000;
@@ -71,6 +69,7 @@ export function registerExportCommands(program: Command): void {
     .option('--out <file>', 'output file (default <project>/exports/<variable>_<from>_<to>.tif)')
     .action(async (opts: { project: string; variable: string; from?: string; to?: string; clip?: boolean; compress: boolean; out?: string }) => {
       const project = await openProject(opts.project);
+      const [{ openDataset }, { writeGeoTiff }] = await Promise.all([import('../data/store/netcdf-store.ts'), import('../export/geotiff.ts')]);
       const ds = await openDataset(project.dir);
       const layers = layersOf(ds, opts.variable, opts.from, opts.to);
       if (layers.dates.length > MAX_BANDS) throw new Error(`export: ${layers.dates.length} bands is too many for one GeoTIFF (at most ${MAX_BANDS}); narrow --from/--to`);
@@ -94,6 +93,7 @@ export function registerExportCommands(program: Command): void {
     .option('--out <file>', 'output file (default <project>/exports/<variables>_<from>_<to>.nc)')
     .action(async (opts: { project: string; variable: string; from?: string; to?: string; clip?: boolean; out?: string }) => {
       const project = await openProject(opts.project);
+      const [{ openDataset }, { writeNetcdfSeries }] = await Promise.all([import('../data/store/netcdf-store.ts'), import('../export/netcdf.ts')]);
       const ds = await openDataset(project.dir);
       const names = opts.variable.split(',').map((v) => v.trim()).filter(Boolean);
       if (names.includes('LAI') && names.length > 1) throw new Error('export netcdf: LAI observations have their own dates; export them alone');
@@ -120,6 +120,7 @@ export function registerExportCommands(program: Command): void {
     .option('--out <file>', 'output file (default <project>/exports/<where>.csv)')
     .action(async (opts: { project: string; variable: string; cell?: string; subbasin?: string; from?: string; to?: string; out?: string }) => {
       const project = await openProject(opts.project);
+      const [{ openDataset }, { writeTimeSeriesCsv }] = await Promise.all([import('../data/store/netcdf-store.ts'), import('../export/csv.ts')]);
       const ds = await openDataset(project.dir);
       const n = cellCount(ds.grid);
       let where = 'basin';

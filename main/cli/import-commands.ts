@@ -5,13 +5,20 @@
  */
 import type { Command } from 'commander';
 import { openOrCreateProject, openProject } from '../project/project-store.ts';
-import { importForcingNetcdf, type ForcingImportOptions } from '../data/importers/forcing-netcdf.ts';
+import type { ForcingImportOptions } from '../data/importers/forcing-netcdf.ts';
 import { SOURCE_ROLES, type SourceRole } from '../data/importers/forcing-units.ts';
-import { importLai } from '../data/importers/lai.ts';
-import { importLandCover, importSoil, type SoilInput, type SoilLayerName } from '../data/importers/static-layers.ts';
-import { importBasins } from '../data/importers/basins.ts';
-import { applyImport, type ApplySummary } from '../data/importers/project-import.ts';
+import type { SoilInput, SoilLayerName } from '../data/importers/static-layers.ts';
+import type { ApplySummary, ApplyOptions } from '../data/importers/project-import.ts';
 import type { ImportResult } from '../data/importers/types.ts';
+
+// The readers (gdal3.js, h5wasm, the GRIB decoder) load only inside the command that runs, so
+// `vegdyn --help` and the other commands start without them.
+const importers = {
+  forcing: () => import('../data/importers/forcing-netcdf.ts'),
+  lai: () => import('../data/importers/lai.ts'),
+  staticLayers: () => import('../data/importers/static-layers.ts'),
+  basins: () => import('../data/importers/basins.ts'),
+};
 
 function pairs(value: string, what: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -45,13 +52,14 @@ function fraction(value: string): number {
 
 interface Common { project: string; dryRun?: boolean; json?: boolean }
 
-async function finish(result: ImportResult, opts: Common, extra: Parameters<typeof applyImport>[2] = {}): Promise<void> {
+async function finish(result: ImportResult, opts: Common, extra: ApplyOptions = {}): Promise<void> {
   const describe = describeResult(result);
   if (opts.dryRun) {
     process.stdout.write(opts.json ? `${JSON.stringify({ dryRun: true, ...describe }, null, 2)}\n` : `checked (nothing written): ${Object.entries(describe).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('; ') : String(v)}`).join(', ')}\n`);
     return;
   }
   let last = -1;
+  const { applyImport } = await import('../data/importers/project-import.ts');
   const summary: ApplySummary = await applyImport(opts.project, result, {
     ...extra,
     onProgress: (f, message) => {
@@ -102,7 +110,7 @@ export function registerImportCommands(program: Command): void {
         ...(opts.minValid !== undefined ? { minValidFraction: opts.minValid } : {}),
         onProgress: (done, total, file) => { if (!opts.json) process.stderr.write(`reading ${done + 1}/${total} ${file}\n`); },
       };
-      await finish(await importForcingNetcdf(paths, options), opts);
+      await finish(await (await importers.forcing()).importForcingNetcdf(paths, options), opts);
     });
 
   common(imp.command('lai')
@@ -118,7 +126,7 @@ export function registerImportCommands(program: Command): void {
     .action(async (paths: string[], opts: Common & { datePattern?: string; scale?: number; offset?: number; nodata?: number[]; validRange?: number[]; variable?: string; minValid?: number }) => {
       if (opts.validRange && (opts.validRange.length !== 2 || opts.validRange[0]! >= opts.validRange[1]!)) throw new Error('--valid-range: expected LO,HI with LO < HI');
       if (!opts.dryRun) await openProject(opts.project);
-      const result = await importLai(paths, {
+      const result = await (await importers.lai()).importLai(paths, {
         ...(opts.datePattern ? { datePattern: opts.datePattern } : {}),
         ...(opts.scale !== undefined ? { scale: opts.scale } : {}),
         ...(opts.offset !== undefined ? { offset: opts.offset } : {}),
@@ -140,7 +148,7 @@ export function registerImportCommands(program: Command): void {
       if (!opts.dryRun) await openProject(opts.project);
       const remap = opts.remap ? Object.fromEntries(Object.entries(opts.remap).map(([k, v]) => [Number(k), Number(v)])) : undefined;
       if (remap && Object.entries(remap).some(([k, v]) => !Number.isInteger(Number(k)) || !Number.isInteger(v))) throw new Error('--remap: codes must be integers');
-      await finish(await importLandCover(file, { ...(opts.band ? { band: opts.band } : {}), ...(opts.nodata ? { nodata: opts.nodata } : {}), ...(remap ? { remap } : {}) }), opts);
+      await finish(await (await importers.staticLayers()).importLandCover(file, { ...(opts.band ? { band: opts.band } : {}), ...(opts.nodata ? { nodata: opts.nodata } : {}), ...(remap ? { remap } : {}) }), opts);
     });
 
   common(imp.command('soil')
@@ -158,7 +166,7 @@ export function registerImportCommands(program: Command): void {
       if (opts.organic) inputs.organicFraction = { file: opts.organic, ...(opts.organicScale !== undefined ? { scale: opts.organicScale } : {}) };
       if (Object.keys(inputs).length === 0) throw new Error('import soil: give at least one of --sand, --clay, --organic');
       if (!opts.dryRun) await openProject(opts.project);
-      await finish(await importSoil(inputs), opts);
+      await finish(await (await importers.staticLayers()).importSoil(inputs), opts);
     });
 
   common(imp.command('elevation')
@@ -167,7 +175,7 @@ export function registerImportCommands(program: Command): void {
     .option('--scale <s>', 'multiply values, e.g. 0.3048 for feet', (v) => num(v, '--scale')))
     .action(async (file: string, opts: Common & { scale?: number }) => {
       if (!opts.dryRun) await openProject(opts.project);
-      await finish(await importSoil({ elevation: { file, ...(opts.scale !== undefined ? { scale: opts.scale } : {}) } }), opts);
+      await finish(await (await importers.staticLayers()).importSoil({ elevation: { file, ...(opts.scale !== undefined ? { scale: opts.scale } : {}) } }), opts);
     });
 
   common(imp.command('basins')
@@ -179,7 +187,7 @@ export function registerImportCommands(program: Command): void {
     .action(async (file: string, opts: Common & { role: string; nameField?: string; idField?: string }) => {
       if (opts.role !== 'subbasins' && opts.role !== 'outline') throw new Error(`--role: expected subbasins or outline, got '${opts.role}'`);
       if (!opts.dryRun) await openProject(opts.project);
-      const result = await importBasins(file, { ...(opts.nameField ? { nameField: opts.nameField } : {}), ...(opts.idField ? { idField: opts.idField } : {}) });
+      const result = await (await importers.basins()).importBasins(file, { ...(opts.nameField ? { nameField: opts.nameField } : {}), ...(opts.idField ? { idField: opts.idField } : {}) });
       await finish(result, opts, { basinRole: opts.role });
     });
 }

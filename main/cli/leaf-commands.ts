@@ -5,11 +5,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { initComputeBackend, type BackendName } from '../compute/backend.ts';
-import { writeFileAtomic } from '../project/atomic-write.ts';
-import { leafForwardCsv } from '../leaf/leaf-forward.ts';
-import { BTRAN_SOURCES, type BtranSource } from '../leaf/leaf-btran.ts';
-import { runLeafExperiment, type LeafExperimentResult } from '../leaf/leaf-experiment.ts';
+import type { BackendName } from '../compute/backend.ts';
+import { BTRAN_SOURCES, type BtranSource } from '../leaf/btran-sources.ts';
+import type { LeafExperimentResult } from '../leaf/leaf-experiment.ts';
 
 function parseMapping(list: string[] | undefined): Record<string, string> {
   const out: Record<string, string> = {};
@@ -63,6 +61,10 @@ export function registerLeafCommands(program: Command): void {
     .option('--backend <name>', 'force a compute backend (tensorflow-gpu, tensorflow, wasm, cpu)')
     .action(async (opts: { input: string; out: string; btranFrom: string; pftMap?: string[]; backend?: string }) => {
       if (!(BTRAN_SOURCES as readonly string[]).includes(opts.btranFrom)) throw new Error(`--btran-from must be one of ${BTRAN_SOURCES.join(', ')} (got '${opts.btranFrom}')`);
+      // tfjs and the model load only when a leaf command runs, not for `vegdyn --help`
+      const [{ initComputeBackend }, { writeFileAtomic }, { leafForwardCsv }] = await Promise.all([
+        import('../compute/backend.ts'), import('../project/atomic-write.ts'), import('../leaf/leaf-forward.ts'),
+      ]);
       const backend = await initComputeBackend(opts.backend ? { prefer: opts.backend as BackendName } : {});
       const text = await readFile(opts.input, 'utf8');
       const t0 = performance.now();
@@ -84,6 +86,7 @@ export function registerLeafCommands(program: Command): void {
     .option('--backend <name>', 'force a compute backend')
     .action(async (opts: { input: string; experiment: string; epochs?: string; noise: string; seed: string; runDir?: string; backend?: string }) => {
       if (opts.experiment !== 'vcmax-only' && opts.experiment !== 'vcmax-b') throw new Error(`--experiment must be vcmax-only or vcmax-b (got '${opts.experiment}')`);
+      const { runLeafExperiment } = await import('../leaf/leaf-experiment.ts');
       const r = await runLeafExperiment({
         experiment: opts.experiment, input: opts.input, noiseFraction: Number(opts.noise), seed: Number(opts.seed),
         ...(opts.epochs ? { epochs: Number(opts.epochs) } : {}), ...(opts.runDir ? { runDir: path.resolve(opts.runDir) } : {}), ...(opts.backend ? { backend: opts.backend } : {}),
@@ -119,6 +122,7 @@ export function registerLeafCommands(program: Command): void {
         ...(opts.runDir ? { runDir: path.resolve(opts.runDir) } : {}),
         ...(opts.backend ? { backend: opts.backend } : {}),
       };
+      const { runLeafExperiment } = await import('../leaf/leaf-experiment.ts');
       printResult(await runLeafExperiment(config, { progress: progressLogger(), log: (l) => { if (l.startsWith('skipped')) process.stderr.write(`${l}\n`); } }));
     });
 }

@@ -6,12 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { defaultProjectDir } from '../config/vegdyn-home.ts';
-import { runDemo, defaultRunId } from '../evaluation/demo.ts';
-import { initComputeBackend, formatBackendReport } from '../compute/backend.ts';
-import { openDataset } from '../data/store/netcdf-store.ts';
-import { resolveRunConfig, type PresetName } from '../training/run-config.ts';
-import { runExperiment } from '../training/experiment.ts';
-import { formatNseTable } from '../report/html-report.ts';
+import type { PresetName } from '../training/run-config.ts';
 
 function readOverrides(file: string | undefined): Record<string, unknown> {
   if (!file) return {};
@@ -54,6 +49,8 @@ export function registerModelCommands(program: Command): void {
     .option('--check', 'exit with status 3 when a trained model fails or does not beat the day-of-year climatology (for CI)')
     .action(async (opts: { project?: string; config?: string; runId?: string; check?: boolean }) => {
       const projectDir = path.resolve(opts.project ?? defaultProjectDir());
+      // the engine (tfjs, h5wasm, the models) loads only when the command runs
+      const { runDemo } = await import('../evaluation/demo.ts');
       const printer = progressPrinter();
       const controller = new AbortController();
       const onSigint = () => controller.abort(new Error('cancelled by the user (Ctrl-C); rerun with the same --run-id to resume'));
@@ -92,6 +89,10 @@ export function registerModelCommands(program: Command): void {
     .option('--run-id <id>', 'run folder name under runs/')
     .action(async (opts: { project?: string; preset: string; config?: string; runId?: string }) => {
       if (opts.preset !== 'demo' && opts.preset !== 'paper') throw new Error(`unknown preset '${opts.preset}' (demo or paper)`);
+      const [{ resolveRunConfig }, { initComputeBackend, formatBackendReport }, { openDataset }, { defaultRunId }, { runExperiment }, { formatNseTable }] = await Promise.all([
+        import('../training/run-config.ts'), import('../compute/backend.ts'), import('../data/store/netcdf-store.ts'),
+        import('../evaluation/demo.ts'), import('../training/experiment.ts'), import('../report/html-report.ts'),
+      ]);
       const config = resolveRunConfig(readOverrides(opts.config), opts.preset as PresetName);
       const projectDir = path.resolve(opts.project ?? defaultProjectDir());
       const backend = await initComputeBackend();

@@ -3,9 +3,9 @@ import * as tf from '@tensorflow/tfjs';
 import { btranDefault, btranLearned, syntheticB } from '../physics/btran.ts';
 import { T_FREEZE_K } from '../physics/constants.ts';
 import { layerTensor, requireSoil, type LeafDataset, type LeafRecord } from './leaf-dataset.ts';
+import type { BtranSource } from './btran-sources.ts';
 
-export const BTRAN_SOURCES = ['one', 'synthetic-B', 'default-B'] as const;
-export type BtranSource = (typeof BTRAN_SOURCES)[number];
+export { BTRAN_SOURCES, type BtranSource } from './btran-sources.ts';
 
 /** The soil inputs of the learned btran form on the first L layers. */
 export interface LayerSoil {
