@@ -9,7 +9,8 @@
  * tfjs's backend is process-global, and peak RSS is only meaningful per process.
  * Backends: VEGDYN_BENCH_BACKENDS=wasm,cpu (comma list); default the one VegDyn would pick.
  * Models: VEGDYN_BENCH_MODELS=lstm,conv-lstm (comma list of case names); default all.
- * wasm runs the threaded build with one thread per core; VEGDYN_WASM_THREADS=1 runs it single.
+ * wasm runs as the app runs it (main/compute/backend.ts): the threaded build with one thread per
+ * core; VEGDYN_WASM_THREADS=1 runs it single.
  * The 36-year figure is extrapolated from `inferDays` measured days unless
  * VEGDYN_BENCH_FULL_RECORD=1, which runs all 13149 days.
  *
@@ -103,6 +104,8 @@ export interface ModelBenchResult {
   model: string;
   backend: string;
   backendDetail: string;
+  /** the backend's threads, started as the app starts it (main/compute/backend.ts) */
+  threads: number;
   convImpl?: string;
   trainMsPerDay: number[];
   trainCpuMsPerDay: number[];
@@ -273,6 +276,7 @@ export const modelsBench: BenchSuite = {
         const label = `${c.name} [${r.backend}${r.convImpl ? `, ${r.convImpl}` : ''}]`;
         // the machine is shared: the load says how much of it these figures had
         report.note(`${label}: load average ${loadBefore} before, ${loadavgText()} after`);
+        report.figure(`${label} backend threads`, r.threads, 'threads', `as the app runs it: ${r.backendDetail}`);
         report.figure(`${label} train fwd+bwd`, median(r.trainMsPerDay), 'ms/day', `cpu ${median(r.trainCpuMsPerDay).toFixed(1)} ms/day; samples ${r.trainMsPerDay.map((v) => v.toFixed(1)).join(', ')}`);
         report.figure(`${label} inference`, r.inferMsPerDay, 'ms/day', `${r.inferDays} days in chunks of ${size.chunkDays}`);
         const full = r.inferDays >= RECORD_DAYS;

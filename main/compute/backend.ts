@@ -2,7 +2,7 @@
  * Chooses the tfjs backend the engine computes on, in order of speed:
  *   tensorflow-gpu (@tensorflow/tfjs-node-gpu, needs CUDA 11.2 / cuDNN 8.1),
  *   tensorflow     (@tensorflow/tfjs-node, native libtensorflow),
- *   wasm           (@tensorflow/tfjs-backend-wasm, single-threaded in Node),
+ *   wasm           (@tensorflow/tfjs-backend-wasm, its threaded SIMD build, one thread per core),
  *   cpu            (plain JavaScript, always available).
  * Both native packages download libtensorflow at install time; offline they are skipped by npm,
  * so they are optional and the report says why each one was not used.
@@ -16,7 +16,7 @@ import type { z } from 'zod';
 import * as tf from '@tensorflow/tfjs';
 import { backendNameSchema, type backendReportSchema } from '../api/requests/system.ts';
 import { readAppConfig } from '../config/vegdyn-home.ts';
-import { installTfjsPatches } from './tfjs-patches/tfjs-patches.ts';
+import { startPatchedWasm } from './tfjs-patches/tfjs-patches.ts';
 
 export type BackendName = z.infer<typeof backendNameSchema>;
 export type BackendReport = z.infer<typeof backendReportSchema>;
@@ -72,16 +72,27 @@ async function loadWasm(): Promise<Loaded> {
   // In Node the .wasm files are read from the package's dist folder, not fetched from a CDN.
   const distDir = path.dirname(require.resolve(pkg));
   wasm.setWasmPaths(distDir + path.sep);
-  const patches = installTfjsPatches();
-  // said once per process (the backend is chosen once): a run on stock kernels is much slower
-  if (!patches.applied) console.warn(`vegdyn: ${patches.summary}`);
+  let started: Awaited<ReturnType<typeof startPatchedWasm>>;
   try {
-    if (!(await tf.setBackend('wasm'))) throw new Error('backend did not initialise');
-    await tf.ready();
+    started = await startPatchedWasm(wasmThreadCount());
   } catch (err) {
     throw new Error(`${pkg} failed to initialise: ${firstLine(err)}`);
   }
-  return { tfBackend: 'wasm', version: `${pkg}@${packageVersion(pkg)}`, threads: Math.max(1, wasm.getThreadsCount()), tfjsPatches: patches.summary };
+  // said once per process (the backend is chosen once): a run on stock kernels is much slower
+  if (!started.patches.applied) console.warn(`vegdyn: ${started.patches.summary}`);
+  return { tfBackend: 'wasm', version: `${pkg}@${packageVersion(pkg)}`, threads: started.threads, tfjsPatches: started.patches.summary };
+}
+
+/**
+ * Threads for the wasm backend: one per core (os.availableParallelism()), the same in training,
+ * inference and the bench; VEGDYN_WASM_THREADS sets another count (1 runs it unthreaded).
+ */
+export function wasmThreadCount(): number {
+  const env = process.env.VEGDYN_WASM_THREADS;
+  if (env === undefined || env.trim() === '') return os.availableParallelism();
+  const n = Number(env.trim());
+  if (!Number.isInteger(n) || n < 1) throw new Error(`VEGDYN_WASM_THREADS: expected a positive integer, got '${env}'`);
+  return n;
 }
 
 async function loadCpu(): Promise<Loaded> {
@@ -125,6 +136,7 @@ let cached: { key: string; report: Promise<BackendReport> } | undefined;
  */
 export function initComputeBackend(options: InitBackendOptions = {}): Promise<BackendReport> {
   const forced = resolveForced(options);
+  wasmThreadCount(); // a bad VEGDYN_WASM_THREADS is an error, not a silent fall back to another backend
   const key = forced ? forced.name : 'auto';
   if (cached && cached.key === key) return cached.report;
   const report = chooseBackend(forced);

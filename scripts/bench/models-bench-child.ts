@@ -13,8 +13,6 @@ import { createModel } from '../../main/models/model-factory.ts';
 import { disposeState, type ModelState } from '../../main/models/model.ts';
 import { ConvLstmModel } from '../../main/models/conv-lstm.ts';
 import { AdamW } from '../../main/training/adamw.ts';
-import { enableWasmThreads } from '../../main/compute/tfjs-patches/wasm-threads.ts';
-import os from 'node:os';
 
 /** waits for y's kernel without copying it out (dataSync would add a copy of the whole product) */
 function backendSync(y: tf.Tensor): void {
@@ -25,9 +23,8 @@ const { values } = parseArgs({ options: { backend: { type: 'string' }, model: { 
 const size = values.quick ? QUICK_SIZE : PAPER_SIZE;
 const benchCase = MODEL_BENCH_CASES.find((c) => c.name === values.model);
 if (!benchCase) throw new Error(`no bench case '${values.model}'`);
-// wasm: the threaded build with one thread per core unless VEGDYN_WASM_THREADS says otherwise
-const wasmThreads = values.backend === 'wasm' ? Number(process.env.VEGDYN_WASM_THREADS ?? os.availableParallelism()) : 1;
-const threading = wasmThreads > 1 ? enableWasmThreads(wasmThreads) : undefined;
+// the backend as the app starts it: on wasm the threaded build, one thread per core unless
+// VEGDYN_WASM_THREADS says otherwise (main/compute/backend.ts)
 const backend = await initComputeBackend({ prefer: values.backend as BackendName });
 
 const model = createModel(benchCase.config(size), benchCase.context ? await benchCase.context(size) : {});
@@ -124,7 +121,8 @@ if (benchCase.name === 'conv-lstm') {
 const result: ModelBenchResult = {
   model: benchCase.name,
   backend: backend.chosen,
-  backendDetail: `${backend.tfBackend} ${backend.version}, ${backend.threads} thread(s)${threading && !threading.ok ? ` (threads not enabled: ${threading.reason})` : ''}`,
+  backendDetail: `${backend.tfBackend} ${backend.version}, ${backend.threads} thread(s)${backend.tfjsPatches ? ` (${backend.tfjsPatches})` : ''}`,
+  threads: backend.threads,
   ...(model instanceof ConvLstmModel ? { convImpl: model.convImpl() } : {}),
   trainMsPerDay,
   trainCpuMsPerDay,

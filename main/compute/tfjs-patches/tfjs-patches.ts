@@ -19,6 +19,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import { installWasmFastKernels } from './wasm-fast-kernels.ts';
 import { installWasmMatMulGradient } from './wasm-matmul-grad.ts';
+import { enableWasmThreads, whileWasmInitialises } from './wasm-threads.ts';
 
 /** the tfjs release the patches are written and tested against */
 export const PATCHED_TFJS_VERSION = '4.22.0';
@@ -74,4 +75,32 @@ export function installTfjsPatches(versions: TfjsVersions = runningTfjsVersions(
   installWasmFastKernels();
   status = { applied: true, summary: `tfjs ${PATCHED_TFJS_VERSION}: wasm kernel and gradient patches applied` };
   return status;
+}
+
+export interface WasmStart {
+  patches: TfjsPatchStatus;
+  /** the threads the backend's pool really has (tfjs's own count) */
+  threads: number;
+}
+
+/**
+ * Starts the wasm backend (tf.setBackend('wasm')) with the patches and, when they apply, the
+ * threaded build with `threads` threads (1: unthreaded). Threads must be set up before the
+ * backend first initialises: a later call only switches back to the running backend. Throws
+ * when the backend does not initialise. Call setWasmPaths first.
+ */
+export async function startPatchedWasm(threads: number): Promise<WasmStart> {
+  if (!Number.isInteger(threads) || threads < 1) throw new Error(`wasm threads must be a positive integer, got ${threads}`);
+  const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
+  let patches = installTfjsPatches();
+  if (patches.applied && threads > 1) {
+    const r = enableWasmThreads(threads);
+    if (!r.ok) patches = { applied: true, summary: `${patches.summary}; threads not enabled: ${r.reason}` };
+  }
+  await whileWasmInitialises(async () => {
+    if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not initialise');
+    await tf.ready();
+  });
+  const running = Math.max(1, wasm.getThreadsCount());
+  return { patches: { ...patches, summary: `${patches.summary}; ${running} wasm thread${running === 1 ? '' : 's'}` }, threads: running };
 }

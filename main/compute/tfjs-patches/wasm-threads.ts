@@ -10,10 +10,15 @@
  *   scope names the worker's copy of the Emscripten factory refers to, and a message hook that
  *   reads the main-script Blob asynchronously before Emscripten's handler runs;
  * - `worker_threads.Worker` is wrapped so that blob: URLs start that file (other URLs untouched);
- * - the flag is set and the thread count chosen (see the os.cpus note below).
- * Call `enableWasmThreads` BEFORE the wasm backend initialises (tf.setBackend('wasm')). If any
- * step cannot be done (a different tfjs build), it returns { ok: false, reason } and changes
- * nothing, and the backend starts single-threaded as before.
+ * - the flag is set and the thread count chosen;
+ * - the backend's initialisation is run with a core count that lets the pool have that many
+ *   threads (whileWasmInitialises, below).
+ * tfjs offers no option for any of these: setThreadsCount only lowers the pool size below its cap,
+ * setWasmPaths only locates the .wasm binaries, and the worker script's URL is built inside the
+ * bundle. So the Worker wrapper stays; it only redirects blob: URLs, which Node cannot load at all.
+ * Call `enableWasmThreads` BEFORE the wasm backend initialises, and initialise it inside
+ * `whileWasmInitialises`. If any step cannot be done (a different tfjs build), it returns
+ * { ok: false, reason } and changes nothing, and the backend starts single-threaded as before.
  */
 import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
@@ -108,18 +113,36 @@ export function enableWasmThreads(threads: number): { ok: boolean; threads: numb
     }
   }
   (wt as { Worker: typeof Original }).Worker = BlobAwareWorker;
-  // The backend caps its pool at emscripten_num_logical_cores() / 2 (it assumes two hardware
-  // threads per core), which is os.cpus().length / 2 in Node: 1 on a 2-core machine. Calls
-  // from the wasm bundle see 2 x threads entries; everyone else sees the real list.
-  const osMod = require('node:os') as typeof import('node:os');
-  const realCpus = osMod.cpus;
-  osMod.cpus = function cpus(this: unknown) {
-    const list = realCpus.call(osMod);
-    if (!new Error().stack?.includes('tfjs-backend-wasm') || list.length === 0) return list;
-    return Array.from({ length: Math.max(list.length, 2 * threads) }, (_, i) => list[i % list.length]!);
-  };
   tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
   wasmPkg.setThreadsCount(threads);
   state = { ok: true, threads };
   return { ok: true, threads, reason: `threaded SIMD build, ${threads} threads` };
+}
+
+/**
+ * Runs the wasm backend's initialisation (tf.setBackend('wasm') and tf.ready()) so that its
+ * thread pool can have the threads enableWasmThreads asked for.
+ *
+ * Why: the backend caps its pool at emscripten_num_logical_cores() / 2 (it assumes two hardware
+ * threads per core), which is os.cpus().length / 2 in Node: 1 on a 2-core machine. The wasm
+ * module reads that count once, in a static initialiser that runs while the backend initialises,
+ * so os.cpus reports 2 x threads entries for exactly that time and is put back afterwards. Code
+ * that calls os.cpus concurrently during those milliseconds sees the longer list too; nothing in
+ * VegDyn depends on that count for correctness. Without enabled threads it just runs `init`.
+ */
+export async function whileWasmInitialises<T>(init: () => Promise<T>): Promise<T> {
+  if (!state) return init();
+  const osMod = require('node:os') as typeof import('node:os');
+  const realCpus = osMod.cpus;
+  const threads = state.threads;
+  osMod.cpus = function cpus(this: unknown) {
+    const list = realCpus.call(osMod);
+    if (list.length === 0) return list;
+    return Array.from({ length: Math.max(list.length, 2 * threads) }, (_, i) => list[i % list.length]!);
+  };
+  try {
+    return await init();
+  } finally {
+    osMod.cpus = realCpus;
+  }
 }

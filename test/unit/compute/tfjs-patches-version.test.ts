@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import { readFileSync } from 'node:fs';
 import {
   installTfjsPatches, PATCHED_TFJS_VERSION, patchMismatch, runningTfjsVersions,
 } from '../../../main/compute/tfjs-patches/tfjs-patches.ts';
@@ -34,4 +35,12 @@ test('another tfjs version keeps the stock kernels and says so; the pinned one g
   assert.equal(status.applied, true, status.summary);
   kernelFuncs().forEach((k, i) => assert.notEqual(k, stockKernels[i], `${PATCHED_KERNELS[i]} replaced`));
   assert.notEqual(matMulGradient(), stockGradient, 'BatchMatMul gradient replaced');
+});
+
+test('package.json pins every tfjs package to exactly the patched release', () => {
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as Record<string, Record<string, string> | undefined>;
+  const specs = { ...pkg.dependencies, ...pkg.optionalDependencies, ...pkg.devDependencies };
+  const tfjs = Object.entries(specs).filter(([name]) => name.startsWith('@tensorflow/'));
+  assert.deepEqual(tfjs.map(([name]) => name).sort(), ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu']);
+  for (const [name, spec] of tfjs) assert.equal(spec, PATCHED_TFJS_VERSION, `${name} is pinned to '${spec}'`);
 });

@@ -3,17 +3,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { enableWasmThreads } from '../../../main/compute/tfjs-patches/wasm-threads.ts';
+import os from 'node:os';
 import { ConvLstmModel } from '../../../main/models/conv-lstm.ts';
 import { disposeState, getWeights, setWeights } from '../../../main/models/model.ts';
 import { maxRelDiff, useBackend } from '../models/backends.ts';
 
+const realCores = os.cpus().length;
+
 test('the threaded wasm build starts in Node and computes what the cpu backend computes', async () => {
-  const r = enableWasmThreads(2);
-  assert.equal(r.ok, true, r.reason);
-  await useBackend('wasm');
+  // the way the app's backend starts it (startPatchedWasm), with two threads
+  await useBackend('wasm', 2);
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   assert.equal(wasm.getThreadsCount(), 2);
+  assert.equal(os.cpus().length, realCores, 'os.cpus is put back once the backend has started');
   // big enough that XNNPACK splits the matMuls across the pool
   const config = { kind: 'conv-lstm', rows: 20, cols: 24, inputChannels: 3, seed: 5, hidden: 16, kernelSize: 3, convImpl: 'patches', inputBlock: 4 } as const;
   const run = (m: ConvLstmModel) => {

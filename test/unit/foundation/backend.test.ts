@@ -93,3 +93,19 @@ test('the human-readable info names the backend and the reasons', () => {
   assert.match(r.stdout, /^backend: (tensorflow-gpu|tensorflow|wasm|cpu) \(/m);
   assert.match(r.stdout, /tensorflow-gpu: /);
 });
+
+test('wasm runs the threaded build with one thread per core, patched, and says so; VEGDYN_WASM_THREADS sets the count', () => {
+  const { status, stderr, report } = info({ VEGDYN_BACKEND: 'wasm' });
+  assert.equal(status, 0, stderr);
+  assert.equal(report?.threads, os.availableParallelism());
+  assert.match(report?.tfjsPatches ?? '', new RegExp(`^tfjs 4\\.22\\.0: wasm kernel and gradient patches applied; ${os.availableParallelism()} wasm threads?$`));
+  const single = info({ VEGDYN_BACKEND: 'wasm', VEGDYN_WASM_THREADS: '1' });
+  assert.equal(single.status, 0, single.stderr);
+  assert.equal(single.report?.threads, 1);
+  const r = spawnSync(process.execPath, ['bin/vegdyn.mjs', 'info'], { encoding: 'utf8', env: { ...process.env, VEGDYN_HOME: home, VEGDYN_BACKEND: 'wasm' } });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, new RegExp(`^backend: wasm \\(@tensorflow/tfjs-backend-wasm@4\\.22\\.0, ${os.availableParallelism()} threads?\\)`, 'm'));
+  const bad = info({ VEGDYN_WASM_THREADS: 'two' });
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderr, /VEGDYN_WASM_THREADS: expected a positive integer, got 'two'/);
+});

@@ -4,6 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import os from 'node:os';
 import { Session } from '../../../main/api/session.ts';
 import type { EventOf } from '../../../main/api/contract.ts';
 import { ApiError } from '../../../main/api/api-error.ts';
@@ -130,6 +131,19 @@ test('a tfjs job initialises the backend in its worker thread and computes on it
   assert.equal(result.report.chosen, 'cpu');
   assert.equal(result.tfBackend, 'cpu');
   assert.ok(Number.isFinite(result.checksum) && result.gflops > 0);
+});
+
+test('a wasm job runs the threaded build with one thread per core, as the bench does', async () => {
+  let id = '';
+  const done = outcome(() => id);
+  id = (await api.request('jobs.start', { kind: 'backend-check', params: { size: 256, backend: 'wasm' } })).jobId;
+  const end = await done;
+  assert.equal(end.event, 'job.finished', JSON.stringify(end.payload));
+  const result = (end.payload as { result: { report: { chosen: string; threads: number; tfjsPatches?: string }; tfBackend: string; checksum: number } }).result;
+  assert.equal(result.tfBackend, 'wasm');
+  assert.equal(result.report.threads, os.availableParallelism());
+  assert.match(result.report.tfjsPatches ?? '', /patches applied/);
+  assert.ok(Number.isFinite(result.checksum));
 });
 
 test('with process isolation (used where tfjs-node is installed) jobs report progress, finish and cancel alike', async () => {

@@ -6,18 +6,19 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { installTfjsPatches } from '../../../main/compute/tfjs-patches/tfjs-patches.ts';
+import { startPatchedWasm } from '../../../main/compute/tfjs-patches/tfjs-patches.ts';
 
-let wasmPathsSet = false;
+let wasmStarted = false;
 
-export async function useBackend(name: 'cpu' | 'wasm'): Promise<void> {
-  if (name === 'wasm' && !wasmPathsSet) {
+/** `wasmThreads` counts only for the first start of wasm in a process (unthreaded by default) */
+export async function useBackend(name: 'cpu' | 'wasm', wasmThreads = 1): Promise<void> {
+  if (name === 'wasm' && !wasmStarted) {
     const require = createRequire(import.meta.url);
     const dist = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
     setWasmPaths(dist + path.sep);
-    const patches = installTfjsPatches();
+    const { patches } = await startPatchedWasm(wasmThreads);
     if (!patches.applied) throw new Error(patches.summary);
-    wasmPathsSet = true;
+    wasmStarted = true;
   }
   if (tf.getBackend() !== name) {
     const ok = await tf.setBackend(name);
