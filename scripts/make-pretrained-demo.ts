@@ -1,0 +1,78 @@
+/**
+ * Makes the pretrained demo run shipped in resources/pretrained-demo/: trains the demo preset's
+ * three models (LSTM, ConvLSTM, physics-encoded ConvLSTM) on the demo virtual basin exactly as
+ * `vegdyn demo` does, then copies only what re-scoring needs (the resolved config and each model's
+ * configuration, weights, history and learned parameters) plus a manifest that records the run
+ * seed, the generator (name, version, seed, period) the weights were trained on, the git commit the
+ * script ran from, and the median test NSE the run reached, so the app's installed copy can be
+ * checked against it.
+ *
+ *   npx tsx scripts/make-pretrained-demo.ts [--work DIR] [--out DIR] [--package-only]
+ *
+ * --work     the scratch project the run trains in (default .tmp/pretrained-demo; rerunning resumes
+ *            from its checkpoints)
+ * --out      where the shipped copy goes (default resources/pretrained-demo)
+ * --package-only  copy from an already trained --work run without training again
+ */
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runDemo } from '../main/evaluation/demo.ts';
+import { DEFAULT_END_DATE, DEFAULT_SEED, DEFAULT_START_DATE, GENERATOR_NAME, GENERATOR_VERSION } from '../main/data/virtual-basin/generate.ts';
+import { PRETRAINED_FILES, PRETRAINED_MANIFEST, PRETRAINED_RUN_ID, type PretrainedManifest } from '../main/evaluation/pretrained-demo.ts';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+function git(...args: string[]): string {
+  return execFileSync('git', args, { cwd: repo, encoding: 'utf8' }).trim();
+}
+
+const work = path.resolve(arg('--work') ?? path.join(repo, '.tmp', 'pretrained-demo'));
+const out = path.resolve(arg('--out') ?? path.join(repo, 'resources', 'pretrained-demo'));
+const runDir = path.join(work, 'runs', PRETRAINED_RUN_ID);
+const originFile = path.join(work, 'made-from.json');
+
+if (!process.argv.includes('--package-only')) {
+  // the commit is the one training ran from; a dirty tree is recorded, not hidden
+  mkdirSync(work, { recursive: true });
+  writeFileSync(originFile, JSON.stringify({ commit: git('rev-parse', 'HEAD'), uncommittedChanges: git('status', '--porcelain').length > 0, startedAt: new Date().toISOString() }, null, 2));
+  const result = await runDemo({ projectDir: work, runId: PRETRAINED_RUN_ID, log: (line) => console.log(line) });
+  console.log(result.tableText);
+}
+
+if (!existsSync(path.join(runDir, 'run.json'))) throw new Error(`${runDir}: no trained run to package (run without --package-only first)`);
+const origin = JSON.parse(readFileSync(originFile, 'utf8')) as { commit: string; uncommittedChanges: boolean };
+const config = JSON.parse(readFileSync(path.join(runDir, 'config.json'), 'utf8')) as { seed: number; preset: string; models: string[] };
+const summary = JSON.parse(readFileSync(path.join(runDir, 'evaluation', 'summary.json'), 'utf8')) as { entries: { id: string; summary: { nse: { median: number } } }[] };
+
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+copyFileSync(path.join(runDir, 'config.json'), path.join(out, 'config.json'));
+const models: string[] = [];
+for (const kind of config.models) {
+  const from = path.join(runDir, 'models', kind);
+  if (!existsSync(path.join(from, 'weights.vdtb'))) throw new Error(`${from}: no weights.vdtb (the model did not finish training)`);
+  mkdirSync(path.join(out, 'models', kind), { recursive: true });
+  for (const file of PRETRAINED_FILES) {
+    if (existsSync(path.join(from, file))) copyFileSync(path.join(from, file), path.join(out, 'models', kind, file));
+  }
+  models.push(kind);
+}
+const manifest: PretrainedManifest = {
+  runId: PRETRAINED_RUN_ID,
+  preset: config.preset,
+  runSeed: config.seed,
+  models,
+  generator: { name: GENERATOR_NAME, version: GENERATOR_VERSION, seed: DEFAULT_SEED, startDate: DEFAULT_START_DATE, endDate: DEFAULT_END_DATE },
+  madeFrom: { commit: origin.commit, uncommittedChanges: origin.uncommittedChanges, script: 'scripts/make-pretrained-demo.ts' },
+  madeAt: new Date().toISOString(),
+  medianTestNse: Object.fromEntries(summary.entries.map((e) => [e.id, e.summary.nse.median])),
+};
+writeFileSync(path.join(out, PRETRAINED_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+console.log(`wrote ${out} (${models.join(', ')}) from commit ${origin.commit}${origin.uncommittedChanges ? ' with uncommitted changes' : ''}`);
