@@ -19,6 +19,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSyn
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runDemo } from '../main/evaluation/demo.ts';
+import { openOrCreateProject } from '../main/project/project-store.ts';
 import { DEFAULT_END_DATE, DEFAULT_SEED, DEFAULT_START_DATE, GENERATOR_NAME, GENERATOR_VERSION } from '../main/data/virtual-basin/generate.ts';
 import { PRETRAINED_FILES, PRETRAINED_MANIFEST, PRETRAINED_RUN_ID, type PretrainedManifest } from '../main/evaluation/pretrained-demo.ts';
 
@@ -40,7 +41,7 @@ const originFile = path.join(work, 'made-from.json');
 
 if (!process.argv.includes('--package-only')) {
   // the commit is the one training ran from; a dirty tree is recorded, not hidden
-  mkdirSync(work, { recursive: true });
+  await openOrCreateProject(work, 'Demo');
   writeFileSync(originFile, JSON.stringify({ commit: git('rev-parse', 'HEAD'), uncommittedChanges: git('status', '--porcelain').length > 0, startedAt: new Date().toISOString() }, null, 2));
   const result = await runDemo({ projectDir: work, runId: PRETRAINED_RUN_ID, log: (line) => console.log(line) });
   console.log(result.tableText);
