@@ -54,7 +54,7 @@ const summary = JSON.parse(readFileSync(path.join(runDir, 'evaluation', 'summary
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
-copyFileSync(path.join(runDir, 'config.json'), path.join(out, 'config.json'));
+for (const file of ['config.json', 'run.json']) copyFileSync(path.join(runDir, file), path.join(out, file));
 const models: string[] = [];
 for (const kind of config.models) {
   const from = path.join(runDir, 'models', kind);

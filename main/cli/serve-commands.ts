@@ -32,6 +32,10 @@ export function registerServeCommands(program: Command): void {
       if (!existsSync(path.join(staticDir, 'index.html'))) {
         process.stderr.write(`vegdyn: warning: the renderer is not built (${staticDir}): run \`npm run build:renderer\`; the API works without it\n`);
       }
+      // the demo project's first start makes its data and scores the pretrained run before a browser connects
+      const { ensureFirstRun } = await import('../api/first-run-starter.ts');
+      const first = ensureFirstRun(session, 'auto');
+      if (first.jobId) process.stderr.write(`vegdyn: first start of the demo project: ${first.needs.data ? 'generating the virtual basin, then ' : ''}scoring the pretrained demo run (progress in the app)\n`);
       const server = await startWebServer({ session, port: opts.port, staticDir });
       // exactly one line on stdout: launchers and tests read the URL from it
       process.stdout.write(`VegDyn is running at ${server.url}\n`);

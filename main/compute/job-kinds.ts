@@ -19,6 +19,7 @@ export const JOB_KINDS = {
   train: new URL('../training/train-job.ts', import.meta.url),
   evaluate: new URL('../evaluation/evaluate-job.ts', import.meta.url),
   import: new URL('../data/importers/import-job.ts', import.meta.url),
+  'first-run': new URL('../evaluation/first-run-job.ts', import.meta.url),
 } as const satisfies Record<string, URL>;
 
 export type JobKind = keyof typeof JOB_KINDS;

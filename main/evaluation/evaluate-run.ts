@@ -33,6 +33,8 @@ export interface EvaluateRunOptions {
   readonly test?: { readonly from: string; readonly to: string };
   readonly signal?: AbortSignal;
   readonly log?: (line: string) => void;
+  /** fraction 0..1 of the work (the predictions dominate: one share per model, a last share to score and write) */
+  readonly onProgress?: (fraction: number, message: string) => void;
 }
 
 export interface EvaluateRunResult {
@@ -97,6 +99,11 @@ export async function evaluateRun(opts: EvaluateRunOptions): Promise<EvaluateRun
 
   const predictions = new Map<string, Float32Array>();
   const known = new Set<string>(modelKinds());
+  // progress: each model's prediction and physics-only one share, scoring and writing one more
+  const shares = config.models.length + 2;
+  let sharesDone = 0;
+  const predictProgress = (label: string) => (daysDone: number, daysTotal: number): void =>
+    opts.onProgress?.((sharesDone + daysDone / daysTotal) / shares, `${label}: daily LAI, ${daysDone} of ${daysTotal} days`);
   for (const kind of config.models) {
     const dir = path.join(runDir, 'models', kind);
     const weights = path.join(dir, 'weights.vdtb');
@@ -110,9 +117,10 @@ export async function evaluateRun(opts: EvaluateRunOptions): Promise<EvaluateRun
     try {
       loadWeightsFile(model, weights);
       log(`${MODEL_LABELS[kind] ?? kind}: daily LAI from the saved weights`);
-      predictions.set(kind, await predictRange(model, featuresFor(kind), record, { chunkDays: config.inferenceChunkDays, ...(opts.signal ? { signal: opts.signal } : {}) }));
+      predictions.set(kind, await predictRange(model, featuresFor(kind), record, { chunkDays: config.inferenceChunkDays, onChunk: predictProgress(MODEL_LABELS[kind] ?? kind), ...(opts.signal ? { signal: opts.signal } : {}) }));
     } finally {
       model.dispose();
+      sharesDone++;
     }
   }
   if (known.has('physics-only') && findPredictionFile(runDir, 'physics-only')) {
@@ -120,11 +128,12 @@ export async function evaluateRun(opts: EvaluateRunOptions): Promise<EvaluateRun
     const model = createModel({ kind: 'physics-only', rows: dataset.grid.nrows, cols: dataset.grid.ncols, inputChannels: features.channelCount, seed: config.seed, ...(config.modelOptions['physics-only'] ?? {}) } as unknown as Parameters<typeof createModel>[0], { dataset: runDataset });
     try {
       log('Physics only: daily LAI with prior parameters');
-      predictions.set('physics-only', await predictRange(model, features, record, { chunkDays: config.inferenceChunkDays, ...(opts.signal ? { signal: opts.signal } : {}) }));
+      predictions.set('physics-only', await predictRange(model, features, record, { chunkDays: config.inferenceChunkDays, onChunk: predictProgress('Physics only'), ...(opts.signal ? { signal: opts.signal } : {}) }));
     } finally {
       model.dispose();
     }
   }
+  sharesDone = shares - 1;
   if (predictions.size === 0) throw new Error(`${runDir}: no model of the run has saved weights to evaluate`);
 
   const previous = existsSync(path.join(runDir, 'evaluation', 'summary.json'))
@@ -138,7 +147,8 @@ export async function evaluateRun(opts: EvaluateRunOptions): Promise<EvaluateRun
       reevaluated: true,
     },
     predictionAttributes: { vegdyn_preset: config.preset, vegdyn_seed: config.seed },
-    onStep: log,
+    onStep: (line) => { log(line); opts.onProgress?.(sharesDone / shares, line); },
   });
+  opts.onProgress?.(1, 'scored and written');
   return { evaluation: written.evaluation, tableText: formatNseTable(written.evaluation), clip, test: testDates, entries: [...predictions.keys()] };
 }

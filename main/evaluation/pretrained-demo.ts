@@ -1,23 +1,149 @@
 /**
  * The pretrained demo run shipped in resources/pretrained-demo/ (made by
  * scripts/make-pretrained-demo.ts): the demo preset's weights of the three models, so a new user
- * sees model LAI and NSE maps without training first.
+ * sees model LAI and NSE maps without training first. Installing it copies the weights into the
+ * project as runs/pretrained-demo/ and computes its predictions and scores from them (the
+ * `vegdyn evaluate` path), after checking that the project's dataset is the virtual basin the
+ * weights were trained on: weights fed another dataset would give meaningless LAI.
  */
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import type { Dataset } from '../data/dataset.ts';
+import { describeIssues } from '../api/api-error.ts';
+import { evaluateRun, readRunConfig, type EvaluateRunResult } from './evaluate-run.ts';
+
 export const PRETRAINED_RUN_ID = 'pretrained-demo';
 export const PRETRAINED_MANIFEST = 'manifest.json';
 /** per model: what re-scoring from saved weights reads, plus the history and learned parameters the UI shows */
 export const PRETRAINED_FILES = ['model.json', 'weights.vdtb', 'history.json', 'learned-parameters.json'] as const;
+/** runs/<this>/pretrained-demo: where a half-done install is built before it is renamed into runs/ (run listings skip dot folders) */
+const STAGING = '.installing';
 
-export interface PretrainedManifest {
-  readonly runId: string;
-  readonly preset: string;
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+export const pretrainedManifestSchema = z.object({
+  runId: z.string(),
+  preset: z.string(),
   /** the run config's seed (weight initialisation, window draws) */
-  readonly runSeed: number;
-  readonly models: readonly string[];
+  runSeed: z.number().int(),
+  models: z.array(z.string()).min(1),
   /** the virtual basin the weights were trained on; the project's dataset must match it */
-  readonly generator: { readonly name: string; readonly version: string; readonly seed: number; readonly startDate: string; readonly endDate: string };
-  readonly madeFrom: { readonly commit: string; readonly uncommittedChanges: boolean; readonly script: string };
-  readonly madeAt: string;
+  generator: z.object({ name: z.string(), version: z.string(), seed: z.number().int(), startDate: isoDate, endDate: isoDate }),
+  madeFrom: z.object({ commit: z.string(), uncommittedChanges: z.boolean(), script: z.string() }),
+  madeAt: z.string(),
   /** median test NSE per entry when the run was made (models, physics-only, climatology, noise ceiling) */
-  readonly medianTestNse: Readonly<Record<string, number>>;
+  medianTestNse: z.record(z.string(), z.number().nullable()),
+});
+export type PretrainedManifest = z.infer<typeof pretrainedManifestSchema>;
+
+/** resources/pretrained-demo of this checkout (or of the installed package). */
+export function bundledPretrainedDir(): string {
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../resources/pretrained-demo');
+}
+
+export function readPretrainedManifest(dir: string): PretrainedManifest {
+  const file = path.join(dir, PRETRAINED_MANIFEST);
+  if (!existsSync(file)) throw new Error(`${file}: missing (the pretrained demo run is not in this build; make it with scripts/make-pretrained-demo.ts)`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+  }
+  const parsed = pretrainedManifestSchema.safeParse(raw);
+  if (!parsed.success) throw new Error(`${file}: ${describeIssues(parsed.error).text}`);
+  return parsed.data;
+}
+
+/**
+ * Why the pretrained weights do not fit this dataset, or [] when they do: the dataset must come from
+ * the same generator, version and seed, and cover the run's record period.
+ */
+export function pretrainedMismatch(manifest: PretrainedManifest, dataset: Dataset, record: { from: string; to: string }): string[] {
+  const a = dataset.attributes ?? {};
+  const g = manifest.generator;
+  const problems: string[] = [];
+  if (a['generator'] !== g.name) problems.push(`its dataset is '${dataset.source}', not the virtual basin of ${g.name}`);
+  else {
+    if (String(a['generator_version']) !== g.version) problems.push(`its virtual basin was made by generator version ${String(a['generator_version'])}, the weights were trained on version ${g.version}`);
+    if (Number(a['seed']) !== g.seed) problems.push(`its virtual basin has seed ${String(a['seed'])}, the weights were trained on seed ${g.seed}`);
+  }
+  const last = addDaysIso(dataset.startDate, dataset.dayCount - 1);
+  if (dataset.startDate > record.from || last < record.to) problems.push(`its dataset covers ${dataset.startDate}..${last}, the run needs ${record.from}..${record.to}`);
+  return problems;
+}
+
+function addDaysIso(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+export function pretrainedRunDir(projectDir: string): string {
+  return path.join(projectDir, 'runs', PRETRAINED_RUN_ID);
+}
+
+export function isPretrainedInstalled(projectDir: string): boolean {
+  return existsSync(path.join(pretrainedRunDir(projectDir), 'evaluation', 'summary.json'));
+}
+
+export interface InstallOptions {
+  readonly projectDir: string;
+  readonly dataset: Dataset;
+  /** default: bundledPretrainedDir() */
+  readonly sourceDir?: string;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (fraction: number, message: string) => void;
+}
+
+export interface InstallResult {
+  readonly runDir: string;
+  readonly manifest: PretrainedManifest;
+  readonly evaluation: EvaluateRunResult;
+}
+
+/**
+ * Copies the pretrained run into runs/pretrained-demo/ and computes its predictions and scores.
+ * Everything is built in a staging folder and renamed into place at the end, so the run list never
+ * shows a run without scores, and an interrupted install starts over.
+ */
+export async function installPretrainedRun(opts: InstallOptions): Promise<InstallResult> {
+  const source = opts.sourceDir ?? bundledPretrainedDir();
+  const manifest = readPretrainedManifest(source);
+  const config = readRunConfig(source);
+  const problems = pretrainedMismatch(manifest, opts.dataset, config.periods.record);
+  if (problems.length) {
+    throw new Error(`the pretrained demo run (${source}) does not fit this project: ${problems.join('; ')}. `
+      + 'Its weights would give meaningless LAI on other data, so it was not installed: train a model instead (Training panel), '
+      + `or regenerate the demo data with seed ${manifest.generator.seed} from this VegDyn version.`);
+  }
+  const runs = path.join(opts.projectDir, 'runs');
+  // the staging folder keeps the run's own name: the evaluation records it in summary.json and the predictions
+  const staging = path.join(runs, STAGING, PRETRAINED_RUN_ID);
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
+  for (const file of ['config.json', 'run.json']) cpSync(path.join(source, file), path.join(staging, file));
+  for (const kind of manifest.models) {
+    mkdirSync(path.join(staging, 'models', kind), { recursive: true });
+    for (const file of PRETRAINED_FILES) {
+      const from = path.join(source, 'models', kind, file);
+      if (existsSync(from)) cpSync(from, path.join(staging, 'models', kind, file));
+    }
+  }
+  // the run record says where the weights came from
+  const info = JSON.parse(readFileSync(path.join(staging, 'run.json'), 'utf8')) as Record<string, unknown>;
+  info['id'] = PRETRAINED_RUN_ID;
+  info['pretrained'] = { installedAt: new Date().toISOString(), madeFrom: manifest.madeFrom, madeAt: manifest.madeAt, generator: manifest.generator, medianTestNseWhenMade: manifest.medianTestNse };
+  writeFileSync(path.join(staging, 'run.json'), `${JSON.stringify(info, null, 2)}\n`);
+
+  const evaluation = await evaluateRun({
+    runDir: staging, projectDir: opts.projectDir, dataset: opts.dataset,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+  });
+  const target = pretrainedRunDir(opts.projectDir);
+  rmSync(target, { recursive: true, force: true });
+  renameSync(staging, target);
+  return { runDir: target, manifest, evaluation };
 }

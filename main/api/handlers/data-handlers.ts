@@ -9,6 +9,8 @@ import { areaWeightedMean, findSubbasin } from '../../data/aggregate.ts';
 import { polygonCellFractions } from '../../data/polygon-fractions.ts';
 import { projectDataset } from './map-dataset.ts';
 import { toNullable } from './map-handlers.ts';
+import { sessionOf } from '../session.ts';
+import { ensureFirstRun } from '../first-run-starter.ts';
 
 export const dataHandlers: HandlersFor<typeof dataRequests> = {
   'data.generateDemo': async (req, ctx) => {
@@ -16,6 +18,7 @@ export const dataHandlers: HandlersFor<typeof dataRequests> = {
     // the job writes data/dataset.nc atomically; readers (map-dataset.ts) key their cache on its mtime
     return { jobId: ctx.startJob('demo-data', { projectDir, force: true, ...req }) };
   },
+  'data.firstRun': async (req, ctx) => ensureFirstRun(sessionOf(ctx), req.start),
   'data.aggregate': async (req, ctx) => {
     const dir = ctx.projectDir();
     const ds = await projectDataset(dir);

@@ -171,7 +171,8 @@ export function readRun(projectDir: string, runId: string): RunListing {
 export function listRuns(projectDir: string): RunListing[] {
   const dir = runsDir(projectDir);
   if (!existsSync(dir)) return [];
-  const ids = readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory() && /^[A-Za-z0-9._-]+$/.test(d.name)).map((d) => d.name);
+  // dot folders are skipped: an install being built (main/evaluation/pretrained-demo.ts)
+  const ids = readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory() && /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(d.name)).map((d) => d.name);
   const runs = ids.map((id) => readRun(projectDir, id));
   return runs.sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? '') || b.id.localeCompare(a.id));
 }

@@ -24,6 +24,16 @@ export const dataRequests = {
     }).strict(),
     response: z.object({ jobId: z.string() }),
   }),
+  'data.firstRun': defineRequest({
+    description:
+      'The first run of a project: generate the virtual basin when there is no dataset and install the pretrained demo run with its predictions and scores, as a background job (kind first-run). start: auto (default) starts it only in the default demo project, yes in any project, no only reports. Returns the running job, if any.',
+    request: z.object({ start: z.enum(['auto', 'yes', 'no']).default('auto') }).strict(),
+    response: z.object({
+      jobId: z.string().nullable(),
+      demoProject: z.boolean(),
+      needs: z.object({ data: z.boolean(), run: z.boolean() }),
+    }),
+  }),
   'data.aggregate': defineRequest({
     description:
       'Area-weighted mean (cell fraction x cell area, valid basin cells only) of one variable over the basin, a subbasin or a polygon, per day (forcing, LAI_true) or per observation (LAI), optionally for a day range [start, end).',

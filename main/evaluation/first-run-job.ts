@@ -1,0 +1,31 @@
+/**
+ * Job kind 'first-run' (main/compute/job-kinds.ts): the demo project's first start in a worker
+ * thread (main/evaluation/first-run.ts), with the stage in each progress message and an ETA.
+ */
+import { z } from 'zod';
+import type { JobContext } from '../compute/job-kinds.ts';
+import { initComputeBackend } from '../compute/backend.ts';
+import { runFirstStart, type FirstRunResult } from './first-run.ts';
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'an ISO date YYYY-MM-DD');
+
+export const paramsSchema = z.object({
+  projectDir: z.string().min(1),
+  startDate: isoDate.optional(),
+  endDate: isoDate.optional(),
+}).strict();
+
+export type FirstRunJobParams = z.infer<typeof paramsSchema>;
+
+export async function run(params: FirstRunJobParams, ctx: JobContext): Promise<FirstRunResult> {
+  await initComputeBackend();
+  const result = await runFirstStart({
+    projectDir: params.projectDir,
+    ...(params.startDate ? { startDate: params.startDate } : {}),
+    ...(params.endDate ? { endDate: params.endDate } : {}),
+    signal: ctx.signal,
+    onProgress: (p) => ctx.progress(p.fraction, p.message, p.etaSeconds !== undefined ? { etaSeconds: p.etaSeconds } : undefined),
+  });
+  if (result.note) ctx.log('warn', result.note);
+  return result;
+}
