@@ -35,7 +35,7 @@ export interface FirstRunOptions {
 export interface FirstRunResult {
   readonly generatedData: boolean;
   readonly installedRun: boolean;
-  /** why the pretrained run was not installed (absent from this build), when it was not */
+  /** why the pretrained run was not installed (absent from this build), or why its scores are suspect */
   readonly note?: string;
   readonly seconds: number;
 }
@@ -76,10 +76,13 @@ export async function runFirstStart(opts: FirstRunOptions): Promise<FirstRunResu
       ...(shipped ? {} : { note: `this build has no pretrained demo run (${pretrainedDir}): train a model to see model LAI` }),
     };
   }
-  await installPretrainedRun({
+  const installed = await installPretrainedRun({
     projectDir: opts.projectDir, dataset: data.dataset, sourceDir: pretrainedDir,
     ...(opts.signal ? { signal: opts.signal } : {}),
     onProgress: (f, message) => report('install', dataShare + (1 - dataShare) * f, `Scoring the pretrained models: ${message}`),
   });
-  return { generatedData: data.created, installedRun: true, seconds: (performance.now() - t0) / 1000 };
+  return {
+    generatedData: data.created, installedRun: true, seconds: (performance.now() - t0) / 1000,
+    ...(installed.scoreDrift.length ? { note: `the pretrained run scores differently than when it was made (${installed.scoreDrift.join('; ')}); remake it with scripts/make-pretrained-demo.ts` } : {}),
+  };
 }

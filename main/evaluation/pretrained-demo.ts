@@ -101,6 +101,27 @@ export interface InstallResult {
   readonly runDir: string;
   readonly manifest: PretrainedManifest;
   readonly evaluation: EvaluateRunResult;
+  /** models whose median test NSE now differs from the one recorded when the run was made */
+  readonly scoreDrift: readonly string[];
+}
+
+/** Largest difference of a model's median test NSE from the recorded one that still counts as the same run. */
+export const NSE_DRIFT_TOLERANCE = 0.02;
+
+/**
+ * Models whose re-scored median test NSE differs from the manifest's by more than the tolerance:
+ * same weights and data but other numbers mean this build computes the inputs differently (a
+ * changed feature, climatology or model), so the weights no longer mean what they were trained for.
+ */
+export function scoreDrift(manifest: PretrainedManifest, entries: readonly { id: string; summary: { nse: { median: number } } }[]): string[] {
+  const drift: string[] = [];
+  for (const kind of manifest.models) {
+    const was = manifest.medianTestNse[kind];
+    const now = entries.find((e) => e.id === kind)?.summary.nse.median;
+    if (was === undefined || was === null || now === undefined) continue;
+    if (!(Math.abs(now - was) <= NSE_DRIFT_TOLERANCE)) drift.push(`${kind}: median test NSE ${now.toFixed(3)}, ${was.toFixed(3)} when made`);
+  }
+  return drift;
 }
 
 /**
@@ -142,8 +163,14 @@ export async function installPretrainedRun(opts: InstallOptions): Promise<Instal
     ...(opts.signal ? { signal: opts.signal } : {}),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
   });
+  const drift = scoreDrift(manifest, evaluation.evaluation.entries);
+  if (drift.length) {
+    // kept, but said: in the run record (the run list shows it) and to the caller
+    info['warning'] = `the pretrained weights score differently in this build than when they were made (${drift.join('; ')}): remake them with scripts/make-pretrained-demo.ts`;
+    writeFileSync(path.join(staging, 'run.json'), `${JSON.stringify(info, null, 2)}\n`);
+  }
   const target = pretrainedRunDir(opts.projectDir);
   rmSync(target, { recursive: true, force: true });
   renameSync(staging, target);
-  return { runDir: target, manifest, evaluation };
+  return { runDir: target, manifest, evaluation, scoreDrift: drift };
 }

@@ -10,6 +10,7 @@ import { ExportPanel } from './export-panel.ts';
 import { ModelsPanel } from './models-panel.ts';
 import { TrainingPanel } from './training-panel.ts';
 import { LeafPanel } from './leaf-panel.ts';
+import { FirstRunPanel } from './first-run-panel.ts';
 import type { ApiClient } from '../../main/api/client.ts';
 
 declare global {
@@ -53,6 +54,19 @@ async function start(): Promise<void> {
     }
   };
   trainingPanel.onRunsChanged = () => void workspace.reload().then(refreshRuns);
+  // empty states and the demo project's first start (data generation, the pretrained run's scores)
+  const firstRun = new FirstRunPanel(api);
+  shell.mapWrap.append(firstRun.element);
+  firstRun.onChanged = () => workspace.reload().then(refreshRuns);
+  const openTraining = (): void => {
+    const toggle = document.querySelector<HTMLButtonElement>('#training-section h2 button');
+    if (toggle?.getAttribute('aria-expanded') === 'false') toggle.click();
+    document.getElementById('training-section')?.scrollIntoView({ block: 'start' });
+  };
+  firstRun.onTrain = openTraining;
+  trainingPanel.onNeedData = () => void firstRun.start();
+  modelsPanel.onTrain = openTraining;
+  modelsPanel.onInstallPretrained = () => void firstRun.start();
   window.vegdynTraining = trainingPanel;
   new LeafPanel(shell.section('leaf-section', 'Leaf experiments', false), api);
   const exportPanel = new ExportPanel(shell.section('export-section', 'Export', false), api, workspace);
@@ -73,12 +87,13 @@ async function start(): Promise<void> {
     shell.connectionBadge.textContent = 'engine unreachable';
     shell.connectionBadge.setAttribute('data-state', 'error');
   }
-  api.on('project.opened', () => void workspace.reload().then(() => projectPanel.refresh()).then(refreshRuns));
+  api.on('project.opened', () => void workspace.reload().then(() => projectPanel.refresh()).then(refreshRuns).then(() => firstRun.refresh(workspace.dataset !== null)));
   await workspace.map.whenLoaded();
   await workspace.reload();
   await projectPanel.refresh();
   exportPanel.useCurrentDate();
   await refreshRuns();
+  await firstRun.refresh(workspace.dataset !== null);
   document.body.setAttribute('data-ready', 'true');
 }
 

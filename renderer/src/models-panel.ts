@@ -17,6 +17,9 @@ export class ModelsPanel {
   private runs: RunSummary[] = [];
   private readonly compare: CompareView;
   private readonly swipe: SwipeView;
+  /** the empty state's actions (wired by main.ts) */
+  onTrain: () => void = () => undefined;
+  onInstallPretrained: () => void = () => undefined;
 
   constructor(private readonly body: HTMLElement, api: ApiClient, private readonly workspace: Workspace, mapHost: HTMLElement) {
     this.runSelect = h('select', { 'aria-label': 'Run to compare', 'data-testid': 'run-select' });
@@ -63,7 +66,16 @@ export class ModelsPanel {
   private render(): void {
     const run = this.runs.find((r) => r.id === this.runSelect.value);
     if (!run) {
-      this.content.replaceChildren(h('p', { class: 'hint', text: 'No evaluated run yet: train one in the Training section.' }));
+      // a way forward, not a dead end: train, or install the pretrained demo run (demo data only)
+      const train = h('button', { type: 'button', class: 'primary', text: 'Train a model' });
+      train.addEventListener('click', () => this.onTrain());
+      const install = h('button', { type: 'button', text: 'Install the pretrained demo run' });
+      install.addEventListener('click', () => this.onInstallPretrained());
+      this.content.replaceChildren(
+        h('p', { class: 'hint', 'data-testid': 'models-empty', text: this.workspace.dataset
+          ? 'No evaluated run yet. Train one (Training section: choose models and start), or, on the demo data, install the pretrained demo run to compare the three models at once.'
+          : 'No runs yet, and no data to compare them on: generate the demo data (it comes with a pretrained run of the three models) or import data, then train.' }),
+        h('div', { class: 'row' }, train, install));
       return;
     }
     const table = h('table', { class: 'data-table nse-table', 'data-testid': 'nse-table' },

@@ -43,6 +43,8 @@ export class TrainingPanel {
   /** train and score inside the active basin clip (the engine reads it from the project) */
   private readonly useClip: HTMLInputElement;
   onRunsChanged: () => void = () => undefined;
+  /** "Generate demo data" from the no-data message */
+  onNeedData: () => void = () => undefined;
 
   constructor(body: HTMLElement, private readonly api: ApiClient, private readonly workspace: Workspace) {
     this.checks = MODELS.map((m, i) => h('input', { type: 'checkbox', value: m.id, checked: i === 0 }));
@@ -98,7 +100,14 @@ export class TrainingPanel {
   async startRun(resume?: RunSummary): Promise<void> {
     const project = this.workspace.summary?.project;
     const periods = this.periods();
-    if (!project || !periods) return;
+    if (!project || !periods) {
+      // say why nothing starts, and offer the way out
+      const generate = h('button', { type: 'button', text: 'Generate demo data' });
+      generate.addEventListener('click', () => this.onNeedData());
+      this.message.replaceChildren(`Training needs data: ${project ? 'this project has no dataset yet' : 'no project is open'}. Generate the demo data or import data first. `, generate);
+      notify('error', 'Training needs data', 'This project has no dataset yet: generate the demo data (map or Training section) or import data first.');
+      return;
+    }
     const models = resume ? resume.models : this.checks.filter((c) => c.checked).map((c) => c.value);
     if (models.length === 0) {
       notify('error', 'Choose at least one model to train');
