@@ -1,27 +1,27 @@
 /**
  * Makes the pretrained demo run shipped in resources/pretrained-demo/: trains the demo preset's
  * three models (LSTM, ConvLSTM, physics-encoded ConvLSTM) on the demo virtual basin exactly as
- * `vegdyn demo` does, then copies only what re-scoring needs (the resolved config and each model's
- * configuration, weights, history and learned parameters) plus a manifest that records the run
- * seed, the generator (name, version, seed, period) the weights were trained on, the git commit the
- * script ran from, and the median test NSE the run reached, so the app's installed copy can be
- * checked against it.
+ * `vegdyn demo` does, then copies only what re-scoring needs (the resolved config, the run record,
+ * each model's configuration, weights, history and learned parameters) plus a manifest that
+ * records the run seed, the generator (name, version, seed, period) the weights were trained on,
+ * the git commit the script ran from, and the median test NSE the run reached, so the app's
+ * installed copy can be checked against it (main/evaluation/pretrained-demo.ts).
  *
  *   npx tsx scripts/make-pretrained-demo.ts [--work DIR] [--out DIR] [--package-only]
  *
- * --work     the scratch project the run trains in (default .tmp/pretrained-demo; rerunning resumes
- *            from its checkpoints)
- * --out      where the shipped copy goes (default resources/pretrained-demo)
+ * --work          the scratch project the run trains in (default .tmp/pretrained-demo; rerunning
+ *                 resumes from its checkpoints)
+ * --out           where the shipped copy goes (default resources/pretrained-demo)
  * --package-only  copy from an already trained --work run without training again
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runDemo } from '../main/evaluation/demo.ts';
 import { openOrCreateProject } from '../main/project/project-store.ts';
 import { DEFAULT_END_DATE, DEFAULT_SEED, DEFAULT_START_DATE, GENERATOR_NAME, GENERATOR_VERSION } from '../main/data/virtual-basin/generate.ts';
-import { PRETRAINED_FILES, PRETRAINED_MANIFEST, PRETRAINED_RUN_ID, type PretrainedManifest } from '../main/evaluation/pretrained-demo.ts';
+import { packagePretrainedRun, PRETRAINED_RUN_ID } from '../main/evaluation/pretrained-demo.ts';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -47,33 +47,9 @@ if (!process.argv.includes('--package-only')) {
   console.log(result.tableText);
 }
 
-if (!existsSync(path.join(runDir, 'run.json'))) throw new Error(`${runDir}: no trained run to package (run without --package-only first)`);
 const origin = JSON.parse(readFileSync(originFile, 'utf8')) as { commit: string; uncommittedChanges: boolean };
-const config = JSON.parse(readFileSync(path.join(runDir, 'config.json'), 'utf8')) as { seed: number; preset: string; models: string[] };
-const summary = JSON.parse(readFileSync(path.join(runDir, 'evaluation', 'summary.json'), 'utf8')) as { entries: { id: string; summary: { nse: { median: number } } }[] };
-
-rmSync(out, { recursive: true, force: true });
-mkdirSync(out, { recursive: true });
-for (const file of ['config.json', 'run.json']) copyFileSync(path.join(runDir, file), path.join(out, file));
-const models: string[] = [];
-for (const kind of config.models) {
-  const from = path.join(runDir, 'models', kind);
-  if (!existsSync(path.join(from, 'weights.vdtb'))) throw new Error(`${from}: no weights.vdtb (the model did not finish training)`);
-  mkdirSync(path.join(out, 'models', kind), { recursive: true });
-  for (const file of PRETRAINED_FILES) {
-    if (existsSync(path.join(from, file))) copyFileSync(path.join(from, file), path.join(out, 'models', kind, file));
-  }
-  models.push(kind);
-}
-const manifest: PretrainedManifest = {
-  runId: PRETRAINED_RUN_ID,
-  preset: config.preset,
-  runSeed: config.seed,
-  models,
+const manifest = packagePretrainedRun(runDir, out, {
   generator: { name: GENERATOR_NAME, version: GENERATOR_VERSION, seed: DEFAULT_SEED, startDate: DEFAULT_START_DATE, endDate: DEFAULT_END_DATE },
   madeFrom: { commit: origin.commit, uncommittedChanges: origin.uncommittedChanges, script: 'scripts/make-pretrained-demo.ts' },
-  madeAt: new Date().toISOString(),
-  medianTestNse: Object.fromEntries(summary.entries.map((e) => [e.id, e.summary.nse.median])),
-};
-writeFileSync(path.join(out, PRETRAINED_MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
-console.log(`wrote ${out} (${models.join(', ')}) from commit ${origin.commit}${origin.uncommittedChanges ? ' with uncommitted changes' : ''}`);
+});
+console.log(`wrote ${out} (${manifest.models.join(', ')}) from commit ${origin.commit}${origin.uncommittedChanges ? ' with uncommitted changes' : ''}`);

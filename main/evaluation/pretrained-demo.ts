@@ -37,6 +37,37 @@ export const pretrainedManifestSchema = z.object({
 });
 export type PretrainedManifest = z.infer<typeof pretrainedManifestSchema>;
 
+/**
+ * Copies what re-scoring needs from a trained run folder into `outDir` (the shipped copy) with its
+ * manifest; used by scripts/make-pretrained-demo.ts.
+ */
+export function packagePretrainedRun(runDir: string, outDir: string, made: { generator: PretrainedManifest['generator']; madeFrom: PretrainedManifest['madeFrom'] }): PretrainedManifest {
+  const config = readRunConfig(runDir);
+  const summaryFile = path.join(runDir, 'evaluation', 'summary.json');
+  if (!existsSync(summaryFile)) throw new Error(`${runDir}: not evaluated (no evaluation/summary.json); finish the run first`);
+  const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as { entries: { id: string; summary: { nse: { median: number | null } } }[] };
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  for (const file of ['config.json', 'run.json']) cpSync(path.join(runDir, file), path.join(outDir, file));
+  const models: string[] = [];
+  for (const kind of config.models) {
+    const from = path.join(runDir, 'models', kind);
+    if (!existsSync(path.join(from, 'weights.vdtb'))) throw new Error(`${from}: no weights.vdtb (the model did not finish training)`);
+    mkdirSync(path.join(outDir, 'models', kind), { recursive: true });
+    for (const file of PRETRAINED_FILES) {
+      if (existsSync(path.join(from, file))) cpSync(path.join(from, file), path.join(outDir, 'models', kind, file));
+    }
+    models.push(kind);
+  }
+  const manifest: PretrainedManifest = {
+    runId: PRETRAINED_RUN_ID, preset: config.preset, runSeed: config.seed, models,
+    generator: made.generator, madeFrom: made.madeFrom, madeAt: new Date().toISOString(),
+    medianTestNse: Object.fromEntries(summary.entries.map((e) => [e.id, e.summary.nse.median])),
+  };
+  writeFileSync(path.join(outDir, PRETRAINED_MANIFEST), `${JSON.stringify(pretrainedManifestSchema.parse(manifest), null, 2)}\n`);
+  return manifest;
+}
+
 /** resources/pretrained-demo of this checkout (or of the installed package). */
 export function bundledPretrainedDir(): string {
   return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../resources/pretrained-demo');
