@@ -1,7 +1,10 @@
 /**
  * Runs jobs in worker threads so the process that serves the UI never blocks on heavy work.
- * One worker per job; its messages become job.* events. Cancelling aborts the job's AbortSignal;
- * a job that ignores it is terminated after a grace period and still reported as cancelled.
+ * One worker per job; its messages become job.* events. At most `maxConcurrent` jobs run at once
+ * (2 unless config.json's maxConcurrentJobs says otherwise): the rest wait, in the order they were
+ * started, in state 'queued', and may be cancelled there. Cancelling a running job aborts its
+ * AbortSignal; a job that ignores it is terminated after a grace period and still reported as
+ * cancelled.
  */
 import { Worker } from 'node:worker_threads';
 import { fork, type ChildProcess } from 'node:child_process';
@@ -13,6 +16,7 @@ import { ApiError } from '../api/api-error.ts';
 import type { EventName, EventOf } from '../api/contract.ts';
 import type { jobSummarySchema } from '../api/requests/jobs.ts';
 import { JOB_KINDS, isJobKind, type ProgressExtra } from './job-kinds.ts';
+import { readAppConfig } from '../config/vegdyn-home.ts';
 import type { HostToWorker, JobWorkerData, WorkerToHost } from './job-messages.ts';
 
 export type JobSummary = z.infer<typeof jobSummarySchema>;
@@ -71,11 +75,17 @@ function startRunner(isolation: JobIsolation, data: JobWorkerData): Runner {
 
 interface JobRecord {
   summary: JobSummary;
-  worker: Runner;
+  data: JobWorkerData;
+  /** absent while the job is queued */
+  worker?: Runner;
   cancelRequested: boolean;
   killTimer?: NodeJS.Timeout;
   done: Promise<JobSummary>;
+  settle(summary: JobSummary): void;
 }
+
+/** How many jobs may run at once when neither the caller nor config.json says. */
+export const DEFAULT_MAX_CONCURRENT_JOBS = 2;
 
 /**
  * Keeps only the figures JSON can carry: a NaN or infinite loss (a diverging run) is left out of
@@ -103,18 +113,26 @@ export interface JobHostOptions {
   cancelGraceMs?: number;
   /** worker thread or child process per job (default: defaultJobIsolation()) */
   isolation?: JobIsolation;
+  /** jobs running at once; more wait queued (default: config.json maxConcurrentJobs, else 2) */
+  maxConcurrent?: number;
 }
 
 export class JobHost {
   private readonly jobs = new Map<string, JobRecord>();
+  /** queued jobs, first to run first */
+  private readonly queue: JobRecord[] = [];
+  private running = 0;
   private readonly cancelGraceMs: number;
   readonly isolation: JobIsolation;
+  readonly maxConcurrent: number;
 
   private readonly emit: Emit;
 
   constructor(emit: Emit, options: JobHostOptions = {}) {
     this.cancelGraceMs = options.cancelGraceMs ?? 10_000;
     this.isolation = options.isolation ?? defaultJobIsolation();
+    this.maxConcurrent = options.maxConcurrent ?? readAppConfig().maxConcurrentJobs ?? DEFAULT_MAX_CONCURRENT_JOBS;
+    if (!Number.isInteger(this.maxConcurrent) || this.maxConcurrent < 1) throw new Error(`maxConcurrent: ${this.maxConcurrent} is not a whole number of at least 1`);
     // A job's message that breaks an event schema must not take the engine down with it
     // (these run in worker 'message' listeners, where a throw would be uncaught).
     this.emit = (event, payload) => {
@@ -130,31 +148,59 @@ export class JobHost {
     return Object.keys(JOB_KINDS);
   }
 
+  /** Starts the job now, or queues it when maxConcurrent jobs are running; returns its id at once. */
   start(kind: string, params: unknown): string {
     if (!isJobKind(kind)) {
       throw new ApiError({ code: 'invalid-request', field: 'kind', message: `unknown job kind '${kind}' (known: ${this.kinds().join(', ')})` });
     }
     const jobId = randomUUID();
     const data: JobWorkerData = { jobId, kind, moduleHref: JOB_KINDS[kind].href, params };
-    const worker = startRunner(this.isolation, data);
-    const summary: JobSummary = { jobId, kind, state: 'running', fraction: 0, message: 'starting', startedAt: new Date().toISOString() };
     let settle!: (s: JobSummary) => void;
     const done = new Promise<JobSummary>((resolve) => { settle = resolve; });
-    const record: JobRecord = { summary, worker, cancelRequested: false, done };
+    const summary: JobSummary = { jobId, kind, state: 'queued', fraction: 0, message: 'queued', startedAt: new Date().toISOString() };
+    const record: JobRecord = { summary, data, cancelRequested: false, done, settle };
     this.jobs.set(jobId, record);
+    if (this.running < this.maxConcurrent) {
+      this.launch(record, false);
+    } else {
+      this.queue.push(record);
+      summary.message = `queued: ${this.queue.length - 1} ahead, ${this.maxConcurrent} running`;
+      this.emit('job.queued', { jobId, kind, ahead: this.queue.length - 1 });
+    }
+    return jobId;
+  }
+
+  /** Starts the next queued jobs while there is room. */
+  private pump(): void {
+    while (this.running < this.maxConcurrent && this.queue.length > 0) this.launch(this.queue.shift()!, true);
+  }
+
+  private launch(record: JobRecord, fromQueue: boolean): void {
+    const { summary, data } = record;
+    const { jobId, kind } = data;
+    let worker: Runner;
+    try {
+      worker = startRunner(this.isolation, data);
+    } catch (err) {
+      Object.assign(summary, { state: 'failed', error: `job runner could not start: ${err instanceof Error ? err.message : String(err)}`, message: 'could not start', endedAt: new Date().toISOString() });
+      this.announceEnd(record);
+      return;
+    }
+    record.worker = worker;
+    this.running++;
+    Object.assign(summary, { state: 'running', message: 'starting', startedAt: new Date().toISOString() });
+    if (fromQueue) this.emit('job.started', { jobId, kind });
 
     const end = (state: JobSummary['state'], fields: Partial<JobSummary>): void => {
       if (summary.state !== 'running') return;
+      this.running--;
       Object.assign(summary, fields, { state, endedAt: new Date().toISOString() });
       if (record.killTimer) clearTimeout(record.killTimer);
-      if (state === 'finished') this.emit('job.finished', { jobId, kind, result: summary.result });
-      else if (state === 'failed') this.emit('job.failed', { jobId, kind, message: summary.error ?? 'failed' });
-      else if (state === 'cancelled') this.emit('job.cancelled', { jobId, kind });
-      settle({ ...summary });
+      this.announceEnd(record);
       // the outcome is in: end the runner even if the job left timers or sockets open
       void worker.terminate();
+      this.pump();
     };
-
     worker.on('message', (msg: WorkerToHost) => {
       switch (msg.type) {
         case 'progress':
@@ -184,18 +230,38 @@ export class JobHost {
       if (record.cancelRequested) end('cancelled', { message: 'cancelled' });
       else end('failed', { error: `job worker exited with code ${code} before reporting a result`, message: 'worker exited' });
     });
-    return jobId;
+  }
+
+  /** The job.* event of a job's end, and its waiters. */
+  private announceEnd(record: JobRecord): void {
+    const { summary } = record;
+    const { jobId, kind } = summary;
+    if (summary.state === 'finished') this.emit('job.finished', { jobId, kind, result: summary.result });
+    else if (summary.state === 'failed') this.emit('job.failed', { jobId, kind, message: summary.error ?? 'failed' });
+    else if (summary.state === 'cancelled') this.emit('job.cancelled', { jobId, kind });
+    record.settle({ ...summary });
   }
 
   cancel(jobId: string): boolean {
     const record = this.jobs.get(jobId);
     if (!record) throw new ApiError({ code: 'invalid-request', field: 'jobId', message: `no job with id '${jobId}'` });
-    if (record.summary.state !== 'running' || record.cancelRequested) return false;
+    if (record.summary.state === 'queued') {
+      this.dequeue(record);
+      return true;
+    }
+    const worker = record.worker;
+    if (record.summary.state !== 'running' || record.cancelRequested || !worker) return false;
     record.cancelRequested = true;
-    record.worker.postMessage({ type: 'cancel' } satisfies HostToWorker);
-    record.killTimer = setTimeout(() => { void record.worker.terminate(); }, this.cancelGraceMs);
+    worker.postMessage({ type: 'cancel' } satisfies HostToWorker);
+    record.killTimer = setTimeout(() => { void worker.terminate(); }, this.cancelGraceMs);
     record.killTimer.unref();
     return true;
+  }
+
+  stateOf(jobId: string): JobSummary['state'] {
+    const record = this.jobs.get(jobId);
+    if (!record) throw new ApiError({ code: 'invalid-request', field: 'jobId', message: `no job with id '${jobId}'` });
+    return record.summary.state;
   }
 
   list(): JobSummary[] {
@@ -209,11 +275,19 @@ export class JobHost {
     return record.done;
   }
 
-  /** Ends every running job's thread (on shutdown). */
+  /** A queued job leaves the queue cancelled, without ever starting. */
+  private dequeue(record: JobRecord): void {
+    this.queue.splice(this.queue.indexOf(record), 1);
+    Object.assign(record.summary, { state: 'cancelled', message: 'cancelled while queued', endedAt: new Date().toISOString() });
+    this.announceEnd(record);
+  }
+
+  /** Drops the queue and ends every running job's thread (on shutdown). */
   async closeAll(): Promise<void> {
+    for (const record of [...this.queue]) this.dequeue(record);
     await Promise.all([...this.jobs.values()].filter((r) => r.summary.state === 'running').map(async (r) => {
       r.cancelRequested = true;
-      await r.worker.terminate();
+      await r.worker?.terminate();
     }));
   }
 }

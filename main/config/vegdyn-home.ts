@@ -21,6 +21,8 @@ export function defaultProjectDir(): string {
 export const appConfigSchema = z.object({
   /** force a compute backend, as VEGDYN_BACKEND does */
   backend: z.enum(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).optional(),
+  /** background jobs (training, evaluation, imports, ...) running at once; more wait queued (default 2) */
+  maxConcurrentJobs: z.number().int().min(1).max(64).optional(),
 }).strict();
 
 export type AppConfig = z.infer<typeof appConfigSchema>;

@@ -10,6 +10,7 @@ import { h, field, formatValue } from './dom.ts';
 import { attempt, notify } from './notify.ts';
 import { CATEGORY_COLORS } from './colormaps.ts';
 import { nativeDialogs } from './native-dialogs.ts';
+import { jobStartText } from './job-start-text.ts';
 
 type LeafRun = ResponseOf<'map.leafRun'>;
 const SVG = 'http://www.w3.org/2000/svg';
@@ -90,6 +91,7 @@ export class LeafPanel {
       h('div', { class: 'row' }, field('Split', this.split), field('Folds', this.folds)),
       this.start, this.progress, this.message, this.results);
     this.start.addEventListener('click', () => void this.run());
+    api.on('job.started', (p) => { if (p.jobId === this.jobId) this.message.textContent = 'Starting…'; });
     api.on('job.progress', (p) => { if (p.jobId === this.jobId) { this.progress.value = p.fraction; this.message.textContent = p.message; } });
     api.on('job.finished', (p) => { if (p.jobId === this.jobId) void this.done(); });
     api.on('job.failed', (p) => { if (p.jobId === this.jobId) this.failed(p.message); });
@@ -116,7 +118,7 @@ export class LeafPanel {
     this.runId = id;
     this.start.disabled = true;
     this.progress.value = 0;
-    this.message.textContent = 'Starting…';
+    this.message.textContent = jobStartText(res.state, 'Starting…');
   }
 
   private failed(message: string): void {

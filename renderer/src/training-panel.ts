@@ -11,6 +11,7 @@ import { h, field, formatValue } from './dom.ts';
 import { attempt, notify } from './notify.ts';
 import { dayToIso } from './dates.ts';
 import type { Workspace } from './workspace.ts';
+import { jobStartText } from './job-start-text.ts';
 
 const MODELS: readonly { id: string; label: string }[] = [
   { id: 'lstm', label: 'LSTM' },
@@ -78,6 +79,7 @@ export class TrainingPanel {
     );
     this.start.addEventListener('click', () => void this.startRun());
     this.cancel.addEventListener('click', () => void this.cancelRun());
+    api.on('job.started', (p) => { if (p.jobId === this.jobId) this.message.textContent = 'Starting…'; });
     api.on('job.progress', (p) => this.onProgress(p));
     api.on('job.finished', (p) => { if (p.jobId === this.jobId) void this.finish('finished', p.kind); });
     api.on('job.failed', (p) => { if (p.jobId === this.jobId) void this.finish('failed', p.message); });
@@ -140,7 +142,7 @@ export class TrainingPanel {
     this.start.disabled = true;
     this.cancel.disabled = false;
     this.progress.value = 0;
-    this.message.textContent = resume ? `Resuming ${resume.id}…` : 'Starting…';
+    this.message.textContent = jobStartText(res.state, resume ? `Resuming ${resume.id}…` : 'Starting…');
   }
 
   private async cancelRun(): Promise<void> {

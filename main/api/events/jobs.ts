@@ -3,6 +3,14 @@ import { defineEvent } from '../define.ts';
 
 /** The lifecycle of a background job (training, synthetic leaf runs, demo data, ...). */
 export const jobEvents = {
+  'job.queued': defineEvent({
+    description: 'A job was accepted but waits: as many jobs as allowed at once are running. `ahead` jobs are queued before it.',
+    payload: z.object({ jobId: z.string(), kind: z.string(), ahead: z.number().int().nonnegative() }),
+  }),
+  'job.started': defineEvent({
+    description: 'A queued job left the queue and is running now (a job that did not wait starts without this event).',
+    payload: z.object({ jobId: z.string(), kind: z.string() }),
+  }),
   'job.progress': defineEvent({
     description: 'A job advanced: fraction done in 0..1, a human message and, for training, epoch figures.',
     payload: z.object({

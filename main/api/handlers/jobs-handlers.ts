@@ -3,7 +3,10 @@ import type { jobsRequests } from '../requests/jobs.ts';
 import { sessionOf } from '../session.ts';
 
 export const jobsHandlers: HandlersFor<typeof jobsRequests> = {
-  'jobs.start': async (req, ctx) => ({ jobId: ctx.startJob(req.kind, req.params) }),
+  'jobs.start': async (req, ctx) => {
+    const jobId = ctx.startJob(req.kind, req.params);
+    return { jobId, state: sessionOf(ctx).jobs.stateOf(jobId) };
+  },
   'jobs.cancel': async (req, ctx) => ({ cancelled: sessionOf(ctx).jobs.cancel(req.jobId) }),
   'jobs.list': async (_req, ctx) => {
     const jobs = sessionOf(ctx).jobs;

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { defineRequest } from '../define.ts';
 
-export const jobStateSchema = z.enum(['running', 'finished', 'failed', 'cancelled']);
+/** 'queued': waiting for one of the running jobs to end (at most maxConcurrentJobs run at once). */
+export const jobStateSchema = z.enum(['queued', 'running', 'finished', 'failed', 'cancelled']);
 
 export const jobSummarySchema = z.object({
   jobId: z.string(),
@@ -17,12 +18,13 @@ export const jobSummarySchema = z.object({
 
 export const jobsRequests = {
   'jobs.start': defineRequest({
-    description: 'Start a background job of a registered kind in a worker thread.',
+    description: 'Start a background job of a registered kind in a worker thread, or queue it (job.queued) while the cap of running jobs is reached.',
     request: z.object({ kind: z.string().min(1), params: z.unknown().optional() }).strict(),
-    response: z.object({ jobId: z.string() }),
+    /** state: 'running', or 'queued' when it waits for a running job to end */
+    response: z.object({ jobId: z.string(), state: jobStateSchema }),
   }),
   'jobs.cancel': defineRequest({
-    description: 'Ask a running job to stop; it ends with a job.cancelled event.',
+    description: 'Ask a running or queued job to stop; it ends with a job.cancelled event (a queued one at once).',
     request: z.object({ jobId: z.string().min(1) }).strict(),
     response: z.object({ cancelled: z.boolean() }),
   }),
