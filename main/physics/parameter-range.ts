@@ -11,6 +11,9 @@ export interface ParameterRange {
   readonly min: number;
   readonly max: number;
   readonly description: string;
+  /** the name people read ('Specific leaf area') and the usual symbol ('SLA'), shown on maps and tables */
+  readonly title?: string;
+  readonly symbol?: string;
 }
 
 export function defineRange(range: ParameterRange): ParameterRange {

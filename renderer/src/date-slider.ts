@@ -108,9 +108,20 @@ export class DateSlider {
     const n = Math.max(1, this.props.dayCount - 1);
     // the range thumb travels inset by about half its width (8 px) on each side
     const inset = 8;
+    // decades of 8-day observations put several on one pixel and the marks merge into a solid bar:
+    // draw a mark only where it is at least MIN_GAP px from the last one drawn, and say so
+    const MIN_GAP = 3;
+    let last = -Infinity;
+    let drawn = 0;
     for (const d of this.props.observationDays) {
-      const x = inset + ((w - 2 * inset) * d) / n;
-      g.fillRect(Math.round(x), 0, 1, c.height);
+      const x = Math.round(inset + ((w - 2 * inset) * d) / n);
+      if (x - last < MIN_GAP) continue;
+      g.fillRect(x, 0, 1, c.height);
+      last = x;
+      drawn++;
     }
+    const total = this.props.observationDays.length;
+    c.dataset['drawn'] = String(drawn);
+    this.ticks.title = drawn < total ? `Observation dates (${total}; marks at least ${MIN_GAP} px apart, so ${drawn} are drawn)` : `Observation dates (${total})`;
   }
 }

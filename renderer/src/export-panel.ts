@@ -9,6 +9,13 @@ import { attempt, notify } from './notify.ts';
 import { dayToIso, isoToDay } from './dates.ts';
 import type { Workspace } from './workspace.ts';
 
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A date field that shows and takes ISO dates (YYYY-MM-DD) whatever the browser's locale. */
+export function isoDateInput(label: string): HTMLInputElement {
+  return h('input', { type: 'text', inputmode: 'numeric', pattern: '\\d{4}-\\d{2}-\\d{2}', placeholder: 'YYYY-MM-DD', size: 10, 'aria-label': label, title: 'Date as YYYY-MM-DD' });
+}
+
 export function downloadBytes(fileName: string, bytes: Uint8Array | Blob, type: string): void {
   const blob = bytes instanceof Blob ? bytes : new Blob([bytes as BlobPart], { type });
   const a = h('a', { href: URL.createObjectURL(blob), download: fileName });
@@ -29,16 +36,23 @@ export class ExportPanel {
   private readonly from: HTMLInputElement;
   private readonly to: HTMLInputElement;
   private readonly status: HTMLElement;
+  /** true while the range is the map's date (not typed by the user) */
+  private following = true;
 
   constructor(body: HTMLElement, private readonly api: ApiClient, private readonly workspace: Workspace) {
-    this.from = h('input', { type: 'date', 'aria-label': 'Export from date' });
-    this.to = h('input', { type: 'date', 'aria-label': 'Export to date' });
+    this.from = isoDateInput('Export from date');
+    this.to = isoDateInput('Export to date');
+    // typing a date stops the fields from following the map's date; "Current date" resumes it
+    for (const input of [this.from, this.to]) input.addEventListener('input', () => { this.following = false; });
     const useCurrent = h('button', { type: 'button', text: 'Current date' });
     const tif = h('button', { type: 'button', class: 'primary', text: 'Export GeoTIFF' });
     const png = h('button', { type: 'button', text: 'Save view as PNG' });
     this.status = h('p', { class: 'hint', 'data-testid': 'export-status', text: 'Exports the layer shown on the map; clipped when a clip is set.' });
     body.append(h('div', { class: 'row' }, field('From', this.from), field('To', this.to)), h('div', { class: 'row' }, useCurrent, tif, png), this.status);
-    useCurrent.addEventListener('click', () => this.useCurrentDate());
+    useCurrent.addEventListener('click', () => {
+      this.following = true;
+      this.useCurrentDate();
+    });
     tif.addEventListener('click', () => void this.exportGeoTiff());
     png.addEventListener('click', () => void this.exportPng());
   }
@@ -51,11 +65,22 @@ export class ExportPanel {
     this.to.value = iso;
   }
 
+  /** the map's date changed: the range follows it unless the user typed one */
+  followMapDate(): void {
+    if (this.following) this.useCurrentDate();
+  }
+
   async exportGeoTiff(): Promise<void> {
     const ds = this.workspace.dataset;
     const layer = this.workspace.layer();
     if (!ds || !layer) return;
     if (!this.from.value) this.useCurrentDate();
+    for (const input of [this.from, this.to]) {
+      if (input.value && !ISO_DATE.test(input.value.trim())) {
+        notify('error', 'Export: not a date', `${input.getAttribute('aria-label')}: '${input.value}' is not a date as YYYY-MM-DD`);
+        return;
+      }
+    }
     const start = Math.max(0, isoToDay(ds.startDate, this.from.value));
     const end = Math.max(start, isoToDay(ds.startDate, this.to.value || this.from.value));
     this.status.textContent = `Writing ${layer.label}…`;
@@ -64,7 +89,9 @@ export class ExportPanel {
       this.status.textContent = 'Export failed (see the message).';
       return;
     }
-    this.status.textContent = `Wrote ${res.bands} band${res.bands === 1 ? '' : 's'} (${res.descriptions.slice(0, 3).join(', ')}${res.bands > 3 ? ', …' : ''}) to ${res.path}`;
+    // the whole path, wrapped rather than cut, so it can be found on disk
+    this.status.replaceChildren(`Wrote ${res.bands} band${res.bands === 1 ? '' : 's'} (${res.descriptions.slice(0, 3).join(', ')}${res.bands > 3 ? ', …' : ''}) to `,
+      h('code', { class: 'full-path', 'data-testid': 'export-path', text: res.path }));
     if (res.base64) downloadBytes(res.fileName, base64Bytes(res.base64), 'image/tiff');
     notify('info', `GeoTIFF written: ${res.fileName}`, res.path);
   }

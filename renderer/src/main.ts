@@ -71,6 +71,9 @@ async function start(): Promise<void> {
   new LeafPanel(shell.section('leaf-section', 'Leaf experiments', false), api);
   const exportPanel = new ExportPanel(shell.section('export-section', 'Export', false), api, workspace);
   const projectPanel = new ProjectPanel(shell, api, () => workspace.reload());
+  // the export range follows the map's date (also across reloads after a run), until edited
+  workspace.onDayChange = () => exportPanel.followMapDate();
+  workspace.onClipChange = () => modelsPanel.refresh();
   workspace.onSummary = (summary) => {
     clipPanel.setSubbasins(summary.dataset?.subbasins ?? []);
     if (summary.dataset) void clipPanel.refresh();

@@ -1,5 +1,6 @@
 /**
- * Model comparison for one run: the median-NSE table (with interquartile range and cell count),
+ * Model comparison for one run: the median-NSE table (with interquartile range and cell count;
+ * with a clip active, counted from the per-cell NSE maps over the clip's cells only, like the map),
  * NSE boxplots by vegetation type, buttons that put a model's NSE map on the main map, and two
  * NSE maps side by side with linked pan and zoom.
  */
@@ -10,6 +11,20 @@ import { nseBoxplot } from './nse-boxplot.ts';
 import { CompareView } from './compare-view.ts';
 import { SwipeView } from './swipe-view.ts';
 import type { Workspace } from './workspace.ts';
+import { toFloat32 } from './raster-image.ts';
+import { formatUnits } from './units.ts';
+
+/** median and quartiles (linear interpolation between order statistics) of the finite values */
+export function medianIqr(values: readonly number[]): { n: number; median: number | null; q25: number | null; q75: number | null } {
+  const v = values.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  const q = (p: number): number | null => {
+    if (v.length === 0) return null;
+    const pos = (v.length - 1) * p;
+    const lo = Math.floor(pos);
+    return v[lo]! + (v[Math.ceil(pos)]! - v[lo]!) * (pos - lo);
+  };
+  return { n: v.length, median: q(0.5), q25: q(0.25), q75: q(0.75) };
+}
 
 export class ModelsPanel {
   private readonly runSelect: HTMLSelectElement;
@@ -21,7 +36,9 @@ export class ModelsPanel {
   onTrain: () => void = () => undefined;
   onInstallPretrained: () => void = () => undefined;
 
-  constructor(private readonly body: HTMLElement, api: ApiClient, private readonly workspace: Workspace, mapHost: HTMLElement) {
+  private renderSeq = 0;
+
+  constructor(private readonly body: HTMLElement, private readonly api: ApiClient, private readonly workspace: Workspace, mapHost: HTMLElement) {
     this.runSelect = h('select', { 'aria-label': 'Run to compare', 'data-testid': 'run-select' });
     this.content = h('div', { class: 'panel-body', style: 'padding:0' });
     this.compare = new CompareView(api, workspace, mapHost);
@@ -33,7 +50,7 @@ export class ModelsPanel {
   setRuns(runs: readonly RunSummary[]): void {
     const keep = this.runSelect.value;
     this.runs = runs.filter((r) => r.status === 'finished' && r.entries.length > 0);
-    this.runSelect.replaceChildren(...this.runs.map((r) => h('option', { value: r.id, text: `${r.id} (${r.models.join(', ')})` })));
+    this.runSelect.replaceChildren(...this.runs.map((r) => h('option', { value: r.id, title: r.id, text: `${r.label} (${r.models.join(', ')})` })));
     if (this.runs.some((r) => r.id === keep)) this.runSelect.value = keep;
     this.render();
   }
@@ -50,7 +67,7 @@ export class ModelsPanel {
         show.addEventListener('click', () => void this.workspace.selectLayer(`run:${run.id}:param:${kind}/${name}`));
         lp.pfts.forEach((pft, i) => {
           tbody.append(h('tr', {},
-            h('td', { text: i === 0 ? `${name} [${q.units}]${q.learned ? '' : ' (fixed)'}` : '' }),
+            h('td', { text: i === 0 ? `${q.title}${q.symbol ? `, ${q.symbol}` : ''} [${formatUnits(q.units)}]${q.learned ? '' : ' (fixed)'}` : '' }),
             h('td', { text: pft }),
             h('td', { text: formatValue(q.defaults[i] ?? null) }),
             h('td', { text: formatValue(q.values[i] ?? null) }),
@@ -63,7 +80,34 @@ export class ModelsPanel {
     return out;
   }
 
+  /** Re-renders the table (the active clip changed). */
+  refresh(): void {
+    this.render();
+  }
+
+  /** Per-entry NSE statistics over the clip's cells, from the run's per-cell NSE maps. */
+  private async fillClipStats(run: RunSummary, tbody: HTMLElement, seq: number): Promise<void> {
+    const mask = this.workspace.clipMask;
+    if (!mask) return;
+    for (const e of run.entries) {
+      const res = await this.api.request('map.grid', { layer: `run:${run.id}:nse:${e.id}` }).catch(() => null);
+      if (seq !== this.renderSeq) return;
+      const row = tbody.querySelector<HTMLElement>(`tr[data-entry="${CSS.escape(e.id)}"]`);
+      if (!res || !row) continue;
+      const grid = toFloat32(res.values);
+      const inClip: number[] = [];
+      for (let c = 0; c < grid.length; c++) if (mask[c]) inClip.push(grid[c]!);
+      const st = medianIqr(inClip);
+      const cells = row.querySelectorAll('td');
+      cells[1]!.textContent = formatValue(st.median);
+      cells[2]!.textContent = st.n ? `${formatValue(st.q25, 2)}..${formatValue(st.q75, 2)}` : '–';
+      cells[3]!.textContent = String(st.n);
+    }
+    tbody.setAttribute('data-clip-stats', 'done');
+  }
+
   private render(): void {
+    const seq = ++this.renderSeq;
     const run = this.runs.find((r) => r.id === this.runSelect.value);
     if (!run) {
       // a way forward, not a dead end: train, or install the pretrained demo run (demo data only)
@@ -79,7 +123,7 @@ export class ModelsPanel {
       return;
     }
     const table = h('table', { class: 'data-table nse-table', 'data-testid': 'nse-table' },
-      h('caption', { class: 'visually-hidden', text: `Median NSE on the test period, run ${run.id}` }),
+      h('caption', { class: 'visually-hidden', text: `Median NSE on the test period, run ${run.id}${this.workspace.clipMask ? `, cells inside the clip ${this.workspace.clipName ?? ''}` : ''}` }),
       h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: 'Model' }), h('th', { scope: 'col', text: 'Median NSE' }), h('th', { scope: 'col', text: 'IQR' }), h('th', { scope: 'col', text: 'Cells' }), h('th', { scope: 'col', text: 'Map' }))));
     const tbody = h('tbody', {});
     const best = Math.max(...run.entries.filter((e) => e.role === 'model').map((e) => e.nse?.median ?? -Infinity));
@@ -95,6 +139,14 @@ export class ModelsPanel {
         h('td', {}, show)));
     }
     table.append(tbody);
+    const clipNote = this.workspace.clipMask
+      ? h('p', { class: 'hint', 'data-testid': 'nse-table-clip', text: `Counted inside the clip ${this.workspace.clipName ?? ''} only (${this.workspace.clipMask.reduce((a, b) => a + b, 0)} cells of the grid).` })
+      : null;
+    if (this.workspace.clipMask) {
+      // the engine's table is over the whole basin: recount over the clip, marking the figures pending
+      for (const td of tbody.querySelectorAll('tr td:nth-child(2), tr td:nth-child(3), tr td:nth-child(4)')) td.textContent = '…';
+      void this.fillClipStats(run, tbody, seq);
+    }
 
     const left = h('select', { 'aria-label': 'Left map' });
     const right = h('select', { 'aria-label': 'Right map' });
@@ -119,6 +171,7 @@ export class ModelsPanel {
     });
     this.content.replaceChildren(
       h('p', { class: 'hint', text: `Test period ${run.periods?.['test']?.from ?? '?'} – ${run.periods?.['test']?.to ?? '?'}; backend ${run.backend ?? '?'}` }),
+      ...(clipNote ? [clipNote] : []),
       table,
       h('div', { class: 'layer-group-title', text: 'NSE maps side by side (linked pan and zoom) or swiped on one map' }),
       h('div', { class: 'row' }, left, right),

@@ -1,12 +1,14 @@
 /**
  * Time-series chart of LAI at a cell or a subbasin (uPlot): observations as points at their dates,
- * daily series (truth, models, physics-only) as lines, the train / validate / test periods shaded,
+ * daily series (truth, models, physics-only) as lines, the train / validate / test periods of the
+ * charted run shaded (the dataset's when no run is charted), a legend that wraps to show every series,
  * drag to zoom (double-click or "Reset zoom" to zoom out), and CSV export of what is charted.
  */
 import uPlot from 'uplot';
 import type { ResponseOf } from '../../main/api/contract.ts';
 import { h } from './dom.ts';
 import { dayToIso, dayToUnixSeconds } from './dates.ts';
+import { formatUnits } from './units.ts';
 
 export type SeriesResponse = ResponseOf<'map.series'>;
 
@@ -99,8 +101,11 @@ export class SeriesChart {
     this.status.setAttribute('data-kind', 'error');
   }
 
+  /** the plot area: the dock body less the legend below it (which wraps onto as many lines as it needs) */
   private size(): { width: number; height: number } {
-    return { width: Math.max(200, this.body.clientWidth - 16), height: Math.max(120, this.body.clientHeight - 40) };
+    const legend = this.body.querySelector<HTMLElement>('.u-legend');
+    const legendH = legend ? legend.offsetHeight + 8 : 40;
+    return { width: Math.max(200, this.body.clientWidth - 16), height: Math.max(120, this.body.clientHeight - legendH) };
   }
 
   render(data: SeriesResponse, visibleDays?: [number, number]): void {
@@ -108,6 +113,9 @@ export class SeriesChart {
     this.data = data;
     this.titleEl.textContent = data.title;
     this.status.textContent = '';
+    // what is shaded, for people reading the DOM (tests, assistive tools): whose periods, which days
+    this.body.setAttribute('data-splits-of', data.splitsOf ?? 'dataset');
+    this.body.setAttribute('data-splits', JSON.stringify(data.splits));
     const { days, columns } = seriesTable(data);
     const xs = days.map((d) => dayToUnixSeconds(data.startDate, d));
     const sameShape = this.plot && previous && previous.dayCount === data.dayCount && previous.startDate === data.startDate
@@ -133,13 +141,14 @@ export class SeriesChart {
       ...this.size(),
       series,
       scales: { x: { time: true } },
-      axes: [{}, { label: `LAI [${data.units}]`, size: 50 }],
+      axes: [{}, { label: `LAI [${formatUnits(data.units)}]`, size: 50 }],
       cursor: { drag: { x: true, y: false } },
       legend: { live: true },
       hooks: {
         drawClear: [(u: uPlot) => {
           const ctx = u.ctx;
           const { top, height } = u.bbox;
+          let labelled = false;
           for (const [name, range] of Object.entries(splits)) {
             const x0 = u.valToPos(dayToUnixSeconds(data.startDate, range.start), 'x', true);
             const x1 = u.valToPos(dayToUnixSeconds(data.startDate, range.end), 'x', true);
@@ -150,13 +159,18 @@ export class SeriesChart {
             ctx.fillRect(left, top, right - left, height);
             ctx.fillStyle = '#5b6575';
             ctx.font = `${Math.round(11 * devicePixelRatio)}px sans-serif`;
-            ctx.fillText(name, left + 4, top + 12 * devicePixelRatio);
+            // whose periods these are, once (on the first period drawn), so narrow periods keep short labels
+            const first = !labelled;
+            labelled = true;
+            ctx.fillText(first && data.splitsOf ? `${name} (periods of ${data.splitsOf})` : name, left + 4, top + 12 * devicePixelRatio);
           }
         }],
       },
     };
     const aligned = [xs, ...columns] as uPlot.AlignedData;
     this.plot = cpuBackedPlot(opts, aligned, this.body);
+    // the legend's height is known only once it is laid out: shrink the plot so all of it shows
+    this.plot.setSize(this.size());
     this.body.setAttribute('data-series', data.series.map((s) => s.id).join(','));
     if (visibleDays) this.plot.setScale('x', { min: dayToUnixSeconds(data.startDate, visibleDays[0]), max: dayToUnixSeconds(data.startDate, visibleDays[1]) });
   }

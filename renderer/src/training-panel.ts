@@ -38,7 +38,8 @@ export class TrainingPanel {
   private readonly lossHost: HTMLElement;
   private readonly history: HTMLElement;
   private jobId: string | null = null;
-  private loss: { x: number[]; train: (number | null)[]; val: (number | null)[] } = { x: [], train: [], val: [] };
+  /** one point per progress report with a loss; `epoch` is the epoch it came from (the x axis reads in epochs) */
+  private loss: { x: number[]; epoch: (number | null)[]; train: (number | null)[]; val: (number | null)[] } = { x: [], epoch: [], train: [], val: [] };
   private plot: uPlot | null = null;
   private readonly advanced: Record<string, HTMLInputElement>;
   /** train and score inside the active basin clip (the engine reads it from the project) */
@@ -137,7 +138,7 @@ export class TrainingPanel {
     const res = await attempt(resume ? `Resuming run ${resume.id}` : 'Starting training', () => this.api.request('jobs.start', { kind: 'train', params }));
     if (!res) return;
     this.jobId = res.jobId;
-    this.loss = { x: [], train: [], val: [] };
+    this.loss = { x: [], epoch: [], train: [], val: [] };
     this.drawLoss();
     this.start.disabled = true;
     this.cancel.disabled = false;
@@ -161,6 +162,7 @@ export class TrainingPanel {
     this.message.textContent = parts.join(' · ');
     if (p.loss !== undefined || p.valLoss !== undefined) {
       this.loss.x.push(this.loss.x.length + 1);
+      this.loss.epoch.push(p.epoch ?? null);
       this.loss.train.push(p.loss ?? null);
       this.loss.val.push(p.valLoss ?? null);
       this.drawLoss();
@@ -176,9 +178,17 @@ export class TrainingPanel {
     this.plot = new uPlot({
       width, height: 150,
       scales: { x: { time: false } },
-      axes: [{ label: 'progress report', size: 30 }, { size: 44 }],
+      // x: reports in order (several models restart at epoch 1), labelled with their epoch; y: room for
+      // labels such as 0.0123 instead of clipping them
+      axes: [
+        { label: 'epoch', size: 40, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500], values: (_u, ticks) => ticks.map((t) => {
+          const e = Number.isInteger(t) ? this.loss.epoch[t - 1] : undefined;
+          return e === undefined || e === null ? '' : String(e);
+        }) },
+        { label: 'loss', size: 64, values: (_u, ticks) => ticks.map((t) => formatValue(t, 3)) },
+      ],
       legend: { show: true },
-      series: [{ label: 'report' }, { label: 'training loss', stroke: '#0072B2', width: 1.5 }, { label: 'validation loss', stroke: '#D55E00', width: 0, points: { show: true, size: 6, fill: '#D55E00' } }],
+      series: [{ label: 'epoch', value: (_u, v) => (v === null ? '–' : String(this.loss.epoch[v - 1] ?? '–')) }, { label: 'training loss', stroke: '#0072B2', width: 1.5 }, { label: 'validation loss', stroke: '#D55E00', width: 0, points: { show: true, size: 6, fill: '#D55E00' } }],
     }, [this.loss.x, this.loss.train, this.loss.val] as uPlot.AlignedData, this.lossHost);
   }
 

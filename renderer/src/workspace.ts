@@ -13,13 +13,14 @@ import { h, formatValue } from './dom.ts';
 import { attempt, describeError, notify } from './notify.ts';
 import { MapView, type Bounds } from './map-view.ts';
 import { LayerPanel, type LayerDisplay } from './layer-panel.ts';
-import { Colorbar } from './colorbar.ts';
+import { Colorbar, niceTicks } from './colorbar.ts';
 import { DateSlider } from './date-slider.ts';
 import { SeriesChart } from './series-chart.ts';
 import { CATEGORY_COLORS, colormapLut, type ColormapName } from './colormaps.ts';
 import { colorize, toFloat32, type RasterStyle } from './raster-image.ts';
 import { dayToIso } from './dates.ts';
 import { markStart, markEnd } from './perf-marks.ts';
+import { displayUnit, type DisplayUnit } from './units.ts';
 
 export type Summary = ResponseOf<'map.summary'>;
 export type DatasetSummary = NonNullable<Summary['dataset']>;
@@ -65,6 +66,10 @@ export class Workspace {
   drawing = false;
   /** called after the project summary (re)loaded */
   onSummary: (summary: Summary) => void = () => undefined;
+  /** called after the active clip changed (set, replaced or cleared) */
+  onClipChange: () => void = () => undefined;
+  /** called whenever the selected day changes (slider, playback, reload) */
+  onDayChange: (day: number) => void = () => undefined;
 
   constructor(private readonly shell: Shell, private readonly api: ApiClient) {
     this.map = new MapView({
@@ -80,6 +85,7 @@ export class Workspace {
     const layersBody = shell.section('layers-section', 'Layers');
     layersBody.append(this.layerPanel.element);
     this.layerPanel.onSelect = (id) => void this.selectLayer(id);
+    this.layerPanel.onTemperatureUnit = () => this.redraw();
     this.layerPanel.onDisplay = (d) => {
       if (!this.layerId) return;
       this.displays.set(this.layerId, d);
@@ -110,6 +116,7 @@ export class Workspace {
       shell.dock.hidden = true;
       this.map.update({ selectedCell: null, selectedSubbasin: null });
       this.map.resize();
+      this.refit();
     };
   }
 
@@ -117,6 +124,10 @@ export class Workspace {
   async reload(): Promise<void> {
     const summary = await attempt('Loading the project summary', () => this.api.request('map.summary', {}));
     if (!summary) return;
+    // a reload of the same dataset (a run finished or was cancelled, a clip changed) keeps the chosen date
+    const previous = this.summary?.dataset;
+    const keepDay = !!previous && !!summary.dataset && previous.id === summary.dataset.id && previous.startDate === summary.dataset.startDate
+      && this.day < summary.dataset.dayCount;
     this.summary = summary;
     this.grids.clear();
     this.seriesCache.clear();
@@ -144,9 +155,12 @@ export class Workspace {
     this.layerPanel.setLayers(this.layers, first?.id ?? null);
     // start on the last observation date of the training period: a typical summer scene is more telling than day 0
     const obs = ds.observationDays;
-    const summerObs = obs.filter((d) => dayToIso(ds.startDate, d).slice(5, 7) === '07');
-    this.day = summerObs.length ? summerObs[Math.floor(summerObs.length / 2)]! : (obs[0] ?? 0);
+    if (!keepDay) {
+      const summerObs = obs.filter((d) => dayToIso(ds.startDate, d).slice(5, 7) === '07');
+      this.day = summerObs.length ? summerObs[Math.floor(summerObs.length / 2)]! : (obs[0] ?? 0);
+    }
     this.slider.setProps({ startDate: ds.startDate, dayCount: ds.dayCount, observationDays: obs }, this.day);
+    this.onDayChange(this.day);
     if (first) await this.selectLayer(first.id);
   }
 
@@ -174,12 +188,16 @@ export class Workspace {
     markStart('layer-switch');
     this.layerId = id;
     this.layerPanel.showLayer(id, this.displayOf(layer));
+    // a static layer has no date: the date bar would only mislead
+    if (layer.time === 'static') this.slider.pause();
+    this.slider.element.hidden = layer.time === 'static' || !this.dataset;
     await this.loadGrid('layer-switch');
   }
 
   async setDay(day: number): Promise<void> {
     this.day = day;
     this.slider.setDay(day);
+    this.onDayChange(day);
     const layer = this.layer();
     if (!layer || layer.time === 'static') {
       this.renderLegend();
@@ -289,12 +307,13 @@ export class Workspace {
       dateNote = src === null || src === undefined ? 'no observation on or before this date' : `observation of ${dayToIso(ds.startDate, src)}`;
     } else if (layer.time === 'daily') dateNote = dayToIso(ds.startDate, this.day);
     const style = this.rasterStyle(layer);
+    const unit = this.unitOf(layer);
     this.colorbar.render({
       title: layer.label,
-      units: layer.units,
+      units: unit.units,
       dateNote,
       style: style.kind === 'continuous'
-        ? style
+        ? { ...style, min: unit.toDisplay(style.min), max: unit.toDisplay(style.max) }
         : { kind: 'categorical', items: (layer.categories ?? []).map((c) => ({ color: style.colors.get(c.code) ?? '#999', label: `${c.code} ${c.label}` })) },
     });
   }
@@ -313,7 +332,8 @@ export class Workspace {
     g.fillStyle = '#1d2430';
     g.font = 'bold 13px sans-serif';
     const date = layer.time === 'static' ? '' : `  ${dayToIso(ds.startDate, this.current?.sourceDay ?? this.day)}`;
-    g.fillText(`${layer.label} [${layer.units}]${date}`, x + 8, y + 18);
+    const unit = this.unitOf(layer);
+    g.fillText(`${layer.label} [${unit.units}]${date}`, x + 8, y + 18);
     g.font = '11px sans-serif';
     if (style.kind === 'continuous') {
       const lut = colormapLut(style.colormap);
@@ -323,10 +343,11 @@ export class Workspace {
         g.fillRect(x + 10 + i, y + 28, 1, 16);
       }
       g.fillStyle = '#1d2430';
-      for (let i = 0; i <= 4; i++) {
-        const v = style.min + ((style.max - style.min) * i) / 4;
-        g.fillText(formatValue(v), x + 10 + (280 * i) / 4 - (i === 4 ? 24 : i === 0 ? 0 : 10), y + 60);
-      }
+      const lo = unit.toDisplay(style.min);
+      const hi = unit.toDisplay(style.max);
+      g.textAlign = 'center';
+      for (const v of niceTicks(lo, hi)) g.fillText(formatValue(v, 4), x + 10 + (280 * (v - lo)) / (hi - lo || 1), y + 60);
+      g.textAlign = 'start';
     } else {
       (layer.categories ?? []).forEach((c, i) => {
         g.fillStyle = style.colors.get(c.code) ?? '#999';
@@ -335,6 +356,24 @@ export class Workspace {
         g.fillText(`${c.code} ${c.label}`, x + 28, y + 38 + i * 18);
       });
     }
+  }
+
+  /** the unit a layer's values are shown in (temperature: the unit toggle's choice) */
+  unitOf(layer: MapLayer): DisplayUnit {
+    return displayUnit(layer.units, this.layerPanel.temperatureUnit);
+  }
+
+  /**
+   * Fits the dataset's bounds into the part of the map the overlays leave free: the legend and
+   * the date bar sit along the bottom, so the basin must end above them (after the chart dock
+   * opened or closed, the map is shorter or taller than when it was last fitted).
+   */
+  refit(): void {
+    const ds = this.dataset;
+    if (!ds) return;
+    const bottom = Math.max(this.colorbar.element.hidden ? 0 : this.colorbar.element.offsetHeight, this.slider.element.hidden ? 0 : this.slider.element.offsetHeight);
+    const [w, s, e, n] = ds.bounds;
+    this.map.map.fitBounds([[w, s], [e, n]], { padding: { top: 20, left: 20, right: 20, bottom: bottom + 40 }, animate: false });
   }
 
   /** the grid cell under a lon/lat, or null outside the grid */
@@ -358,9 +397,14 @@ export class Workspace {
     }
     const v = this.current.values[cell]!;
     let valueText: string;
-    if (Number.isNaN(v)) valueText = 'no data';
+    // an active clip hides the cells outside it on the map: the readout shows no value there either
+    if (this.clipMask && !this.clipMask[cell]) valueText = `outside the clip${this.clipName ? ` ${this.clipName}` : ''}`;
+    else if (Number.isNaN(v)) valueText = 'no data';
     else if (layer.kind === 'categorical') valueText = `${Math.round(v)} ${layer.categories?.find((c) => c.code === Math.round(v))?.label ?? ''}`;
-    else valueText = `${formatValue(v, 4)} ${layer.units}`;
+    else {
+      const unit = this.unitOf(layer);
+      valueText = `${formatValue(unit.toDisplay(v), 4)} ${unit.units}`;
+    }
     const row = Math.floor(cell / ds.grid.ncols);
     const col = cell % ds.grid.ncols;
     const sb = ds.subbasinOfCell[cell];
@@ -380,6 +424,7 @@ export class Workspace {
     this.clipName = clip?.name ?? null;
     this.map.update({ clip: clip?.geometry ?? null });
     this.redraw();
+    this.onClipChange();
   }
 
   private async clickMap(p: LngLat): Promise<void> {
@@ -436,7 +481,10 @@ export class Workspace {
     select();
     const wasHidden = this.shell.dock.hidden;
     this.shell.dock.hidden = false;
-    if (wasHidden) this.map.resize();
+    if (wasHidden) {
+      this.map.resize();
+      this.refit();
+    }
     this.chart.setLoading('cell' in target ? `Cell ${target.cell}` : 'subbasin' in target ? `Subbasin ${target.subbasin}` : `Clip ${this.clipName ?? ''}`);
     try {
       // the clip's series depends on the clip, which can change under the same key: never cached

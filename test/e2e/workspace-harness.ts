@@ -176,3 +176,14 @@ export async function apiFromPage<T>(page: Page, name: string, payload: unknown)
     return body.result;
   }, [name, payload] as [string, unknown]) as Promise<T>;
 }
+
+/**
+ * Selects a map layer by its label as a user does: opens the layer's collapsed group (the list is
+ * grouped into collapsible sections), then checks its radio button.
+ */
+export async function chooseLayer(page: Page, label: string): Promise<void> {
+  const radio = page.getByLabel(label);
+  const group = page.locator('details.layer-group', { has: radio });
+  if ((await group.getAttribute('open')) === null) await group.locator('summary').click();
+  await radio.check();
+}

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { colormapLut } from '../../renderer/src/colormaps.ts';
-import { distinctColours, pixelsAt, screenOf, screenshot, apiFromPage, openWorkspaceSession, type WorkspaceSession } from './workspace-harness.ts';
+import { chooseLayer, distinctColours, pixelsAt, screenOf, screenshot, apiFromPage, openWorkspaceSession, type WorkspaceSession } from './workspace-harness.ts';
 
 let ws: WorkspaceSession;
 let page: Page;
@@ -70,7 +70,7 @@ test('the workspace opens the project: header, observed LAI over the basin, colo
   assert.match((await page.textContent('[data-testid=dataset-source]')) ?? '', /virtual Upper Colorado River Basin/);
   assert.match((await page.textContent('[data-testid=backend]')) ?? '', /backend: (tensorflow|tensorflow-gpu|wasm|cpu)/);
   assert.equal(await page.textContent('[data-testid=colorbar-title]'), 'Observed LAI');
-  assert.equal(await page.textContent('[data-testid=colorbar-units]'), '[m2 m-2]');
+  assert.equal(await page.textContent('[data-testid=colorbar-units]'), '[m² m⁻²]');
 
   // the map is not blank: the gridded layer adds many colours over the basemap
   const box = (await page.locator('#map').boundingBox())!;
@@ -98,16 +98,36 @@ test('the workspace opens the project: header, observed LAI over the basin, colo
   await screenshot(page, 'workspace-observed-lai');
 });
 
-test('switching to a forcing layer updates the colorbar units and the readout; the date slider steps by day', { timeout: 120_000 }, async () => {
+test('switching to a forcing layer updates the colorbar units and the readout; temperature in °C with a unit toggle; the date slider steps by day', { timeout: 120_000 }, async () => {
   const s = await api<Summary>('map.summary', {});
-  await page.getByLabel('Air temperature (Tair)').check();
-  await page.waitForFunction(() => document.querySelector('[data-testid=colorbar-units]')?.textContent === '[K]');
+  await chooseLayer(page, 'Air temperature (Tair)');
+  // the engine serves K; the workspace shows °C by default
+  await page.waitForFunction(() => document.querySelector('[data-testid=colorbar-units]')?.textContent === '[°C]');
   const day0 = await currentDay();
   const grid0 = await api<{ values: (number | null)[] }>('map.grid', { layer: 'forcing.Tair', day: day0 });
   const cell = interiorCell(s, grid0.values);
   await hoverCell(s, cell);
+  assert.match((await page.textContent('[data-testid=readout-value]')) ?? '', / °C$/);
+  assert.ok(Math.abs((await readoutNumber()) - (grid0.values[cell]! - 273.15)) < 0.05, 'the readout shows the engine value in °C');
+  // colorbar ticks are round numbers (multiples of 1, 2, 2.5 or 5 x 10^k), evenly spaced
+  const ticks = (await page.locator('[data-testid=colorbar-ticks] span').allTextContents()).map(Number);
+  assert.ok(ticks.length >= 3, `ticks ${ticks}`);
+  const step = ticks[1]! - ticks[0]!;
+  const mantissa = step / 10 ** Math.floor(Math.log10(step));
+  assert.ok([1, 2, 2.5, 5].some((m) => Math.abs(mantissa - m) < 1e-6), `tick step ${step} of ${ticks} is not a round number`);
+  for (let i = 1; i < ticks.length; i++) assert.ok(Math.abs(ticks[i]! - ticks[i - 1]! - step) < 1e-6 * Math.max(1, step), `ticks ${ticks}`);
+  for (const t of ticks) assert.ok(Math.abs(t / step - Math.round(t / step)) < 1e-6, `tick ${t} is not a multiple of ${step}`);
+  // the toggle: K everywhere (colorbar, readout, range fields), and back
+  const minC = Number(await page.inputValue('[data-testid=range-min]'));
+  await page.getByLabel('Temperature unit').selectOption('K');
+  await page.waitForFunction(() => document.querySelector('[data-testid=colorbar-units]')?.textContent === '[K]');
+  assert.ok(Math.abs(Number(await page.inputValue('[data-testid=range-min]')) - (minC + 273.15)) < 1e-3, 'the range minimum converts with the unit');
+  await page.mouse.move(5, 5);
+  await hoverCell(s, cell);
   assert.match((await page.textContent('[data-testid=readout-value]')) ?? '', / K$/);
   assert.ok(Math.abs((await readoutNumber()) - grid0.values[cell]!) < 0.05);
+  await page.getByLabel('Temperature unit').selectOption('C');
+  await page.waitForFunction(() => document.querySelector('[data-testid=colorbar-units]')?.textContent === '[°C]');
 
   const label0 = await page.textContent('[data-testid=date-label]');
   await page.getByRole('slider', { name: 'Date' }).focus();
@@ -116,7 +136,8 @@ test('switching to a forcing layer updates the colorbar units and the readout; t
   assert.equal(await currentDay(), day0 + 1);
   const grid1 = await api<{ values: (number | null)[] }>('map.grid', { layer: 'forcing.Tair', day: day0 + 1 });
   await hoverCell(s, cell);
-  await page.waitForFunction((v) => Math.abs(Number(document.querySelector('[data-testid=readout-value]')?.textContent?.split(' ')[0]) - v) < 0.05, grid1.values[cell]!);
+  // in °C: the engine's K less 273.15
+  await page.waitForFunction((v) => Math.abs(Number(document.querySelector('[data-testid=readout-value]')?.textContent?.split(' ')[0]) - v) < 0.05, grid1.values[cell]! - 273.15);
   await screenshot(page, 'workspace-tair');
 
   await page.getByRole('button', { name: 'Play' }).click();
@@ -128,16 +149,41 @@ test('switching to a forcing layer updates the colorbar units and the readout; t
 test('land cover shows a categorical legend with the class names', { timeout: 60_000 }, async () => {
   const layers = await api<{ layers: { id: string; categories?: { code: number; label: string }[] }[] }>('map.layers', {});
   const lc = layers.layers.find((l) => l.id === 'static.landCover')!;
-  await page.getByLabel('Land cover').check();
+  await chooseLayer(page, 'Land cover');
   await page.waitForFunction(() => document.querySelector('[data-testid=colorbar-title]')?.textContent === 'Land cover');
   const legend = (await page.textContent('[data-testid=colorbar]')) ?? '';
   for (const c of lc.categories!) assert.ok(legend.includes(c.label), `legend lists ${c.label}`);
+  // cells without data are drawn transparent: the legend says so
+  assert.ok(await page.locator('[data-testid=legend-nodata]').isVisible(), 'the legend has a no-data entry');
+  // a static layer has no date: the date bar hides, and comes back for a daily layer
+  assert.equal(await page.locator('.date-bar').isVisible(), false, 'the date bar hides for a static layer');
   await screenshot(page, 'workspace-land-cover');
+  await chooseLayer(page, 'Observed LAI');
+  await page.waitForFunction(() => document.querySelector('[data-testid=colorbar-title]')?.textContent === 'Observed LAI');
+  assert.equal(await page.locator('.date-bar').isVisible(), true);
+});
+
+test('layers are grouped into collapsible sections: Observations, Forcing, Static', { timeout: 60_000 }, async () => {
+  const groups = await page.locator('details.layer-group').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset['group']));
+  assert.deepEqual(groups, ['Observations', 'Forcing', 'Static']);
+  const layers = (await api<{ layers: { label: string; group: string }[] }>('map.layers', {})).layers;
+  for (const g of groups) {
+    const inGroup = await page.locator(`details.layer-group[data-group="${g}"] .layer-option`).count();
+    assert.equal(inGroup, layers.filter((l) => l.group === g).length, `group ${g}`);
+  }
+  // collapsing a group hides its layers; opening it shows them again
+  const forcing = page.locator('details.layer-group[data-group="Forcing"]');
+  if ((await forcing.getAttribute('open')) === null) await forcing.locator('summary').click();
+  assert.equal(await page.getByLabel('Air temperature (Tair)').isVisible(), true);
+  await forcing.locator('summary').click();
+  assert.equal(await page.getByLabel('Air temperature (Tair)').isVisible(), false);
+  // the selected layer's group stays open
+  assert.notEqual(await page.locator('details.layer-group[data-group="Observations"]').getAttribute('open'), null);
 });
 
 test('clicking a cell charts its observed and true LAI, with CSV export; a subbasin charts its mean', { timeout: 120_000 }, async () => {
   const s = await api<Summary>('map.summary', {});
-  await page.getByLabel('Observed LAI').check();
+  await chooseLayer(page, 'Observed LAI');
   const day = await currentDay();
   const grid = await api<{ values: (number | null)[] }>('map.grid', { layer: 'lai.observed', day });
   const cell = interiorCell(s, grid.values);
@@ -152,6 +198,16 @@ test('clicking a cell charts its observed and true LAI, with CSV export; a subba
   assert.deepEqual((await page.getAttribute('[data-testid=series-chart]', 'data-series'))!.split(','), ['observed', 'truth']);
   const legend = (await page.textContent('.u-legend')) ?? '';
   assert.ok(legend.includes('Observed LAI') && legend.includes('True LAI'), `chart legend: ${legend}`);
+  // the map refitted to the shorter map area: the basin ends above the legend and the date bar
+  const bounds = await page.evaluate(() => (window as unknown as { vegdynWorkspace: { dataset: { bounds: number[] } } }).vegdynWorkspace.dataset.bounds);
+  const [, southY] = await screenOf(page, (bounds[0]! + bounds[2]!) / 2, bounds[1]!);
+  const [, northY] = await screenOf(page, (bounds[0]! + bounds[2]!) / 2, bounds[3]!);
+  const mapBox = (await page.locator('#map').boundingBox())!;
+  for (const sel of ['[data-testid=colorbar]', '.date-bar']) {
+    const box = (await page.locator(sel).boundingBox())!;
+    assert.ok(southY <= box.y + 1, `the basin's south edge (y ${southY}) lies under ${sel} (top ${box.y})`);
+  }
+  assert.ok(northY >= mapBox.y - 1, `the basin's north edge (y ${northY}) is above the map (top ${mapBox.y})`);
   await screenshot(page, 'workspace-cell-chart');
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
@@ -185,7 +241,7 @@ test('a failed request shows a clear message and the workspace stays usable', { 
   assert.ok(text.includes(`Opening ${missing} failed`), text);
   await screenshot(page, 'workspace-failed-request');
   // still usable: the open project stays, and layers still switch
-  await page.getByLabel('Elevation').check();
+  await chooseLayer(page, 'Elevation');
   await page.waitForFunction(() => document.querySelector('[data-testid=colorbar-units]')?.textContent === '[m]');
   assert.deepEqual(ws.errors, [], 'the page threw');
   assert.deepEqual(ws.remote, [], 'the page reached outside loopback');

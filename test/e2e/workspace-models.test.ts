@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 
 import type { Page } from 'playwright-core';
 import { colormapLut } from '../../renderer/src/colormaps.ts';
-import { distinctColours, pixelsAt, screenOf, screenshot, apiFromPage, openWorkspaceSession, type WorkspaceSession } from './workspace-harness.ts';
+import { chooseLayer, distinctColours, pixelsAt, screenOf, screenshot, apiFromPage, openWorkspaceSession, type WorkspaceSession } from './workspace-harness.ts';
 
 let ws: WorkspaceSession;
 let page: Page;
@@ -165,9 +165,9 @@ test('a run trained from the Training panel shows progress, loss, and lands in t
   await checkSwipe(run);
 
   // the model's daily LAI is a map layer, and its series joins the chart
-  await page.getByLabel('LSTM LAI').check();
+  await chooseLayer(page, 'LSTM LAI');
   await page.waitForFunction(() => document.querySelector('[data-testid=colorbar-title]')?.textContent === 'LSTM LAI');
-  assert.equal(await page.textContent('[data-testid=colorbar-units]'), '[m2 m-2]');
+  assert.equal(await page.textContent('[data-testid=colorbar-units]'), '[m² m⁻²]');
   const s = await api<{ dataset: { grid: { ncols: number; nrows: number; lon0: number; latTop: number; cellSize: number }; mask: number[] } }>('map.summary', {});
   const g = s.dataset.grid;
   const cell = s.dataset.mask.findIndex((m, c) => m === 1 && Math.floor(c / g.ncols) === Math.floor(g.nrows / 2) && c % g.ncols > g.ncols / 2);

@@ -10,10 +10,10 @@ import type { z } from 'zod';
 type SeriesOut = z.infer<typeof seriesSchema>;
 import { FORCING_NAMES, FORCING_UNITS, LAND_COVER_CLASSES, landCoverFraction, type Dataset, type ForcingName } from '../../data/dataset.ts';
 import { cellCount, gridBounds } from '../../data/grid.ts';
-import { addDays } from '../../data/time-axis.ts';
+import { addDays, type DayRange } from '../../data/time-axis.ts';
 import { sessionOf } from '../session.ts';
 import { projectDataset } from './map-dataset.ts';
-import { listRuns, readMetrics, readPrediction, type BoxStats, type RunListing } from './map-runs.ts';
+import { listRuns, readMetrics, readPrediction, runLabel, type BoxStats, type RunListing } from './map-runs.ts';
 import { daysBetween } from '../../data/time-axis.ts';
 import { clearClip, clipFractions, geometryFromUpload, readClip, writeClip, type ProjectClip } from './map-clip.ts';
 import { writeGeoTiff } from '../../export/geotiff.ts';
@@ -116,7 +116,7 @@ function landCoverFractionLayers(ds: Dataset): MapLayer[] {
   if (!fr || !fr.values.some((v) => v > 0 && v < 1)) return [];
   return fr.classes.map((code) => ({
     id: `${FRACTION_LAYER}${code}`, label: `Land cover fraction: ${(LAND_COVER_CLASSES as Record<number, string | undefined>)[code] ?? `class ${code}`}`,
-    group: 'Land surface', units: 'fraction', kind: 'sequential' as const, time: 'static' as const, range: [0, 1] as [number, number], colormap: 'viridis',
+    group: 'Static', units: 'fraction', kind: 'sequential' as const, time: 'static' as const, range: [0, 1] as [number, number], colormap: 'viridis',
     description: "Share of each cell's classified area in this class, from the imported land cover.",
   }));
 }
@@ -127,13 +127,13 @@ export function datasetLayers(ds: Dataset): MapLayer[] {
   const layers: MapLayer[] = [];
   const obs = ds.observations.values;
   layers.push({
-    id: 'lai.observed', label: 'Observed LAI', group: 'LAI', units: 'm2 m-2', kind: 'sequential', time: 'observations',
+    id: 'lai.observed', label: 'Observed LAI', group: 'Observations', units: 'm2 m-2', kind: 'sequential', time: 'observations',
     range: [0, percentileRange(obs, 0, 99, Math.max(1, Math.floor(obs.length / 200_000)))[1]], colormap: 'viridis',
     description: 'Satellite LAI on observation dates, regridded to the forcing grid; the map shows the latest observation on or before the chosen day.',
   });
   if (ds.trueLai) {
     layers.push({
-      id: 'lai.true', label: 'True LAI (virtual basin)', group: 'LAI', units: 'm2 m-2', kind: 'sequential', time: 'daily',
+      id: 'lai.true', label: 'True LAI (virtual basin)', group: 'Observations', units: 'm2 m-2', kind: 'sequential', time: 'daily',
       range: [0, percentileRange(ds.trueLai, 0, 99, Math.max(1, Math.floor(ds.trueLai.length / 200_000)))[1]], colormap: 'viridis',
       description: 'The noise-free daily LAI the virtual basin generator simulated (known only for synthetic data).',
     });
@@ -144,19 +144,19 @@ export function datasetLayers(ds: Dataset): MapLayer[] {
     let range = percentileRange(series, 2, 98, stride);
     if (name === 'Rainf') range = [0, percentileRange(series, 0, 99, stride)[1]];
     layers.push({
-      id: `forcing.${name}`, label: `${FORCING_LABELS[name]} (${name})`, group: 'Forcing (daily)', units: FORCING_UNITS[name],
+      id: `forcing.${name}`, label: `${FORCING_LABELS[name]} (${name})`, group: 'Forcing', units: FORCING_UNITS[name],
       kind: 'sequential', time: 'daily', range, colormap: name === 'Rainf' ? 'viridis' : 'cividis',
     });
   }
   layers.push({
-    id: 'static.landCover', label: 'Land cover', group: 'Land surface', units: 'class', kind: 'categorical', time: 'static', range: [0, 16],
+    id: 'static.landCover', label: 'Land cover', group: 'Static', units: 'class', kind: 'categorical', time: 'static', range: [0, 16],
     colormap: 'categorical',
     categories: Object.entries(LAND_COVER_CLASSES).map(([code, label]) => ({ code: Number(code), label })),
   });
   layers.push(...landCoverFractionLayers(ds));
   for (const def of STATIC_LAYERS) {
     const values = masked(ds, def.read(ds));
-    layers.push({ id: def.id, label: def.label, group: 'Land surface', units: def.units, kind: 'sequential', time: 'static', range: percentileRange(values, 1, 99), colormap: def.colormap });
+    layers.push({ id: def.id, label: def.label, group: 'Static', units: def.units, kind: 'sequential', time: 'static', range: percentileRange(values, 1, 99), colormap: def.colormap });
   }
   layerCache.set(ds, layers);
   return layers;
@@ -171,6 +171,7 @@ function boxOut(b: BoxStats | null) {
 function runOut(r: RunListing) {
   return {
     ...r,
+    label: runLabel(r),
     failed: [...r.failed], skipped: [...r.skipped], models: [...r.models], predictions: [...r.predictions],
     periods: r.periods ? { ...r.periods } : null,
     entries: r.entries.map((e) => ({ id: e.id, label: e.label, role: e.role, nse: boxOut(e.nse), byLandCover: e.byLandCover.map((b) => ({ code: b.code, name: b.name, nse: boxOut(b.nse) })) })),
@@ -190,7 +191,7 @@ export function runLayers(ds: Dataset, projectDir: string): MapLayer[] {
   const out: MapLayer[] = [];
   for (const run of listRuns(projectDir)) {
     if (run.status !== 'finished') continue;
-    const group = `Run ${run.id}`;
+    const group = `Run: ${runLabel(run)}`;
     const label = (id: string) => run.entries.find((e) => e.id === id)?.label ?? id;
     for (const id of run.predictions) {
       out.push({ id: `run:${run.id}:lai:${id}`, label: `${label(id)} LAI`, group, units: 'm2 m-2', kind: 'sequential', time: 'daily', range: [0, laiMax], colormap: 'viridis', description: `Daily LAI simulated by ${label(id)} in run ${run.id}` });
@@ -198,7 +199,9 @@ export function runLayers(ds: Dataset, projectDir: string): MapLayer[] {
     }
     for (const [kind, lp] of Object.entries(run.parameters)) {
       for (const [name, q] of Object.entries(lp.parameters)) {
-        out.push({ id: `run:${run.id}:param:${kind}/${name}`, label: `${label(kind)}: ${name}${q.learned ? ' (learned)' : ' (default)'}`, group, units: q.units, kind: 'sequential', time: 'static', range: [Number.isFinite(q.min) ? q.min : 0, Number.isFinite(q.max) ? q.max : 1], colormap: 'cividis', description: `${q.description}; per vegetation type, mapped to cells by land cover` });
+        // human name, symbol and units: from the physics declaration (map-runs.ts learnedOf)
+        const human = q.symbol ? `${q.title}, ${q.symbol}` : q.title;
+        out.push({ id: `run:${run.id}:param:${kind}/${name}`, label: `${label(kind)}: ${human}${q.learned ? ' (learned)' : ' (default)'}`, group, units: q.units, kind: 'sequential', time: 'static', range: [Number.isFinite(q.min) ? q.min : 0, Number.isFinite(q.max) ? q.max : 1], colormap: 'cividis', description: `${q.description}; per vegetation type, mapped to cells by land cover` });
       }
     }
     for (const e of run.entries) {
@@ -512,7 +515,7 @@ export const mapHandlers: HandlersFor<typeof mapRequests> = {
         const aligned = new Float32Array(ds.dayCount).fill(Number.NaN);
         for (let k = 0; k < p.days; k++) if (k + offset >= 0 && k + offset < ds.dayCount) aligned[k + offset] = picked[k]!;
         const label = run.entries.find((e) => e.id === entry)?.label ?? entry;
-        series.push({ id: `${run.id}:${entry}`, label: `${label} (${run.id})`, kind: entry === 'physics-only' ? 'physics' : 'model', values: toNullable(aligned) });
+        series.push({ id: `${run.id}:${entry}`, label: `${label} · ${runLabel(run)}`, kind: entry === 'physics-only' ? 'physics' : 'model', values: toNullable(aligned) });
       }
     }
     return {
@@ -520,11 +523,21 @@ export const mapHandlers: HandlersFor<typeof mapRequests> = {
       startDate: ds.startDate,
       dayCount: ds.dayCount,
       units: 'm2 m-2',
-      splits: { train: { ...ds.splits.train }, validate: { ...ds.splits.validate }, test: { ...ds.splits.test } },
+      ...(run?.periods ? { splits: runSplits(ds, run.periods), splitsOf: runLabel(run) } : { splits: { train: { ...ds.splits.train }, validate: { ...ds.splits.validate }, test: { ...ds.splits.test } } }),
       series,
     };
   },
 };
+
+/** A run's resolved periods (inclusive ISO dates, config.json) as day ranges on the dataset's axis. */
+function runSplits(ds: Dataset, periods: Readonly<Record<string, { from: string; to: string }>>): { train: DayRange; validate: DayRange; test: DayRange } {
+  const range = (name: 'train' | 'validate' | 'test'): DayRange => {
+    const p = periods[name];
+    if (!p) return { ...ds.splits[name] };
+    return { start: daysBetween(ds.startDate, p.from), end: daysBetween(ds.startDate, p.to) + 1 };
+  };
+  return { train: range('train'), validate: range('validate'), test: range('test') };
+}
 
 function clipOut(ds: Dataset, clip: ProjectClip) {
   const f = clipFractions(ds.grid, ds.mask, clip);

@@ -7,6 +7,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { findMetricsFile, findPredictionFile, predictionEntries, readMetricsFile, readPredictionFile, type Prediction } from '../../evaluation/run-files.ts';
 import { LEARNED_PARAMETERS_FILE } from '../../physics/grid/learned-parameters.ts';
+import { PARAMETER_SPECS } from '../../physics/grid/pft-params.ts';
+import type { ParameterRange } from '../../physics/parameter-range.ts';
 
 export interface BoxStats {
   readonly n: number;
@@ -51,7 +53,8 @@ export interface RunListing {
 
 export interface LearnedParameters {
   readonly pfts: readonly string[];
-  readonly parameters: Readonly<Record<string, { units: string; min: number; max: number; description: string; defaults: number[]; values: number[]; learned: boolean }>>;
+  /** title and symbol come from the physics declaration (pft-params.ts), the rest from the run's file */
+  readonly parameters: Readonly<Record<string, { title: string; symbol: string; units: string; min: number; max: number; description: string; defaults: number[]; values: number[]; learned: boolean }>>;
 }
 
 
@@ -63,7 +66,8 @@ function learnedOf(v: unknown): LearnedParameters | null {
   for (const [name, raw] of Object.entries(o['parameters'] as Record<string, unknown>)) {
     const q = raw as Record<string, unknown>;
     const nums = (a: unknown) => (Array.isArray(a) ? a.map((x) => num(x)) : []);
-    parameters[name] = { units: String(q['units'] ?? ''), min: num(q['min']), max: num(q['max']), description: String(q['description'] ?? ''), defaults: nums(q['defaults']), values: nums(q['values']), learned: q['learned'] === true };
+    const declared = (PARAMETER_SPECS as Readonly<Record<string, { range: ParameterRange } | undefined>>)[name]?.range;
+    parameters[name] = { title: declared?.title ?? name, symbol: declared?.symbol ?? '', units: declared?.units ?? String(q['units'] ?? ''), min: num(q['min']), max: num(q['max']), description: String(q['description'] ?? ''), defaults: nums(q['defaults']), values: nums(q['values']), learned: q['learned'] === true };
   }
   return { pfts: (o['pfts'] as unknown[]).map(String), parameters };
 }
@@ -165,6 +169,17 @@ export function readRun(projectDir: string, runId: string): RunListing {
     history,
     parameters,
   };
+}
+
+/**
+ * A run's name for people: its id when the user chose one, else its preset and start time
+ * ('demo run of 2026-12-03 09:41'), so charts and layer groups do not show generated ids.
+ */
+export function runLabel(run: Pick<RunListing, 'id' | 'preset' | 'createdAt'>): string {
+  // generated ids (evaluation/demo.ts defaultRunId): 20261203T094112Z-demo
+  const generated = /^\d{8}T\d{6}Z-/.test(run.id);
+  if (!generated || !run.createdAt) return run.id;
+  return `${run.preset ?? 'custom'} run of ${run.createdAt.slice(0, 16).replace('T', ' ')}`;
 }
 
 /** Every run folder, newest first. */

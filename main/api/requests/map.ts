@@ -63,6 +63,8 @@ const reasonSchema = z.object({ kind: z.string(), reason: z.string() });
 
 export const runSchema = z.object({
   id: z.string(),
+  /** the run's name for people: its id if chosen, else preset and start time (map-runs.ts runLabel) */
+  label: z.string(),
   status: z.string(),
   createdAt: z.string().nullable(),
   preset: z.string().nullable(),
@@ -85,6 +87,8 @@ export const runSchema = z.object({
   parameters: z.record(z.string(), z.object({
     pfts: z.array(z.string()),
     parameters: z.record(z.string(), z.object({
+      /** the human name and symbol of the physics declaration, e.g. 'Specific leaf area', 'SLA' */
+      title: z.string(), symbol: z.string(),
       units: z.string(), min: z.number().nullable(), max: z.number().nullable(), description: z.string(),
       defaults: z.array(z.number().nullable()), values: z.array(z.number().nullable()), learned: z.boolean(),
     })),
@@ -227,7 +231,10 @@ export const mapRequests = {
       startDate: z.string(),
       dayCount: z.number().int(),
       units: z.string(),
+      /** the periods shaded: the charted run's own (from its resolved config), else the dataset's */
       splits: z.object({ train: dayRangeSchema, validate: dayRangeSchema, test: dayRangeSchema }),
+      /** whose periods `splits` are: the charted run's label; absent for the dataset's */
+      splitsOf: z.string().optional(),
       series: z.array(seriesSchema),
     }),
   }),

@@ -61,38 +61,38 @@ export const B_REFERENCE = 2.91 + 0.159 * 20;
 
 export const PARAMETER_SPECS: Readonly<Record<LearnedParameterName, ParameterSpec>> = Object.freeze({
   vcmax25: {
-    range: defineRange({ name: 'vcmax25', units: 'umol CO2 m-2 s-1', min: 20, max: 150, description: 'maximum carboxylation rate at 25 C, top of canopy' }),
+    range: defineRange({ name: 'vcmax25', title: 'Maximum carboxylation rate at 25 °C', symbol: 'Vcmax25', units: 'umol CO2 m-2 s-1', min: 20, max: 150, description: 'maximum carboxylation rate at 25 C, top of canopy' }),
     defaults: LEAF_PFTS.map((p) => p.vcmax25),
     source: 'CLM4.5 Tech. Note Table 8.1 (Kattge et al. 2009), via main/physics/pft-parameters.ts',
   },
   sla: {
-    range: defineRange({ name: 'sla', units: 'm2 leaf (g C)-1', min: 0.004, max: 0.06, description: 'specific leaf area (LAI = sla * leaf carbon)' }),
+    range: defineRange({ name: 'sla', title: 'Specific leaf area', symbol: 'SLA', units: 'm2 leaf (g C)-1', min: 0.004, max: 0.06, description: 'specific leaf area (LAI = sla * leaf carbon)' }),
     defaults: [0.01, 0.03, 0.03, 0.03, 0.03],
     source: 'CLM4.5 pft-physiology slatop',
   },
   leafLongevity: {
-    range: defineRange({ name: 'leafLongevity', units: 'yr', min: 0.25, max: 8, description: 'leaf longevity; background leaf turnover rate = 1 / (365 * longevity) per day' }),
+    range: defineRange({ name: 'leafLongevity', title: 'Leaf longevity', symbol: 'τ_leaf', units: 'yr', min: 0.25, max: 8, description: 'leaf longevity; background leaf turnover rate = 1 / (365 * longevity) per day' }),
     defaults: [3, 1, 1, 1, 1],
     source: 'CLM4.5 pft-physiology leaf_long',
   },
   leafAllocation: {
-    range: defineRange({ name: 'leafAllocation', units: '1', min: 0.05, max: 0.8, description: 'fraction of positive NPP allocated to leaves while the canopy grows' }),
+    range: defineRange({ name: 'leafAllocation', title: 'Leaf allocation fraction', symbol: 'a_leaf', units: '1', min: 0.05, max: 0.8, description: 'fraction of positive NPP allocated to leaves while the canopy grows' }),
     defaults: [0.26, 0.26, 0.44, 0.5, 0.5],
     source:
       'leaf share 1 / (1 + froot_leaf + stem_leaf (1 + croot_stem)) of CLM4.5 allocation: trees froot_leaf 1, dynamic stem_leaf ~1.46 at NPP 500 g C m-2 yr-1, croot_stem 0.3; shrub stem_leaf 0.2; grass and crop froot_leaf 1, no stem',
   },
   gsMax: {
-    range: defineRange({ name: 'gsMax', units: 'mol H2O m-2 s-1', min: 0.02, max: 1.0, description: 'Jarvis maximum leaf stomatal conductance' }),
+    range: defineRange({ name: 'gsMax', title: 'Maximum stomatal conductance', symbol: 'g_s,max', units: 'mol H2O m-2 s-1', min: 0.02, max: 1.0, description: 'Jarvis maximum leaf stomatal conductance' }),
     defaults: [0.233, 0.188, 0.205, 0.303, 0.499],
     source: 'Koerner (1995) maximum leaf conductances (conifers 5.7, deciduous forest 4.6, shrubs 5.0, grassland 7.4, crops 12.2 mm s-1), at 0.0409 mol m-2 s-1 per mm s-1 (25 C, 101.3 kPa)',
   },
   g1Medlyn: {
-    range: defineRange({ name: 'g1Medlyn', units: 'kPa^0.5', min: 0.5, max: 10, description: 'Medlyn stomatal slope g1 (used when conductance = medlyn)' }),
+    range: defineRange({ name: 'g1Medlyn', title: 'Medlyn stomatal slope', symbol: 'g1', units: 'kPa^0.5', min: 0.5, max: 10, description: 'Medlyn stomatal slope g1 (used when conductance = medlyn)' }),
     defaults: LEAF_PFTS.map((p) => p.medlynSlope),
     source: 'CLM5 medlynslope (Lin et al. 2015); crop 6.0 as in the seed leaf dataset (main/physics/pft-parameters.ts)',
   },
   bExponent: {
-    range: defineRange({ name: 'bExponent', units: '1', min: 2, max: 15, description: 'soil-water stress exponent B of the reference soil; a cell uses B * B_soil(cell) / B_REFERENCE' }),
+    range: defineRange({ name: 'bExponent', title: 'Soil-water stress exponent', symbol: 'B', units: '1', min: 2, max: 15, description: 'soil-water stress exponent B of the reference soil; a cell uses B * B_soil(cell) / B_REFERENCE' }),
     defaults: [B_REFERENCE, B_REFERENCE, B_REFERENCE, B_REFERENCE, B_REFERENCE],
     source: 'CLM4.5 B = 2.91 + 0.159 %clay at 20 % clay (seed 004 Appendix B)',
   },
