@@ -95,6 +95,7 @@ const loss = tf.tidy(() => {
     const r = model.forward(x, {
       startDays: benchCase.needsStartDays ? starts.map((s) => s + warmup) : undefined,
       training: true,
+      recordGradients: true,
       ...(warmState ? { state: { tensors: warmState } } : {}),
     });
     disposeState(r.state);

@@ -16,7 +16,7 @@ import type { z } from 'zod';
 import * as tf from '@tensorflow/tfjs';
 import { backendNameSchema, type backendReportSchema } from '../api/requests/system.ts';
 import { readAppConfig } from '../config/vegdyn-home.ts';
-import { startPatchedWasm } from './tfjs-patches/tfjs-patches.ts';
+import { startPatchedWasm } from '../tfjs/tfjs-patches.ts';
 
 export type BackendName = z.infer<typeof backendNameSchema>;
 export type BackendReport = z.infer<typeof backendReportSchema>;

@@ -16,6 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { conv2dSame, defaultConvImpl, defaultInferenceConvImpl, patches, type ConvImpl } from './conv3x3.ts';
 import { glorotUniform, makeVariable, subSeed } from './init.ts';
+import { checkpointedScan } from '../tfjs/gradient-checkpointing.ts';
 import {
   checkInputs, type ForwardOptions, type ForwardResult, type LaiModel, type ModelState, type NamedVariable,
 } from './model.ts';
@@ -109,11 +110,13 @@ export class ConvLstmLayer {
    *   shape [batch, rows, cols, outChannels]; called inside the step's tidy, its result is kept.
    *   It must use only `headParams` (not captured variables), and take the batch size from h:
    *   checkpointing recomputes it, one batch element at a time.
-   * @param checkpointEvery when > 0 and a gradient is being recorded, backprop through time
+   * @param options.recordGradients true when the caller takes a gradient of this run (inside
+   *   tf.grads or an optimizer step): the taped paths; otherwise the inference path
+   * @param options.checkpointEvery when > 0 and gradients are recorded, backprop through time
    *   keeps only the state every `checkpointEvery` days and recomputes the days between them
-   *   in the backward pass (gradient checkpointing): memory O(T / K + K) steps instead of
-   *   O(T), for one extra forward pass. Same gradients.
-   * @param inferenceImpl the convolution used when no gradient is recorded (runInference)
+   *   in the backward pass (gradient checkpointing, main/tfjs/gradient-checkpointing.ts):
+   *   memory O(T / K + K) steps instead of O(T), for one extra forward pass. Same gradients.
+   * @param options.inferenceImpl the convolution used when no gradient is recorded (runInference)
    * @returns per-step outputs and the final [h, c] (each [batch, rows, cols, hidden])
    */
   run(
@@ -123,9 +126,9 @@ export class ConvLstmLayer {
     inputBlock: number,
     head: (h: tf.Tensor2D, params: readonly tf.Tensor[]) => tf.Tensor,
     headParams: readonly tf.Tensor[] = [],
-    checkpointEvery = 0,
-    inferenceImpl: ConvImpl = impl,
+    options: { recordGradients: boolean; checkpointEvery?: number; inferenceImpl?: ConvImpl },
   ): { outputs: tf.Tensor[]; state: ModelState } {
+    const { recordGradients, checkpointEvery = 0, inferenceImpl = impl } = options;
     const [b, t, rows, cols, ch] = inputs.shape;
     if (ch !== this.inChannels) throw new Error(`ConvLstmLayer: inputs have ${ch} channels, layer expects ${this.inChannels}`);
     const hid = this.hidden;
@@ -144,9 +147,8 @@ export class ConvLstmLayer {
       c = tf.zeros([n, hid]);
     }
     const weights: LayerWeights = [this.inputKernel as tf.Tensor2D, this.recurrentKernel as tf.Tensor2D, this.bias as tf.Tensor1D];
-    const recording = (tf.engine() as unknown as { state: { gradientDepth: number } }).state.gradientDepth > 0;
     let result: { outputs: tf.Tensor[]; h: tf.Tensor2D; c: tf.Tensor2D };
-    if (!recording) {
+    if (!recordGradients) {
       result = this.runInference(inputs, h, c, weights, inferenceImpl, head, headParams);
     } else if (checkpointEvery > 0 && t > checkpointEvery) {
       result = this.runCheckpointed(inputs, h, c, weights, impl, inputBlock, head, headParams, checkpointEvery);
@@ -284,14 +286,12 @@ export class ConvLstmLayer {
   }
 
   /**
-   * Gradient checkpointing: the whole window is ONE custom-gradient op. Its forward runs the
-   * recurrence untaped and keeps only (h, c) at the start of every segment of `every` days; its
-   * backward walks the segments from last to first, re-runs each under a nested tape from its
-   * checkpoint, backpropagates the carried dh, dc and that segment's output gradients, and frees
-   * everything of the segment before the next. (One op per segment would leave the memory
-   * O(T): tfjs's backprop keeps every intermediate gradient until the whole pass ends; measured
-   * ~6 MiB per day at batch 1, hidden 64, 63 x 54.) Memory: T / every checkpoints plus one
-   * segment's activations; compute: one extra forward. Same gradients.
+   * Gradient checkpointing (main/tfjs/gradient-checkpointing.ts, shared with the process model):
+   * (h, c) kept at the start of every segment of `every` days, each segment re-run in the
+   * backward pass, one batch element at a time (the elements are independent, so only one
+   * element's segment activations exist at once; the weight gradients are summed). The inputs
+   * get gradients too (the physics-encoded model's physics channel depends on parameters).
+   * h0, c0: [batch * rows * cols, hidden]; freed here.
    */
   private runCheckpointed(
     inputs: tf.Tensor5D,
@@ -304,127 +304,37 @@ export class ConvLstmLayer {
     headParams: readonly tf.Tensor[],
     every: number,
   ): { outputs: tf.Tensor[]; h: tf.Tensor2D; c: tf.Tensor2D } {
-    const [b, t, rows, cols, ch] = inputs.shape;
+    const [b, t, rows, cols] = inputs.shape;
     const hid = this.hidden;
-    const n = b * rows * cols;
-    const starts: number[] = [];
-    for (let t0 = 0; t0 < t; t0 += every) starts.push(t0);
-    const segDays = (s: number) => Math.min(every, t - starts[s]!);
-    let outShape: number[] = [];
-    // one segment from (hs, cs), packed as [h, c, outputs...] flat (inputs are not freed)
-    const segment = (x: tf.Tensor5D, hs: tf.Tensor2D, cs: tf.Tensor2D, w: LayerWeights, hp: readonly tf.Tensor[]): tf.Tensor1D => {
-      const r = this.runSteps(x, hs.clone(), cs.clone(), w, impl, inputBlock, head, hp);
-      // (set by the forward pass; the backward's one-element recomputes must not change it)
-      if (outShape.length === 0) outShape = r.outputs[0]!.shape;
-      const packed = tf.concat([r.h.reshape([-1]), r.c.reshape([-1]), ...r.outputs.map((o) => o.reshape([-1]))]) as tf.Tensor1D;
-      tf.dispose([r.h, r.c, ...r.outputs]);
-      return packed;
-    };
-    const sliceDays = (x: tf.Tensor5D, s: number) => tf.slice(x, [0, starts[s]!, 0, 0, 0], [b, segDays(s), rows, cols, ch]) as tf.Tensor5D;
-    const op = tf.customGrad((...args: (tf.Tensor | ((ts: tf.Tensor[]) => void))[]) => {
-      const save = args.pop() as (ts: tf.Tensor[]) => void;
-      const [x, hIn, cIn, wi, wr, bi, ...hp] = args as tf.Tensor[];
-      const w: LayerWeights = [wi as tf.Tensor2D, wr as tf.Tensor2D, bi as tf.Tensor1D];
-      // forward: untaped (tfjs records nothing inside a custom op's forward)
-      const checkpoints: tf.Tensor2D[] = [];
-      const outs: tf.Tensor[] = [];
-      let h = hIn as tf.Tensor2D;
-      let c = cIn as tf.Tensor2D;
-      for (let s = 0; s < starts.length; s++) {
-        checkpoints.push(h, c);
-        const xs = sliceDays(x as tf.Tensor5D, s);
-        const packed = segment(xs, h, c, w, hp);
-        xs.dispose();
-        const outSize = outShape.reduce((a, v) => a * v, 1);
-        const parts = tf.split(packed, [n * hid, n * hid, segDays(s) * outSize]);
-        packed.dispose();
-        h = parts[0]!.reshape([n, hid]);
-        c = parts[1]!.reshape([n, hid]);
-        outs.push(parts[2]!);
-        tf.dispose([parts[0]!, parts[1]!]);
-      }
-      save([x!, ...checkpoints]);
-      const value = tf.concat([h.reshape([-1]), c.reshape([-1]), ...outs]) as tf.Tensor1D;
-      return {
-        value,
-        gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-          const [xSaved, ...cps] = saved as [tf.Tensor5D, ...tf.Tensor2D[]];
-          const outSize = outShape.reduce((a, v) => a * v, 1);
-          const dyParts = tf.split(dy as tf.Tensor1D, [n * hid, n * hid, ...starts.map((_, s) => segDays(s) * outSize)]);
-          let dh = dyParts[0]!.reshape([n, hid]);
-          let dc = dyParts[1]!.reshape([n, hid]);
-          tf.dispose([dyParts[0]!, dyParts[1]!]);
-          const params = [...w, ...hp];
-          let dParams: tf.Tensor[] | undefined;
-          const dxs: tf.Tensor[] = new Array<tf.Tensor>(starts.length);
-          // tfjs's engine keeps one active tape: a nested tf.grads during backprop would
-          // replace and then clear the outer one (which the outer pass still needs to free its
-          // saved tensors), so it is put back after each
-          const engineState = (tf.engine() as unknown as { state: { activeTape: unknown } }).state;
-          const f = (...a: tf.Tensor[]) => segment(a[0] as tf.Tensor5D, a[1] as tf.Tensor2D, a[2] as tf.Tensor2D,
-            [a[3] as tf.Tensor2D, a[4] as tf.Tensor2D, a[5] as tf.Tensor1D], a.slice(6));
-          const rc = rows * cols;
-          for (let s = starts.length - 1; s >= 0; s--) {
-            const kd = segDays(s);
-            const dyOut = dyParts[2 + s]!.reshape([kd, b, -1]);
-            const dxB: tf.Tensor[] = [];
-            const dhB: tf.Tensor[] = [];
-            const dcB: tf.Tensor[] = [];
-            // the batch elements are independent: each is recomputed and backpropagated on its
-            // own, so only one element's segment activations exist at a time (the weight
-            // gradients are summed)
-            for (let e = 0; e < b; e++) {
-              const g = tf.tidy(() => {
-                const xs = tf.slice(xSaved, [e, starts[s]!, 0, 0, 0], [1, kd, rows, cols, ch]);
-                const hs = tf.slice(cps[2 * s]!, [e * rc, 0], [rc, hid]);
-                const cs = tf.slice(cps[2 * s + 1]!, [e * rc, 0], [rc, hid]);
-                const dySeg = tf.concat([
-                  tf.slice(dh, [e * rc, 0], [rc, hid]).reshape([-1]),
-                  tf.slice(dc, [e * rc, 0], [rc, hid]).reshape([-1]),
-                  tf.slice(dyOut, [0, e, 0], [kd, 1, -1]).reshape([-1]),
-                ]);
-                const outerTape = engineState.activeTape;
-                try {
-                  return tf.grads(f)([xs, hs, cs, ...params], dySeg);
-                } finally {
-                  engineState.activeTape = outerTape;
-                }
-              });
-              dxB.push(g[0]!);
-              dhB.push(g[1]!);
-              dcB.push(g[2]!);
-              const dp = g.slice(3);
-              if (!dParams) dParams = dp;
-              else {
-                const sum = dParams.map((d, i) => tf.add(d, dp[i]!));
-                tf.dispose([...dParams, ...dp]);
-                dParams = sum;
-              }
-            }
-            tf.dispose([dyOut, dh, dc]);
-            dxs[s] = b === 1 ? dxB[0]! : tf.concat(dxB, 0);
-            dh = b === 1 ? dhB[0]! : tf.concat(dhB, 0);
-            dc = b === 1 ? dcB[0]! : tf.concat(dcB, 0);
-            if (b > 1) tf.dispose([...dxB, ...dhB, ...dcB]);
-          }
-          tf.dispose(dyParts.slice(2));
-          const dx = dxs.length === 1 ? dxs[0]! : tf.concat(dxs, 1);
-          if (dxs.length > 1) tf.dispose(dxs);
-          return [dx, dh, dc, ...dParams!];
-        },
-      };
-    });
-    const packed = op(inputs, h0, c0, ...weights, ...headParams) as tf.Tensor1D;
+    const rc = rows * cols;
+    // the scan's state and sequences carry the batch on axis 0
+    const state0 = [h0.reshape([b, rc, hid]), c0.reshape([b, rc, hid])];
     h0.dispose();
     c0.dispose();
-    const outSize = outShape.reduce((a, v) => a * v, 1);
-    const parts = tf.split(packed, [n * hid, n * hid, ...new Array<number>(t).fill(outSize)]);
-    packed.dispose();
-    const outputs: tf.Tensor[] = [];
-    for (let i = 0; i < t; i++) outputs.push(parts[2 + i]!.reshape(outShape));
-    const h = parts[0]!.reshape([n, hid]) as tf.Tensor2D;
-    const c = parts[1]!.reshape([n, hid]) as tf.Tensor2D;
-    tf.dispose(parts);
+    const r = checkpointedScan({
+      steps: t,
+      every,
+      sequences: [inputs],
+      sequenceGradients: true,
+      state: state0,
+      params: [...weights, ...headParams],
+      backwardPerElement: true,
+      segment: (_t0, [x], [h, c], [wi, wr, bi, ...hp]) => {
+        const n = x!.shape[0]!;
+        const seg = this.runSteps(x as tf.Tensor5D, h!.reshape([n * rc, hid]), c!.reshape([n * rc, hid]),
+          [wi as tf.Tensor2D, wr as tf.Tensor2D, bi as tf.Tensor1D], impl, inputBlock, head, hp);
+        const outputs = tf.stack(seg.outputs);
+        const state = [seg.h.reshape([n, rc, hid]), seg.c.reshape([n, rc, hid])];
+        tf.dispose([...seg.outputs, seg.h, seg.c]);
+        return { state, outputs };
+      },
+    });
+    tf.dispose(state0);
+    const outputs = tf.unstack(r.outputs);
+    r.outputs.dispose();
+    const h = r.state[0]!.reshape([b * rc, hid]) as tf.Tensor2D;
+    const c = r.state[1]!.reshape([b * rc, hid]) as tf.Tensor2D;
+    tf.dispose(r.state);
     return { outputs, h, c };
   }
 
@@ -485,8 +395,8 @@ export class ConvLstmModel implements LaiModel<ConvLstmConfig> {
     const head = (h: tf.Tensor2D, [kernel, bias]: readonly tf.Tensor[]) =>
       tf.add(tf.matMul(h, kernel as tf.Tensor2D), bias!).reshape([-1, rows, cols, 1]);
     const { outputs, state } = this.layer.run(
-      inputs, options.state, this.convImpl(), this.config.inputBlock, head, [this.outKernel, this.outBias], this.config.checkpointEvery,
-      this.inferenceConvImpl(),
+      inputs, options.state, this.convImpl(), this.config.inputBlock, head, [this.outKernel, this.outBias],
+      { recordGradients: options.recordGradients ?? false, checkpointEvery: this.config.checkpointEvery, inferenceImpl: this.inferenceConvImpl() },
     );
     const lai = tf.stack(outputs, 1) as tf.Tensor5D; // [b, t, rows, cols, 1]
     for (const o of outputs) o.dispose();

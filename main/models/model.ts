@@ -49,6 +49,13 @@ export interface ForwardOptions {
   readonly startDays?: readonly number[];
   /** true while training (dropout and similar); default false */
   readonly training?: boolean;
+  /**
+   * true when the caller takes a gradient of this forward (inside tf.grads, tf.variableGrads or
+   * an optimizer step): models then run their taped paths (gradient checkpointing where
+   * configured) instead of the inference path. Default false. Without it a gradient may fail (the
+   * inference path may use kernels that have no gradient on the backend) or hold far more memory.
+   */
+  readonly recordGradients?: boolean;
 }
 
 export interface ForwardResult {

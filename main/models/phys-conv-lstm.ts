@@ -134,13 +134,14 @@ export class PhysConvLstmModel implements LaiModel<PhysConvLstmConfig> {
     const startDays = requireStartDays('phys-conv-lstm', options, b);
     const ph = this.physics;
     const training = options.training ?? false;
+    const recordGradients = options.recordGradients ?? false;
     const netState = options.state ? { tensors: options.state.tensors.slice(0, 2) } : undefined;
     const own = options.state ? undefined : ph.initialState(startDays, training);
     const state0 = options.state ? ph.fromModelState({ tensors: options.state.tensors.slice(2) }, b) : own!;
 
     const phys = tf.tidy(() => {
       // checkpointEvery also bounds the process model's tape (main/physics/grid/checkpointed-run.ts)
-      const r = runProcess(ph.process, ph.rawForcing(inputs), ph.dataset.startDate, startDays, ph.params.values(), state0, this.config.checkpointEvery);
+      const r = runProcess(ph.process, ph.rawForcing(inputs), ph.dataset.startDate, startDays, ph.params.values(), state0, this.config.checkpointEvery, recordGradients);
       // normalized physics LAI, 0 outside the basin like every other channel
       const z = tf.mul(tf.div(tf.sub(r.lai, this.laiMean), this.laiStd).reshape([b, t, rows, cols, 1]), this.mask) as tf.Tensor5D;
       return { z, state: GridPhysicsRunner.toModelState(r.state) } as unknown as tf.TensorContainer;
@@ -153,8 +154,10 @@ export class PhysConvLstmModel implements LaiModel<PhysConvLstmConfig> {
     const head = (h: tf.Tensor2D, [kernel, bias]: readonly tf.Tensor[]) =>
       tf.add(tf.matMul(h, kernel as tf.Tensor2D), bias!).reshape([-1, rows, cols, 1]);
     const { outputs, state } = this.layer.run(
-      x, netState, this.convImpl(), this.config.inputBlock, head, [this.outKernel, this.outBias], this.config.checkpointEvery,
-      this.config.convImpl === 'auto' ? defaultInferenceConvImpl() : this.config.convImpl,
+      x, netState, this.convImpl(), this.config.inputBlock, head, [this.outKernel, this.outBias], {
+        recordGradients, checkpointEvery: this.config.checkpointEvery,
+        inferenceImpl: this.config.convImpl === 'auto' ? defaultInferenceConvImpl() : this.config.convImpl,
+      },
     );
     x.dispose();
     const lai = tf.tidy(() => (this.config.residual ? tf.add(phys.z, tf.stack(outputs, 1)) : tf.stack(outputs, 1))) as tf.Tensor5D;

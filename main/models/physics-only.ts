@@ -108,7 +108,7 @@ export class PhysicsOnlyModel implements LaiModel<PhysicsOnlyConfig> {
     const state0 = options.state ? ph.fromModelState(options.state, b) : own!;
     const res = tf.tidy(() => {
       const forcing = ph.rawForcing(inputs);
-      const r = runProcess(ph.process, forcing, ph.dataset.startDate, startDays, ph.params.values(), state0, this.config.checkpointEvery);
+      const r = runProcess(ph.process, forcing, ph.dataset.startDate, startDays, ph.params.values(), state0, this.config.checkpointEvery, options.recordGradients ?? false);
       const lai = tf.div(tf.sub(r.lai, this.laiMean), this.laiStd).reshape([b, t, rows, cols, 1]) as tf.Tensor5D;
       return { lai, state: GridPhysicsRunner.toModelState(r.state) } as unknown as tf.TensorContainer;
     }) as unknown as ForwardResult;

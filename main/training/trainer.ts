@@ -311,7 +311,7 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
         const y = tf.tensor5d(yData, [B, L, grid.nrows, grid.ncols, 1]);
         const w = tf.tensor5d(wData, [B, L, grid.nrows, grid.ncols, 1]);
         const { value, grads } = tf.variableGrads(() => {
-          const r = model.forward(x, { startDays: batch.map((s) => s + W), training: true, ...(warmState ? { state: { tensors: warmState } } : {}) });
+          const r = model.forward(x, { startDays: batch.map((s) => s + W), training: true, recordGradients: true, ...(warmState ? { state: { tensors: warmState } } : {}) });
           disposeState(r.state);
           return maskedMse(r.lai, y, w);
         }, vars);

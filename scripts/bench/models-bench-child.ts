@@ -35,7 +35,7 @@ const startDays = benchCase.needsStartDays ? [180] : undefined;
 const opt = new AdamW({ learningRate: 1e-3 });
 const trainStep = () => {
   const loss = opt.minimize(() => {
-    const r = model.forward(x, { startDays, training: true });
+    const r = model.forward(x, { startDays, training: true, recordGradients: true });
     disposeState(r.state);
     return tf.mean(tf.square(tf.sub(r.lai, target))) as tf.Scalar;
   }, true, model.trainableVariables());
@@ -64,7 +64,7 @@ const x2 = tf.randomNormal([1, 2 * trainDays, rows, cols, inputChannels], 0, 1, 
 const target2 = tf.randomNormal([1, 2 * trainDays, rows, cols, 1], 0, 1, 'float32', 5) as tf.Tensor5D;
 const peak2 = (await tf.profile(() => {
   const loss = opt.minimize(() => {
-    const r = model.forward(x2, { startDays, training: true });
+    const r = model.forward(x2, { startDays, training: true, recordGradients: true });
     disposeState(r.state);
     return tf.mean(tf.square(tf.sub(r.lai, target2))) as tf.Scalar;
   }, true, model.trainableVariables());

@@ -10,7 +10,7 @@ export const backendReportSchema = z.object({
   version: z.string(),
   threads: z.number().int().positive(),
   forcedBy: z.string().optional(),
-  /** wasm only: whether VegDyn's tfjs patches (main/compute/tfjs-patches/) run, and why not */
+  /** wasm only: whether VegDyn's tfjs patches (main/tfjs/) run, and why not */
   tfjsPatches: z.string().optional(),
   attempts: z.array(z.object({ name: backendNameSchema, ok: z.boolean(), reason: z.string() })),
 });

@@ -15,6 +15,7 @@
  * optimizer.minimize neither enters the gradient nor keeps tensors alive for backprop.
  */
 import * as tf from '@tensorflow/tfjs';
+import { withoutTape } from '../../tfjs/engine-tape.ts';
 import { FORCING_NAMES, type Dataset, type ForcingName } from '../../data/dataset.ts';
 import { addDays, dayOfYear } from '../../data/time-axis.ts';
 import { PftParameters } from './learned-parameters.ts';
@@ -121,33 +122,26 @@ export class GridPhysicsRunner {
   spinUp(): void {
     const clim = this.climatologyForcing();
     const n = this.cells;
-    const engine = tf.engine() as unknown as { state: { gradientDepth: number } };
-    const depth = engine.state.gradientDepth;
-    // pause the gradient tape: the spin-up must not be differentiated nor kept for backprop
-    engine.state.gradientDepth = 0;
-    try {
-      const table = tf.tidy(() => {
-        const forcing = {} as Record<string, tf.Tensor3D>;
-        for (const name of PHYSICS_FORCINGS) forcing[name] = tf.tensor3d(clim[name], [1, 365, n]);
-        const values = this.detachedValues();
-        let state = this.process.initialState(1);
-        const mid = this.climatologyYear();
-        let states: Record<string, tf.Tensor3D> | undefined;
-        for (let y = 0; y < this.options.spinUpYears; y++) {
-          const last = y === this.options.spinUpYears - 1;
-          const r = this.process.run(forcing as unknown as RawForcing, `${mid}-01-01`, [0], values, state, { recordStates: last });
-          state = r.state;
-          if (last) states = r.states;
-        }
-        return states!;
-      });
-      const out = {} as Record<(typeof STATE_NAMES)[number], Float32Array>;
-      for (const k of STATE_NAMES) out[k] = table[k]!.dataSync() as Float32Array;
-      tf.dispose(Object.values(table));
-      this.spinUpTable = out;
-    } finally {
-      engine.state.gradientDepth = depth;
-    }
+    // the tape paused: the spin-up must not be differentiated nor kept for backprop
+    const table = withoutTape(() => tf.tidy(() => {
+      const forcing = {} as Record<string, tf.Tensor3D>;
+      for (const name of PHYSICS_FORCINGS) forcing[name] = tf.tensor3d(clim[name], [1, 365, n]);
+      const values = this.detachedValues();
+      let state = this.process.initialState(1);
+      const mid = this.climatologyYear();
+      let states: Record<string, tf.Tensor3D> | undefined;
+      for (let y = 0; y < this.options.spinUpYears; y++) {
+        const last = y === this.options.spinUpYears - 1;
+        const r = this.process.run(forcing as unknown as RawForcing, `${mid}-01-01`, [0], values, state, { recordStates: last });
+        state = r.state;
+        if (last) states = r.states;
+      }
+      return states!;
+    }));
+    const out = {} as Record<(typeof STATE_NAMES)[number], Float32Array>;
+    for (const k of STATE_NAMES) out[k] = table[k]!.dataSync() as Float32Array;
+    tf.dispose(Object.values(table));
+    this.spinUpTable = out;
   }
 
   /**

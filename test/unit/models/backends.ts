@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { startPatchedWasm } from '../../../main/compute/tfjs-patches/tfjs-patches.ts';
+import { startPatchedWasm } from '../../../main/tfjs/tfjs-patches.ts';
 
 let wasmStarted = false;
 

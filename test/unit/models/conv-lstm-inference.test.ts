@@ -17,7 +17,7 @@ function trainingForward(model: ConvLstmModel, x: tf.Tensor5D, state?: ModelStat
   let lai: tf.Tensor | undefined;
   let st: tf.Tensor[] = [];
   const { value, grads } = tf.variableGrads(() => {
-    const r = model.forward(x, { state, training: true });
+    const r = model.forward(x, { state, training: true, recordGradients: true });
     lai = tf.keep(r.lai.clone());
     st = r.state.tensors.map((t) => tf.keep(t.clone()));
     disposeState(r.state);
@@ -80,7 +80,7 @@ test('the hybrid convolution (native forward and input gradient, patches filter 
     const lossAndGrads = (m: ConvLstmModel) => {
       const vars = m.trainableVariables();
       const { value, grads } = tf.variableGrads(() => {
-        const r = m.forward(x, { training: true });
+        const r = m.forward(x, { training: true, recordGradients: true });
         disposeState(r.state);
         return tf.mean(tf.square(tf.sub(r.lai, target))) as tf.Scalar;
       }, vars);

@@ -11,7 +11,7 @@ const base: ConvLstmConfigInput = { kind: 'conv-lstm', rows: 6, cols: 7, inputCh
 function lossAndGrads(model: ConvLstmModel, x: tf.Tensor5D, target: tf.Tensor5D) {
   const vars = model.trainableVariables();
   const { value, grads } = tf.variableGrads(() => {
-    const r = model.forward(x);
+    const r = model.forward(x, { recordGradients: true });
     disposeState(r.state);
     return tf.mean(tf.square(tf.sub(r.lai, target))) as tf.Scalar;
   }, vars);
@@ -107,7 +107,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const opt = tf.train.adam(1e-2);
       const step = () => {
         const loss = opt.minimize(() => {
-          const r = m.forward(x);
+          const r = m.forward(x, { recordGradients: true });
           disposeState(r.state);
           return tf.mean(tf.square(tf.sub(r.lai, target))) as tf.Scalar;
         }, true, m.trainableVariables());

@@ -18,7 +18,7 @@ function checkZeroHead(model: LaiModel, channels: number): void {
   const head = model.namedVariables().find((v) => v.name === 'head/kernel');
   assert.ok(head, `${model.kind} has no head/kernel`);
   const { value, grads } = tf.variableGrads(() => {
-    const y = model.forward(x);
+    const y = model.forward(x, { recordGradients: true });
     disposeState(y.state);
     return tf.mean(tf.square(tf.sub(y.lai, target))) as tf.Scalar;
   }, [head.variable]);

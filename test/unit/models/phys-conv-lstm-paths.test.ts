@@ -38,7 +38,7 @@ test('phys-conv-lstm: checkpointed backprop equals plain backprop; fast inferenc
     let lai: tf.Tensor | undefined;
     const vars = m.trainableVariables();
     const { value, grads } = tf.variableGrads(() => {
-      const r = m.forward(x, { startDays: [150], training: true });
+      const r = m.forward(x, { startDays: [150], training: true, recordGradients: true });
       disposeState(r.state);
       lai = tf.keep(r.lai.clone());
       return tf.mean(tf.square(tf.sub(r.lai, target))) as tf.Scalar;

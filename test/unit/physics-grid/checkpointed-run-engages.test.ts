@@ -49,7 +49,7 @@ function inputs(): tf.Tensor5D {
 function tapedStep(model: LaiModel, x: tf.Tensor5D): number {
   let held = 0;
   const { value, grads } = tf.variableGrads(() => {
-    const r = model.forward(x, { startDays: starts, training: true });
+    const r = model.forward(x, { startDays: starts, training: true, recordGradients: true });
     disposeState(r.state);
     const loss = tf.sum(tf.square(r.lai)) as tf.Scalar;
     held = tf.memory().numBytes;
@@ -93,7 +93,7 @@ test('physics-only: a one-day last segment (7 days in segments of 3, as 365 coun
     const model = createModel(config(every), { dataset: ds });
     const vars = model.trainableVariables();
     const { value, grads: g } = tf.variableGrads(() => {
-      const r = model.forward(x, { startDays: [140], training: true });
+      const r = model.forward(x, { startDays: [140], training: true, recordGradients: true });
       disposeState(r.state);
       return tf.sum(tf.square(r.lai)) as tf.Scalar;
     }, vars);

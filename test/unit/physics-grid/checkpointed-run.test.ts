@@ -26,7 +26,7 @@ function batchInputs(): tf.Tensor5D {
 function lossAndGrads(model: LaiModel, x: tf.Tensor5D): { lai: Float32Array; grads: Map<string, Float32Array> } {
   let lai: Float32Array = new Float32Array(0);
   const { value, grads } = tf.variableGrads(() => {
-    const r = model.forward(x, { startDays: starts, training: true });
+    const r = model.forward(x, { startDays: starts, training: true, recordGradients: true });
     disposeState(r.state);
     lai = r.lai.dataSync().slice() as Float32Array;
     // weights that vary over time and space, so every day's gradient counts differently

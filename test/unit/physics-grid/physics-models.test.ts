@@ -82,7 +82,7 @@ test('phys-conv-lstm with residual false starts at zero output (the caller\'s ba
   head.assign(tf.fill(head.shape, 0.5));
   const physVars = model.physics.params.trainable();
   const { value, grads } = tf.variableGrads(() => {
-    const y = model.forward(x, { startDays: [150], training: true });
+    const y = model.forward(x, { startDays: [150], training: true, recordGradients: true });
     disposeState(y.state);
     return tf.mean(tf.square(tf.sub(y.lai, 1))) as tf.Scalar;
   }, physVars);
@@ -99,7 +99,7 @@ test('phys-conv-lstm: one optimizer trains network and physics parameters jointl
   const x = inputs(150, 12);
   const target = tf.fill([1, 12, rows, cols, 1], 1.5);
   const loss = () => {
-    const r = model.forward(x, { startDays: [150], training: true });
+    const r = model.forward(x, { startDays: [150], training: true, recordGradients: true });
     disposeState(r.state);
     return tf.mean(tf.square(tf.sub(r.lai, target))) as tf.Scalar;
   };

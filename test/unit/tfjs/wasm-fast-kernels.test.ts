@@ -1,10 +1,10 @@
-// The wasm kernel replacements (main/compute/tfjs-patches/, installed by installTfjsPatches) must compute exactly what the
+// The wasm kernel replacements (main/tfjs/, installed by installTfjsPatches) must compute exactly what the
 // stock kernels compute: each case runs on the cpu backend and on wasm with the replacements
 // installed, and the values and shapes must be identical.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { installTfjsPatches } from '../../../main/compute/tfjs-patches/tfjs-patches.ts';
+import { installTfjsPatches } from '../../../main/tfjs/tfjs-patches.ts';
 import { maxRelDiff, useBackend } from '../models/backends.ts';
 
 interface Result { shape: number[]; dtype: tf.DataType; values: number[] }

@@ -8,7 +8,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { readFileSync } from 'node:fs';
 import {
   installTfjsPatches, PATCHED_TFJS_VERSION, patchMismatch, runningTfjsVersions,
-} from '../../../main/compute/tfjs-patches/tfjs-patches.ts';
+} from '../../../main/tfjs/tfjs-patches.ts';
 
 const PATCHED_KERNELS = ['Slice', 'SplitV', 'Unpack', 'Concat', 'Identity'];
 const kernelFuncs = () => PATCHED_KERNELS.map((k) => tf.getKernel(k, 'wasm')?.kernelFunc);

@@ -21,7 +21,7 @@ test('the threaded wasm build starts in Node and computes what the cpu backend c
   const run = (m: ConvLstmModel) => {
     const x = tf.randomNormal([1, 3, 20, 24, 3], 0, 1, 'float32', 1) as tf.Tensor5D;
     const { value, grads } = tf.variableGrads(() => {
-      const o = m.forward(x);
+      const o = m.forward(x, { recordGradients: true });
       disposeState(o.state);
       return tf.mean(tf.square(o.lai)) as tf.Scalar;
     }, m.trainableVariables());
