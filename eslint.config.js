@@ -60,4 +60,17 @@ export default tseslint.config(
       }],
     },
   },
+  {
+    // tfjs internals are touched in main/tfjs/ only (patches applied by the backend start, the
+    // engine-tape helpers, gradient checkpointing): nowhere else registers kernels or gradients
+    // or reads the engine's tape state
+    files: ['main/**/*.ts', 'scripts/**/*.ts'],
+    ignores: ['main/tfjs/**'],
+    rules: {
+      'no-restricted-syntax': ['error',
+        { selector: 'MemberExpression[property.name=/^(gradientDepth|activeTape|kernelDepth)$/]', message: 'The tfjs engine\'s tape state is touched only in main/tfjs/engine-tape.ts; models take recordGradients.' },
+        { selector: 'CallExpression[callee.property.name=/^(registerKernel|unregisterKernel|registerGradient)$/]', message: 'tfjs kernels and gradients are replaced only in main/tfjs/ (applied once by main/compute/backend.ts).' },
+      ],
+    },
+  },
 );
