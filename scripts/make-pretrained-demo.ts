@@ -5,7 +5,7 @@
  * each model's configuration, weights, history and learned parameters) plus a manifest that
  * records the run seed, the generator (name, version, seed, period) the weights were trained on,
  * the git commit the script ran from, and the median test NSE the run reached, so the app's
- * installed copy can be checked against it (main/evaluation/pretrained-demo.ts).
+ * installed copy can be checked against it (main/run/pretrained-demo.ts).
  *
  *   npx tsx scripts/make-pretrained-demo.ts [--work DIR] [--out DIR] [--package-only]
  *
@@ -18,10 +18,10 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runDemo } from '../main/evaluation/demo.ts';
+import { runDemo } from '../main/run/demo.ts';
 import { openOrCreateProject } from '../main/project/project-store.ts';
 import { DEFAULT_END_DATE, DEFAULT_SEED, DEFAULT_START_DATE, GENERATOR_NAME, GENERATOR_VERSION } from '../main/data/virtual-basin/generate.ts';
-import { packagePretrainedRun, PRETRAINED_RUN_ID } from '../main/evaluation/pretrained-demo.ts';
+import { packagePretrainedRun, PRETRAINED_RUN_ID } from '../main/run/pretrained-demo.ts';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 

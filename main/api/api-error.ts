@@ -2,8 +2,6 @@
  * The error every API boundary speaks: a code, a message and, for schema errors, the field path.
  * Shared by the dispatcher, the server and the clients; no Node imports (the renderer uses it).
  */
-import type { z } from 'zod';
-
 export type ApiErrorCode =
   | 'invalid-request'
   | 'invalid-response'
@@ -50,16 +48,5 @@ export function httpStatusOf(code: string): number {
   }
 }
 
-/** 'a.b.0' from a zod issue path ('' for the root). */
-export function fieldPathOf(issue: z.core.$ZodIssue): string {
-  return issue.path.map(String).join('.');
-}
-
-/** One readable line for the first issue of a failed parse: '<field>: <problem>'. */
-export function describeIssues(error: z.ZodError): { field: string; text: string } {
-  const first = error.issues[0];
-  if (!first) return { field: '', text: 'invalid value' };
-  const field = fieldPathOf(first);
-  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : '';
-  return { field, text: `${field || '(payload)'}: ${first.message}${more}` };
-}
+// the one zod-error formatter (also used below the API layer); re-exported for the API's users
+export { describeIssues, fieldPathOf } from '../util/zod-issues.ts';

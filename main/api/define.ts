@@ -37,7 +37,7 @@ export interface HandlerContext {
   /** push an event to every connected client (the payload is checked against the event's schema) */
   emit<E extends EventName>(event: E, payload: EventOf<E>): void;
   /**
-   * start a background job of a kind registered in main/compute/job-kinds.ts, in a worker thread;
+   * start a background job of a kind registered in main/run/job-kinds.ts, in a worker thread;
    * returns its id at once. Progress and the outcome arrive as job.* events.
    */
   startJob(kind: string, params: unknown): string;

@@ -1,12 +1,12 @@
 /**
- * Starts the demo project's first run (job 'first-run': main/evaluation/first-run.ts) once per
+ * Starts the demo project's first run (job 'first-run': main/run/first-run.ts) once per
  * project and session: `vegdyn serve` calls it as soon as the demo project is open, so the data is
  * being made before a browser connects, and the renderer asks through `data.firstRun` to find
  * the running job (or to start it from an empty state's "Generate demo data").
  */
 import path from 'node:path';
 import { defaultProjectDir } from '../config/vegdyn-home.ts';
-import { firstRunNeeds } from '../evaluation/first-run.ts';
+import { firstRunNeeds } from '../run/first-run.ts';
 import type { Session } from './session.ts';
 
 export interface FirstRunStatus {

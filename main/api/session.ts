@@ -7,6 +7,7 @@ import { describeIssues } from './api-error.ts';
 import { events, isEventName, type EventName, type EventOf } from './contract.ts';
 import type { HandlerContext } from './define.ts';
 import { JobHost, type JobHostOptions } from '../compute/job-host.ts';
+import { JOB_KINDS } from '../run/job-kinds.ts';
 import { createProject, openOrCreateProject, openProject, saveProject, type OpenProject } from '../project/project-store.ts';
 import { rememberProject } from '../project/recent-projects.ts';
 
@@ -22,7 +23,7 @@ export class Session implements HandlerContext {
   private readonly listeners = new Set<EventListener>();
 
   constructor(options: SessionOptions = {}) {
-    this.jobs = new JobHost((event, payload) => this.emit(event, payload), options.jobs);
+    this.jobs = new JobHost((event, payload) => this.emit(event, payload), { kinds: JOB_KINDS, ...options.jobs });
   }
 
   get project(): OpenProject | undefined {

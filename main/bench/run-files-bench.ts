@@ -14,8 +14,8 @@ import { UCRB_GRID, cellCount } from '../data/grid.ts';
 import { daysBetween } from '../data/time-axis.ts';
 import { defaultProjectDir } from '../config/vegdyn-home.ts';
 import { hasDataset, openDataset } from '../data/store/netcdf-store.ts';
-import { readMetricsFile, readPredictionFile, runFilesReady, writeMetrics, writePrediction } from '../evaluation/run-files.ts';
-import { perCellMetrics } from '../training/metrics.ts';
+import { readMetricsFile, readPredictionFile, runFilesReady, writeMetrics, writePrediction } from '../run/run-files.ts';
+import { perCellMetrics } from '../evaluation/metrics.ts';
 
 async function dailyLai(days: number): Promise<{ values: Float32Array; source: string }> {
   const n = cellCount(UCRB_GRID);

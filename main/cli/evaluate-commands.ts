@@ -24,7 +24,7 @@ export function registerEvaluateCommands(program: Command): void {
       const test = opts.test ? parsePeriod(opts.test) : undefined;
       // the engine (tfjs, h5wasm) loads only when the command runs
       const [{ initComputeBackend, formatBackendReport }, { evaluateRun }] = await Promise.all([
-        import('../compute/backend.ts'), import('../evaluation/evaluate-run.ts'),
+        import('../compute/backend.ts'), import('../run/evaluate-run.ts'),
       ]);
       const backend = await initComputeBackend();
       process.stderr.write(`${formatBackendReport(backend)}\n`);

@@ -11,7 +11,7 @@ function parseJson(value: string): unknown {
 export function registerJobsCommands(program: Command): void {
   program
     .command('job')
-    .description('run one background job (a kind from main/compute/job-kinds.ts) in a worker thread and print its progress')
+    .description('run one background job (a kind from main/run/job-kinds.ts) in a worker thread and print its progress')
     .argument('<kind>', 'job kind, e.g. self-test')
     .option('--params <json>', 'the job parameters as JSON', parseJson, {})
     .option('--json', 'print the result as JSON only')

@@ -50,7 +50,7 @@ export function registerModelCommands(program: Command): void {
     .action(async (opts: { project?: string; config?: string; runId?: string; check?: boolean }) => {
       const projectDir = path.resolve(opts.project ?? defaultProjectDir());
       // the engine (tfjs, h5wasm, the models) loads only when the command runs
-      const { runDemo } = await import('../evaluation/demo.ts');
+      const { runDemo } = await import('../run/demo.ts');
       const printer = progressPrinter();
       const controller = new AbortController();
       const onSigint = () => controller.abort(new Error('cancelled by the user (Ctrl-C); rerun with the same --run-id to resume'));
@@ -91,7 +91,7 @@ export function registerModelCommands(program: Command): void {
       if (opts.preset !== 'demo' && opts.preset !== 'paper') throw new Error(`unknown preset '${opts.preset}' (demo or paper)`);
       const [{ resolveRunConfig }, { initComputeBackend, formatBackendReport }, { openDataset }, { defaultRunId }, { runExperiment }, { formatNseTable }] = await Promise.all([
         import('../training/run-config.ts'), import('../compute/backend.ts'), import('../data/store/netcdf-store.ts'),
-        import('../evaluation/demo.ts'), import('../training/experiment.ts'), import('../report/html-report.ts'),
+        import('../run/demo.ts'), import('../run/experiment.ts'), import('../report/html-report.ts'),
       ]);
       const config = resolveRunConfig(readOverrides(opts.config), opts.preset as PresetName);
       const projectDir = path.resolve(opts.project ?? defaultProjectDir());

@@ -15,7 +15,7 @@ import type { z } from 'zod';
 import { ApiError } from '../api/api-error.ts';
 import type { EventName, EventOf } from '../api/contract.ts';
 import type { jobSummarySchema } from '../api/requests/jobs.ts';
-import { JOB_KINDS, isJobKind, type ProgressExtra } from './job-kinds.ts';
+import type { ProgressExtra } from './job-context.ts';
 import { readAppConfig } from '../config/vegdyn-home.ts';
 import type { HostToWorker, JobWorkerData, WorkerToHost } from './job-messages.ts';
 
@@ -113,6 +113,8 @@ export interface JobHostOptions {
   cancelGraceMs?: number;
   /** worker thread or child process per job (default: defaultJobIsolation()) */
   isolation?: JobIsolation;
+  /** kind -> job module URL: the application layer's registry (main/run/job-kinds.ts), handed in by the API session; default none */
+  kinds?: Readonly<Record<string, URL>>;
   /** jobs running at once; more wait queued (default: config.json maxConcurrentJobs, else 2) */
   maxConcurrent?: number;
 }
@@ -127,8 +129,11 @@ export class JobHost {
   readonly maxConcurrent: number;
 
   private readonly emit: Emit;
+  /** kind -> job module URL; the application layer's registry (main/run/job-kinds.ts) */
+  private readonly registry: Readonly<Record<string, URL>>;
 
   constructor(emit: Emit, options: JobHostOptions = {}) {
+    this.registry = options.kinds ?? {};
     this.cancelGraceMs = options.cancelGraceMs ?? 10_000;
     this.isolation = options.isolation ?? defaultJobIsolation();
     this.maxConcurrent = options.maxConcurrent ?? readAppConfig().maxConcurrentJobs ?? DEFAULT_MAX_CONCURRENT_JOBS;
@@ -145,16 +150,17 @@ export class JobHost {
   }
 
   kinds(): string[] {
-    return Object.keys(JOB_KINDS);
+    return Object.keys(this.registry);
   }
 
   /** Starts the job now, or queues it when maxConcurrent jobs are running; returns its id at once. */
   start(kind: string, params: unknown): string {
-    if (!isJobKind(kind)) {
+    const moduleUrl = Object.prototype.hasOwnProperty.call(this.registry, kind) ? this.registry[kind] : undefined;
+    if (!moduleUrl) {
       throw new ApiError({ code: 'invalid-request', field: 'kind', message: `unknown job kind '${kind}' (known: ${this.kinds().join(', ')})` });
     }
     const jobId = randomUUID();
-    const data: JobWorkerData = { jobId, kind, moduleHref: JOB_KINDS[kind].href, params };
+    const data: JobWorkerData = { jobId, kind, moduleHref: moduleUrl.href, params };
     let settle!: (s: JobSummary) => void;
     const done = new Promise<JobSummary>((resolve) => { settle = resolve; });
     const summary: JobSummary = { jobId, kind, state: 'queued', fraction: 0, message: 'queued', startedAt: new Date().toISOString() };

@@ -1,5 +1,5 @@
 /** Messages between the job host (main thread) and a job's worker thread. */
-import type { LogLevel, ProgressExtra } from './job-kinds.ts';
+import type { LogLevel, ProgressExtra } from './job-context.ts';
 
 export interface JobWorkerData {
   jobId: string;

@@ -5,8 +5,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { z } from 'zod';
-import { describeIssues } from '../api/api-error.ts';
-import type { JobContext, JobRun } from './job-kinds.ts';
+import { describeIssues } from '../util/zod-issues.ts';
+import type { JobContext, JobRun } from './job-context.ts';
 import type { HostToWorker, JobWorkerData, WorkerToHost } from './job-messages.ts';
 
 interface Channel {

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { readFileSync, existsSync } from 'node:fs';
 import { z } from 'zod';
-import { describeIssues } from '../api/api-error.ts';
+import { describeIssues } from '../util/zod-issues.ts';
 
 export function vegdynHome(): string {
   const fromEnv = process.env.VEGDYN_HOME;

@@ -10,7 +10,7 @@
 import { LAND_COVER_CLASSES, type Dataset } from '../data/dataset.ts';
 import type { DayRange } from '../data/time-axis.ts';
 import { regionMeans, regionWeights } from '../data/aggregate.ts';
-import { METRIC_NAMES, perCellMetrics, spread, type CellMetrics, type MetricName, type Spread } from '../training/metrics.ts';
+import { METRIC_NAMES, perCellMetrics, spread, type CellMetrics, type MetricName, type Spread } from './metrics.ts';
 import type { Climatology } from '../training/climatology.ts';
 
 export interface SeriesEntry {
@@ -130,7 +130,7 @@ export function subbasinMeans(dataset: Dataset, daily: Float32Array): Float32Arr
 }
 
 /** A compact JSON-ready summary (no per-cell arrays). */
-export function evaluationSummary(ev: Evaluation): unknown {
+export function evaluationSummary(ev: Evaluation) {
   return {
     period: ev.period,
     observationDates: ev.observationRows.length,

@@ -1,6 +1,7 @@
 /** The typed configuration of a leaf experiment (schema in the API contract); unknown keys are rejected. */
 import type { z } from 'zod';
 import { leafExperimentConfigSchema } from '../api/requests/leaf.ts';
+import { formatIssues } from '../util/zod-issues.ts';
 
 export { LEAF_EXPERIMENTS, leafExperimentConfigSchema } from '../api/requests/leaf.ts';
 
@@ -10,9 +11,7 @@ export type LeafExperimentConfig = z.infer<typeof leafExperimentConfigSchema>;
 export function parseLeafExperimentConfig(raw: unknown): LeafExperimentConfig {
   const r = leafExperimentConfigSchema.safeParse(raw);
   if (!r.success) {
-    const issue = r.error.issues[0]!;
-    const keys = 'keys' in issue && Array.isArray(issue.keys) ? ` (${(issue.keys as string[]).join(', ')})` : '';
-    throw new Error(`leaf experiment config: ${issue.path.join('.') || '(root)'}: ${issue.message}${keys}`);
+    throw new Error(`leaf experiment config: ${formatIssues(r.error.issues).join('; ')}`);
   }
   if (r.data.vcmaxMin >= r.data.vcmaxMax) throw new Error('leaf experiment config: vcmaxMin must be below vcmaxMax');
   return r.data;

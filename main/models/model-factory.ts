@@ -7,6 +7,7 @@
  * implementing LaiModel from its own module, then add one entry to MODEL_KINDS below.
  */
 import { z } from 'zod';
+import { formatIssues } from '../util/zod-issues.ts';
 import { ConvLstmModel, convLstmConfigSchema } from './conv-lstm.ts';
 import { LstmModel, lstmConfigSchema } from './lstm.ts';
 import { PhysicsOnlyModel, physicsOnlyConfigSchema } from './physics-only.ts';
@@ -38,7 +39,7 @@ export function parseModelConfig(json: unknown): ModelConfig {
   const r = modelConfigSchema.safeParse(json);
   if (!r.success) {
     const kind = typeof json === 'object' && json && 'kind' in json ? String((json as { kind: unknown }).kind) : '?';
-    throw new Error(`invalid model config (kind '${kind}'): ${z.prettifyError(r.error)}`);
+    throw new Error(`invalid model config (kind '${kind}'): ${formatIssues(r.error.issues).join('; ')}`);
   }
   return r.data;
 }

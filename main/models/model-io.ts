@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { formatIssues } from '../util/zod-issues.ts';
 import { writeFileAtomic } from '../project/atomic-write.ts';
 import type { LaiModel, ModelContext } from './model.ts';
 import { createModel, parseModelConfig, type ModelConfig } from './model-factory.ts';
@@ -87,7 +88,7 @@ export async function readModelManifest(dir: string): Promise<ModelManifest & { 
     throw new Error(`cannot read saved model ${file}: ${(err as Error).message}`);
   }
   const r = manifestSchema.safeParse(json);
-  if (!r.success) throw new Error(`${file} is not a VegDyn model: ${z.prettifyError(r.error)}`);
+  if (!r.success) throw new Error(`${file} is not a VegDyn model: ${formatIssues(r.error.issues).join('; ')}`);
   return { ...r.data, modelConfig: parseModelConfig(r.data.config) };
 }
 

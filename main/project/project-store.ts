@@ -5,7 +5,7 @@
  */
 import { existsSync, promises as fs, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { describeIssues } from '../api/api-error.ts';
+import { describeIssues } from '../util/zod-issues.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import { PROJECT_FILE, PROJECT_SCHEMA_VERSION, projectManifestSchema, type ProjectManifest } from './project-manifest.ts';
 

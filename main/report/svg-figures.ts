@@ -4,7 +4,7 @@
  * fonts, scripts or network: every figure is a string of SVG markup.
  */
 import type { GridSpec } from '../data/grid.ts';
-import type { Spread } from '../training/metrics.ts';
+import type { Spread } from '../evaluation/metrics.ts';
 
 export function escapeXml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

@@ -10,6 +10,7 @@
  *   listed in DEMO_REDUCTIONS (printed by the demo and repeated in the README).
  */
 import { z } from 'zod';
+import { formatIssues } from '../util/zod-issues.ts';
 import { PAPER_SPLITS, parseIsoDate } from '../data/time-axis.ts';
 
 const isoDate = z.string().refine((s) => {
@@ -301,17 +302,6 @@ export function describeReductions(demo: RunConfig = DEMO_PRESET, paper: RunConf
 export const PRESETS = { demo: DEMO_PRESET, paper: PAPER_PRESET } as const;
 export type PresetName = keyof typeof PRESETS;
 
-/** Formats zod issues as one line each, naming the offending key ("unknown key 'hiden' at ..."). */
-export function formatConfigIssues(issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.map((i) => {
-    const where = i.path.length ? i.path.join('.') : '(top level)';
-    if (i.code === 'unrecognized_keys') {
-      return `unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `'${k}'`).join(', ')} in ${where}`;
-    }
-    return `${where}: ${i.message}`;
-  });
-}
-
 export class RunConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`invalid run config: ${problems.join('; ')}`);
@@ -344,6 +334,6 @@ export function resolveRunConfig(overrides: unknown = {}, preset?: PresetName): 
     merged.preset = Object.keys(overrides).length > 0 ? 'custom' : presetName;
   }
   const r = runConfigSchema.safeParse(merged);
-  if (!r.success) throw new RunConfigError(formatConfigIssues(r.error.issues));
+  if (!r.success) throw new RunConfigError(formatIssues(r.error.issues));
   return r.data;
 }

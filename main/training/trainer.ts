@@ -23,7 +23,7 @@ import type { FeatureBuilder } from './features.ts';
 import type { RunConfig } from './run-config.ts';
 import { decodeBundle, encodeBundle, type NamedArray } from './tensor-bundle.ts';
 import { epochBatches, trainingWindowStarts } from './windows.ts';
-import { predictRange } from '../evaluation/predict.ts';
+import { predictRange } from './predict.ts';
 import { AdamW, type AdamWState } from './adamw.ts';
 import { ParamGroupAdamW } from './param-groups.ts';
 

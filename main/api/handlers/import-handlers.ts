@@ -1,6 +1,6 @@
 /**
  * Handlers of the import requests (main/api/requests/import.ts): the work runs in the 'import'
- * job (main/data/importers/import-job.ts), off the main loop.
+ * job (main/run/import-job.ts), off the main loop.
  */
 import type { HandlersFor } from '../define.ts';
 import type { importRequests } from '../requests/import.ts';

@@ -8,11 +8,11 @@ import os from 'node:os';
 import path from 'node:path';
 import type { GridSpec } from '../../data/grid.ts';
 import { importBasins } from '../../data/importers/basins.ts';
-import { CLIP_FILE } from '../../evaluation/clip-file.ts';
+import { CLIP_FILE } from '../../run/clip-file.ts';
 
 // the clip file's reader, writer and cell fractions live beside the evaluation, which shares them
 // with training (a clipped run) and `vegdyn evaluate --clip`
-export { CLIP_FILE, clipFractions, readClip, writeClip, type ProjectClip } from '../../evaluation/clip-file.ts';
+export { CLIP_FILE, clipFractions, readClip, writeClip, type ProjectClip } from '../../run/clip-file.ts';
 
 export async function clearClip(projectDir: string): Promise<boolean> {
   const file = path.join(projectDir, CLIP_FILE);

@@ -1,11 +1,12 @@
 /**
- * Read-only access to a project's run folders (written by main/training/experiment.ts) for the map:
+ * Read-only access to a project's run folders (read through main/run/run-folder.ts) for the map:
  * the list of runs with their scores, daily predictions per model and per-cell metrics. Files are
  * cached per path and modification time, so a run that finishes later is picked up.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { findMetricsFile, findPredictionFile, predictionEntries, readMetricsFile, readPredictionFile, type Prediction } from '../../evaluation/run-files.ts';
+import { findMetricsFile, findPredictionFile, readMetricsFile, readPredictionFile, type Prediction } from '../../run/run-files.ts';
+import { HISTORY_FILE, RUN_CONFIG_FILE, listRunIds, readModelJson, readRunConfig, readRunRecord, readRunSummary, runDir, runFileIndex, runsDir } from '../../run/run-folder.ts';
 import { LEARNED_PARAMETERS_FILE } from '../../physics/grid/learned-parameters.ts';
 import { PARAMETER_SPECS } from '../../physics/grid/pft-params.ts';
 import type { ParameterRange } from '../../physics/parameter-range.ts';
@@ -85,10 +86,6 @@ function cached<T>(file: string, read: () => T): T {
   return value;
 }
 
-function readJson(file: string): unknown {
-  return existsSync(file) ? cached(file, () => JSON.parse(readFileSync(file, 'utf8')) as unknown) : null;
-}
-
 function num(v: unknown): number {
   return typeof v === 'number' && Number.isFinite(v) ? v : Number.NaN;
 }
@@ -99,41 +96,37 @@ function boxOf(v: unknown): BoxStats | null {
   return { n: num(o['n']), median: num(o['median']), q25: num(o['q25']), q75: num(o['q75']), whiskerLow: num(o['whiskerLow']), whiskerHigh: num(o['whiskerHigh']), min: num(o['min']), max: num(o['max']) };
 }
 
-export function runsDir(projectDir: string): string {
-  return path.join(projectDir, 'runs');
-}
+export { runDir, runsDir };
 
-export function runDir(projectDir: string, runId: string): string {
-  if (!/^[A-Za-z0-9._-]+$/.test(runId) || runId === '.' || runId === '..') throw new Error(`'${runId}' is not a run id`);
-  return path.join(runsDir(projectDir), runId);
-}
-
+/** A run folder as the map lists it; a folder whose records do not parse is listed with the error. */
 export function readRun(projectDir: string, runId: string): RunListing {
   const dir = runDir(projectDir, runId);
-  const info = (readJson(path.join(dir, 'run.json')) ?? {}) as Record<string, unknown>;
-  const config = readJson(path.join(dir, 'config.json')) as Record<string, unknown> | null;
-  const summary = readJson(path.join(dir, 'evaluation', 'summary.json')) as Record<string, unknown> | null;
-  const entries: RunEntry[] = [];
-  for (const e of (summary?.['entries'] as unknown[] | undefined) ?? []) {
-    const o = e as Record<string, unknown>;
-    const s = o['summary'] as Record<string, unknown> | undefined;
-    entries.push({
-      id: String(o['id']),
-      label: String(o['label'] ?? o['id']),
-      role: String(o['role'] ?? 'model'),
-      nse: boxOf(s?.['nse']),
-      byLandCover: ((o['byLandCover'] as unknown[] | undefined) ?? []).map((b) => {
-        const q = b as Record<string, unknown>;
-        return { code: Number(q['code']), name: String(q['name'] ?? q['code']), nse: boxOf(q['nse']) };
-      }),
-    });
+  try {
+    return listingOf(dir, runId);
+  } catch (err) {
+    return {
+      id: runId, status: 'unreadable', createdAt: null, preset: null, models: [], backend: null, seconds: null,
+      error: err instanceof Error ? err.message : String(err), failed: [], skipped: [], periods: null, config: null,
+      entries: [], predictions: [], history: {}, parameters: {},
+    };
   }
-  // predictions/<entry>.nc, or .vdtb in runs made before the NetCDF outputs
-  const predictions = predictionEntries(dir);
-  const models = Array.isArray(config?.['models']) ? (config['models'] as unknown[]).map(String) : [];
+}
+
+function listingOf(dir: string, runId: string): RunListing {
+  const info = readRunRecord(dir);
+  const config = existsSync(path.join(dir, RUN_CONFIG_FILE)) ? readRunConfig(dir) : null;
+  const summary = readRunSummary(dir);
+  const entries: RunEntry[] = (summary?.entries ?? []).map((e) => ({
+    id: e.id,
+    label: e.label,
+    role: e.role,
+    nse: boxOf(e.summary.nse),
+    byLandCover: e.byLandCover.map((b) => ({ code: b.code, name: b.name, nse: boxOf(b.nse) })),
+  }));
+  const models = config ? [...config.models] : [];
   const history: Record<string, { epoch: number; trainLoss: number; valLoss: number | null }[]> = {};
   for (const m of models) {
-    const h = readJson(path.join(dir, 'models', m, 'history.json'));
+    const h = readModelJson(dir, m, HISTORY_FILE);
     if (Array.isArray(h)) {
       history[m] = h.map((r) => {
         const o = r as Record<string, unknown>;
@@ -144,28 +137,26 @@ export function readRun(projectDir: string, runId: string): RunListing {
   }
   const parameters: Record<string, LearnedParameters> = {};
   for (const m of models) {
-    const lp = learnedOf(readJson(path.join(dir, 'models', m, LEARNED_PARAMETERS_FILE)));
+    const lp = learnedOf(readModelJson(dir, m, LEARNED_PARAMETERS_FILE));
     if (lp) parameters[m] = lp;
   }
-  const backend = info['backend'] as Record<string, unknown> | undefined;
-  const timings = info['timings'] as Record<string, unknown> | undefined;
-  const asList = (v: unknown): { kind: string; reason: string }[] =>
-    Array.isArray(v) ? v.map((x) => ({ kind: String((x as Record<string, unknown>)['kind']), reason: String((x as Record<string, unknown>)['reason']) })) : [];
+  const total = info?.timings['total'];
   return {
     id: runId,
-    status: typeof info['status'] === 'string' ? info['status'] : existsSync(path.join(dir, 'run.json')) ? 'unknown' : 'starting',
-    createdAt: typeof info['createdAt'] === 'string' ? info['createdAt'] : null,
-    preset: typeof config?.['preset'] === 'string' ? config['preset'] : null,
+    status: info ? info.status : 'starting',
+    createdAt: info?.createdAt ?? null,
+    preset: config?.preset ?? null,
     models,
-    backend: typeof backend?.['chosen'] === 'string' ? backend['chosen'] : null,
-    seconds: Number.isFinite(num(timings?.['total'])) ? num(timings?.['total']) : null,
-    error: typeof info['error'] === 'string' ? info['error'] : null,
-    failed: asList(info['failed']),
-    skipped: asList(summary?.['skipped']),
-    periods: (config?.['periods'] as Record<string, { from: string; to: string }> | undefined) ?? null,
+    backend: info?.backend.chosen ?? null,
+    seconds: total !== undefined && Number.isFinite(total) ? total : null,
+    error: info?.error ?? null,
+    failed: info?.failed ?? [],
+    skipped: summary?.skipped ?? [],
+    periods: config?.periods ?? null,
     config,
     entries,
-    predictions,
+    // predictions/<entry>.nc on disk
+    predictions: runFileIndex(dir).predictions,
     history,
     parameters,
   };
@@ -184,11 +175,7 @@ export function runLabel(run: Pick<RunListing, 'id' | 'preset' | 'createdAt'>): 
 
 /** Every run folder, newest first. */
 export function listRuns(projectDir: string): RunListing[] {
-  const dir = runsDir(projectDir);
-  if (!existsSync(dir)) return [];
-  // dot folders are skipped: an install being built (main/evaluation/pretrained-demo.ts)
-  const ids = readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory() && /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(d.name)).map((d) => d.name);
-  const runs = ids.map((id) => readRun(projectDir, id));
+  const runs = listRunIds(projectDir).map((id) => readRun(projectDir, id));
   return runs.sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? '') || b.id.localeCompare(a.id));
 }
 

@@ -1,9 +1,9 @@
 /**
  * Training runs: presets, config validation and the runs of the open project. Runs themselves
  * (training, the demo) are background jobs: jobs.start { kind: 'train', params: TrainJobParams }
- * (main/training/train-job.ts); their progress arrives as job events (epoch, batch, losses, ETA).
+ * (main/run/train-job.ts); their progress arrives as job events (epoch, batch, losses, ETA).
  * A finished run is re-scored from its saved weights by jobs.start { kind: 'evaluate', params:
- * { projectDir, runId, clip?, test? } } (main/evaluation/evaluate-job.ts).
+ * { projectDir, runId, clip?, test? } } (main/run/evaluate-job.ts).
  * zod only: the renderer imports this module.
  */
 import { z } from 'zod';

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import * as tf from '@tensorflow/tfjs';
-import type { JobContext } from '../job-kinds.ts';
+import type { JobContext } from '../job-context.ts';
 import { initComputeBackend, type BackendName, type BackendReport } from '../backend.ts';
 
 export const paramsSchema = z.object({

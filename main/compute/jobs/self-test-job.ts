@@ -4,7 +4,7 @@
  * when cancelled.
  */
 import { z } from 'zod';
-import type { JobContext } from '../job-kinds.ts';
+import type { JobContext } from '../job-context.ts';
 
 export const paramsSchema = z.object({
   steps: z.number().int().min(1).max(10_000).default(20),

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { HandlerContext } from '../../../main/api/define.ts';
 import { dataHandlers } from '../../../main/api/handlers/data-handlers.ts';
-import { run as runDemoDataJob, paramsSchema } from '../../../main/data/store/demo-data-job.ts';
+import { run as runDemoDataJob, paramsSchema } from '../../../main/run/demo-data-job.ts';
 import { openDataset } from '../../../main/data/store/netcdf-store.ts';
 import { cellAreas } from '../../../main/data/aggregate.ts';
 import type { Dataset } from '../../../main/data/dataset.ts';

@@ -9,9 +9,9 @@ import {
 } from '../../../main/evaluation/evaluate.ts';
 import { dayOfYearClimatology } from '../../../main/training/climatology.ts';
 import { resolveRunConfig } from '../../../main/training/run-config.ts';
-import { runExperiment } from '../../../main/training/experiment.ts';
+import { runExperiment } from '../../../main/run/experiment.ts';
 import { buildHtmlReport, formatNseTable } from '../../../main/report/html-report.ts';
-import { readPredictionFile } from '../../../main/evaluation/run-files.ts';
+import { readPredictionFile } from '../../../main/run/run-files.ts';
 import { makeTinyDataset } from '../training/tiny-dataset.ts';
 
 const ds = makeTinyDataset();

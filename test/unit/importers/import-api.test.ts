@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { HandlerContext } from '../../../main/api/define.ts';
 import { importHandlers } from '../../../main/api/handlers/import-handlers.ts';
 import { importRequests } from '../../../main/api/requests/import.ts';
-import { run as runImportJob, paramsSchema } from '../../../main/data/importers/import-job.ts';
+import { run as runImportJob, paramsSchema } from '../../../main/run/import-job.ts';
 import { importLandCover } from '../../../main/data/importers/static-layers.ts';
 import { openDataset } from '../../../main/data/store/netcdf-store.ts';
 import { UCRB_GRID } from '../../../main/data/grid.ts';

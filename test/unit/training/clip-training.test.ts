@@ -8,10 +8,10 @@ import path from 'node:path';
 import { initComputeBackend } from '../../../main/compute/backend.ts';
 import type { Dataset } from '../../../main/data/dataset.ts';
 import { resolveRunConfig, RunConfigError } from '../../../main/training/run-config.ts';
-import { runExperiment } from '../../../main/training/experiment.ts';
+import { runExperiment } from '../../../main/run/experiment.ts';
 import { decodeBundle } from '../../../main/training/tensor-bundle.ts';
-import { writeClip } from '../../../main/evaluation/clip-file.ts';
-import { readMetricsFile } from '../../../main/evaluation/run-files.ts';
+import { writeClip } from '../../../main/run/clip-file.ts';
+import { readMetricsFile } from '../../../main/run/run-files.ts';
 import { makeTinyDataset } from './tiny-dataset.ts';
 
 const ds = makeTinyDataset();

@@ -4,14 +4,14 @@
  * the dataset is replaced atomically, so a refused or cancelled import leaves the project as it was.
  */
 import { z } from 'zod';
-import type { JobContext } from '../../compute/job-kinds.ts';
-import { importParamsSchema, type ImportParams } from './import-params.ts';
-import { importForcingNetcdf } from './forcing-netcdf.ts';
-import { importLai } from './lai.ts';
-import { importLandCover, importSoil, type SoilInput, type SoilLayerName } from './static-layers.ts';
-import { importBasins } from './basins.ts';
-import { applyImport } from './project-import.ts';
-import type { ImportResult } from './types.ts';
+import type { JobContext } from '../compute/job-context.ts';
+import { importParamsSchema, type ImportParams } from '../data/importers/import-params.ts';
+import { importForcingNetcdf } from '../data/importers/forcing-netcdf.ts';
+import { importLai } from '../data/importers/lai.ts';
+import { importLandCover, importSoil, type SoilInput, type SoilLayerName } from '../data/importers/static-layers.ts';
+import { importBasins } from '../data/importers/basins.ts';
+import { applyImport } from '../data/importers/project-import.ts';
+import type { ImportResult } from '../data/importers/types.ts';
 
 export const paramsSchema = z.object({
   projectDir: z.string().min(1),

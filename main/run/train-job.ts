@@ -1,16 +1,16 @@
 /**
- * Job kinds 'train' and 'demo' (registered in main/compute/job-kinds.ts): the UI and the API start
+ * Job kinds 'train' and 'demo' (registered in main/run/job-kinds.ts): the UI and the API start
  * a training run or the demo off the main loop, see its progress (epoch, batch, losses, ETA) and
  * cancel it. A run started again with the same runId resumes from its checkpoints.
  */
 import path from 'node:path';
 import { z } from 'zod';
-import type { JobContext } from '../compute/job-kinds.ts';
+import type { JobContext } from '../compute/job-context.ts';
 import { initComputeBackend } from '../compute/backend.ts';
 import { openDataset } from '../data/store/netcdf-store.ts';
-import { runDemo, defaultRunId } from '../evaluation/demo.ts';
+import { runDemo, defaultRunId } from './demo.ts';
 import { nseTable, type TableRow } from '../report/html-report.ts';
-import { resolveRunConfig } from './run-config.ts';
+import { resolveRunConfig } from '../training/run-config.ts';
 import { runExperiment, type ExperimentProgress } from './experiment.ts';
 
 export const paramsSchema = z.object({

@@ -11,8 +11,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { Dataset } from '../data/dataset.ts';
-import { describeIssues } from '../api/api-error.ts';
-import { evaluateRun, readRunConfig, type EvaluateRunResult } from './evaluate-run.ts';
+import { describeIssues } from '../util/zod-issues.ts';
+import { evaluateRun, type EvaluateRunResult } from './evaluate-run.ts';
+import { RUN_CONFIG_FILE, RUN_RECORD_FILE, RUN_SUMMARY_FILE, readRunConfig, readRunRecord, readRunSummary, writeRunRecord } from './run-folder.ts';
 
 export const PRETRAINED_RUN_ID = 'pretrained-demo';
 export const PRETRAINED_MANIFEST = 'manifest.json';
@@ -43,12 +44,11 @@ export type PretrainedManifest = z.infer<typeof pretrainedManifestSchema>;
  */
 export function packagePretrainedRun(runDir: string, outDir: string, made: { generator: PretrainedManifest['generator']; madeFrom: PretrainedManifest['madeFrom'] }): PretrainedManifest {
   const config = readRunConfig(runDir);
-  const summaryFile = path.join(runDir, 'evaluation', 'summary.json');
-  if (!existsSync(summaryFile)) throw new Error(`${runDir}: not evaluated (no evaluation/summary.json); finish the run first`);
-  const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as { entries: { id: string; summary: { nse: { median: number | null } } }[] };
+  const summary = readRunSummary(runDir);
+  if (!summary) throw new Error(`${runDir}: not evaluated (no ${RUN_SUMMARY_FILE}); finish the run first`);
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
-  for (const file of ['config.json', 'run.json']) cpSync(path.join(runDir, file), path.join(outDir, file));
+  for (const file of [RUN_CONFIG_FILE, RUN_RECORD_FILE]) cpSync(path.join(runDir, file), path.join(outDir, file));
   const models: string[] = [];
   for (const kind of config.models) {
     const from = path.join(runDir, 'models', kind);
@@ -116,7 +116,7 @@ export function pretrainedRunDir(projectDir: string): string {
 }
 
 export function isPretrainedInstalled(projectDir: string): boolean {
-  return existsSync(path.join(pretrainedRunDir(projectDir), 'evaluation', 'summary.json'));
+  return existsSync(path.join(pretrainedRunDir(projectDir), RUN_SUMMARY_FILE));
 }
 
 export interface InstallOptions {
@@ -175,7 +175,7 @@ export async function installPretrainedRun(opts: InstallOptions): Promise<Instal
   const staging = path.join(runs, STAGING, PRETRAINED_RUN_ID);
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
-  for (const file of ['config.json', 'run.json']) cpSync(path.join(source, file), path.join(staging, file));
+  for (const file of [RUN_CONFIG_FILE, RUN_RECORD_FILE]) cpSync(path.join(source, file), path.join(staging, file));
   for (const kind of manifest.models) {
     mkdirSync(path.join(staging, 'models', kind), { recursive: true });
     for (const file of PRETRAINED_FILES) {
@@ -184,10 +184,11 @@ export async function installPretrainedRun(opts: InstallOptions): Promise<Instal
     }
   }
   // the run record says where the weights came from
-  const info = JSON.parse(readFileSync(path.join(staging, 'run.json'), 'utf8')) as Record<string, unknown>;
-  info['id'] = PRETRAINED_RUN_ID;
+  const info = readRunRecord(staging);
+  if (!info) throw new Error(`${path.join(source, RUN_RECORD_FILE)}: missing (the run record of the pretrained run)`);
+  info.id = PRETRAINED_RUN_ID;
   info['pretrained'] = { installedAt: new Date().toISOString(), madeFrom: manifest.madeFrom, madeAt: manifest.madeAt, generator: manifest.generator, medianTestNseWhenMade: manifest.medianTestNse };
-  writeFileSync(path.join(staging, 'run.json'), `${JSON.stringify(info, null, 2)}\n`);
+  await writeRunRecord(staging, info);
 
   const evaluation = await evaluateRun({
     runDir: staging, projectDir: opts.projectDir, dataset: opts.dataset,
@@ -198,7 +199,7 @@ export async function installPretrainedRun(opts: InstallOptions): Promise<Instal
   if (drift.length) {
     // kept, but said: in the run record (the run list shows it) and to the caller
     info['warning'] = `the pretrained weights score differently in this build than when they were made (${drift.join('; ')}): remake them with scripts/make-pretrained-demo.ts`;
-    writeFileSync(path.join(staging, 'run.json'), `${JSON.stringify(info, null, 2)}\n`);
+    await writeRunRecord(staging, info);
   }
   const target = pretrainedRunDir(opts.projectDir);
   rmSync(target, { recursive: true, force: true });

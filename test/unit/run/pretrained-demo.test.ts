@@ -10,11 +10,11 @@ import { initComputeBackend } from '../../../main/compute/backend.ts';
 import type { Dataset } from '../../../main/data/dataset.ts';
 import { GENERATOR_NAME, GENERATOR_VERSION } from '../../../main/data/virtual-basin/generate.ts';
 import { resolveRunConfig } from '../../../main/training/run-config.ts';
-import { runExperiment } from '../../../main/training/experiment.ts';
+import { runExperiment } from '../../../main/run/experiment.ts';
 import {
   installPretrainedRun, isPretrainedInstalled, packagePretrainedRun, pretrainedMismatch, readPretrainedManifest,
   PRETRAINED_MANIFEST, PRETRAINED_RUN_ID,
-} from '../../../main/evaluation/pretrained-demo.ts';
+} from '../../../main/run/pretrained-demo.ts';
 import { makeTinyDataset } from '../training/tiny-dataset.ts';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'vegdyn-pretrained-'));

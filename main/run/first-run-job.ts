@@ -1,9 +1,9 @@
 /**
- * Job kind 'first-run' (main/compute/job-kinds.ts): the demo project's first start in a worker
- * thread (main/evaluation/first-run.ts), with the stage in each progress message and an ETA.
+ * Job kind 'first-run' (main/run/job-kinds.ts): the demo project's first start in a worker
+ * thread (main/run/first-run.ts), with the stage in each progress message and an ETA.
  */
 import { z } from 'zod';
-import type { JobContext } from '../compute/job-kinds.ts';
+import type { JobContext } from '../compute/job-context.ts';
 import { initComputeBackend } from '../compute/backend.ts';
 import { runFirstStart, type FirstRunResult } from './first-run.ts';
 

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LaiModel, ModelState } from '../models/model.ts';
 import { disposeState } from '../models/model.ts';
-import type { FeatureBuilder } from '../training/features.ts';
+import type { FeatureBuilder } from './features.ts';
 import type { DayRange } from '../data/time-axis.ts';
 
 export interface PredictOptions {

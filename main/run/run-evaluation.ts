@@ -2,20 +2,20 @@
  * Scores a run's daily predictions on its test period and writes the evaluation outputs of the run
  * folder: evaluation/metrics.nc (per-cell metrics), evaluation/summary.json (medians, spread, NSE
  * by land cover, what was scored) and, when asked, predictions/<entry>.nc. Shared by a training run
- * (main/training/experiment.ts) and `vegdyn evaluate` (evaluate-run.ts), so both write the same files.
+ * (main/run/experiment.ts) and `vegdyn evaluate` (evaluate-run.ts), so both write the same files.
  */
 import path from 'node:path';
 import type { Dataset } from '../data/dataset.ts';
 import type { DayRange } from '../data/time-axis.ts';
 import { addDays } from '../data/time-axis.ts';
-import { writeFileAtomic } from '../project/atomic-write.ts';
 import type { Climatology } from '../training/climatology.ts';
 import {
   climatologyEntry, evaluateEntries, evaluationSummary, noiseCeilingEntry, observationRowsIn, sampleAtObservations,
   type Evaluation, type SeriesEntry,
-} from './evaluate.ts';
+} from '../evaluation/evaluate.ts';
 import type { ClipCells } from './clip-file.ts';
 import { writeMetrics, writePrediction } from './run-files.ts';
+import { writeRunSummary, type RunSummaryHead } from './run-folder.ts';
 
 export interface RunEvaluationInput {
   /** the dataset with its real observations (a clipped run's training copy hides some) */
@@ -30,7 +30,7 @@ export interface RunEvaluationInput {
   readonly clip: ClipCells | null;
   readonly labels: Readonly<Record<string, string>>;
   /** fields written at the top of summary.json (run id, preset, periods, training ...) */
-  readonly summary: Readonly<Record<string, unknown>>;
+  readonly summary: RunSummaryHead;
   /** also (re)write predictions/<entry>.nc */
   readonly writePredictions: boolean;
   /** global attributes of each prediction file (preset ...) */
@@ -64,15 +64,15 @@ export async function evaluateAndWriteRun(input: RunEvaluationInput): Promise<Ru
     grid: dataset.grid, runId, period, clip: clip ? { name: clip.name, source: clip.source } : null,
     entries: evaluation.entries.map((e) => ({ id: e.id, label: e.label, metrics: e.metrics })),
   });
-  await writeFileAtomic(path.join(runDir, 'evaluation', 'summary.json'), `${JSON.stringify({
+  await writeRunSummary(runDir, {
     ...input.summary,
     evaluated: {
       at: new Date().toISOString(),
       period,
-      clip: clip ? { name: clip.name, source: clip.source, cells: clip.cellCount } : null,
+      clip: clip ? { name: clip.name, source: clip.source, cells: clip.cellCount, sha256: clip.sha256 } : null,
     },
-    ...(evaluationSummary(evaluation) as object),
-  }, null, 2)}\n`);
+    ...evaluationSummary(evaluation),
+  });
 
   const predictionFiles: Record<string, { bytes: number; seconds: number }> = {};
   if (input.writePredictions) {

@@ -5,21 +5,21 @@
  * for), scores it, optionally only inside the project's current clip, and rewrites the run's
  * evaluation files (metrics.nc, summary.json, predictions/<entry>.nc) atomically.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Dataset } from '../data/dataset.ts';
 import { openDataset } from '../data/store/netcdf-store.ts';
 import type { DayRange } from '../data/time-axis.ts';
 import { createModel, modelKinds } from '../models/model-factory.ts';
-import { formatConfigIssues, runConfigSchema, type RunConfig } from '../training/run-config.ts';
-import { MODEL_LABELS, periodRange, prepareRunInputs, resolveRunClip, trainingView } from '../training/experiment.ts';
+import { MODEL_LABELS, periodRange, prepareRunInputs, resolveRunClip, trainingView } from './experiment.ts';
 import { loadWeightsFile } from '../training/trainer.ts';
 import { formatNseTable } from '../report/html-report.ts';
 import { clipCells, readClip, CLIP_FILE, type ClipCells } from './clip-file.ts';
-import type { Evaluation } from './evaluate.ts';
-import { predictRange } from './predict.ts';
+import type { Evaluation } from '../evaluation/evaluate.ts';
+import { predictRange } from '../training/predict.ts';
 import { evaluateAndWriteRun } from './run-evaluation.ts';
 import { findPredictionFile } from './run-files.ts';
+import { RUN_RECORD_FILE, WEIGHTS_FILE, modelDir, readModelRecord, readRunConfig, readRunRecord, readRunSummary, removeStaleOutputs } from './run-folder.ts';
 
 export interface EvaluateRunOptions {
   readonly runDir: string;
@@ -46,23 +46,6 @@ export interface EvaluateRunResult {
   readonly entries: readonly string[];
 }
 
-function readJsonFile(file: string, what: string): unknown {
-  if (!existsSync(file)) throw new Error(`${file}: missing (${what})`);
-  try {
-    return JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new Error(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)})`);
-  }
-}
-
-/** The run's resolved config, validated against today's schema (new fields take their defaults). */
-export function readRunConfig(runDir: string): RunConfig {
-  const file = path.join(runDir, 'config.json');
-  const r = runConfigSchema.safeParse(readJsonFile(file, 'the run config'));
-  if (!r.success) throw new Error(`${file}: ${formatConfigIssues(r.error.issues).join('; ')}`);
-  return r.data;
-}
-
 function testPeriodOf(test: { from: string; to: string }): { from: string; to: string } {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(test.from) || !/^\d{4}-\d{2}-\d{2}$/.test(test.to) || test.from > test.to) {
     throw new Error(`test period ${test.from}..${test.to}: expected two ISO dates YYYY-MM-DD, first <= last`);
@@ -74,8 +57,9 @@ export async function evaluateRun(opts: EvaluateRunOptions): Promise<EvaluateRun
   const runDir = path.resolve(opts.runDir);
   const log = opts.log ?? (() => undefined);
   const config = readRunConfig(runDir);
-  const info = readJsonFile(path.join(runDir, 'run.json'), 'the run record') as Record<string, unknown>;
-  if (info['status'] !== 'finished') throw new Error(`${path.join(runDir, 'run.json')}: the run is '${String(info['status'])}', not finished; resume it with 'vegdyn train --run-id ${path.basename(runDir)}' first`);
+  const info = readRunRecord(runDir);
+  if (!info) throw new Error(`${path.join(runDir, RUN_RECORD_FILE)}: missing (the run record)`);
+  if (info.status !== 'finished') throw new Error(`${path.join(runDir, RUN_RECORD_FILE)}: the run is '${info.status}', not finished; resume it with 'vegdyn train --run-id ${path.basename(runDir)}' first`);
   const projectDir = path.resolve(opts.projectDir ?? path.dirname(path.dirname(runDir)));
   const dataset = opts.dataset ?? await openDataset(projectDir, opts.signal ? { signal: opts.signal } : {});
 
@@ -105,14 +89,14 @@ export async function evaluateRun(opts: EvaluateRunOptions): Promise<EvaluateRun
   const predictProgress = (label: string) => (daysDone: number, daysTotal: number): void =>
     opts.onProgress?.((sharesDone + daysDone / daysTotal) / shares, `${label}: daily LAI, ${daysDone} of ${daysTotal} days`);
   for (const kind of config.models) {
-    const dir = path.join(runDir, 'models', kind);
-    const weights = path.join(dir, 'weights.vdtb');
+    const dir = modelDir(runDir, kind);
+    const weights = path.join(dir, WEIGHTS_FILE);
     if (!existsSync(weights)) {
       log(`${MODEL_LABELS[kind] ?? kind}: no saved weights (${weights}); not evaluated`);
       continue;
     }
     if (!known.has(kind)) throw new Error(`${dir}: model kind '${kind}' is not in the model factory of this build`);
-    const saved = readJsonFile(path.join(dir, 'model.json'), 'the model configuration') as { config?: unknown };
+    const saved = readModelRecord(runDir, kind);
     const model = createModel(saved.config as Parameters<typeof createModel>[0], { dataset: runDataset });
     try {
       loadWeightsFile(model, weights);
@@ -136,19 +120,20 @@ export async function evaluateRun(opts: EvaluateRunOptions): Promise<EvaluateRun
   sharesDone = shares - 1;
   if (predictions.size === 0) throw new Error(`${runDir}: no model of the run has saved weights to evaluate`);
 
-  const previous = existsSync(path.join(runDir, 'evaluation', 'summary.json'))
-    ? readJsonFile(path.join(runDir, 'evaluation', 'summary.json'), 'the previous evaluation') as Record<string, unknown>
-    : {};
+  const previous = readRunSummary(runDir);
   const written = await evaluateAndWriteRun({
     dataset, runDir, predictions, seriesStart: record.start, test, climatology: clim, clip, labels: MODEL_LABELS, writePredictions: true,
     summary: {
       runId: path.basename(runDir), preset: config.preset, periods: { ...config.periods, test: testDates },
-      reductions: previous['reductions'] ?? [], skipped: previous['skipped'] ?? [], failed: previous['failed'] ?? [], training: previous['training'] ?? {},
+      reductions: previous?.reductions ?? [], skipped: previous?.skipped ?? [], failed: previous?.failed ?? [], training: previous?.training ?? {},
       reevaluated: true,
     },
     predictionAttributes: { vegdyn_preset: config.preset, vegdyn_seed: config.seed },
     onStep: (line) => { log(line); opts.onProgress?.(sharesDone / shares, line); },
   });
+  // nothing of the previous evaluation may outlive it: predictions of entries no longer scored,
+  // and the report and NSE map a training run made from the old scores
+  for (const f of removeStaleOutputs(runDir, [...predictions.keys()])) log(`removed ${f}: it showed the previous evaluation`);
   opts.onProgress?.(1, 'scored and written');
   return { evaluation: written.evaluation, tableText: formatNseTable(written.evaluation), clip, test: testDates, entries: [...predictions.keys()] };
 }

@@ -10,11 +10,11 @@ import { initComputeBackend } from '../../../main/compute/backend.ts';
 import { writeDataset } from '../../../main/data/store/netcdf-store.ts';
 import { cellLat, cellLon } from '../../../main/data/grid.ts';
 import { resolveRunConfig } from '../../../main/training/run-config.ts';
-import { runExperiment } from '../../../main/training/experiment.ts';
+import { runExperiment } from '../../../main/run/experiment.ts';
 import { encodeBundle } from '../../../main/training/tensor-bundle.ts';
-import { writeClip } from '../../../main/evaluation/clip-file.ts';
-import { evaluateRun } from '../../../main/evaluation/evaluate-run.ts';
-import { bitRound, readMetricsFile } from '../../../main/evaluation/run-files.ts';
+import { writeClip } from '../../../main/run/clip-file.ts';
+import { evaluateRun } from '../../../main/run/evaluate-run.ts';
+import { bitRound, readMetricsFile } from '../../../main/run/run-files.ts';
 import { makeTinyDataset } from '../training/tiny-dataset.ts';
 import { inProcessApi } from '../in-process-api.ts';
 
@@ -148,7 +148,7 @@ test("the 'evaluate' job re-scores a run through the API, inside the project's c
   assert.equal(summary.evaluated.clip.name, 'west');
 });
 
-test('a run written in the older tensor-bundle format still lists, maps and charts', async () => {
+test('the older tensor-bundle outputs (before 0.1.0) are no longer read: the run lists without them and its layers name what is missing', async () => {
   const projectDir = path.join(tmp, 'project');
   const src = path.join(projectDir, 'runs', 'nc1');
   const old = path.join(projectDir, 'runs', 'old1');
@@ -159,14 +159,11 @@ test('a run written in the older tensor-bundle format still lists, maps and char
   writeFileSync(path.join(old, 'predictions', 'lstm.vdtb'), encodeBundle([{ name: 'lai', shape: [10, grid.nrows, grid.ncols], data: daily }], { startDate: '2000-01-03', units: 'm2 m-2' }));
   const nse = Float32Array.from({ length: C }, (_, c) => (c === 0 ? NaN : c / 100));
   writeFileSync(path.join(old, 'evaluation', 'metrics.vdtb'), encodeBundle([{ name: 'lstm/nse', shape: [grid.nrows, grid.ncols], data: nse }], {}));
-  assert.ok(!existsSync(path.join(old, 'predictions', 'lstm.nc')));
 
   const runs = await api.request('map.runs', {});
-  assert.deepEqual(runs.runs.find((x) => x.id === 'old1')?.predictions, ['lstm']);
-  const g = await api.request('map.grid', { layer: 'run:old1:lai:lstm', day: 5 }); // 2000-01-06 = bundle day 3
-  for (let c = 1; c < C; c++) assert.ok(same(g.values[c], daily[3 * C + c]!), `cell ${c}`);
-  const m = await api.request('map.grid', { layer: 'run:old1:nse:lstm' });
-  for (let c = 0; c < C; c++) assert.ok(same(m.values[c], nse[c]!), `cell ${c}`);
+  assert.deepEqual(runs.runs.find((x) => x.id === 'old1')?.predictions, []);
+  await assert.rejects(api.request('map.grid', { layer: 'run:old1:lai:lstm', day: 5 }), /run old1 has no predictions of 'lstm'/);
+  await assert.rejects(api.request('map.grid', { layer: 'run:old1:nse:lstm' }), /run old1 has no evaluation yet/);
 });
 
 test('bitRound keeps 12 significant bits: relative error <= 2^-13, exact values and NaN unchanged', () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { nse, kge, rmse, bias, pearsonR, perCellMetrics, spread } from '../../../main/training/metrics.ts';
+import { nse, kge, rmse, bias, pearsonR, perCellMetrics, spread } from '../../../main/evaluation/metrics.ts';
 import { dayOfYearClimatology } from '../../../main/training/climatology.ts';
 
 const close = (a: number, b: number, tol = 1e-6) => assert.ok(Math.abs(a - b) <= tol, `${a} != ${b}`);

@@ -4,6 +4,7 @@
  * re-evaluation uses the polygon the run was trained on even after the project's clip changed.
  * Cell weights are exact area fractions (main/data/polygon-fractions.ts).
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { GridSpec } from '../data/grid.ts';
@@ -55,6 +56,13 @@ export interface ClipCells {
   /** 1 where the fraction is > 0 (and the cell is in the basin) */
   readonly cells: Uint8Array;
   readonly cellCount: number;
+  /** sha256 of the polygon's GeoJSON geometry (recorded in run.json: which polygon a run used) */
+  readonly sha256: string;
+}
+
+/** sha256 (hex) of a clip's geometry as JSON: equal for the same polygon, whatever its name. */
+export function clipGeometryHash(clip: ProjectClip): string {
+  return createHash('sha256').update(JSON.stringify(clip.geometry)).digest('hex');
 }
 
 /** Resolves `clip` on the grid; throws naming `where` when it covers no basin cell. */
@@ -63,5 +71,5 @@ export function clipCells(grid: GridSpec, mask: Uint8Array, clip: ProjectClip, w
   const cells = Uint8Array.from(fractions, (f) => (f > 0 ? 1 : 0));
   const cellCount = cells.reduce((s, v) => s + v, 0);
   if (cellCount === 0) throw new Error(`${where}: the clip '${clip.name}' covers no cell of the basin`);
-  return { name: clip.name, source: clip.source, fractions, cells, cellCount };
+  return { name: clip.name, source: clip.source, fractions, cells, cellCount, sha256: clipGeometryHash(clip) };
 }

@@ -8,13 +8,13 @@
  *                            (e.g. nse_conv_lstm), each tagged with vegdyn_entry / vegdyn_metric:
  *                            gdalinfo lists each as a one-band subdataset, xarray as a 2-D array
  *
- * Runs written before this format hold `predictions/<entry>.vdtb` and `evaluation/metrics.vdtb`
- * (tensor bundles); the readers here fall back to them so old projects still open.
+ * Runs written before this format (tensor bundles, `predictions/<entry>.vdtb`, `evaluation/metrics.vdtb`,
+ * from before 0.1.0) are not read: re-evaluate such a run (`vegdyn evaluate`) to write the NetCDF files.
  * Every write is atomic (a temporary file renamed over the target).
  */
 import h5wasm from 'h5wasm/node';
 import type { Dataset as H5Dataset, File as H5File } from 'h5wasm/node';
-import { existsSync, readdirSync, readFileSync, promises as fs } from 'node:fs';
+import { existsSync, readdirSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { GridSpec } from '../data/grid.ts';
 import { addDays } from '../data/time-axis.ts';
@@ -23,13 +23,11 @@ import { writeGridCoordinates } from '../data/store/cf-grid-coordinates.ts';
 import { readSeries } from '../data/store/netcdf-store.ts';
 import { writeNetcdfSeries } from '../export/netcdf.ts';
 import { withAtomicPath } from '../project/atomic-write.ts';
-import { decodeBundle } from '../training/tensor-bundle.ts';
-import { METRIC_NAMES, type CellMetrics } from '../training/metrics.ts';
+import { METRIC_NAMES, type CellMetrics } from '../evaluation/metrics.ts';
 
-export const PRODUCED_BY = 'VegDyn (main/evaluation/run-files.ts)';
+export const PRODUCED_BY = 'VegDyn (main/run/run-files.ts)';
 export const PREDICTIONS_DIR = 'predictions';
 export const METRICS_FILE = path.join('evaluation', 'metrics.nc');
-const LEGACY_METRICS_FILE = path.join('evaluation', 'metrics.vdtb');
 
 /** The metrics stored per entry: the five of metrics.ts plus the number of scored pairs. */
 export const STORED_METRICS = [...METRIC_NAMES, 'count'] as const;
@@ -169,9 +167,8 @@ function gridDims(f: H5File, file: string): GridSpec {
   return { nrows: la.length, ncols: lo.length, lon0: lo[0]!, latTop: la[la.length - 1]!, cellSize };
 }
 
-/** Reads a prediction written by writePrediction (.nc) or by older runs (.vdtb). */
+/** Reads a prediction written by writePrediction. */
 export function readPredictionFile(file: string): Prediction {
-  if (file.endsWith('.vdtb')) return readLegacyPrediction(file);
   requireReady(file);
   const f = new h5wasm.File(file, 'r');
   try {
@@ -190,31 +187,19 @@ export function readPredictionFile(file: string): Prediction {
   }
 }
 
-function readLegacyPrediction(file: string): Prediction {
-  const { arrays, meta } = decodeBundle(readFileSync(file));
-  const a = arrays.find((x) => x.name === 'lai') ?? arrays[0];
-  if (!a) throw new Error(`${file}: no arrays`);
-  const startDate = String((meta as Record<string, unknown> | null)?.['startDate'] ?? '');
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(startDate)) throw new Error(`${file}: no start date in its metadata`);
-  return { startDate, days: a.shape[0]!, daily: a.data instanceof Float32Array ? a.data : Float32Array.from(a.data) };
-}
-
-/** predictions/<entry>.nc, else the older .vdtb, else null. */
+/** predictions/<entry>.nc, or null when the run has none for that entry. */
 export function findPredictionFile(runDir: string, entry: string): string | null {
-  for (const ext of ['.nc', '.vdtb']) {
-    const f = path.join(runDir, PREDICTIONS_DIR, `${entry}${ext}`);
-    if (existsSync(f)) return f;
-  }
-  return null;
+  const f = predictionPath(runDir, entry);
+  return existsSync(f) ? f : null;
 }
 
-/** Entries with a daily prediction on disk (either format), sorted. */
+/** Entries with a daily prediction on disk, sorted. */
 export function predictionEntries(runDir: string): string[] {
   const dir = path.join(runDir, PREDICTIONS_DIR);
   if (!existsSync(dir)) return [];
   const names = new Set<string>();
   for (const f of readdirSync(dir)) {
-    const m = /^([A-Za-z0-9._-]+?)\.(nc|vdtb)$/.exec(f);
+    const m = /^([A-Za-z0-9._-]+?)\.nc$/.exec(f);
     if (m) names.add(m[1]!);
   }
   return [...names].sort();
@@ -298,21 +283,14 @@ export async function writeMetrics(runDir: string, spec: MetricsFile): Promise<{
   return { path: target, bytes: (await fs.stat(target)).size };
 }
 
-/** evaluation/metrics.nc, else the older metrics.vdtb, else null. */
+/** evaluation/metrics.nc, or null when the run has not been evaluated. */
 export function findMetricsFile(runDir: string): string | null {
-  for (const rel of [METRICS_FILE, LEGACY_METRICS_FILE]) {
-    const f = path.join(runDir, rel);
-    if (existsSync(f)) return f;
-  }
-  return null;
+  const f = path.join(runDir, METRICS_FILE);
+  return existsSync(f) ? f : null;
 }
 
 /** Per-cell metric grids: '<entry>/<metric>' -> values [row north-first][col], NaN where missing. */
 export function readMetricsFile(file: string): Map<string, Float32Array> {
-  if (file.endsWith('.vdtb')) {
-    const { arrays } = decodeBundle(readFileSync(file));
-    return new Map(arrays.map((a) => [a.name, a.data instanceof Float32Array ? a.data : Float32Array.from(a.data)]));
-  }
   requireReady(file);
   const f = new h5wasm.File(file, 'r');
   try {

@@ -1,19 +1,7 @@
 /**
  * One experiment = one run folder: train every configured model on a dataset, predict daily LAI
  * for the whole record, evaluate all models plus physics-only, climatology and the noise ceiling
- * on the test period, and write everything into runs/<id>/.
- *
- * runs/<id>/
- *   config.json               the resolved RunConfig
- *   run.json                  id, status, seed, backend, versions, dataset, timings, skipped models
- *   models/<kind>/            checkpoint.vdtb, best.vdtb, history.json, weights.vdtb, model.json,
- *                             learned-parameters.json (physics-encoded models)
- *   clip.json                 the clip polygon of a run with `clip: { source: 'project' }`
- *   evaluation/summary.json   medians and spread per entry, NSE by land cover, reductions, what was scored
- *   evaluation/metrics.nc     per-cell NSE/KGE/RMSE/bias/r/count of every entry (NetCDF4, CF)
- *   predictions/<id>.nc       daily LAI lai(time, lat, lon) over the record, one file per entry
- * (main/evaluation/run-files.ts writes and reads the NetCDF files; runs made before them hold
- * metrics.vdtb and predictions/<id>.vdtb, which the readers still open.)
+ * on the test period, and write everything into runs/<id>/ (layout and records: run-folder.ts).
  */
 import { mkdirSync } from 'node:fs';
 import os from 'node:os';
@@ -24,18 +12,18 @@ import { daysBetween, type DayRange } from '../data/time-axis.ts';
 import { computeNormalization } from '../data/normalization.ts';
 import { createModel, modelKinds } from '../models/model-factory.ts';
 import type { LaiModel } from '../models/model.ts';
-import { writeFileAtomic } from '../project/atomic-write.ts';
-import { predictRange } from '../evaluation/predict.ts';
+import { predictRange } from '../training/predict.ts';
 import type { Evaluation } from '../evaluation/evaluate.ts';
-import { evaluateAndWriteRun } from '../evaluation/run-evaluation.ts';
-import { CLIP_FILE, clipCells, readClip, writeClip, type ClipCells } from '../evaluation/clip-file.ts';
-import { AdamW } from './adamw.ts';
-import { ParamGroupAdamW } from './param-groups.ts';
-import { dayOfYearClimatology, type Climatology } from './climatology.ts';
-import { FeatureBuilder } from './features.ts';
-import { AntecedentIndices } from './antecedent.ts';
-import { describeReductions, learnsDeparture, type RunConfig, type TrainableModelKind } from './run-config.ts';
-import { saveWeightsFile, trainModel, type StatefulOptimizer, type TrainProgress, type TrainResult } from './trainer.ts';
+import { evaluateAndWriteRun } from './run-evaluation.ts';
+import { CLIP_FILE, clipCells, readClip, writeClip, type ClipCells } from './clip-file.ts';
+import { WEIGHTS_FILE, modelDir, writeModelJson, writeModelRecord, writeRunConfig, writeRunRecord, type RunRecord } from './run-folder.ts';
+import { AdamW } from '../training/adamw.ts';
+import { ParamGroupAdamW } from '../training/param-groups.ts';
+import { dayOfYearClimatology, type Climatology } from '../training/climatology.ts';
+import { FeatureBuilder } from '../training/features.ts';
+import { AntecedentIndices } from '../training/antecedent.ts';
+import { describeReductions, learnsDeparture, type RunConfig, type TrainableModelKind } from '../training/run-config.ts';
+import { saveWeightsFile, trainModel, type StatefulOptimizer, type TrainProgress, type TrainResult } from '../training/trainer.ts';
 import { LEARNED_PARAMETERS_FILE, type LearnedParameterReport } from '../physics/grid/learned-parameters.ts';
 
 function hasLearnedParameters(model: LaiModel): model is LaiModel & { learnedParameters(): LearnedParameterReport } {
@@ -264,27 +252,27 @@ export async function runExperiment(opts: ExperimentOptions & { optimizerFactory
   for (const s of skipped) log(`skipping ${s.kind}: ${s.reason}`);
   const failed: { kind: string; reason: string }[] = [];
 
-  const runInfo = {
+  const runInfo: RunRecord = {
     id: path.basename(runDir),
-    status: 'running' as string,
+    status: 'running',
     createdAt: new Date().toISOString(),
     seed: config.seed,
-    backend: opts.backend ?? { name: tf.getBackend() },
+    backend: (opts.backend ?? { name: tf.getBackend() }) as RunRecord['backend'],
     versions: versions(),
     dataset: { id: dataset.id, source: dataset.source, startDate: dataset.startDate, dayCount: dataset.dayCount },
     periods: { record, train, validate, test },
-    clip: clip ? { name: clip.name, source: clip.source, cells: clip.cellCount } : null,
-    featureChannels: features.channels,
+    clip: clip ? { name: clip.name, source: clip.source, cells: clip.cellCount, sha256: clip.sha256 } : null,
+    featureChannels: [...features.channels],
     normalization,
     reductions: config.preset === 'demo' ? describeReductions(config) : [],
     models: toTrain,
     skipped,
-    failed: [] as { kind: string; reason: string }[],
-    optimizers: {} as Record<string, string>,
-    timings: {} as Record<string, number>,
+    failed: [],
+    optimizers: {},
+    timings: {},
   };
-  const writeRunInfo = () => { runInfo.failed = failed; return writeFileAtomic(path.join(runDir, 'run.json'), `${JSON.stringify(runInfo, null, 2)}\n`); };
-  await writeFileAtomic(path.join(runDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+  const writeRunInfo = () => { runInfo.failed = failed; return writeRunRecord(runDir, runInfo); };
+  await writeRunConfig(runDir, config);
   await writeRunInfo();
 
   // progress weights: each trained model's training ~ 1, its record prediction ~ 0.15
@@ -294,7 +282,7 @@ export async function runExperiment(opts: ExperimentOptions & { optimizerFactory
   const training: Record<string, TrainResult> = {};
   try {
     const trainOne = async (kind: TrainableModelKind): Promise<void> => {
-      const dir = path.join(runDir, 'models', kind);
+      const dir = modelDir(runDir, kind);
       // this model's training settings: the run-wide ones with its perModel entries on top
       const mc: RunConfig = { ...config, ...(config.perModel[kind] ?? {}) };
       mkdirSync(dir, { recursive: true });
@@ -305,7 +293,7 @@ export async function runExperiment(opts: ExperimentOptions & { optimizerFactory
       const model = createModel(modelConfig as Parameters<typeof createModel>[0], { dataset: runDataset });
       const { optimizer, name } = (opts.optimizerFactory ?? defaultOptimizer)(mc, model);
       runInfo.optimizers[kind] = name;
-      await writeFileAtomic(path.join(dir, 'model.json'), `${JSON.stringify({ config: model.config, optimizer: name }, null, 2)}\n`);
+      await writeModelRecord(runDir, kind, { config: model.config, optimizer: name });
       try {
         const base = done;
         const ts = performance.now();
@@ -320,11 +308,11 @@ export async function runExperiment(opts: ExperimentOptions & { optimizerFactory
         });
         runInfo.timings[`train:${kind}`] = (performance.now() - ts) / 1000;
         done += 1;
-        await saveWeightsFile(model, path.join(dir, 'weights.vdtb'), { kind, bestEpoch: training[kind].bestEpoch, bestValLoss: training[kind].bestValLoss });
+        await saveWeightsFile(model, path.join(dir, WEIGHTS_FILE), { kind, bestEpoch: training[kind].bestEpoch, bestValLoss: training[kind].bestValLoss });
         if (hasLearnedParameters(model)) {
           // the physics parameters learned jointly with the network, in physical units beside their
           // PFT defaults and ranges (read by the map's parameter layers and comparison panel)
-          await writeFileAtomic(path.join(dir, LEARNED_PARAMETERS_FILE), `${JSON.stringify(model.learnedParameters(), null, 2)}\n`);
+          await writeModelJson(runDir, kind, LEARNED_PARAMETERS_FILE, model.learnedParameters());
         }
         const tp = performance.now();
         predictions.set(kind, await predictRange(model, featuresFor(kind), record, {
@@ -396,7 +384,7 @@ export async function runExperiment(opts: ExperimentOptions & { optimizerFactory
     return { runDir, evaluation, predictions, record, test, training, skipped, failed, seconds: runInfo.timings.total };
   } catch (err) {
     runInfo.status = opts.signal?.aborted ? 'cancelled' : 'failed';
-    (runInfo as Record<string, unknown>).error = err instanceof Error ? err.message : String(err);
+    runInfo.error = err instanceof Error ? err.message : String(err);
     await writeRunInfo();
     throw err;
   }

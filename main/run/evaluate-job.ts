@@ -1,12 +1,12 @@
 /**
- * Job kind 'evaluate' (registered in main/compute/job-kinds.ts): `vegdyn evaluate` for the app and
+ * Job kind 'evaluate' (registered in main/run/job-kinds.ts): `vegdyn evaluate` for the app and
  * the API. Re-scores a finished run of the open project from its saved weights (no training),
  * optionally only inside the project's clip or on another test period, and rewrites the run's
  * evaluation files; the result carries the median-NSE table.
  */
 import path from 'node:path';
 import { z } from 'zod';
-import type { JobContext } from '../compute/job-kinds.ts';
+import type { JobContext } from '../compute/job-context.ts';
 import { initComputeBackend } from '../compute/backend.ts';
 import { nseTable, type TableRow } from '../report/html-report.ts';
 import { evaluateRun } from './evaluate-run.ts';

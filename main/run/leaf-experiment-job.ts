@@ -3,9 +3,9 @@
  * Params: the leaf experiment config (main/leaf/leaf-config.ts); with runDir set, the run folder
  * is written there.
  */
-import type { JobContext } from '../compute/job-kinds.ts';
-import { leafExperimentConfigSchema, type LeafExperimentConfig } from './leaf-config.ts';
-import { runLeafExperiment, type LeafExperimentResult } from './leaf-experiment.ts';
+import type { JobContext } from '../compute/job-context.ts';
+import { leafExperimentConfigSchema, type LeafExperimentConfig } from '../leaf/leaf-config.ts';
+import { runLeafExperiment, type LeafExperimentResult } from '../leaf/leaf-experiment.ts';
 
 export const paramsSchema = leafExperimentConfigSchema;
 

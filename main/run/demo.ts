@@ -13,7 +13,8 @@ import { writeFileAtomic } from '../project/atomic-write.ts';
 import { writeGeoTiff } from '../export/geotiff.ts';
 import { buildHtmlReport, formatNseTable, nseTable, type TableRow } from '../report/html-report.ts';
 import { resolveRunConfig, describeReductions, type RunConfig } from '../training/run-config.ts';
-import { runExperiment, type ExperimentProgress, type ExperimentResult } from '../training/experiment.ts';
+import { NSE_MAP_FILE, REPORT_FILE } from './run-folder.ts';
+import { runExperiment, type ExperimentProgress, type ExperimentResult } from './experiment.ts';
 
 export interface DemoOptions {
   readonly projectDir: string;
@@ -72,9 +73,8 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   const ev = experiment.evaluation;
 
   // NSE maps: one band per entry, nodata outside the cells every entry is scored on
-  const mapsDir = path.join(runDir, 'maps');
-  mkdirSync(mapsDir, { recursive: true });
-  const geotiffPath = path.join(mapsDir, 'test-nse.tif');
+  const geotiffPath = path.join(runDir, NSE_MAP_FILE);
+  mkdirSync(path.dirname(geotiffPath), { recursive: true });
   await writeGeoTiff(geotiffPath, {
     grid: dataset.grid,
     mask: ev.commonCells,
@@ -111,7 +111,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
       ...experiment.failed.map((f) => `${f.kind} failed and is missing from the comparison: ${f.reason}`),
     ],
   });
-  const reportPath = path.join(runDir, 'report.html');
+  const reportPath = path.join(runDir, REPORT_FILE);
   await writeFileAtomic(reportPath, html);
   return { runDir, reportPath, geotiffPath, table, tableText, seconds, notBeatingClimatology: notBeating, experiment, config };
 }

@@ -3,8 +3,8 @@
  * with progress and cancellation (a cancelled run leaves the previous dataset untouched).
  */
 import { z } from 'zod';
-import type { JobContext } from '../../compute/job-kinds.ts';
-import { ensureDemoDataset } from './demo-dataset.ts';
+import type { JobContext } from '../compute/job-context.ts';
+import { ensureDemoDataset } from '../data/store/demo-dataset.ts';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 

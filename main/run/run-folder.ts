@@ -1,0 +1,276 @@
+/**
+ * The run folder, runs/<id>/ of a project: its layout, its typed record, and the only code that
+ * reads or writes the JSON files in it (the NetCDF outputs go through run-files.ts, the clip copy
+ * through clip-file.ts, both called from this layer only).
+ *
+ * runs/<id>/
+ *   run.json                  RunRecord: id, status, seed, backend, versions, dataset, periods,
+ *                             the clip used (name, source, cells, sha256 of its polygon), timings,
+ *                             skipped and failed models
+ *   config.json               the resolved RunConfig (main/training/run-config.ts)
+ *   clip.json                 the clip polygon of a clipped run (clip-file.ts)
+ *   models/<kind>/            model.json, weights.vdtb, checkpoint.vdtb, best.vdtb, history.json,
+ *                             learned-parameters.json (physics-encoded models)
+ *   evaluation/summary.json   RunSummary: medians and spread per entry, NSE by land cover, reductions
+ *   evaluation/metrics.nc     per-cell metrics of every entry (run-files.ts)
+ *   predictions/<entry>.nc    daily LAI per entry (run-files.ts)
+ *   report.html               the HTML report of a demo or train job
+ *
+ * Records are validated on read: a malformed file is an error naming the file and the field, never
+ * a silently half-read run. Fields this build does not know are kept (runs written by a newer build).
+ */
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { writeFileAtomic } from '../project/atomic-write.ts';
+import { formatIssues } from '../util/zod-issues.ts';
+import { runConfigSchema, type RunConfig } from '../training/run-config.ts';
+import { findMetricsFile, predictionEntries, predictionPath } from './run-files.ts';
+
+export const RUNS_DIR = 'runs';
+export const RUN_RECORD_FILE = 'run.json';
+export const RUN_CONFIG_FILE = 'config.json';
+export const RUN_SUMMARY_FILE = path.join('evaluation', 'summary.json');
+export const REPORT_FILE = 'report.html';
+/** the test-period NSE of every entry as a GeoTIFF, one band each (demo and train jobs) */
+export const NSE_MAP_FILE = path.join('maps', 'test-nse.tif');
+export const MODELS_DIR = 'models';
+export const MODEL_CONFIG_FILE = 'model.json';
+export const WEIGHTS_FILE = 'weights.vdtb';
+export const HISTORY_FILE = 'history.json';
+
+// a run id never starts with a dot: dot folders are installs being built (pretrained-demo.ts)
+const RUN_ID = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
+
+/** runs/ of a project. */
+export function runsDir(projectDir: string): string {
+  return path.join(projectDir, RUNS_DIR);
+}
+
+/** runs/<id>/ of a project; throws when `runId` is not a plain folder name. */
+export function runDir(projectDir: string, runId: string): string {
+  if (!RUN_ID.test(runId)) throw new Error(`'${runId}' is not a run id`);
+  return path.join(runsDir(projectDir), runId);
+}
+
+/** The ids of every run folder of a project (unsorted). */
+export function listRunIds(projectDir: string): string[] {
+  const dir = runsDir(projectDir);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory() && RUN_ID.test(d.name)).map((d) => d.name);
+}
+
+/** models/<kind>/ of a run. */
+export function modelDir(dir: string, kind: string): string {
+  if (!RUN_ID.test(kind)) throw new Error(`'${kind}' is not a model kind`);
+  return path.join(dir, MODELS_DIR, kind);
+}
+
+// ---------------------------------------------------------------- schemas
+
+const dayRange = z.object({ start: z.number().int(), end: z.number().int() });
+const kindReason = z.object({ kind: z.string(), reason: z.string() });
+
+export const RUN_STATUSES = ['running', 'finished', 'failed', 'cancelled'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** The clip a clipped run was trained (or last scored) on. */
+export const runClipSchema = z.object({
+  name: z.string(),
+  source: z.string(),
+  cells: z.number().int().nonnegative(),
+  /** sha256 of the polygon's GeoJSON geometry: tells two clips of the same name apart */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+});
+export type RunClip = z.infer<typeof runClipSchema>;
+
+/** run.json. */
+export const runRecordSchema = z.looseObject({
+  id: z.string().regex(RUN_ID),
+  status: z.enum(RUN_STATUSES),
+  createdAt: z.string(),
+  seed: z.number().int(),
+  /** the backend report of the job (main/compute/backend.ts), or { name } when none was passed */
+  backend: z.looseObject({ chosen: z.string().optional(), name: z.string().optional() }),
+  versions: z.record(z.string(), z.string()),
+  dataset: z.object({ id: z.string(), source: z.string(), startDate: z.string(), dayCount: z.number().int() }),
+  periods: z.object({ record: dayRange, train: dayRange, validate: dayRange, test: dayRange }),
+  clip: runClipSchema.nullable(),
+  featureChannels: z.array(z.string()),
+  normalization: z.unknown(),
+  reductions: z.array(z.string()),
+  models: z.array(z.string()),
+  skipped: z.array(kindReason),
+  failed: z.array(kindReason),
+  optimizers: z.record(z.string(), z.string()),
+  timings: z.record(z.string(), z.number()),
+  error: z.string().optional(),
+});
+export type RunRecord = z.infer<typeof runRecordSchema>;
+
+const boxStats = z.looseObject({ median: z.number().nullable() });
+
+/** evaluation/summary.json (fields written by run-evaluation.ts and evaluationSummary). */
+export const runSummarySchema = z.looseObject({
+  runId: z.string(),
+  preset: z.string().optional(),
+  reductions: z.array(z.string()).default([]),
+  skipped: z.array(kindReason).default([]),
+  failed: z.array(kindReason).default([]),
+  training: z.record(z.string(), z.unknown()).default({}),
+  reevaluated: z.boolean().optional(),
+  evaluated: z.looseObject({
+    at: z.string(),
+    period: z.object({ from: z.string(), to: z.string() }),
+    clip: runClipSchema.nullable(),
+  }),
+  entries: z.array(z.looseObject({
+    id: z.string(),
+    label: z.string(),
+    role: z.string(),
+    summary: z.looseObject({ nse: boxStats }),
+    byLandCover: z.array(z.looseObject({ code: z.number(), name: z.string(), nse: boxStats })),
+  })),
+});
+export type RunSummary = z.infer<typeof runSummarySchema>;
+/** What the caller of an evaluation says about the run; the evaluation adds `evaluated` and the scores. */
+export type RunSummaryHead = Pick<RunSummary, 'runId' | 'preset' | 'reductions' | 'skipped' | 'failed' | 'training' | 'reevaluated'> & {
+  readonly periods?: Readonly<Record<string, { from: string; to: string }>>;
+};
+
+// ---------------------------------------------------------------- reading and writing
+
+function readJson(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(`${file}: cannot be read (${err instanceof Error ? err.message : String(err)})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${file}: not valid JSON (${err instanceof Error ? err.message : String(err)})`);
+  }
+}
+
+function parseFile<S extends z.ZodType>(schema: S, file: string): z.infer<S> {
+  const r = schema.safeParse(readJson(file));
+  if (!r.success) throw new Error(`${file}: ${formatIssues(r.error.issues).join('; ')}`);
+  return r.data;
+}
+
+async function writeJson(file: string, value: unknown): Promise<void> {
+  await writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/**
+ * Writes a record after checking what its readers will get back (JSON turns NaN into null), so a
+ * run never leaves a file its own readers refuse.
+ */
+async function writeChecked(schema: z.ZodType, file: string, what: string, value: unknown): Promise<void> {
+  const text = `${JSON.stringify(value, null, 2)}\n`;
+  const r = schema.safeParse(JSON.parse(text));
+  if (!r.success) throw new Error(`${file}: refusing to write an invalid ${what}: ${formatIssues(r.error.issues).join('; ')}`);
+  await writeFileAtomic(file, text);
+}
+
+/** run.json of a run; null when the run has not written it yet (it is just starting). */
+export function readRunRecord(dir: string): RunRecord | null {
+  const file = path.join(dir, RUN_RECORD_FILE);
+  return existsSync(file) ? parseFile(runRecordSchema, file) : null;
+}
+
+export async function writeRunRecord(dir: string, record: RunRecord): Promise<void> {
+  await writeChecked(runRecordSchema, path.join(dir, RUN_RECORD_FILE), 'run record', record);
+}
+
+/** The run's resolved config, validated against today's schema (new fields take their defaults). */
+export function readRunConfig(dir: string): RunConfig {
+  const file = path.join(dir, RUN_CONFIG_FILE);
+  if (!existsSync(file)) throw new Error(`${file}: missing (the run config)`);
+  return parseFile(runConfigSchema, file);
+}
+
+export async function writeRunConfig(dir: string, config: RunConfig): Promise<void> {
+  await writeJson(path.join(dir, RUN_CONFIG_FILE), config);
+}
+
+/** evaluation/summary.json; null when the run has not been evaluated. */
+export function readRunSummary(dir: string): RunSummary | null {
+  const file = path.join(dir, RUN_SUMMARY_FILE);
+  return existsSync(file) ? parseFile(runSummarySchema, file) : null;
+}
+
+/** Writes evaluation/summary.json after checking it against the schema its readers use. */
+export async function writeRunSummary(dir: string, summary: unknown): Promise<void> {
+  await writeChecked(runSummarySchema, path.join(dir, RUN_SUMMARY_FILE), 'evaluation summary', summary);
+}
+
+/** models/<kind>/model.json: the model's config as createModel takes it, and its optimizer. */
+export const modelRecordSchema = z.looseObject({ config: z.looseObject({ kind: z.string() }), optimizer: z.string() });
+export type ModelRecord = z.infer<typeof modelRecordSchema>;
+
+export function readModelRecord(dir: string, kind: string): ModelRecord {
+  const file = path.join(modelDir(dir, kind), MODEL_CONFIG_FILE);
+  if (!existsSync(file)) throw new Error(`${file}: missing (the model configuration)`);
+  return parseFile(modelRecordSchema, file);
+}
+
+export async function writeModelRecord(dir: string, kind: string, record: ModelRecord): Promise<void> {
+  await writeJson(path.join(modelDir(dir, kind), MODEL_CONFIG_FILE), record);
+}
+
+/** Writes a JSON file of a model's folder (learned parameters ...). */
+export async function writeModelJson(dir: string, kind: string, name: string, value: unknown): Promise<void> {
+  await writeJson(path.join(modelDir(dir, kind), name), value);
+}
+
+/** Reads a JSON file of a model's folder; null when it does not exist. */
+export function readModelJson(dir: string, kind: string, name: string): unknown {
+  const file = path.join(modelDir(dir, kind), name);
+  return existsSync(file) ? readJson(file) : null;
+}
+
+/** What a run folder holds, without opening the large files. */
+export interface RunFileIndex {
+  /** entries with predictions/<entry>.nc, sorted */
+  readonly predictions: readonly string[];
+  readonly metrics: boolean;
+  readonly summary: boolean;
+  readonly report: boolean;
+  /** model kinds with saved final weights */
+  readonly weights: readonly string[];
+}
+
+export function runFileIndex(dir: string): RunFileIndex {
+  const modelsDir = path.join(dir, MODELS_DIR);
+  const weights = existsSync(modelsDir)
+    ? readdirSync(modelsDir, { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync(path.join(modelsDir, d.name, WEIGHTS_FILE))).map((d) => d.name).sort()
+    : [];
+  return {
+    predictions: predictionEntries(dir),
+    metrics: findMetricsFile(dir) !== null,
+    summary: existsSync(path.join(dir, RUN_SUMMARY_FILE)),
+    report: existsSync(path.join(dir, REPORT_FILE)),
+    weights,
+  };
+}
+
+/** Files a training run derives from its evaluation (rebuilt only by training, not by a re-evaluation). */
+export const EVALUATION_DERIVED_FILES = [REPORT_FILE, NSE_MAP_FILE] as const;
+
+/**
+ * After a re-evaluation: removes the predictions of entries it did not score (`kept` are the ones
+ * it wrote) and the files derived from the previous scores, so the folder never mixes two
+ * evaluations. Returns the removed paths, relative to the run folder.
+ */
+export function removeStaleOutputs(dir: string, kept: readonly string[]): string[] {
+  const keep = new Set(kept);
+  const stale = [
+    ...predictionEntries(dir).filter((e) => !keep.has(e)).map((e) => path.relative(dir, predictionPath(dir, e))),
+    ...EVALUATION_DERIVED_FILES.filter((f) => existsSync(path.join(dir, f))),
+  ];
+  for (const f of stale) rmSync(path.join(dir, f), { force: true });
+  return stale;
+}
