@@ -13,6 +13,7 @@ import { LstmModel, lstmConfigSchema } from './lstm.ts';
 import { PhysicsOnlyModel, physicsOnlyConfigSchema } from './physics-only.ts';
 import { PhysConvLstmModel, physConvLstmConfigSchema } from './phys-conv-lstm.ts';
 import type { LaiModel, ModelContext } from './model.ts';
+import type { ModelKind } from './model-kinds.ts';
 
 /** Every model kind: its config schema and how to build it. */
 const MODEL_KINDS = {
@@ -20,7 +21,7 @@ const MODEL_KINDS = {
   'conv-lstm': { schema: convLstmConfigSchema, create: (c: z.infer<typeof convLstmConfigSchema>) => new ConvLstmModel(c) },
   'phys-conv-lstm': { schema: physConvLstmConfigSchema, create: (c: z.infer<typeof physConvLstmConfigSchema>, ctx: ModelContext) => new PhysConvLstmModel(c, ctx) },
   'physics-only': { schema: physicsOnlyConfigSchema, create: (c: z.infer<typeof physicsOnlyConfigSchema>, ctx: ModelContext) => new PhysicsOnlyModel(c, ctx) },
-} as const;
+} as const satisfies Record<ModelKind, unknown>;
 
 export type FactoryModelKind = keyof typeof MODEL_KINDS;
 

@@ -17,7 +17,8 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../data/dataset.ts';
 
-export type ModelKind = 'lstm' | 'conv-lstm' | 'phys-conv-lstm' | 'physics-only';
+import type { ModelKind } from './model-kinds.ts';
+export type { ModelKind };
 
 /** Fields every model config has (the per-kind schemas live in model-factory.ts). */
 export interface BaseModelConfig {

@@ -11,7 +11,8 @@ import type { Dataset } from '../data/dataset.ts';
 import { openDataset } from '../data/store/netcdf-store.ts';
 import type { DayRange } from '../data/time-axis.ts';
 import { createModel, modelKinds } from '../models/model-factory.ts';
-import { MODEL_LABELS, periodRange, prepareRunInputs, resolveRunClip, trainingView } from './experiment.ts';
+import { MODEL_LABELS, modelLabel } from '../models/model-kinds.ts';
+import { periodRange, prepareRunInputs, resolveRunClip, trainingView } from './experiment.ts';
 import { loadWeightsFile } from '../training/trainer.ts';
 import { formatNseTable } from '../report/html-report.ts';
 import { clipCells, readClip, CLIP_FILE, type ClipCells } from './clip-file.ts';
@@ -92,7 +93,7 @@ export async function evaluateRun(opts: EvaluateRunOptions): Promise<EvaluateRun
     const dir = modelDir(runDir, kind);
     const weights = path.join(dir, WEIGHTS_FILE);
     if (!existsSync(weights)) {
-      log(`${MODEL_LABELS[kind] ?? kind}: no saved weights (${weights}); not evaluated`);
+      log(`${modelLabel(kind)}: no saved weights (${weights}); not evaluated`);
       continue;
     }
     if (!known.has(kind)) throw new Error(`${dir}: model kind '${kind}' is not in the model factory of this build`);
@@ -100,8 +101,8 @@ export async function evaluateRun(opts: EvaluateRunOptions): Promise<EvaluateRun
     const model = createModel(saved.config as Parameters<typeof createModel>[0], { dataset: runDataset });
     try {
       loadWeightsFile(model, weights);
-      log(`${MODEL_LABELS[kind] ?? kind}: daily LAI from the saved weights`);
-      predictions.set(kind, await predictRange(model, featuresFor(kind), record, { chunkDays: config.inferenceChunkDays, onChunk: predictProgress(MODEL_LABELS[kind] ?? kind), ...(opts.signal ? { signal: opts.signal } : {}) }));
+      log(`${modelLabel(kind)}: daily LAI from the saved weights`);
+      predictions.set(kind, await predictRange(model, featuresFor(kind), record, { chunkDays: config.inferenceChunkDays, onChunk: predictProgress(modelLabel(kind)), ...(opts.signal ? { signal: opts.signal } : {}) }));
     } finally {
       model.dispose();
       sharesDone++;

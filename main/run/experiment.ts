@@ -12,6 +12,7 @@ import { daysBetween, type DayRange } from '../data/time-axis.ts';
 import { computeNormalization } from '../data/normalization.ts';
 import { createModel, modelKinds } from '../models/model-factory.ts';
 import type { LaiModel } from '../models/model.ts';
+import { MODEL_LABELS, modelLabel } from '../models/model-kinds.ts';
 import { predictRange } from '../training/predict.ts';
 import type { Evaluation } from '../evaluation/evaluate.ts';
 import { evaluateAndWriteRun } from './run-evaluation.ts';
@@ -30,14 +31,6 @@ function hasLearnedParameters(model: LaiModel): model is LaiModel & { learnedPar
   return typeof (model as { learnedParameters?: unknown }).learnedParameters === 'function';
 }
 
-export const MODEL_LABELS: Readonly<Record<string, string>> = Object.freeze({
-  lstm: 'LSTM',
-  'conv-lstm': 'ConvLSTM',
-  'phys-conv-lstm': 'Physics-encoded ConvLSTM',
-  'physics-only': 'Physics only',
-  climatology: 'Day-of-year climatology',
-  'noise-ceiling': 'Noise ceiling',
-});
 
 export interface ExperimentProgress {
   readonly stage: 'prepare' | 'train' | 'predict' | 'evaluate' | 'write';
@@ -297,12 +290,12 @@ export async function runExperiment(opts: ExperimentOptions & { optimizerFactory
       try {
         const base = done;
         const ts = performance.now();
-        log(`training ${MODEL_LABELS[kind] ?? kind}`);
+        log(`training ${modelLabel(kind)}`);
         training[kind] = await trainModel({
           model, optimizer, features: featuresFor(kind), config: mc, train, validate, dir, resume: opts.resume ?? true, signal: opts.signal, log,
           onProgress: (p) => progress({
             stage: 'train', model: kind, train: p, fraction: (base + p.fraction) / units,
-            message: `${MODEL_LABELS[kind] ?? kind}: epoch ${p.epoch}/${p.epochs}, batch ${p.batch}/${p.batches}` +
+            message: `${modelLabel(kind)}: epoch ${p.epoch}/${p.epochs}, batch ${p.batch}/${p.batches}` +
               (p.loss !== undefined ? `, loss ${p.loss.toFixed(4)}` : '') + (p.valLoss !== undefined ? `, val ${p.valLoss.toFixed(4)}` : ''),
           }),
         });
@@ -317,7 +310,7 @@ export async function runExperiment(opts: ExperimentOptions & { optimizerFactory
         const tp = performance.now();
         predictions.set(kind, await predictRange(model, featuresFor(kind), record, {
           chunkDays: config.inferenceChunkDays, signal: opts.signal,
-          onChunk: (d, n) => progress({ stage: 'predict', model: kind, fraction: (done + 0.15 * (d / n)) / units, message: `${MODEL_LABELS[kind] ?? kind}: daily LAI ${d}/${n} days` }),
+          onChunk: (d, n) => progress({ stage: 'predict', model: kind, fraction: (done + 0.15 * (d / n)) / units, message: `${modelLabel(kind)}: daily LAI ${d}/${n} days` }),
         }));
         runInfo.timings[`predict:${kind}`] = (performance.now() - tp) / 1000;
         done += 0.15;
@@ -335,7 +328,7 @@ export async function runExperiment(opts: ExperimentOptions & { optimizerFactory
         if (opts.signal?.aborted) throw err;
         const reason = err instanceof Error ? err.message : String(err);
         failed.push({ kind, reason });
-        log(`${MODEL_LABELS[kind] ?? kind} FAILED: ${reason}`);
+        log(`${modelLabel(kind)} FAILED: ${reason}`);
         done = Math.ceil(done) + 0.15;
       }
       await writeRunInfo();

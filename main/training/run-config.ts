@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { formatIssues } from '../util/zod-issues.ts';
+import { TRAINABLE_MODEL_KINDS, type TrainableModelKind } from '../models/model-kinds.ts';
 import { PAPER_SPLITS, parseIsoDate } from '../data/time-axis.ts';
 
 const isoDate = z.string().refine((s) => {
@@ -27,8 +28,7 @@ const periodSchema = z
   .strict()
   .refine((p) => p.from <= p.to, 'period must have from <= to');
 
-export const TRAINABLE_MODEL_KINDS = ['lstm', 'conv-lstm', 'phys-conv-lstm'] as const;
-export type TrainableModelKind = (typeof TRAINABLE_MODEL_KINDS)[number];
+export { TRAINABLE_MODEL_KINDS, type TrainableModelKind };
 
 export const runConfigSchema = z
   .object({

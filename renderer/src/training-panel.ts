@@ -7,17 +7,14 @@ import uPlot from 'uplot';
 import type { ApiClient } from '../../main/api/client.ts';
 import type { EventOf } from '../../main/api/contract.ts';
 import type { RunSummary } from '../../main/api/requests/map.ts';
+import { MODEL_KIND_LIST } from '../../main/api/requests/runs.ts';
 import { h, field, formatValue } from './dom.ts';
 import { attempt, notify } from './notify.ts';
 import { dayToIso } from './dates.ts';
 import type { Workspace } from './workspace.ts';
 import { jobStartText } from './job-start-text.ts';
 
-const MODELS: readonly { id: string; label: string }[] = [
-  { id: 'lstm', label: 'LSTM' },
-  { id: 'conv-lstm', label: 'ConvLSTM' },
-  { id: 'phys-conv-lstm', label: 'Physics-encoded ConvLSTM' },
-];
+const MODELS: readonly { id: string; label: string }[] = MODEL_KIND_LIST.filter((m) => m.trainable).map((m) => ({ id: m.kind, label: m.label }));
 
 function eta(s: number | undefined): string {
   if (s === undefined) return '';

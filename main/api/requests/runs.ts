@@ -9,6 +9,9 @@
 import { z } from 'zod';
 import { defineRequest } from '../define.ts';
 
+/** the model kinds (id, label, trainable), for the app's training panel */
+export { MODEL_KIND_LIST } from '../../models/model-kinds.ts';
+
 const presetName = z.enum(['demo', 'paper']);
 
 const runSummarySchema = z.object({
