@@ -69,7 +69,7 @@ export async function evaluateAndWriteRun(input: RunEvaluationInput): Promise<Ru
     evaluated: {
       at: new Date().toISOString(),
       period,
-      clip: clip ? { name: clip.name, source: clip.source, cells: clip.cellCount, sha256: clip.sha256 } : null,
+      clip: clip ? { name: clip.name, source: clip.source, cells: clip.cellCount } : null,
     },
     ...evaluationSummary(evaluation),
   });

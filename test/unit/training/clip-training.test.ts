@@ -3,6 +3,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { initComputeBackend } from '../../../main/compute/backend.ts';
@@ -95,5 +96,8 @@ test('with a clip, observations outside it do not change the trained weights and
   assert.ok(existsSync(path.join(a.runDir, 'clip.json')));
   const cells = ds.mask.reduce((s, m, i) => s + (m && inClip(i) ? 1 : 0), 0);
   assert.equal(JSON.parse(readFileSync(path.join(a.runDir, 'run.json'), 'utf8')).clip.cells, cells);
+  // run.json names the polygon itself: the sha256 of the geometry in the run's clip.json
+  const runClip = JSON.parse(readFileSync(path.join(a.runDir, 'clip.json'), 'utf8')) as { geometry: unknown };
+  assert.equal(JSON.parse(readFileSync(path.join(a.runDir, 'run.json'), 'utf8')).clip.sha256, createHash('sha256').update(JSON.stringify(runClip.geometry)).digest('hex'));
   assert.deepEqual(JSON.parse(readFileSync(path.join(a.runDir, 'evaluation', 'summary.json'), 'utf8')).evaluated.clip, { name: 'west', source: 'drawn', cells });
 });
