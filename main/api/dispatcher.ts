@@ -7,6 +7,7 @@ import { ApiError, describeIssues } from './api-error.ts';
 import { isRequestName, requests, type RequestName } from './contract.ts';
 import type { HandlerContext } from './define.ts';
 import type { Handlers } from './handlers.ts';
+import { JobRequestError } from '../compute/job-context.ts';
 
 export async function dispatch(handlers: Handlers, name: string, payload: unknown, ctx: HandlerContext): Promise<unknown> {
   if (!isRequestName(name)) {
@@ -25,6 +26,8 @@ export async function dispatch(handlers: Handlers, name: string, payload: unknow
     result = await handler(parsed.data, ctx);
   } catch (err) {
     if (err instanceof ApiError) throw err;
+    // the job host (below the API) names the field it refuses; here that becomes a request error
+    if (err instanceof JobRequestError) throw new ApiError({ code: 'invalid-request', message: err.message, field: err.field });
     throw new ApiError({ code: 'handler-error', message: err instanceof Error ? err.message : String(err) });
   }
   const checked = spec.response.safeParse(result);

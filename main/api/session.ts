@@ -23,7 +23,8 @@ export class Session implements HandlerContext {
   private readonly listeners = new Set<EventListener>();
 
   constructor(options: SessionOptions = {}) {
-    this.jobs = new JobHost((event, payload) => this.emit(event, payload), { kinds: JOB_KINDS, ...options.jobs });
+    // the host's payloads are the contract's job.* events; emit() checks each against its schema
+    this.jobs = new JobHost((event, payload) => this.emit(event, payload as EventOf<typeof event>), { kinds: JOB_KINDS, ...options.jobs });
   }
 
   get project(): OpenProject | undefined {

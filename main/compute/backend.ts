@@ -14,7 +14,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { z } from 'zod';
 import * as tf from '@tensorflow/tfjs';
-import { backendNameSchema, type backendReportSchema } from '../api/requests/system.ts';
+import { backendNameSchema, type backendReportSchema } from './backend-report.ts';
 import { readAppConfig } from '../config/vegdyn-home.ts';
 import { startPatchedWasm } from '../tfjs/tfjs-patches.ts';
 

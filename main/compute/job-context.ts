@@ -15,6 +15,40 @@ export interface ProgressExtra {
   etaSeconds?: number;
 }
 
+/** The events the job host emits (the API contract's job.* events carry exactly these payloads). */
+export interface JobEventPayloads {
+  'job.progress': { jobId: string; kind: string; fraction: number; message: string } & ProgressExtra;
+  'job.log': { jobId: string; level: LogLevel; message: string };
+  'job.finished': { jobId: string; kind: string; result: unknown };
+  'job.failed': { jobId: string; kind: string; message: string };
+  'job.cancelled': { jobId: string; kind: string };
+  'job.queued': { jobId: string; kind: string; ahead: number };
+  'job.started': { jobId: string; kind: string };
+}
+
+export type JobState = 'queued' | 'running' | 'finished' | 'failed' | 'cancelled';
+
+/** One job as jobs.list reports it. */
+export interface JobSummary {
+  jobId: string;
+  kind: string;
+  state: JobState;
+  fraction: number;
+  message: string;
+  startedAt: string;
+  endedAt?: string;
+  error?: string;
+  result?: unknown;
+}
+
+/** A request the job host refuses (unknown kind, unknown job id); `field` names the bad field. */
+export class JobRequestError extends Error {
+  constructor(readonly field: 'kind' | 'jobId', message: string) {
+    super(message);
+    this.name = 'JobRequestError';
+  }
+}
+
 /** What a job's run() gets besides its params. */
 export interface JobContext {
   /** aborted when the user cancels: check it between steps (signal.throwIfAborted()) */

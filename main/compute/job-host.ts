@@ -11,16 +11,12 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
-import type { z } from 'zod';
-import { ApiError } from '../api/api-error.ts';
-import type { EventName, EventOf } from '../api/contract.ts';
-import type { jobSummarySchema } from '../api/requests/jobs.ts';
-import type { ProgressExtra } from './job-context.ts';
+import { JobRequestError, type JobEventPayloads, type JobSummary, type ProgressExtra } from './job-context.ts';
 import { readAppConfig } from '../config/vegdyn-home.ts';
 import type { HostToWorker, JobWorkerData, WorkerToHost } from './job-messages.ts';
 
-export type JobSummary = z.infer<typeof jobSummarySchema>;
-type Emit = <E extends EventName>(event: E, payload: EventOf<E>) => void;
+export type { JobSummary };
+type Emit = <E extends keyof JobEventPayloads>(event: E, payload: JobEventPayloads[E]) => void;
 
 /** What the host needs of a job runner, a worker thread or a child process. */
 interface Runner {
@@ -157,7 +153,7 @@ export class JobHost {
   start(kind: string, params: unknown): string {
     const moduleUrl = Object.prototype.hasOwnProperty.call(this.registry, kind) ? this.registry[kind] : undefined;
     if (!moduleUrl) {
-      throw new ApiError({ code: 'invalid-request', field: 'kind', message: `unknown job kind '${kind}' (known: ${this.kinds().join(', ')})` });
+      throw new JobRequestError('kind', `unknown job kind '${kind}' (known: ${this.kinds().join(', ')})`);
     }
     const jobId = randomUUID();
     const data: JobWorkerData = { jobId, kind, moduleHref: moduleUrl.href, params };
@@ -250,7 +246,7 @@ export class JobHost {
 
   cancel(jobId: string): boolean {
     const record = this.jobs.get(jobId);
-    if (!record) throw new ApiError({ code: 'invalid-request', field: 'jobId', message: `no job with id '${jobId}'` });
+    if (!record) throw new JobRequestError('jobId', `no job with id '${jobId}'`);
     if (record.summary.state === 'queued') {
       this.dequeue(record);
       return true;
@@ -266,7 +262,7 @@ export class JobHost {
 
   stateOf(jobId: string): JobSummary['state'] {
     const record = this.jobs.get(jobId);
-    if (!record) throw new ApiError({ code: 'invalid-request', field: 'jobId', message: `no job with id '${jobId}'` });
+    if (!record) throw new JobRequestError('jobId', `no job with id '${jobId}'`);
     return record.summary.state;
   }
 
