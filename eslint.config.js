@@ -1,5 +1,6 @@
 // Lint rules whose main job is to keep the dependency direction honest:
 // renderer -> main/api (types and schemas only); electron -> main; main never imports electron or renderer.
+// The layer order of main/ and the folder-cycle check are dependency-cruiser's (.dependency-cruiser.cjs, npm run lint:deps).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -22,6 +23,11 @@ export default tseslint.config(
   {
     files: ['**/*.mjs', '**/*.cjs', '**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' } },
+  },
+  {
+    // CommonJS config files (.dependency-cruiser.cjs)
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
   },
   {
     files: ['main/**/*.ts'],

@@ -27,7 +27,7 @@ export function registerDataCommands(program: Command): void {
     .action(async (opts: { project?: string; seed?: number; from?: string; to?: string; keep?: boolean; json?: boolean }) => {
       const project = await openOrCreateProject(opts.project ?? defaultProjectDir(), opts.project ? undefined : 'demo');
       // the NetCDF writer (h5wasm) loads only when the command runs
-      const { ensureDemoDataset } = await import('../data/store/demo-dataset.ts');
+      const { ensureDemoDataset } = await import('../data/virtual-basin/demo-dataset.ts');
       let lastPct = -1;
       const result = await ensureDemoDataset(project.dir, {
         force: !opts.keep,

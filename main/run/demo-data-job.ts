@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { JobContext } from '../compute/job-context.ts';
-import { ensureDemoDataset } from '../data/store/demo-dataset.ts';
+import { ensureDemoDataset } from '../data/virtual-basin/demo-dataset.ts';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 

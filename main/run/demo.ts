@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { initComputeBackend, formatBackendReport } from '../compute/backend.ts';
-import { ensureDemoDataset } from '../data/store/demo-dataset.ts';
+import { ensureDemoDataset } from '../data/virtual-basin/demo-dataset.ts';
 import { openOrCreateProject } from '../project/project-store.ts';
 import { writeFileAtomic } from '../project/atomic-write.ts';
 import { writeGeoTiff } from '../export/geotiff.ts';

@@ -7,7 +7,7 @@
 import { statSync } from 'node:fs';
 import type { Dataset } from '../../data/dataset.ts';
 import { datasetPath } from '../../data/store/netcdf-store.ts';
-import { openDatasetIfPresent } from '../../data/store/demo-dataset.ts';
+import { openDatasetIfPresent } from '../../data/virtual-basin/demo-dataset.ts';
 
 export type DatasetLoader = (projectDir: string) => Promise<Dataset | null>;
 

@@ -22,7 +22,11 @@ import { PftParameters } from './learned-parameters.ts';
 import { GridProcessModel, processCellsFromDataset, STATE_NAMES, type ProcessState, type RawForcing } from './process-model.ts';
 import type { ConductanceScheme } from './canopy.ts';
 import { LEARNED_PARAMETER_NAMES, type LearnedParameterName } from './pft-params.ts';
-import type { ModelState } from '../../models/model.ts';
+
+/** A model's recurrent state as models/model.ts passes it: opaque tensors (structurally its ModelState; physics does not import models). */
+interface ModelState {
+  readonly tensors: readonly tf.Tensor[];
+}
 
 export const FORCING_CHANNEL_OFFSET = 0;
 const PHYSICS_FORCINGS = ['Rainf', 'Tair', 'PSurf', 'Qair', 'LWdown', 'SWdown'] as const satisfies readonly ForcingName[];

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ensureDemoDataset } from '../../../main/data/store/demo-dataset.ts';
+import { ensureDemoDataset } from '../../../main/data/virtual-basin/demo-dataset.ts';
 
 test('vegdyn demo-data creates a project with the virtual basin and prints progress', async () => {
   const home = mkdtempSync(path.join(os.tmpdir(), 'vegdyn-demo-'));

@@ -5,8 +5,8 @@
  */
 import path from 'node:path';
 import type { Dataset } from '../dataset.ts';
-import { generateVirtualBasinAsync, type GenerationProgress } from '../virtual-basin/generate.ts';
-import { datasetPath, hasDataset, openDataset, writeDataset } from './netcdf-store.ts';
+import { generateVirtualBasinAsync, type GenerationProgress } from './generate.ts';
+import { datasetPath, hasDataset, openDataset, writeDataset } from '../store/netcdf-store.ts';
 
 export interface DemoDataProgress {
   readonly phase: GenerationProgress['phase'] | 'writing' | 'reading';
