@@ -74,6 +74,12 @@ module.exports = {
       { path: ['^(node:)?fs(/promises)?$', '^main/project/atomic-write\\.ts$'] },
     ),
     rule(
+      'no-unresolvable',
+      'Every import resolves (a moved file leaves no dangling path behind).',
+      { path: '^(main|electron)/' },
+      { couldNotResolve: true },
+    ),
+    rule(
       'main-never-imports-the-shells',
       'main/ is the portable engine: no electron, no renderer.',
       { path: '^main/' },

@@ -5,7 +5,7 @@
  * Progress names the stage and estimates the time left.
  */
 import { existsSync } from 'node:fs';
-import { ensureDemoDataset } from '../data/store/demo-dataset.ts';
+import { ensureDemoDataset } from '../data/virtual-basin/demo-dataset.ts';
 import { hasDataset } from '../data/store/netcdf-store.ts';
 import { bundledPretrainedDir, installPretrainedRun, isPretrainedInstalled, PRETRAINED_MANIFEST } from './pretrained-demo.ts';
 import path from 'node:path';
