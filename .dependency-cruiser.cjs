@@ -9,6 +9,7 @@
  */
 const RANKS = {
   util: 0, // tiny pure helpers (seeded RNG, the zod-error formatter)
+  tfjs: 0, // VegDyn's tfjs patches and engine helpers (kernels, threads, gradient checkpointing)
   config: 1, // VEGDYN_HOME and config.json
   project: 2, // the project folder: manifest, store, recent projects, atomic writes
   compute: 3, // the tfjs backend choice and the worker machinery that runs jobs
@@ -72,6 +73,18 @@ module.exports = {
         'checkpoints, best weights and history in the model folder).',
       { path: '^main/(physics|models|training|evaluation)/', pathNot: '^main/(models/model-io|training/trainer)\\.ts$' },
       { path: ['^(node:)?fs(/promises)?$', '^main/project/atomic-write\\.ts$'] },
+    ),
+    rule(
+      'every-folder-has-a-rank',
+      'A new folder of main/ gets its place in RANKS above before anything imports it or it imports anything.',
+      { path: '^main/[^/]+/', pathNot: `^main/(${folders.join('|')})/` },
+      { path: '^main/' },
+    ),
+    rule(
+      'every-folder-has-a-rank-as-target',
+      'A new folder of main/ gets its place in RANKS above before anything imports it.',
+      { path: '^(main|electron)/' },
+      { path: '^main/[^/]+/', pathNot: `^main/(${folders.join('|')})/` },
     ),
     rule(
       'no-unresolvable',
