@@ -22,10 +22,11 @@ const RANKS = {
   leaf: 8, // leaf-scale experiments
   report: 9, // HTML report and SVG figures
   run: 10, // the application layer: experiments, run folders, job kinds
-  api: 11, // the typed contract and its thin handlers
-  server: 12, // web mode
-  bench: 12, // npm run bench
-  cli: 13, // the vegdyn command (starts the server and the bench too)
+  map: 11, // map layer sources (dataset variables, run outputs, parameters, NSE, clip)
+  api: 12, // the typed contract and its thin handlers
+  server: 13, // web mode
+  bench: 13, // npm run bench
+  cli: 14, // the vegdyn command (starts the server and the bench too)
 };
 
 const folders = Object.keys(RANKS);
