@@ -191,11 +191,10 @@ export function createIpcTransport(bridge: VegdynBridge): ApiTransport {
 
 /**
  * The transport a renderer page should use: IPC when the Electron preload put `vegdyn` on the
- * window, else web mode against the page's own origin with the ?token= of its URL.
+ * window, else web mode against the page's own origin with `token` (by default the ?token= of its URL).
  */
-export function transportForPage(win: { location: { origin: string; search: string } } & { vegdyn?: VegdynBridge }): ApiTransport {
+export function transportForPage(win: { location: { origin: string; search: string } } & { vegdyn?: VegdynBridge }, token = new URLSearchParams(win.location.search).get('token')): ApiTransport {
   if (win.vegdyn) return createIpcTransport(win.vegdyn);
-  const token = new URLSearchParams(win.location.search).get('token');
   if (!token) throw new Error('this page was opened without its ?token=…: open the URL that `vegdyn serve` printed');
   return createHttpTransport({ baseUrl: win.location.origin, token });
 }

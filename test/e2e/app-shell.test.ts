@@ -82,6 +82,12 @@ test('npm start falls back to web mode, and the printed URL shows the app shell 
   await page.waitForSelector('header.app-header h1', { timeout: 30_000 });
   assert.equal(await page.textContent('header.app-header h1'), 'VegDyn');
   assert.ok(await page.isVisible('aside.side-panel'));
+  // the token left the address bar once the page had it; a reload in this tab still opens the app
+  assert.doesNotMatch(page.url(), /token=/);
+  const reloaded = await page.reload();
+  assert.equal(reloaded?.status(), 200);
+  await page.waitForSelector('header.app-header h1', { timeout: 30_000 });
+  assert.doesNotMatch(page.url(), /token=/);
 
   // MapLibre draws into a WebGL canvas; wait until it shows the basemap, not a blank clear colour
   const canvas = await page.waitForSelector('canvas.maplibregl-canvas', { timeout: 30_000 });
@@ -96,7 +102,8 @@ test('npm start falls back to web mode, and the printed URL shows the app shell 
 
   // the page can reach the engine with its token, same-origin, as the renderer's client does
   const info = await page.evaluate(async () => {
-    const token = new URLSearchParams(location.search).get('token');
+    // the page moved its token from the address bar to sessionStorage
+    const token = sessionStorage.getItem('vegdyn.token');
     const r = await fetch('/api/request/project.info', { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
     return (await r.json()) as { ok: boolean; result?: { name: string } };
   });
@@ -105,7 +112,8 @@ test('npm start falls back to web mode, and the printed URL shows the app shell 
 
   // events reach the browser over the token-guarded WebSocket: run a job and hear it finish
   const heard = await page.evaluate(async () => {
-    const token = new URLSearchParams(location.search).get('token');
+    // the page moved its token from the address bar to sessionStorage
+    const token = sessionStorage.getItem('vegdyn.token');
     const ws = new WebSocket(`ws://${location.host}/api/events?token=${token}`);
     await new Promise((resolve, reject) => { ws.onopen = resolve; ws.onerror = reject; });
     const events: string[] = [];

@@ -169,7 +169,8 @@ export async function screenOf(page: Page, lon: number, lat: number): Promise<[n
 /** Calls the engine from the page, as the renderer does (same origin, the page's token). */
 export async function apiFromPage<T>(page: Page, name: string, payload: unknown): Promise<T> {
   return page.evaluate(async ([n, p]) => {
-    const token = new URLSearchParams(location.search).get('token');
+    // the page moved its token from the address bar to sessionStorage
+    const token = sessionStorage.getItem('vegdyn.token');
     const r = await fetch(`/api/request/${n}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(p) });
     const body = (await r.json()) as { ok: boolean; result?: unknown; error?: { message: string } };
     if (!body.ok) throw new Error(body.error?.message);
