@@ -10,6 +10,7 @@ import { JobHost, type JobHostOptions } from '../compute/job-host.ts';
 import { JOB_KINDS } from '../run/job-kinds.ts';
 import { createProject, openOrCreateProject, openProject, saveProject, type OpenProject } from '../project/project-store.ts';
 import { rememberProject } from '../project/recent-projects.ts';
+import { removeStaleTempFiles } from '../project/project-temp-files.ts';
 
 export type EventListener = (event: EventName, payload: unknown) => void;
 
@@ -63,6 +64,8 @@ export class Session implements HandlerContext {
   }
 
   private async adopt(project: OpenProject): Promise<OpenProject> {
+    // what interrupted writes left behind (the rule is in project-temp-files.ts)
+    await removeStaleTempFiles(project.dir);
     this.current = project;
     await rememberProject(project.dir, project.manifest.name);
     this.emit('project.opened', { dir: project.dir, name: project.manifest.name });
