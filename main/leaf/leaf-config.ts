@@ -8,15 +8,33 @@ import { formatIssues } from '../util/zod-issues.ts';
 
 export const LEAF_EXPERIMENTS = ['vcmax-only', 'vcmax-b', 'vdef-bdef', 'vdef-b', 'v-bdef', 'v-b'] as const;
 
+/** how numeric dates are read: ISO YYYY-MM-DD, day/month/year or month/day/year */
+export const LEAF_DATE_FORMATS = ['ISO', 'DMY', 'MDY'] as const;
+
+/**
+ * How to read a leaf CSV from another lab (main/leaf/leaf-columns.ts): a role -> file column
+ * mapping (roles: PFT, Date, Tleaf, CO2S, PARin, RH, VPD, Patm, elevation, BLCond, An, soil_clay_0, ...),
+ * constants per role (also used where a row's value is missing; BLCond may be 'default'), and the
+ * date format (default: settled by the file's own dates, else refused).
+ */
+export const leafCsvReadSchema = z.object({
+  columns: z.record(z.string(), z.string().min(1)).optional(),
+  fill: z.record(z.string(), z.union([z.number(), z.string().min(1)])).optional(),
+  dateFormat: z.enum(LEAF_DATE_FORMATS).optional(),
+});
+
 export const leafExperimentConfigSchema = z.object({
   /** synthetic: 'vcmax-only', 'vcmax-b'; observed formulations: 'vdef-bdef', 'vdef-b', 'v-bdef', 'v-b' */
   experiment: z.enum(LEAF_EXPERIMENTS),
-  /** leaf CSV in the example-dataset layout */
+  /** leaf CSV in the example-dataset layout, or another lab's read through columns / fill / dateFormat */
   input: z.string().min(1),
   /** observed net photosynthesis column (observed formulations only) */
   observedColumn: z.string().min(1).default('Photo'),
   /** dataset PFT label -> CLM4.5 PFT name */
   pftMapping: z.record(z.string(), z.string()).default({}),
+  ...leafCsvReadSchema.shape,
+  /** btran of the default-btran formulations (vdef-bdef, v-bdef): CLM4.5 from soil ('default-B'), or 1 for data without soil */
+  defaultBtran: z.enum(['default-B', 'one']).default('default-B'),
   split: z.enum(['temporal', 'kfold']).default('temporal'),
   /** temporal holdout: share of each (location, PFT)'s oldest dates used for training */
   trainFraction: z.number().gt(0).lt(1).default(0.8),

@@ -14,12 +14,13 @@ import { writeFileAtomic } from '../project/atomic-write.ts';
 import { solveLeaves } from '../physics/leaf-model.ts';
 import { syntheticB } from '../physics/btran.ts';
 import { defineRange } from '../physics/parameter-range.ts';
-import { defaultTraitsOf, leafEnvironmentOf, missingSoilColumn, parseLeafCsv, LeafInputError, type LeafDataset, type LeafRecord } from './leaf-dataset.ts';
+import { countSkipped, defaultTraitsOf, describeSkipped, leafEnvironmentOf, missingSoilColumn, parseLeafCsv, LeafInputError, type LeafDataset, type LeafRecord, type SkipCount } from './leaf-dataset.ts';
+import { describeDateFormat } from './leaf-dates.ts';
 import { btranFor, btranFromLayerB, layerSoil } from './leaf-btran.ts';
 import { parseLeafExperimentConfig, type LeafExperimentConfig } from './leaf-config.ts';
 import { kFoldSplits, seededNormal, temporalSplit, type Split } from './leaf-splits.ts';
 import { fitMetrics, type FitMetrics } from './leaf-metrics.ts';
-import { SoilBNetwork, VcmaxNetwork } from './leaf-networks.ts';
+import { pftOneHot, SoilBNetwork, VcmaxNetwork } from './leaf-networks.ts';
 import { formatCsv } from './csv.ts';
 import { initComputeBackend, type BackendReport } from '../compute/backend.ts';
 
@@ -43,6 +44,12 @@ export interface LeafExperimentResult {
   readonly epochs: number;
   readonly folds: { readonly train: SetMetrics; readonly test: SetMetrics; readonly vcmax: PftVcmax[]; readonly bCorrelation?: number }[];
   readonly skippedRows: number;
+  /** skipped rows counted by reason and column */
+  readonly skippedByReason: SkipCount[];
+  /** role -> where its values came from: a column, a constant, or how it was derived */
+  readonly inputs: Readonly<Record<string, string>>;
+  /** how dates were read, e.g. 'DMY (inferred from line 2: 21/09/2010)' */
+  readonly dateFormat?: string;
   readonly runDir?: string;
 }
 
@@ -83,10 +90,17 @@ export async function runLeafExperiment(rawConfig: unknown, ctx: LeafExperimentC
   const log = ctx.log ?? (() => undefined);
   const synthetic = SYNTHETIC.has(config.experiment);
   const text = await readFile(config.input, 'utf8');
-  const parsed = parseLeafCsv(text, { source: config.input, pftMapping: config.pftMapping, ...(synthetic ? {} : { observedColumn: config.observedColumn }) });
+  const parsed = parseLeafCsv(text, {
+    source: config.input, pftMapping: config.pftMapping, ...(synthetic ? {} : { observedColumn: config.observedColumn }),
+    ...(config.columns ? { columns: config.columns } : {}), ...(config.fill ? { fill: config.fill } : {}), ...(config.dateFormat ? { dateFormat: config.dateFormat } : {}),
+  });
   const trainV = ['vcmax-only', 'vcmax-b', 'v-bdef', 'v-b'].includes(config.experiment);
   const trainB = ['vcmax-b', 'vdef-b', 'v-b'].includes(config.experiment);
-  const defaultBtran = config.experiment === 'vcmax-only' ? 'one' : 'default-B';
+  const defaultBtran = config.experiment === 'vcmax-only' ? 'one' : synthetic ? 'default-B' : config.defaultBtran;
+  if (config.defaultBtran !== 'default-B' && (synthetic || trainB)) throw new Error(`defaultBtran (--btran-from) applies to the formulations with the default btran (vdef-bdef, v-bdef), not to ${config.experiment}`);
+  if (defaultBtran === 'default-B' && parsed.soilLayers === 0) {
+    throw new LeafInputError(config.input, 1, 'soil_clay_0', `${config.experiment} computes the CLM4.5 btran from soil, but the file has no soil columns: map them (--column soil_clay_0=NAME, soil_sand_0, soil_OM_0, SM_0), give constants (--fill), or assume unstressed leaves (btran = 1) with --btran-from one`);
+  }
   const layers = config.soilLayers;
   if (synthetic && layers !== 1) throw new Error('the synthetic experiments use the top soil layer only (soilLayers = 1)');
   if (trainB && layers > parsed.soilLayers) throw new Error(`${config.input}: soilLayers = ${layers} but the file has ${parsed.soilLayers} soil layer(s)`);
@@ -96,11 +110,17 @@ export async function runLeafExperiment(rawConfig: unknown, ctx: LeafExperimentC
   const skipped = [...parsed.skipped];
   for (const r of parsed.records) {
     const bad = soilNeed ? missingSoilColumn(r, soilNeed.layers, soilNeed.what) : undefined;
-    if (bad) skipped.push({ line: r.line, column: bad, reason: 'missing value needed for btran' }); else kept.push(r);
+    if (bad) skipped.push({ line: r.line, column: bad, reason: 'missing value needed for btran' });
+    // a temporal split orders each site's dates; a row without one cannot be placed
+    else if (config.split === 'temporal' && Number.isNaN(r.time)) skipped.push({ line: r.line, column: 'Date', reason: 'missing date (temporal split)' });
+    else kept.push(r);
+  }
+  if (config.split === 'temporal' && parsed.records.every((r) => Number.isNaN(r.time))) {
+    throw new LeafInputError(config.input, 1, 'Date', 'the temporal split needs measurement dates: map the date column (--column Date=NAME) or use --split kfold');
   }
   if (kept.length === 0) throw new LeafInputError(config.input, undefined, undefined, `all data rows were skipped (first: line ${skipped[0]?.line}, column '${skipped[0]?.column}': ${skipped[0]?.reason})`);
   const ds: LeafDataset = { records: kept, skipped: skipped.sort((a, b) => a.line - b.line), soilLayers: parsed.soilLayers };
-  for (const s of ds.skipped) log(`skipped line ${s.line} (column '${s.column}': ${s.reason})`);
+  for (const line of describeSkipped(ds.skipped)) log(`skipped ${line}`);
   const recs = ds.records;
   const pftNames = [...new Set(recs.map((r) => r.pft.name))].sort();
   const pftIndex = recs.map((r) => pftNames.indexOf(r.pft.name));
@@ -133,7 +153,7 @@ export async function runLeafExperiment(rawConfig: unknown, ctx: LeafExperimentC
         rs,
         env: leafEnvironmentOf(rs),
         base: defaultTraitsOf(rs, trainB ? tf.ones([rs.length]) : btranFor(ds, rs, defaultBtran, config.input)),
-        oneHot: tf.oneHot(tf.tensor1d(idx.map((i) => pftIndex[i]!), 'int32'), pftNames.length).toFloat() as tf.Tensor2D,
+        oneHot: tf.tidy(() => pftOneHot(tf.tensor1d(idx.map((i) => pftIndex[i]!), 'int32'), pftNames.length)),
         pft: tf.tensor1d(idx.map((i) => pftIndex[i]!), 'int32'),
         soil,
         // NN_B inputs as the seed's: clay and sand as fractions, f_om; one row per (layer, leaf), layer-major
@@ -170,7 +190,7 @@ export async function runLeafExperiment(rawConfig: unknown, ctx: LeafExperimentC
     const tr = evaluate(train);
     const te = test.rs.length ? evaluate(test) : { an: new Float32Array(), v: new Float32Array(), b: undefined };
     const vcmax: PftVcmax[] = pftNames.map((name, p) => {
-      const learned = nnV ? tf.tidy(() => nnV.apply(tf.oneHot(tf.tensor1d([p], 'int32'), pftNames.length).toFloat() as tf.Tensor2D).dataSync()[0]!) : recs.find((r) => r.pft.name === name)!.vcmaxDefault;
+      const learned = nnV ? tf.tidy(() => nnV.apply(pftOneHot(tf.tensor1d([p], 'int32'), pftNames.length)).dataSync()[0]!) : recs.find((r) => r.pft.name === name)!.vcmaxDefault;
       const clm45 = recs.find((r) => r.pft.name === name)!.vcmaxDefault;
       return { pft: name, learned, clm45, relativeError: (learned - clm45) / clm45 };
     });
@@ -188,6 +208,8 @@ export async function runLeafExperiment(rawConfig: unknown, ctx: LeafExperimentC
   }
   const result: LeafExperimentResult = {
     experiment: config.experiment, backend: tf.getBackend(), seconds: (performance.now() - t0) / 1000, cpuSeconds: cpuSecondsSince(cpu0), epochs, folds, skippedRows: ds.skipped.length,
+    skippedByReason: countSkipped(ds.skipped), inputs: parsed.report?.inputs ?? {},
+    ...(parsed.report?.dateFormat ? { dateFormat: describeDateFormat(parsed.report.dateFormat) } : {}),
     ...(runDir ? { runDir } : {}),
   };
   if (runDir) await writeRunFolder(runDir, config, result, predictionRows, ds, backend);

@@ -2,7 +2,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { solveLeaves, disposeSolution } from '../physics/leaf-model.ts';
 import { LIMITING_NAMES } from '../physics/leaf-residual.ts';
-import { defaultTraitsOf, leafEnvironmentOf, parseLeafCsv, type LeafCsvOptions, type LeafDataset, type SkippedRow } from './leaf-dataset.ts';
+import { countSkipped, defaultTraitsOf, leafEnvironmentOf, parseLeafCsv, type LeafCsvOptions, type LeafDataset, type SkipCount, type SkippedRow } from './leaf-dataset.ts';
+import { describeDateFormat } from './leaf-dates.ts';
 import { btranFor, type BtranSource } from './leaf-btran.ts';
 import { formatCsv } from './csv.ts';
 
@@ -24,6 +25,11 @@ export interface LeafForwardRow {
 export interface LeafForwardResult {
   readonly rows: LeafForwardRow[];
   readonly skipped: SkippedRow[];
+  /** skipped rows counted by reason and column */
+  readonly skippedByReason: SkipCount[];
+  /** role -> where its values came from: a column, a constant, or how it was derived */
+  readonly inputs: Readonly<Record<string, string>>;
+  readonly dateFormat?: string;
   readonly iterations: number;
   readonly converged: boolean;
 }
@@ -44,7 +50,11 @@ export function leafForward(ds: LeafDataset, btranSource: BtranSource, source = 
       line: r.line, pft: r.pftLabel, btran: bt![i]!, vcmax25: vc![i]!, an: an![i]!, ci: ci![i]!, gs: gs![i]! * 1e-6,
       limiting: LIMITING_NAMES[lim![i]!] ?? 'unknown', residual: res![i]!,
   }));
-  return { rows, skipped: ds.skipped, iterations: arrays.stats.iterations, converged: arrays.stats.converged };
+  return {
+    rows, skipped: ds.skipped, skippedByReason: countSkipped(ds.skipped), inputs: ds.report?.inputs ?? {},
+    ...(ds.report?.dateFormat ? { dateFormat: describeDateFormat(ds.report.dateFormat) } : {}),
+    iterations: arrays.stats.iterations, converged: arrays.stats.converged,
+  };
 }
 
 export function leafForwardCsv(text: string, btranSource: BtranSource, options: LeafCsvOptions = {}): { csv: string; result: LeafForwardResult } {

@@ -27,6 +27,16 @@ function mlp(x: tf.Tensor2D, layers: readonly Dense[]): tf.Tensor {
   return tf.reshape(h, [-1]);
 }
 
+/**
+ * One-hot PFT encoding [N, depth]. tf.oneHot refuses depth 1 ("depth must be >= 2"), yet a
+ * single-PFT dataset is ordinary; its encoding is a column of ones. The depth stays the number
+ * of PFTs present (not of all CLM4.5 PFTs) so multi-PFT runs keep the seed's network size.
+ */
+export function pftOneHot(pftIndex: tf.Tensor1D, depth: number): tf.Tensor2D {
+  if (depth === 1) return tf.ones([pftIndex.shape[0], 1]);
+  return tf.tidy(() => tf.oneHot(pftIndex, depth).toFloat() as tf.Tensor2D);
+}
+
 export class VcmaxNetwork {
   readonly layers: readonly Dense[];
   constructor(readonly nPft: number, seed: number, readonly range: ParameterRange = LEAF_PARAMETER_RANGES.vcmax25) {
@@ -52,7 +62,7 @@ export class SoilBNetwork {
   apply(soil: tf.Tensor2D, pftIndex: tf.Tensor1D): tf.Tensor {
     return tf.tidy(() => {
       // one-hot x embedding rather than tf.gather: gather's gradient kernel is missing on the wasm backend
-      const x = this.embedding ? tf.concat([soil, tf.matMul(tf.oneHot(pftIndex, this.nPft).toFloat(), this.embedding)], 1) as tf.Tensor2D : soil;
+      const x = this.embedding ? tf.concat([soil, tf.matMul(pftOneHot(pftIndex, this.nPft), this.embedding)], 1) as tf.Tensor2D : soil;
       return mlp(x, this.layers);
     });
   }

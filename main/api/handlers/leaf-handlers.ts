@@ -12,9 +12,12 @@ export const leafHandlers: HandlersFor<typeof leafRequests> = {
   'leaf.forward': async (req) => {
     await initComputeBackend();
     const text = await readFile(req.input, 'utf8');
-    const { csv, result } = leafForwardCsv(text, req.btranFrom ?? 'one', { source: req.input, pftMapping: req.pftMapping ?? {} });
+    const { csv, result } = leafForwardCsv(text, req.btranFrom ?? 'one', {
+      source: req.input, pftMapping: req.pftMapping ?? {},
+      ...(req.columns ? { columns: req.columns } : {}), ...(req.fill ? { fill: req.fill } : {}), ...(req.dateFormat ? { dateFormat: req.dateFormat } : {}),
+    });
     if (req.outCsv) await writeFileAtomic(path.resolve(req.outCsv), csv);
-    return { leaves: result.rows.length, iterations: result.iterations, converged: result.converged, skipped: result.skipped, rows: result.rows.slice(0, req.maxRows ?? 1000) };
+    return { leaves: result.rows.length, iterations: result.iterations, converged: result.converged, skipped: result.skipped, skippedByReason: result.skippedByReason, inputs: { ...result.inputs }, rows: result.rows.slice(0, req.maxRows ?? 1000) };
   },
   'leaf.pfts': async () => ({
     pfts: CLM45_PFTS.map((p) => ({ ...p })),

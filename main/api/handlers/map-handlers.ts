@@ -467,7 +467,8 @@ export const mapHandlers: HandlersFor<typeof mapRequests> = {
   },
 
   async 'map.leafUpload'(req, ctx) {
-    return storeLeafUpload(ctx.projectDir(), req.name, req.text);
+    const { name, text, ...read } = req;
+    return storeLeafUpload(ctx.projectDir(), name, text, read);
   },
 
   async 'map.series'(req, ctx) {

@@ -7,6 +7,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseCsv } from '../../leaf/csv.ts';
 import { parseLeafCsv } from '../../leaf/leaf-dataset.ts';
+import type { LeafColumnOptions } from '../../leaf/leaf-columns.ts';
+import type { LeafDateFormat } from '../../leaf/leaf-dates.ts';
 import { writeFileAtomic } from '../../project/atomic-write.ts';
 
 export const LEAF_RUNS_DIR = 'leaf-runs';
@@ -17,11 +19,11 @@ export const LEAF_INPUTS_DIR = 'leaf-inputs';
  * Stores an uploaded leaf CSV in <project>/leaf-inputs/ (atomically) once it parses as a leaf CSV,
  * so a bad file is refused with its line and column before any experiment starts.
  */
-export async function storeLeafUpload(projectDir: string, name: string, text: string): Promise<{ path: string; bytes: number; rows: number; skipped: number }> {
+export async function storeLeafUpload(projectDir: string, name: string, text: string, read: LeafColumnOptions & { dateFormat?: LeafDateFormat } = {}): Promise<{ path: string; bytes: number; rows: number; skipped: number }> {
   const base = path.basename(name.replace(/\\/g, '/'));
   const safe = base.replace(/[^A-Za-z0-9._-]+/g, '_');
   if (!/\.csv$/i.test(safe) || safe.startsWith('.')) throw new Error(`'${base}': a leaf CSV must be a .csv file`);
-  const parsed = parseLeafCsv(text, { source: base });
+  const parsed = parseLeafCsv(text, { source: base, ...read });
   if (parsed.records.length === 0) throw new Error(`${base}: no usable rows (${parsed.skipped.length} skipped${parsed.skipped[0] ? `, e.g. line ${parsed.skipped[0].line}: ${parsed.skipped[0].reason}` : ''})`);
   const target = path.join(projectDir, LEAF_INPUTS_DIR, safe);
   mkdirSync(path.dirname(target), { recursive: true });

@@ -5,13 +5,15 @@
  */
 import { z } from 'zod';
 import { defineRequest } from '../define.ts';
+import { leafCsvReadSchema } from '../../leaf/leaf-config.ts';
 
 export const leafBtranSourceSchema = z.enum(['one', 'synthetic-B', 'default-B']);
-
-// the experiment config is defined with the experiments (main/leaf/leaf-config.ts)
-export { LEAF_EXPERIMENTS, leafExperimentConfigSchema } from '../../leaf/leaf-config.ts';
+// the experiment config and the leaf-CSV read options are defined with the experiments (main/leaf/leaf-config.ts)
+export { LEAF_EXPERIMENTS, LEAF_DATE_FORMATS, leafCsvReadSchema, leafExperimentConfigSchema } from '../../leaf/leaf-config.ts';
 
 const skippedSchema = z.object({ line: z.number().int(), column: z.string(), reason: z.string() });
+/** skipped rows counted by reason and column */
+export const skipCountSchema = z.object({ column: z.string(), reason: z.string(), rows: z.number().int(), firstLine: z.number().int() });
 
 export const leafRequests = {
   'leaf.forward': defineRequest({
@@ -21,6 +23,7 @@ export const leafRequests = {
       /** default 'one' */
       btranFrom: leafBtranSourceSchema.optional(),
       pftMapping: z.record(z.string(), z.string()).optional(),
+      ...leafCsvReadSchema.shape,
       /** also write the per-row CSV here (atomically) */
       outCsv: z.string().min(1).optional(),
       /** rows returned in the response, default 1000 (all are written to outCsv) */
@@ -31,6 +34,11 @@ export const leafRequests = {
       iterations: z.number().int(),
       converged: z.boolean(),
       skipped: z.array(skippedSchema),
+      skippedByReason: z.array(skipCountSchema),
+      /** role -> where its values came from (column, constant, derived) */
+      inputs: z.record(z.string(), z.string()),
+      /** how dates were read, e.g. 'DMY (inferred from line 2: 21/09/2010)' */
+      dateFormat: z.string().optional(),
       rows: z.array(z.object({
         line: z.number().int(), pft: z.string(), btran: z.number(), vcmax25: z.number(), an: z.number(),
         ci: z.number(), gs: z.number(), limiting: z.string(), residual: z.number(),

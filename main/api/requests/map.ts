@@ -4,6 +4,7 @@
  * arrays of numbers with null for missing (NaN) values, row 0 = north, cell = row * ncols + col.
  */
 import { z } from 'zod';
+import { leafCsvReadSchema } from './leaf.ts';
 import { defineRequest } from '../define.ts';
 
 /** A number per element, null where missing (NaN in the engine). */
@@ -213,6 +214,8 @@ export const mapRequests = {
       name: z.string().min(1).max(200),
       /** the file's contents (UTF-8 text) */
       text: z.string().min(1).max(30 * 1024 * 1024),
+      /** how to read another lab's layout (column mapping, constants, date format), as the leaf experiment will */
+      ...leafCsvReadSchema.shape,
     }).strict(),
     response: z.object({ path: z.string(), bytes: z.number().int(), rows: z.number().int(), skipped: z.number().int() }),
   }),
