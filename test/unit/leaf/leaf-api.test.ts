@@ -50,3 +50,30 @@ test('leaf-experiment job reports progress and can be cancelled; a short one fin
   await api.request('jobs.cancel', { jobId: long.jobId });
   assert.equal(await ended, 'job.cancelled');
 });
+
+test('leaf-experiment job reads another lab\'s single-PFT layout from its params and returns the skipped-row counts', async () => {
+  const file = path.join(tmp, 'lab.csv');
+  writeFileSync(file, [
+    'Site,SampleDate,Elev,Tleaf_C,PARi,Cs,VpdL,Photo',
+    'A,21/09/2010,150,21.3,794,374,1.46,18',
+    'A,28/09/2010,150,19.3,878,373,1.35,19',
+    'A,05/10/2010,150,20.4,NA,370,1.28,17',
+    'A,12/10/2010,150,20.6,583,377,0.97,15',
+  ].join('\n'));
+  const done = new Promise<unknown>((resolve, reject) => {
+    api.on('job.finished', (p) => { if (p.kind === 'leaf-experiment') resolve(p.result); });
+    api.on('job.failed', (p) => { if (p.kind === 'leaf-experiment') reject(new Error(p.message)); });
+  });
+  await api.request('jobs.start', {
+    kind: 'leaf-experiment',
+    params: {
+      experiment: 'v-bdef', input: file, epochs: 2, backend: 'cpu', defaultBtran: 'one', dateFormat: 'DMY',
+      columns: { Location: 'Site', Date: 'SampleDate', elevation: 'Elev', Tleaf: 'Tleaf_C', PARin: 'PARi', CO2S: 'Cs', VPD: 'VpdL', An: 'Photo' },
+      fill: { PFT: 'C3 grass', BLCond: 'default' },
+    },
+  });
+  const result = await done as { skippedByReason: unknown; folds: { vcmax: { pft: string }[] }[]; dateFormat: string };
+  assert.deepEqual(result.skippedByReason, [{ column: 'PARi', reason: 'missing value', rows: 1, firstLine: 4 }]);
+  assert.deepEqual(result.folds[0]!.vcmax.map((v) => v.pft), ['C3 grass']);
+  assert.equal(result.dateFormat, 'DMY (stated)');
+});
