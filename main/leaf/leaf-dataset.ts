@@ -185,7 +185,8 @@ export function parseLeafCsv(text: string, options: LeafCsvOptions = {}): LeafDa
     const par = need('PARin');
     const co2 = need('CO2S');
     let patm = num('Patm');
-    if (patm === undefined && cols.has('elevation')) {
+    // derived only when the file gives no pressure (or VPD) at all: a row's missing value is skipped, not replaced unasked
+    if (!cols.has('Patm') && cols.has('elevation')) {
       const z = num('elevation');
       if (z !== undefined && !(z >= -500 && z <= 9000)) fail('elevation', `elevation ${z} m is outside -500..9000 m`);
       if (z !== undefined) { patm = pressureFromElevationKPa(z); derive('Patm'); }
@@ -193,7 +194,7 @@ export function parseLeafCsv(text: string, options: LeafCsvOptions = {}): LeafDa
     patm = need('Patm', patm);
     let vpd = num('VPD');
     let vpdFromRh = false;
-    if (vpd === undefined && cols.has('RH')) {
+    if (!cols.has('VPD') && cols.has('RH')) {
       const rh = num('RH');
       if (rh !== undefined && !(rh >= 0 && rh <= 100)) fail('RH', `relative humidity ${rh} is outside 0..100 %`);
       if (rh !== undefined && Number.isFinite(tLeafC)) { vpd = vpdFromRelativeHumidityKPa(rh, tLeafC, tAirC); vpdFromRh = true; derive('VPD'); }
@@ -278,9 +279,7 @@ function readInputs(cols: LeafColumns, layers: number, observed: boolean): Recor
     if (d) out[role] = d;
   }
   if (!cols.has('Patm') && cols.has('elevation')) out['Patm'] = 'from elevation (ICAO standard atmosphere: 101.325 (1 - 0.0065 z / 288.15)^5.25588 kPa)';
-  else if (cols.has('elevation')) out['Patm'] = `${out['Patm']}; missing values from elevation (ICAO standard atmosphere)`;
   if (!cols.has('VPD') && cols.has('RH')) out['VPD'] = 'from RH: es(Tleaf) - RH/100 es(Tair) (FAO-56 es; Tair = Tleaf where absent)';
-  else if (cols.has('RH')) out['VPD'] = `${out['VPD']}; missing values from RH`;
   if (!cols.has('Tair')) out['Tair'] = 'Tleaf (no air temperature column)';
   return out;
 }
