@@ -13,7 +13,7 @@ import type { DayRange } from '../data/time-axis.ts';
 import { createModel, modelKinds } from '../models/model-factory.ts';
 import { MODEL_LABELS, modelLabel } from '../models/model-kinds.ts';
 import { periodRange, prepareRunInputs, resolveRunClip, trainingView } from './experiment.ts';
-import { loadWeightsFile } from '../training/trainer.ts';
+import { loadWeightsFile } from './model-folder-store.ts';
 import { formatNseTable } from '../report/html-report.ts';
 import { clipCells, readClip, CLIP_FILE, type ClipCells } from './clip-file.ts';
 import type { Evaluation } from '../evaluation/evaluate.ts';

@@ -17,6 +17,7 @@ import { predictRange } from '../training/predict.ts';
 import type { Evaluation } from '../evaluation/evaluate.ts';
 import { evaluateAndWriteRun } from './run-evaluation.ts';
 import { CLIP_FILE, clipCells, readClip, writeClip, type ClipCells } from './clip-file.ts';
+import { modelFolderStore, saveWeightsFile } from './model-folder-store.ts';
 import { WEIGHTS_FILE, modelDir, writeModelJson, writeModelRecord, writeRunConfig, writeRunRecord, type RunRecord } from './run-folder.ts';
 import { AdamW } from '../training/adamw.ts';
 import { ParamGroupAdamW } from '../training/param-groups.ts';
@@ -24,7 +25,7 @@ import { dayOfYearClimatology, type Climatology } from '../training/climatology.
 import { FeatureBuilder } from '../training/features.ts';
 import { AntecedentIndices } from '../training/antecedent.ts';
 import { describeReductions, learnsDeparture, type RunConfig, type TrainableModelKind } from '../training/run-config.ts';
-import { saveWeightsFile, trainModel, type StatefulOptimizer, type TrainProgress, type TrainResult } from '../training/trainer.ts';
+import { trainModel, type StatefulOptimizer, type TrainProgress, type TrainResult } from '../training/trainer.ts';
 import { LEARNED_PARAMETERS_FILE, type LearnedParameterReport } from '../physics/grid/learned-parameters.ts';
 
 function hasLearnedParameters(model: LaiModel): model is LaiModel & { learnedParameters(): LearnedParameterReport } {
@@ -292,7 +293,7 @@ export async function runExperiment(opts: ExperimentOptions & { optimizerFactory
         const ts = performance.now();
         log(`training ${modelLabel(kind)}`);
         training[kind] = await trainModel({
-          model, optimizer, features: featuresFor(kind), config: mc, train, validate, dir, resume: opts.resume ?? true, signal: opts.signal, log,
+          model, optimizer, features: featuresFor(kind), config: mc, train, validate, store: modelFolderStore(dir), resume: opts.resume ?? true, signal: opts.signal, log,
           onProgress: (p) => progress({
             stage: 'train', model: kind, train: p, fraction: (base + p.fraction) / units,
             message: `${modelLabel(kind)}: epoch ${p.epoch}/${p.epochs}, batch ${p.batch}/${p.batches}` +

@@ -3,22 +3,22 @@
  * cells, warm-up days excluded and run forward only), a stateful optimizer (AdamW), gradient-norm clipping, validation
  * after each epoch, early stopping with patience, atomic checkpoints and resume.
  *
- * Files in `dir` (one folder per model inside runs/<id>/):
- *   checkpoint.vdtb  after every epoch: model weights + optimizer state + loop state (epoch,
- *                    best loss, patience counter, history). The RNG state is the epoch number
- *                    (windows.ts derives each epoch's stream from (seed, epoch)).
- *   best.vdtb        the weights of the best validation epoch so far
- *   history.json     per-epoch losses (human readable copy)
- * A crash or SIGKILL at any moment leaves the previous complete checkpoint (atomic rename), and
- * `resume: true` continues from it; the final weights equal those of an uninterrupted run.
+ * What it keeps goes to a TrainingStore (no file I/O here; the run folder's store is
+ * main/run/model-folder-store.ts, which writes checkpoint.vdtb, best.vdtb and history.json in the
+ * model's folder):
+ *   checkpoint  after every epoch: model weights + optimizer state + loop state (epoch, best loss,
+ *               patience counter, history). The RNG state is the epoch number (windows.ts derives
+ *               each epoch's stream from (seed, epoch)).
+ *   best        the weights of the best validation epoch so far
+ *   history     per-epoch losses (human readable copy)
+ * A crash or SIGKILL at any moment leaves the previous complete checkpoint (the store writes
+ * atomically), and `resume: true` continues from it; the final weights equal those of an
+ * uninterrupted run.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { LaiModel } from '../models/model.ts';
 import { disposeState } from '../models/model.ts';
 import type { DayRange } from '../data/time-axis.ts';
-import { writeFileAtomic } from '../project/atomic-write.ts';
 import type { FeatureBuilder } from './features.ts';
 import type { RunConfig } from './run-config.ts';
 import { decodeBundle, encodeBundle, type NamedArray } from './tensor-bundle.ts';
@@ -68,9 +68,9 @@ export interface TrainOptions {
   readonly config: RunConfig;
   readonly train: DayRange;
   readonly validate: DayRange;
-  /** the model's folder for checkpoints */
-  readonly dir: string;
-  /** continue from dir/checkpoint.vdtb when it exists (default true) */
+  /** where checkpoints, the best weights and the history are kept */
+  readonly store: TrainingStore;
+  /** continue from the store's checkpoint when it has one (default true) */
   readonly resume?: boolean;
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: TrainProgress) => void;
@@ -106,8 +106,19 @@ interface LoopState {
   seed: number;
 }
 
-export const CHECKPOINT_FILE = 'checkpoint.vdtb';
-export const BEST_FILE = 'best.vdtb';
+/**
+ * Where a training keeps what outlives an epoch, as tensor bundles (tensor-bundle.ts). Writes must
+ * be atomic: a crash leaves the previous complete checkpoint.
+ */
+export interface TrainingStore {
+  /** names the place in messages ('runs/x/models/lstm') */
+  readonly where: string;
+  readCheckpoint(): Uint8Array | null;
+  writeCheckpoint(bundle: Uint8Array): Promise<void>;
+  readBest(): Uint8Array | null;
+  writeBest(bundle: Uint8Array): Promise<void>;
+  writeHistory(history: readonly EpochRecord[]): Promise<void>;
+}
 
 async function modelArrays(model: LaiModel, prefix = ''): Promise<NamedArray[]> {
   const out: NamedArray[] = [];
@@ -127,15 +138,16 @@ function assignModel(model: LaiModel, arrays: readonly NamedArray[], prefix = ''
   }
 }
 
-/** Loads best.vdtb (or the given bundle file) into the model. */
-export function loadWeightsFile(model: LaiModel, file: string): unknown {
-  const { arrays, meta } = decodeBundle(readFileSync(file));
+/** Assigns the weights of a bundle (from weightsBundle) to the model; returns the bundle's metadata. */
+export function assignWeightsBundle(model: LaiModel, bundle: Uint8Array): unknown {
+  const { arrays, meta } = decodeBundle(bundle);
   assignModel(model, arrays);
   return meta;
 }
 
-export async function saveWeightsFile(model: LaiModel, file: string, meta: unknown): Promise<void> {
-  await writeFileAtomic(file, encodeBundle(await modelArrays(model), meta));
+/** The model's weights as a tensor bundle with `meta`. */
+export async function weightsBundle(model: LaiModel, meta: unknown): Promise<Uint8Array> {
+  return encodeBundle(await modelArrays(model), meta);
 }
 
 /** The AdamW instances behind an optimizer, or null for a plain tfjs optimizer. */
@@ -145,7 +157,7 @@ function adamwGroups(optimizer: StatefulOptimizer): AdamW[] | null {
   return null;
 }
 
-async function saveCheckpoint(file: string, model: LaiModel, optimizer: StatefulOptimizer, state: LoopState): Promise<void> {
+async function checkpointBundle(model: LaiModel, optimizer: StatefulOptimizer, state: LoopState): Promise<Uint8Array> {
   const arrays = await modelArrays(model, 'model/');
   let optimizerMeta: unknown;
   const groups = adamwGroups(optimizer);
@@ -174,19 +186,19 @@ async function saveCheckpoint(file: string, model: LaiModel, optimizer: Stateful
     }
     optimizerMeta = { kind: 'tfjs' };
   }
-  await writeFileAtomic(file, encodeBundle(arrays, { ...state, optimizer: optimizerMeta }));
+  return encodeBundle(arrays, { ...state, optimizer: optimizerMeta });
 }
 
 interface AdamWGroupMeta { step: number; options: AdamWState['options']; names: string[] }
 
-async function loadCheckpoint(file: string, model: LaiModel, optimizer: StatefulOptimizer): Promise<LoopState> {
-  const { arrays, meta } = decodeBundle(readFileSync(file));
+async function loadCheckpoint(bundle: Uint8Array, file: string, model: LaiModel, optimizer: StatefulOptimizer): Promise<LoopState> {
+  const { arrays, meta } = decodeBundle(bundle);
   assignModel(model, arrays, 'model/');
   const om = (meta as { optimizer?: { kind: string; groups?: AdamWGroupMeta[] } }).optimizer;
   const groups = adamwGroups(optimizer);
   if (groups) {
     if (om?.kind !== 'adamw' || om.groups?.length !== groups.length) {
-      throw new Error(`checkpoint ${file} holds ${om?.kind ?? 'no'} optimizer state with ${om?.groups?.length ?? 0} group(s); the run uses AdamW with ${groups.length}`);
+      throw new Error(`${file} holds ${om?.kind ?? 'no'} optimizer state with ${om?.groups?.length ?? 0} group(s); the run uses AdamW with ${groups.length}`);
     }
     const byName = new Map(arrays.map((a) => [a.name, a]));
     groups.forEach((opt, g) => {
@@ -194,7 +206,7 @@ async function loadCheckpoint(file: string, model: LaiModel, optimizer: Stateful
       const moments = gm.names.map((name) => {
         const m = byName.get(`adamw/${g}/m/${name}`);
         const v = byName.get(`adamw/${g}/v/${name}`);
-        if (!m || !v) throw new Error(`checkpoint ${file} lacks AdamW moments of '${name}'`);
+        if (!m || !v) throw new Error(`${file} lacks AdamW moments of '${name}'`);
         return { name, shape: m.shape, m: m.data as Float32Array, v: v.data as Float32Array };
       });
       opt.importState({ step: gm.step, options: gm.options, moments }, model.namedVariables());
@@ -250,7 +262,8 @@ export async function periodLoss(model: LaiModel, features: FeatureBuilder, rang
 }
 
 export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
-  const { model, optimizer, features, config, dir } = opts;
+  const { model, optimizer, features, config, store } = opts;
+  const dir = store.where;
   const t0 = performance.now();
   const log = opts.log ?? (() => undefined);
   const { grid } = features.dataset;
@@ -258,14 +271,15 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
   const ch = features.channelCount;
   const starts = trainingWindowStarts(opts.train, config.windowDays, config.warmupDays);
   const vars = model.trainableVariables();
-  const ckptFile = path.join(dir, CHECKPOINT_FILE);
+  const ckptFile = `the checkpoint in ${dir}`;
 
   let state: LoopState = {
     epoch: 0, bestValLoss: Infinity, bestEpoch: 0, badEpochs: 0, referenceLoss: null, history: [], stoppedEarly: false, seed: config.seed,
   };
   let resumedAfterEpoch = 0;
-  if ((opts.resume ?? true) && existsSync(ckptFile)) {
-    state = await loadCheckpoint(ckptFile, model, optimizer);
+  const saved = (opts.resume ?? true) ? store.readCheckpoint() : null;
+  if (saved) {
+    state = await loadCheckpoint(saved, ckptFile, model, optimizer);
     if (state.seed !== config.seed) throw new Error(`checkpoint in ${dir} was made with seed ${state.seed}, the config has ${config.seed}`);
     // JSON turns Infinity into null
     state.bestValLoss = state.bestValLoss ?? Infinity;
@@ -358,7 +372,7 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
       state.bestValLoss = valLoss;
       state.bestEpoch = epoch;
       state.badEpochs = 0;
-      await saveWeightsFile(model, path.join(dir, BEST_FILE), { epoch, valLoss });
+      await store.writeBest(await weightsBundle(model, { epoch, valLoss }));
     } else {
       state.badEpochs++;
     }
@@ -370,8 +384,8 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
       state.stoppedEarly = true;
       log(`${model.kind}: early stop after epoch ${epoch}: no validation improvement for ${config.patience} epochs (best ${state.bestValLoss.toFixed(4)} at epoch ${state.bestEpoch})`);
     }
-    await saveCheckpoint(ckptFile, model, optimizer, state);
-    await writeFileAtomic(path.join(dir, 'history.json'), `${JSON.stringify(state.history, null, 2)}\n`);
+    await store.writeCheckpoint(await checkpointBundle(model, optimizer, state));
+    await store.writeHistory(state.history);
     log(`${model.kind}: epoch ${epoch}/${config.epochs} train loss ${trainLoss.toFixed(4)}, validation loss ${valLoss.toFixed(4)}${improved ? ' (best)' : ''}, ${seconds.toFixed(1)} s`);
     opts.onProgress?.({
       model: model.kind, phase: 'validate', epoch, epochs: config.epochs, batch: batches.length, batches: batches.length,
@@ -380,7 +394,8 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
     });
   }
   // the model leaves training with the best validation weights
-  if (existsSync(path.join(dir, BEST_FILE))) loadWeightsFile(model, path.join(dir, BEST_FILE));
+  const best = store.readBest();
+  if (best) assignWeightsBundle(model, best);
   return {
     history: state.history,
     bestEpoch: state.bestEpoch,

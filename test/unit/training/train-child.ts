@@ -9,7 +9,8 @@ import { initComputeBackend } from '../../../main/compute/backend.ts';
 import { ConvLstmModel } from '../../../main/models/conv-lstm.ts';
 import { FeatureBuilder } from '../../../main/training/features.ts';
 import { resolveRunConfig } from '../../../main/training/run-config.ts';
-import { saveWeightsFile, trainModel } from '../../../main/training/trainer.ts';
+import { trainModel } from '../../../main/training/trainer.ts';
+import { modelFolderStore, saveWeightsFile } from '../../../main/run/model-folder-store.ts';
 import { makeTinyDataset } from './tiny-dataset.ts';
 
 const dir = process.argv[2]!;
@@ -28,7 +29,7 @@ const model = new ConvLstmModel({
 });
 const optimizer = new AdamW({ learningRate: config.learningRate, weightDecay: config.weightDecay });
 await trainModel({
-  model, optimizer, features, config, dir,
+  model, optimizer, features, config, store: modelFolderStore(dir),
   train: dataset.splits.train, validate: dataset.splits.validate,
   log: (m) => process.stdout.write(`${m}\n`),
 });

@@ -9,7 +9,8 @@ import { initComputeBackend } from '../../../main/compute/backend.ts';
 import { ConvLstmModel } from '../../../main/models/conv-lstm.ts';
 import { FeatureBuilder } from '../../../main/training/features.ts';
 import { resolveRunConfig, type RunConfig } from '../../../main/training/run-config.ts';
-import { trainModel, TrainingDivergedError, CHECKPOINT_FILE } from '../../../main/training/trainer.ts';
+import { trainModel, TrainingDivergedError } from '../../../main/training/trainer.ts';
+import { CHECKPOINT_FILE, modelFolderStore } from '../../../main/run/model-folder-store.ts';
 import { AdamW } from '../../../main/training/adamw.ts';
 import { decodeBundle } from '../../../main/training/tensor-bundle.ts';
 import { trainingWindowStarts, epochBatches } from '../../../main/training/windows.ts';
@@ -51,7 +52,7 @@ test('early stopping ends the run once validation stops improving for `patience`
   // minDelta larger than any possible improvement: epoch 1 improves on Infinity, epoch 2 cannot
   const config = tinyConfig({ epochs: 10, patience: 1, minDelta: 1e9 });
   const { model, optimizer, features } = build(config);
-  const r = await trainModel({ model, optimizer, features, config, dir, train: dataset.splits.train, validate: dataset.splits.validate });
+  const r = await trainModel({ model, optimizer, features, config, store: modelFolderStore(dir), train: dataset.splits.train, validate: dataset.splits.validate });
   assert.equal(r.stoppedEarly, true);
   assert.equal(r.history.length, 2);
   assert.equal(r.bestEpoch, 1);
@@ -66,7 +67,7 @@ test('tensors do not leak across epochs', async () => {
   const counts: number[] = [];
   let lastEpoch = 0;
   await trainModel({
-    model, optimizer, features, config, dir, train: dataset.splits.train, validate: dataset.splits.validate,
+    model, optimizer, features, config, store: modelFolderStore(dir), train: dataset.splits.train, validate: dataset.splits.validate,
     onProgress: (p) => {
       if (p.phase === 'validate' && p.valLoss !== undefined && p.epoch !== lastEpoch) {
         lastEpoch = p.epoch;
@@ -87,7 +88,7 @@ test('an exploding loss stops the run with a clear message and keeps the last go
   const config = tinyConfig({ epochs: 10, divergenceFactor: 1.0001, learningRate: 0.5 });
   const { model, optimizer, features } = build(config);
   await assert.rejects(
-    trainModel({ model, optimizer, features, config, dir, train: dataset.splits.train, validate: dataset.splits.validate }),
+    trainModel({ model, optimizer, features, config, store: modelFolderStore(dir), train: dataset.splits.train, validate: dataset.splits.validate }),
     (e: unknown) => e instanceof TrainingDivergedError && /last good checkpoint \(epoch \d+\) is kept/.test(e.message),
   );
   const meta = decodeBundle(readFileSync(path.join(dir, CHECKPOINT_FILE))).meta as { epoch: number };
@@ -150,7 +151,7 @@ test('AdamW parameter groups scale the learning rate per weight and resume exact
     const model = make();
     const optimizer = new ParamGroupAdamW(model, config.learningRate, config.weightDecay, config.learningRateScale);
     assert.deepEqual(optimizer.groups.map((g) => g.scale), [1, 0.001]);
-    await trainModel({ model, optimizer, features, config: { ...config, epochs }, dir, train: dataset.splits.train, validate: dataset.splits.validate });
+    await trainModel({ model, optimizer, features, config: { ...config, epochs }, store: modelFolderStore(dir), train: dataset.splits.train, validate: dataset.splits.validate });
     const w = model.namedVariables().map((v) => Array.from(v.variable.dataSync()));
     model.dispose();
     optimizer.dispose();
