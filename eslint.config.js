@@ -36,7 +36,8 @@ export default tseslint.config(
   {
     // The contract and the client are bundled into the renderer and the sandboxed preload:
     // they may use zod and each other, never Node modules.
-    files: ['main/api/contract.ts', 'main/api/client.ts', 'main/api/api-error.ts', 'main/api/define.ts', 'main/api/requests/**/*.ts', 'main/api/events/**/*.ts'],
+    files: ['main/api/contract.ts', 'main/api/client.ts', 'main/api/api-error.ts', 'main/api/define.ts', 'main/api/requests/**/*.ts', 'main/api/events/**/*.ts',
+      'main/api/job-map.ts', 'main/api/port-protocol.ts', 'main/run/job-params.ts', 'main/compute/jobs/compute-job-params.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [

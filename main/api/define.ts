@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { EventName, EventOf } from './contract.ts';
+import type { JobKind, JobParams } from './job-map.ts';
 
 /**
  * One request of the engine API: its runtime schemas (checked at every process boundary)
@@ -40,7 +41,7 @@ export interface HandlerContext {
    * start a background job of a kind registered in main/run/job-kinds.ts, in a worker thread;
    * returns its id at once. Progress and the outcome arrive as job.* events.
    */
-  startJob(kind: string, params: unknown): string;
+  startJob<K extends JobKind>(kind: K, params: JobParams<K>): string;
 }
 
 /** The handlers of one domain's request map: one async function per request name. */

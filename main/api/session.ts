@@ -6,6 +6,7 @@
 import { describeIssues } from './api-error.ts';
 import { events, isEventName, type EventName, type EventOf } from './contract.ts';
 import type { HandlerContext } from './define.ts';
+import type { JobKind, JobParams } from './job-map.ts';
 import { JobHost, type JobHostOptions } from '../compute/job-host.ts';
 import { JOB_KINDS } from '../run/job-kinds.ts';
 import { createProject, openOrCreateProject, openProject, saveProject, type OpenProject } from '../project/project-store.ts';
@@ -91,7 +92,7 @@ export class Session implements HandlerContext {
     return () => this.listeners.delete(listener);
   }
 
-  startJob(kind: string, params: unknown): string {
+  startJob<K extends JobKind>(kind: K, params: JobParams<K>): string {
     return this.jobs.start(kind, params);
   }
 

@@ -24,7 +24,8 @@ export function registerJobsCommands(program: Command): void {
         if (event === 'job.progress') process.stderr.write(`${Math.round((p.fraction ?? 0) * 100)}% ${p.message}\n`);
         if (event === 'job.log') process.stderr.write(`[${p.level}] ${p.message}\n`);
       });
-      const jobId = session.startJob(kind, opts.params);
+      // any registered kind by name: the worker checks the params against the kind's schema
+      const jobId = session.jobs.start(kind, opts.params);
       const onSignal = (): void => { session.jobs.cancel(jobId); };
       process.once('SIGINT', onSignal);
       const summary = await session.jobs.wait(jobId);

@@ -5,17 +5,10 @@
 import { z } from 'zod';
 import type { JobContext } from '../compute/job-context.ts';
 import { ensureDemoDataset } from '../data/virtual-basin/demo-dataset.ts';
+import { demoDataJobParamsSchema } from './job-params.ts';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
-
-export const paramsSchema = z.object({
-  projectDir: z.string().min(1),
-  seed: z.number().int().optional(),
-  startDate: isoDate.optional(),
-  endDate: isoDate.optional(),
-  /** regenerate even when the project already has a dataset (default true) */
-  force: z.boolean().default(true),
-}).strict();
+/** checked again in the worker: jobs started without the API contract (the CLI) too */
+export const paramsSchema = demoDataJobParamsSchema;
 
 export type DemoDataParams = z.infer<typeof paramsSchema>;
 

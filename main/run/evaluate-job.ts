@@ -10,17 +10,10 @@ import type { JobContext } from '../compute/job-context.ts';
 import { initComputeBackend } from '../compute/backend.ts';
 import { nseTable, type TableRow } from '../report/html-report.ts';
 import { evaluateRun } from './evaluate-run.ts';
+import { evaluateJobParamsSchema } from './job-params.ts';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'an ISO date YYYY-MM-DD');
-
-export const paramsSchema = z.object({
-  projectDir: z.string().min(1),
-  runId: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only'),
-  /** score only the cells inside the project's clip.json */
-  clip: z.boolean().default(false),
-  /** a test period other than the run config's */
-  test: z.object({ from: isoDate, to: isoDate }).strict().optional(),
-}).strict();
+/** checked again in the worker: jobs started without the API contract (the CLI) too */
+export const paramsSchema = evaluateJobParamsSchema;
 
 export type EvaluateJobParams = z.infer<typeof paramsSchema>;
 

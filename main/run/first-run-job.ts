@@ -6,14 +6,10 @@ import { z } from 'zod';
 import type { JobContext } from '../compute/job-context.ts';
 import { initComputeBackend } from '../compute/backend.ts';
 import { runFirstStart, type FirstRunResult } from './first-run.ts';
+import { firstRunJobParamsSchema } from './job-params.ts';
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'an ISO date YYYY-MM-DD');
-
-export const paramsSchema = z.object({
-  projectDir: z.string().min(1),
-  startDate: isoDate.optional(),
-  endDate: isoDate.optional(),
-}).strict();
+/** checked again in the worker: jobs started without the API contract (the CLI) too */
+export const paramsSchema = firstRunJobParamsSchema;
 
 export type FirstRunJobParams = z.infer<typeof paramsSchema>;
 

@@ -5,20 +5,17 @@
  */
 import { z } from 'zod';
 import type { JobContext } from '../compute/job-context.ts';
-import { importParamsSchema, type ImportParams } from '../data/importers/import-params.ts';
+import type { ImportParams } from '../data/importers/import-params.ts';
 import { importForcingNetcdf } from '../data/importers/forcing-netcdf.ts';
 import { importLai } from '../data/importers/lai.ts';
 import { importLandCover, importSoil, type SoilInput, type SoilLayerName } from '../data/importers/static-layers.ts';
 import { importBasins } from '../data/importers/basins.ts';
 import { applyImport } from '../data/importers/project-import.ts';
 import type { ImportResult } from '../data/importers/types.ts';
+import { importJobParamsSchema } from './job-params.ts';
 
-export const paramsSchema = z.object({
-  projectDir: z.string().min(1),
-  /** check and summarise the input, write nothing */
-  dryRun: z.boolean().default(false),
-  params: importParamsSchema,
-}).strict();
+/** checked again in the worker: jobs started without the API contract (the CLI) too */
+export const paramsSchema = importJobParamsSchema;
 
 export interface ImportJobResult {
   readonly kind: ImportResult['kind'];

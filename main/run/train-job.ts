@@ -12,16 +12,10 @@ import { runDemo, defaultRunId } from './demo.ts';
 import { nseTable, type TableRow } from '../report/html-report.ts';
 import { resolveRunConfig } from '../training/run-config.ts';
 import { runExperiment, type ExperimentProgress } from './experiment.ts';
+import { trainJobParamsSchema } from './job-params.ts';
 
-export const paramsSchema = z.object({
-  projectDir: z.string().min(1),
-  preset: z.enum(['demo', 'paper']).default('demo'),
-  /** run config overrides on top of the preset (validated strictly by resolveRunConfig) */
-  overrides: z.record(z.string(), z.unknown()).default({}),
-  runId: z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only').optional(),
-  /** true: the demo job (data generated if missing, GeoTIFF maps and the HTML report) */
-  demo: z.boolean().default(false),
-}).strict();
+/** checked again in the worker: jobs started without the API contract (the CLI) too */
+export const paramsSchema = trainJobParamsSchema;
 
 export type TrainJobParams = z.infer<typeof paramsSchema>;
 

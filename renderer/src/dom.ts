@@ -45,3 +45,14 @@ export function formatValue(v: number | null | undefined, digits = 3): string {
   if (a >= 1000) return v.toFixed(0);
   return Number(v.toPrecision(digits)).toString();
 }
+
+/**
+ * The value of a <select> as one of the choices it was built from, so a typed job param never
+ * holds a stray string (the engine checks it again).
+ */
+export function chosen<T extends string>(select: HTMLSelectElement, choices: readonly T[]): T {
+  const value = select.value;
+  const found = choices.find((c) => c === value);
+  if (found === undefined) throw new Error(`${select.getAttribute('aria-label') ?? 'select'}: '${value}' is not one of ${choices.join(', ')}`);
+  return found;
+}

@@ -69,7 +69,7 @@ export class FirstRunPanel {
   }
 
   private onProgress(p: EventOf<'job.progress'>): void {
-    if (p.jobId !== this.jobId) return;
+    if (p.jobId !== this.jobId || p.kind !== 'first-run') return;
     const bar = this.element.querySelector('progress');
     if (bar) bar.value = p.fraction;
     const stage = this.element.querySelector('[data-testid=first-run-stage]');

@@ -5,8 +5,9 @@
  */
 import type { ApiClient } from '../../main/api/client.ts';
 import type { ResponseOf } from '../../main/api/contract.ts';
+import type { JobParams } from '../../main/api/job-map.ts';
 import { LEAF_EXPERIMENTS } from '../../main/api/requests/leaf.ts';
-import { h, field, formatValue } from './dom.ts';
+import { h, field, formatValue, chosen } from './dom.ts';
 import { attempt, notify } from './notify.ts';
 import { CATEGORY_COLORS } from './colormaps.ts';
 import { nativeDialogs } from './native-dialogs.ts';
@@ -107,9 +108,10 @@ export class LeafPanel {
     const list = await attempt('Preparing the leaf run', () => this.api.request('map.leafRuns', {}));
     if (!list) return;
     const id = `${this.experiment.value}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-    const params = {
-      experiment: this.experiment.value, input, runDir: `${list.leafRunsDir}/${id}`,
-      split: this.split.value, ...(this.split.value === 'kfold' ? { folds: Number(this.folds.value) } : {}),
+    const split = chosen(this.split, ['temporal', 'kfold'] as const);
+    const params: JobParams<'leaf-experiment'> = {
+      experiment: chosen(this.experiment, LEAF_EXPERIMENTS), input, runDir: `${list.leafRunsDir}/${id}`,
+      split, ...(split === 'kfold' ? { folds: Number(this.folds.value) } : {}),
       ...(this.epochs.value ? { epochs: Number(this.epochs.value) } : {}),
     };
     const res = await attempt('Starting the leaf experiment', () => this.api.request('jobs.start', { kind: 'leaf-experiment', params }));

@@ -8,7 +8,8 @@ import type { ApiClient } from '../../main/api/client.ts';
 import type { EventOf } from '../../main/api/contract.ts';
 import type { RunSummary } from '../../main/api/requests/map.ts';
 import { MODEL_KIND_LIST } from '../../main/api/requests/runs.ts';
-import { h, field, formatValue } from './dom.ts';
+import type { JobParams } from '../../main/api/job-map.ts';
+import { h, field, formatValue, chosen } from './dom.ts';
 import { attempt, notify } from './notify.ts';
 import { dayToIso } from './dates.ts';
 import type { Workspace } from './workspace.ts';
@@ -131,7 +132,7 @@ export class TrainingPanel {
       if (this.useClip.checked && this.workspace.clipName !== null) overrides['clip'] = { source: 'project' };
     }
     const runId = resume?.id ?? (this.runId.value.trim() || undefined);
-    const params = { projectDir: project.dir, preset: resume?.preset === 'paper' ? 'paper' : this.preset.value, overrides, ...(runId ? { runId } : {}) };
+    const params: JobParams<'train'> = { projectDir: project.dir, preset: resume?.preset === 'paper' ? 'paper' : chosen(this.preset, ['demo', 'paper'] as const), overrides, ...(runId ? { runId } : {}) };
     const res = await attempt(resume ? `Resuming run ${resume.id}` : 'Starting training', () => this.api.request('jobs.start', { kind: 'train', params }));
     if (!res) return;
     this.jobId = res.jobId;
@@ -151,7 +152,7 @@ export class TrainingPanel {
   }
 
   private onProgress(p: EventOf<'job.progress'>): void {
-    if (p.jobId !== this.jobId) return;
+    if (p.jobId !== this.jobId || p.kind !== 'train') return;
     this.progress.value = p.fraction;
     const parts = [p.message];
     if (p.epoch !== undefined) parts.push(`epoch ${p.epoch}`);

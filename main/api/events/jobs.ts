@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineEvent } from '../define.ts';
+import type { JobFinishedEvent, JobProgressEvent } from '../job-map.ts';
 
 /** The lifecycle of a background job (training, synthetic leaf runs, demo data, ...). */
 export const jobEvents = {
@@ -23,7 +24,7 @@ export const jobEvents = {
       loss: z.number().optional(),
       valLoss: z.number().optional(),
       etaSeconds: z.number().nonnegative().optional(),
-    }),
+    }) as unknown as z.ZodType<JobProgressEvent>, // checked in this shape; typed by kind (job-map.ts)
   }),
   'job.log': defineEvent({
     description: 'A log line written by a job.',
@@ -35,7 +36,8 @@ export const jobEvents = {
   }),
   'job.finished': defineEvent({
     description: 'A job ended normally; result is whatever its kind returns.',
-    payload: z.object({ jobId: z.string(), kind: z.string(), result: z.unknown() }),
+    // results are what the kind's run() returns, typed by kind (job-map.ts); the engine made them
+    payload: z.object({ jobId: z.string(), kind: z.string(), result: z.unknown() }) as unknown as z.ZodType<JobFinishedEvent>,
   }),
   'job.failed': defineEvent({
     description: 'A job ended with an error.',

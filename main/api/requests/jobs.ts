@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineRequest } from '../define.ts';
+import { jobStartRequestSchema } from '../job-map.ts';
 
 /** 'queued': waiting for one of the running jobs to end (at most maxConcurrentJobs run at once). */
 export const jobStateSchema = z.enum(['queued', 'running', 'finished', 'failed', 'cancelled']);
@@ -19,7 +20,8 @@ export const jobSummarySchema = z.object({
 export const jobsRequests = {
   'jobs.start': defineRequest({
     description: 'Start a background job of a registered kind in a worker thread, or queue it (job.queued) while the cap of running jobs is reached.',
-    request: z.object({ kind: z.string().min(1), params: z.unknown().optional() }).strict(),
+    /** typed per kind (main/api/job-map.ts): params are checked against the kind's schema here */
+    request: jobStartRequestSchema,
     /** state: 'running', or 'queued' when it waits for a running job to end */
     response: z.object({ jobId: z.string(), state: jobStateSchema }),
   }),

@@ -6,11 +6,10 @@ import { z } from 'zod';
 import * as tf from '@tensorflow/tfjs';
 import type { JobContext } from '../job-context.ts';
 import { initComputeBackend, type BackendName, type BackendReport } from '../backend.ts';
+import { backendCheckParamsSchema } from './compute-job-params.ts';
 
-export const paramsSchema = z.object({
-  backend: z.enum(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).optional(),
-  size: z.number().int().min(1).max(4096).default(256),
-}).strict();
+/** checked again in the worker: jobs started without the API contract (the CLI) too */
+export const paramsSchema = backendCheckParamsSchema;
 
 export async function run(params: z.infer<typeof paramsSchema>, ctx: JobContext): Promise<{ report: BackendReport; tfBackend: string; gflops: number; checksum: number }> {
   ctx.progress(0, 'initialising the compute backend');

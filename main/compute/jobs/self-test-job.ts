@@ -5,12 +5,10 @@
  */
 import { z } from 'zod';
 import type { JobContext } from '../job-context.ts';
+import { selfTestParamsSchema } from './compute-job-params.ts';
 
-export const paramsSchema = z.object({
-  steps: z.number().int().min(1).max(10_000).default(20),
-  /** milliseconds of busy CPU work per step */
-  stepMs: z.number().min(0).max(60_000).default(50),
-}).strict();
+/** checked again in the worker: jobs started without the API contract (the CLI) too */
+export const paramsSchema = selfTestParamsSchema;
 
 export type SelfTestParams = z.infer<typeof paramsSchema>;
 

@@ -10,7 +10,7 @@ import type { EventOf } from '../../../main/api/contract.ts';
 import { ApiError } from '../../../main/api/api-error.ts';
 import { inProcessApi } from '../in-process-api.ts';
 
-const { api } = inProcessApi('vegdyn-jobs-', { jobs: { cancelGraceMs: 2000 } }, true);
+const { api, session } = inProcessApi('vegdyn-jobs-', { jobs: { cancelGraceMs: 2000 } }, true);
 
 function collect(jobId: string) {
   const progress: EventOf<'job.progress'>[] = [];
@@ -89,17 +89,21 @@ test('a cancelled job stops early and reports job.cancelled', async () => {
   assert.deepEqual(await api.request('jobs.cancel', { jobId: id }), { cancelled: false });
 });
 
-test('bad job params end the job with a message naming the field', async () => {
+test('bad job params are refused at jobs.start naming the field, and a job started around the contract fails naming it', async () => {
+  // the contract checks params against the kind's schema (main/api/job-map.ts) before any job exists
+  await assert.rejects(api.request('jobs.start', { kind: 'self-test', params: { steps: -3 } }),
+    (e: unknown) => e instanceof ApiError && e.code === 'invalid-request' && e.field === 'params.steps');
+  // the CLI starts jobs on the host directly: the worker checks the same schema
   let id = '';
   const done = outcome(() => id);
-  id = (await api.request('jobs.start', { kind: 'self-test', params: { steps: -3 } })).jobId;
+  id = session.jobs.start('self-test', { steps: -3 });
   const end = await done;
   assert.equal(end.event, 'job.failed');
   assert.match((end.payload as { message: string }).message, /invalid params for job self-test: steps: /);
 });
 
 test('an unknown job kind or job id is refused, naming the field', async () => {
-  await assert.rejects(api.request('jobs.start', { kind: 'no-such-kind' }), (e: unknown) => e instanceof ApiError && e.field === 'kind' && /unknown job kind/.test(e.message));
+  await assert.rejects(api.request('jobs.start', { kind: 'no-such-kind' } as never), (e: unknown) => e instanceof ApiError && e.field === 'kind' && /unknown job kind/.test(e.message));
   await assert.rejects(api.request('jobs.cancel', { jobId: 'nope' }), (e: unknown) => e instanceof ApiError && e.field === 'jobId');
 });
 

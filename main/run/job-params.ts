@@ -1,0 +1,53 @@
+/**
+ * The params of the application's job kinds (train, evaluate, demo data, import, first run),
+ * apart from the job modules so that the API contract (main/api/job-map.ts, bundled into the
+ * renderer) checks them where a request enters: zod and zod-only modules here, no Node imports.
+ * Each job module re-exports its schema as `paramsSchema`, which the worker applies again (jobs
+ * started without the contract, e.g. by the CLI, are checked too).
+ */
+import { z } from 'zod';
+import { importParamsSchema } from '../data/importers/import-params.ts';
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'an ISO date YYYY-MM-DD');
+const runId = z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only');
+
+export const trainJobParamsSchema = z.object({
+  projectDir: z.string().min(1),
+  preset: z.enum(['demo', 'paper']).default('demo'),
+  /** run config overrides on top of the preset (validated strictly by resolveRunConfig) */
+  overrides: z.record(z.string(), z.unknown()).default({}),
+  runId: runId.optional(),
+  /** true: the demo job (data generated if missing, GeoTIFF maps and the HTML report) */
+  demo: z.boolean().default(false),
+}).strict();
+
+export const evaluateJobParamsSchema = z.object({
+  projectDir: z.string().min(1),
+  runId,
+  /** score only the cells inside the project's clip.json */
+  clip: z.boolean().default(false),
+  /** a test period other than the run config's */
+  test: z.object({ from: isoDate, to: isoDate }).strict().optional(),
+}).strict();
+
+export const demoDataJobParamsSchema = z.object({
+  projectDir: z.string().min(1),
+  seed: z.number().int().optional(),
+  startDate: isoDate.optional(),
+  endDate: isoDate.optional(),
+  /** regenerate even when the project already has a dataset (default true) */
+  force: z.boolean().default(true),
+}).strict();
+
+export const importJobParamsSchema = z.object({
+  projectDir: z.string().min(1),
+  /** check and summarise the input, write nothing */
+  dryRun: z.boolean().default(false),
+  params: importParamsSchema,
+}).strict();
+
+export const firstRunJobParamsSchema = z.object({
+  projectDir: z.string().min(1),
+  startDate: isoDate.optional(),
+  endDate: isoDate.optional(),
+}).strict();
