@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Entry point of the `vegdyn` CLI. The engine is TypeScript; tsx compiles it on the fly so the
 // CLI runs from a plain checkout (`npx vegdyn`) without a build step.
-import { register } from 'tsx/esm/api';
+import { registerTsx } from './register-tsx.mjs';
 
-register();
+await registerTsx();
 const { runCli } = await import('../main/cli.ts');
 process.exitCode = await runCli(process.argv);

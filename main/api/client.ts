@@ -8,6 +8,7 @@
  * Imported by the renderer: no Node imports here (zod only).
  */
 import { ApiError, type ApiErrorBody } from './api-error.ts';
+import { BINARY_MEDIA_TYPE, decodeBinary } from './binary-wire.ts';
 import { events, isEventName, type EventName, type EventOf, type RequestName, type RequestOf, type ResponseOf } from './contract.ts';
 
 /** The reply envelope of every transport (HTTP body, IPC result). */
@@ -130,7 +131,7 @@ export function createHttpTransport(options: HttpTransportOptions): ApiTransport
       try {
         res = await fetch(`${base}/api/request/${encodeURIComponent(name)}`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${options.token}` },
+          headers: { 'content-type': 'application/json', accept: `${BINARY_MEDIA_TYPE}, application/json`, authorization: `Bearer ${options.token}` },
           body: JSON.stringify(payload ?? {}),
         });
       } catch (err) {
@@ -138,9 +139,10 @@ export function createHttpTransport(options: HttpTransportOptions): ApiTransport
       }
       let body: unknown;
       try {
-        body = await res.json();
+        // replies holding grids come in the binary layout (binary-wire.ts), the rest as JSON
+        body = res.headers.get('content-type')?.startsWith(BINARY_MEDIA_TYPE) ? decodeBinary(await res.arrayBuffer()) : await res.json();
       } catch {
-        throw new ApiError({ code: 'transport-error', message: `${name}: HTTP ${res.status} without a JSON body` });
+        throw new ApiError({ code: 'transport-error', message: `${name}: HTTP ${res.status} without a readable body` });
       }
       return unwrapReply(body, name);
     },

@@ -1,6 +1,6 @@
 // Worker-thread bootstrap: job modules are TypeScript, so register tsx in this thread first
 // (loader hooks are per thread), then hand over to the typed worker body.
-import { register } from 'tsx/esm/api';
+import { registerTsx } from '../../bin/register-tsx.mjs';
 
-register();
+await registerTsx();
 await import('./job-worker-main.ts');

@@ -107,8 +107,8 @@ export function areaWeightedMean(grid: GridSpec, series: Float32Array, fractions
   return regionMeans(regionWeights(grid, fractions, options.mask), series, options.minValidFraction);
 }
 
-/** Finds a subbasin by id or name, with an error listing the ones there are. */
-export function findSubbasin(dataset: Dataset, idOrName: number | string) {
+/** Finds a subbasin by id or name (in a Dataset or the metadata of its slices), with an error listing the ones there are. */
+export function findSubbasin<S extends { readonly id: number; readonly name: string }>(dataset: { readonly id: string; readonly subbasins: readonly S[] }, idOrName: number | string): S {
   const s = dataset.subbasins.find((b) => b.id === idOrName || b.name === idOrName);
   if (!s) throw new Error(`dataset ${dataset.id}: no subbasin '${idOrName}' (has: ${dataset.subbasins.map((b) => `${b.id} ${b.name}`).join(', ')})`);
   return s;

@@ -26,6 +26,7 @@ import path from 'node:path';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ApiError, httpStatusOf, type ApiErrorBody } from '../api/api-error.ts';
+import { BINARY_MEDIA_TYPE, encodeBinary, float32AsJson, holdsFloat32 } from '../api/binary-wire.ts';
 import { dispatch } from '../api/dispatcher.ts';
 import { handlers } from '../api/handlers.ts';
 import type { ApiEventMessage, ApiReply } from '../api/client.ts';
@@ -162,6 +163,15 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     res.end(text);
   };
   const sendError = (res: http.ServerResponse, error: ApiErrorBody): void => sendJson(res, httpStatusOf(error.code), { ok: false, error });
+  /** Grids (Float32Array) go as raw bytes to clients that accept BINARY_MEDIA_TYPE (the app), else as JSON numbers with null. */
+  const sendResult = (req: http.IncomingMessage, res: http.ServerResponse, result: unknown): void => {
+    if (!holdsFloat32(result)) return sendJson(res, 200, { ok: true, result });
+    const reply = { ok: true, result };
+    const binary = (req.headers.accept ?? '').includes(BINARY_MEDIA_TYPE);
+    const body = binary ? encodeBinary(reply) : Buffer.from(JSON.stringify(reply, float32AsJson));
+    res.writeHead(200, { 'content-type': binary ? BINARY_MEDIA_TYPE : 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': body.byteLength });
+    res.end(body);
+  };
 
   /** Answers a malformed or oversized request and closes its connection once the answer is out. */
   const sendBadRequest = (req: http.IncomingMessage, res: http.ServerResponse, err: BadRequest): void => {
@@ -227,7 +237,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
         }
       }
       const result = await dispatch(handlers, name, payload, session);
-      sendJson(res, 200, { ok: true, result });
+      sendResult(req, res, result);
     } catch (err) {
       if (err instanceof BadRequest) throw err;
       const body = err instanceof ApiError ? err.toBody() : { code: 'handler-error', message: err instanceof Error ? err.message : String(err) };

@@ -7,7 +7,7 @@ import type { MapLayer } from '../../main/api/requests/map.ts';
 import { h } from './dom.ts';
 import { MapView } from './map-view.ts';
 import { Colorbar } from './colorbar.ts';
-import { colorize, toFloat32 } from './raster-image.ts';
+import { colorize } from './raster-image.ts';
 import { attempt } from './notify.ts';
 import type { Workspace } from './workspace.ts';
 import type { ColormapName } from './colormaps.ts';
@@ -58,7 +58,7 @@ export class CompareView {
       const res = await attempt(`Loading ${p.layer.label}`, () => this.api.request('map.grid', p.layer.time === 'static' ? { layer: p.layer.id } : { layer: p.layer.id, day: this.workspace.day }));
       const view = this.maps[i];
       if (!res || !view) return;
-      const img = colorize(toFloat32(res.values), ds.grid.ncols, ds.grid.nrows, { kind: 'continuous', colormap: d.colormap as ColormapName, min: d.min, max: d.max }, this.workspace.clipMask);
+      const img = colorize(res.values, ds.grid.ncols, ds.grid.nrows, { kind: 'continuous', colormap: d.colormap as ColormapName, min: d.min, max: d.max }, this.workspace.clipMask);
       await view.whenLoaded();
       view.update({ raster: { image: img, bounds: ds.bounds, opacity: 1 }, basin: ds.basin });
       p.pane.setAttribute('data-loaded', 'true');

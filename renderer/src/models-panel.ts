@@ -11,7 +11,6 @@ import { nseBoxplot } from './nse-boxplot.ts';
 import { CompareView } from './compare-view.ts';
 import { SwipeView } from './swipe-view.ts';
 import type { Workspace } from './workspace.ts';
-import { toFloat32 } from './raster-image.ts';
 import { formatUnits } from './units.ts';
 
 /** median and quartiles (linear interpolation between order statistics) of the finite values */
@@ -94,7 +93,7 @@ export class ModelsPanel {
       if (seq !== this.renderSeq) return;
       const row = tbody.querySelector<HTMLElement>(`tr[data-entry="${CSS.escape(e.id)}"]`);
       if (!res || !row) continue;
-      const grid = toFloat32(res.values);
+      const grid = res.values;
       const inClip: number[] = [];
       for (let c = 0; c < grid.length; c++) if (mask[c]) inClip.push(grid[c]!);
       const st = medianIqr(inClip);

@@ -8,16 +8,6 @@ export type RasterStyle =
   | { readonly kind: 'continuous'; readonly colormap: ColormapName; readonly min: number; readonly max: number }
   | { readonly kind: 'categorical'; readonly colors: ReadonlyMap<number, string> };
 
-/** API grids carry null for missing values; the renderer works on Float32Array with NaN. */
-export function toFloat32(values: readonly (number | null)[]): Float32Array {
-  const out = new Float32Array(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    out[i] = v === null || v === undefined ? Number.NaN : v;
-  }
-  return out;
-}
-
 export function colorize(values: Float32Array, ncols: number, nrows: number, style: RasterStyle, clip: Uint8Array | null): ImageData {
   const img = new ImageData(ncols, nrows);
   const px = img.data;

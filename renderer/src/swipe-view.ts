@@ -14,7 +14,7 @@ import type { MapLayer } from '../../main/api/requests/map.ts';
 import { h } from './dom.ts';
 import { MapView } from './map-view.ts';
 import { Colorbar } from './colorbar.ts';
-import { colorize, toFloat32 } from './raster-image.ts';
+import { colorize } from './raster-image.ts';
 import { attempt } from './notify.ts';
 import type { Workspace } from './workspace.ts';
 import type { ColormapName } from './colormaps.ts';
@@ -82,7 +82,7 @@ export class SwipeView {
     colorbar.render({ title: left.id.includes(':nse:') ? 'NSE (test period)' : left.label, units: left.units, style });
     const images = await Promise.all([left, right].map(async (layer) => {
       const res = await attempt(`Loading ${layer.label}`, () => this.api.request('map.grid', layer.time === 'static' ? { layer: layer.id } : { layer: layer.id, day: this.workspace.day }));
-      return res ? colorize(toFloat32(res.values), ds.grid.ncols, ds.grid.nrows, style, this.workspace.clipMask) : null;
+      return res ? colorize(res.values, ds.grid.ncols, ds.grid.nrows, style, this.workspace.clipMask) : null;
     }));
     if (this.view !== view) return; // closed or reopened meanwhile
     await view.whenLoaded();

@@ -17,7 +17,7 @@ import { Colorbar, niceTicks } from './colorbar.ts';
 import { DateSlider } from './date-slider.ts';
 import { SeriesChart } from './series-chart.ts';
 import { CATEGORY_COLORS, colormapLut, type ColormapName } from './colormaps.ts';
-import { colorize, toFloat32, type RasterStyle } from './raster-image.ts';
+import { colorize, type RasterStyle } from './raster-image.ts';
 import { dayToIso } from './dates.ts';
 import { markStart, markEnd } from './perf-marks.ts';
 import { displayUnit, type DisplayUnit } from './units.ts';
@@ -230,7 +230,7 @@ export class Workspace {
     if (!p) {
       const count = Math.min(GRID_BLOCK, (this.dataset?.dayCount ?? blockStart + GRID_BLOCK) - blockStart);
       p = this.api.request('map.grids', { layer: layer.id, start: blockStart, count }).then((res) => {
-        for (const f of res.frames) this.remember(`${layer.id}@${f.day}`, { values: toFloat32(f.values), sourceDay: f.sourceDay });
+        for (const f of res.frames) this.remember(`${layer.id}@${f.day}`, { values: f.values, sourceDay: f.sourceDay });
       }).finally(() => this.inflight.delete(id));
       this.inflight.set(id, p);
     }
@@ -247,7 +247,7 @@ export class Workspace {
       if (got) return got;
     }
     const res = await this.api.request('map.grid', layer.time === 'static' ? { layer: layer.id } : { layer: layer.id, day });
-    const entry = { values: toFloat32(res.values), sourceDay: res.sourceDay };
+    const entry = { values: res.values, sourceDay: res.sourceDay };
     this.remember(key, entry);
     return entry;
   }

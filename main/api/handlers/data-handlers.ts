@@ -4,18 +4,19 @@
  */
 import type { HandlersFor } from '../define.ts';
 import type { dataRequests } from '../requests/data.ts';
-import { FORCING_NAMES, FORCING_UNITS, type ForcingName } from '../../data/dataset.ts';
-import { areaWeightedMean, findSubbasin } from '../../data/aggregate.ts';
+import { FORCING_UNITS } from '../../data/dataset.ts';
+import { findSubbasin, regionWeights } from '../../data/aggregate.ts';
+import { isSeriesVariable } from '../../data/dataset-slices.ts';
 import { polygonCellFractions } from '../../data/polygon-fractions.ts';
-import { projectDataset } from './map-dataset.ts';
-import { toNullable } from './map-handlers.ts';
+import { projectDataset } from '../../map/project-dataset.ts';
+import { toNullable } from '../binary-wire.ts';
 import { sessionOf } from '../session.ts';
 import { ensureFirstRun } from '../first-run-starter.ts';
 
 export const dataHandlers: HandlersFor<typeof dataRequests> = {
   'data.generateDemo': async (req, ctx) => {
     const projectDir = ctx.projectDir();
-    // the job writes data/dataset.nc atomically; readers (map-dataset.ts) key their cache on its mtime
+    // the job writes data/dataset.nc atomically; readers (main/map/project-dataset.ts) key their cache on its mtime
     return { jobId: ctx.startJob('demo-data', { projectDir, force: true, ...req }) };
   },
   'data.firstRun': async (req, ctx) => ensureFirstRun(sessionOf(ctx), req.start),
@@ -23,57 +24,46 @@ export const dataHandlers: HandlersFor<typeof dataRequests> = {
     const dir = ctx.projectDir();
     const ds = await projectDataset(dir);
     if (!ds) throw new Error(`${dir}: the project has no dataset yet (run 'vegdyn demo-data' or import data)`);
-    const cells = ds.grid.ncols * ds.grid.nrows;
-    let fractions: Float32Array;
+    const meta = ds.meta;
+    let fractions: ArrayLike<number>;
     let region: string;
     if ('basin' in req.region) {
-      fractions = Float32Array.from(ds.mask);
+      fractions = meta.mask;
       region = 'basin';
     } else if ('subbasin' in req.region) {
-      const s = findSubbasin(ds, req.region.subbasin);
+      const s = findSubbasin(meta, req.region.subbasin);
       fractions = s.cellFractions;
       region = s.name;
     } else {
-      fractions = polygonCellFractions(ds.grid, req.region.polygon as GeoJSON.Polygon | GeoJSON.MultiPolygon);
+      fractions = polygonCellFractions(meta.grid, req.region.polygon as GeoJSON.Polygon | GeoJSON.MultiPolygon);
       region = 'polygon';
     }
-    let used = 0;
+    const weights = regionWeights(meta.grid, fractions, meta.mask);
+    const used = weights.cells.length;
     let covered = 0;
-    for (let c = 0; c < cells; c++) {
-      if (fractions[c]! > 0 && ds.mask[c]) {
-        used++;
-        covered += fractions[c]!;
-      }
-    }
-    if (used === 0) throw new Error(`${region} does not overlap any basin cell of dataset ${ds.id}`);
+    for (const c of weights.cells) covered += fractions[c]!;
+    if (used === 0) throw new Error(`${region} does not overlap any basin cell of dataset ${meta.id}`);
     const start = req.start ?? 0;
-    const end = req.end ?? ds.dayCount;
-    if (start >= end || end > ds.dayCount) throw new Error(`day range [${start}, ${end}) is outside [0, ${ds.dayCount})`);
-    let series: Float32Array;
+    const end = req.end ?? meta.dayCount;
+    if (start >= end || end > meta.dayCount) throw new Error(`day range [${start}, ${end}) is outside [0, ${meta.dayCount})`);
+    const variable = req.variable;
+    if (!isSeriesVariable(variable)) throw new Error(`unknown variable ${variable}`);
+    // the whole record's means, read block by block (data/store/netcdf-slices.ts), then the range
+    const means = ds.regionSeries(variable, weights);
+    let values: Float32Array;
     let days: number[];
-    let units: string;
-    if (req.variable === 'LAI') {
+    if (variable === 'LAI') {
       const keep: number[] = [];
-      ds.observations.dayIndex.forEach((d, k) => {
+      meta.observations.dayIndex.forEach((d, k) => {
         if (d >= start && d < end) keep.push(k);
       });
-      series = new Float32Array(keep.length * cells);
-      keep.forEach((k, i) => series.set(ds.observations.values.subarray(k * cells, (k + 1) * cells), i * cells));
-      days = keep.map((k) => ds.observations.dayIndex[k]!);
-      units = '1';
-    } else if (req.variable === 'LAI_true') {
-      if (!ds.trueLai) throw new Error(`dataset ${ds.id} has no noise-free LAI (only the virtual basin has)`);
-      series = ds.trueLai.subarray(start * cells, end * cells);
-      days = Array.from({ length: end - start }, (_, i) => start + i);
-      units = '1';
+      values = Float32Array.from(keep, (k) => means[k]!);
+      days = keep.map((k) => meta.observations.dayIndex[k]!);
     } else {
-      const name = req.variable as ForcingName;
-      if (!FORCING_NAMES.includes(name)) throw new Error(`unknown variable ${req.variable}`);
-      series = ds.forcing(name, { start, end });
+      values = means.subarray(start, end);
       days = Array.from({ length: end - start }, (_, i) => start + i);
-      units = FORCING_UNITS[name];
     }
-    const values = areaWeightedMean(ds.grid, series, fractions, { mask: ds.mask });
-    return { variable: req.variable, units, region, startDate: ds.startDate, days, values: toNullable(values), cells: used, coveredCells: covered };
+    const units = variable === 'LAI' || variable === 'LAI_true' ? '1' : FORCING_UNITS[variable];
+    return { variable, units, region, startDate: meta.startDate, days, values: toNullable(values), cells: used, coveredCells: covered };
   },
 };

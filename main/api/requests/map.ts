@@ -1,7 +1,8 @@
 /**
  * Read-only requests the map workspace makes: what the open project holds, the list of map layers,
- * one layer's grid for one day, and cell / subbasin time series. Grids and series travel as plain
- * arrays of numbers with null for missing (NaN) values, row 0 = north, cell = row * ncols + col.
+ * one layer's grid for one day, and cell / subbasin time series. Grids are Float32Arrays (NaN =
+ * missing; binary on the wire, binary-wire.ts); series travel as arrays of numbers with null for
+ * missing values. Row 0 = north, cell = row * ncols + col.
  */
 import { z } from 'zod';
 import { leafCsvReadSchema } from './leaf.ts';
@@ -9,6 +10,12 @@ import { defineRequest } from '../define.ts';
 
 /** A number per element, null where missing (NaN in the engine). */
 export const nullableNumbers = z.array(z.number().nullable());
+
+/**
+ * A grid: one float32 per cell, row 0 = north, NaN = missing. Travels as raw bytes
+ * (binary-wire.ts) or, to a client that asks for JSON, as numbers with null for NaN.
+ */
+export const gridValues = z.custom<Float32Array>((v) => v instanceof Float32Array, { message: 'expected a Float32Array grid' });
 
 const geometrySchema = z.custom<GeoJSON.Polygon | GeoJSON.MultiPolygon>(
   (v) => typeof v === 'object' && v !== null && ((v as { type?: unknown }).type === 'Polygon' || (v as { type?: unknown }).type === 'MultiPolygon'),
@@ -64,7 +71,7 @@ const reasonSchema = z.object({ kind: z.string(), reason: z.string() });
 
 export const runSchema = z.object({
   id: z.string(),
-  /** the run's name for people: its id if chosen, else preset and start time (map-runs.ts runLabel) */
+  /** the run's name for people: its id if chosen, else preset and start time (main/map/run-listing.ts runLabel) */
   label: z.string(),
   status: z.string(),
   createdAt: z.string().nullable(),
@@ -147,7 +154,7 @@ export const mapRequests = {
       day: z.number().int().nullable(),
       sourceDay: z.number().int().nullable(),
       sourceDate: z.string().nullable(),
-      values: nullableNumbers,
+      values: gridValues,
     }),
   }),
   'map.grids': defineRequest({
@@ -155,7 +162,7 @@ export const mapRequests = {
     request: z.object({ layer: z.string().min(1), start: z.number().int().nonnegative(), count: z.number().int().min(1).max(64) }).strict(),
     response: z.object({
       layer: z.string(),
-      frames: z.array(z.object({ day: z.number().int(), sourceDay: z.number().int().nullable(), values: nullableNumbers })),
+      frames: z.array(z.object({ day: z.number().int(), sourceDay: z.number().int().nullable(), values: gridValues })),
     }),
   }),
   'map.runs': defineRequest({

@@ -17,6 +17,7 @@ import type { Dataset as H5Dataset, File as H5File, Group as H5Group } from 'h5w
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Dataset, ForcingName, LandCoverFractions, Normalization, StaticLayers, Subbasin } from '../dataset.ts';
+import type { DatasetMeta } from '../dataset-slices.ts';
 import { FORCING_NAMES, FORCING_UNITS, LAND_COVER_CLASSES } from '../dataset.ts';
 import type { GridSpec } from '../grid.ts';
 import { cellLat, cellLon } from '../grid.ts';
@@ -352,13 +353,13 @@ class StoreReadError extends Error {
   }
 }
 
-function getVar(f: H5File, file: string, name: string): H5Dataset {
+export function getVar(f: H5File, file: string, name: string): H5Dataset {
   const v = f.get(name);
   if (!v || !(v instanceof h5wasm.Dataset)) throw new StoreReadError(file, name, 'missing');
   return v;
 }
 
-function attr(v: H5Group | H5Dataset, name: string): unknown {
+export function attr(v: H5Group | H5Dataset, name: string): unknown {
   const a = v.attrs[name];
   if (!a) return undefined;
   const value = a.json_value;
@@ -429,10 +430,9 @@ function readInts(v: H5Dataset, file: string, name: string): Int32Array {
   throw new StoreReadError(file, name, `expected integers, found ${v.dtype}`);
 }
 
-/** Opens `<projectDir>/data/dataset.nc` into memory. */
-export async function openDataset(projectDir: string, options: { signal?: AbortSignal } = {}): Promise<Dataset> {
+/** Opens `file` read-only after checking that it is HDF5; the caller closes it. */
+export async function openStoreFile(file: string): Promise<H5File> {
   const lib = await h5();
-  const file = datasetPath(projectDir);
   if (!existsSync(file)) throw new Error(`${file}: no dataset in this project (run 'vegdyn demo-data' or import data)`);
   const head = Buffer.alloc(8);
   const fh = await fs.open(file, 'r');
@@ -442,116 +442,144 @@ export async function openDataset(projectDir: string, options: { signal?: AbortS
     await fh.close();
   }
   if (head.toString('latin1') !== '\x89HDF\r\n\x1a\n') throw new Error(`${file}: not a NetCDF4/HDF5 file (bad signature)`);
-  const f = new lib.File(file, 'r');
-  try {
-    const version = attrNumber(f, file, 'global', 'vegdyn_format_version');
-    if (version > STORE_FORMAT_VERSION) throw new Error(`${file}: dataset format ${version} was written by a newer VegDyn (this one reads up to ${STORE_FORMAT_VERSION})`);
-    const lat = getVar(f, file, 'lat').value;
-    const lon = getVar(f, file, 'lon').value;
-    if (!(lat instanceof Float64Array) || !(lon instanceof Float64Array) || lat.length < 2 || lon.length < 2) throw new StoreReadError(file, 'lat/lon', 'expected float64 coordinates with at least 2 values');
-    const cellSize = lon[1]! - lon[0]!;
-    if (!(Math.abs(lat[1]! - lat[0]! - cellSize) < 1e-9 && cellSize > 0)) throw new StoreReadError(file, 'lat', 'latitudes must ascend with the same spacing as longitudes');
-    const grid: GridSpec = { ncols: lon.length, nrows: lat.length, lon0: lon[0]!, latTop: lat[lat.length - 1]!, cellSize };
-    const startDate = attrText(f, file, 'global', 'vegdyn_start_date');
-    const dayCount = attrNumber(f, file, 'global', 'vegdyn_day_count');
-    const timeVar = getVar(f, file, 'time');
-    const time = readInts(timeVar, file, 'time');
-    const units = attrText(timeVar, file, 'time', 'units');
-    if (units !== TIME_UNITS) throw new StoreReadError(file, 'time', `units '${units}', expected '${TIME_UNITS}'`);
-    const offset = daysBetween(TIME_REFERENCE, startDate);
-    if (time.length !== dayCount) throw new StoreReadError(file, 'time', `${time.length} steps, expected ${dayCount}`);
-    for (let t = 0; t < dayCount; t++) if (time[t] !== offset + t) throw new StoreReadError(file, 'time', `step ${t} is day ${time[t]}, expected ${offset + t} (the axis must be daily without gaps)`);
+  return new lib.File(file, 'r');
+}
 
-    const forcing = {} as Record<ForcingName, Float32Array>;
-    const normForcing = {} as Record<ForcingName, { mean: number; std: number }>;
-    for (const name of FORCING_NAMES) {
-      const v = getVar(f, file, name);
-      const u = attrText(v, file, name, 'units');
-      if (u !== FORCING_UNITS[name]) throw new StoreReadError(file, name, `units '${u}', expected '${FORCING_UNITS[name]}'`);
-      forcing[name] = readSeries(v, file, name, dayCount, grid, options.signal);
-      normForcing[name] = { mean: attrNumber(v, file, name, 'vegdyn_train_mean'), std: attrNumber(v, file, name, 'vegdyn_train_std') };
-    }
-    const trueVar = f.get('LAI_true');
-    const trueLai = trueVar instanceof lib.Dataset ? readSeries(trueVar, file, 'LAI_true', dayCount, grid, options.signal) : undefined;
+/**
+ * Everything of the store but the series: grid, axis, static layers, basin, subbasins, splits,
+ * normalization, observation dates. Checks what it reads and throws naming the file and variable.
+ */
+export function readDatasetMeta(f: H5File, file: string): DatasetMeta {
+  const version = attrNumber(f, file, 'global', 'vegdyn_format_version');
+  if (version > STORE_FORMAT_VERSION) throw new Error(`${file}: dataset format ${version} was written by a newer VegDyn (this one reads up to ${STORE_FORMAT_VERSION})`);
+  const lat = getVar(f, file, 'lat').value;
+  const lon = getVar(f, file, 'lon').value;
+  if (!(lat instanceof Float64Array) || !(lon instanceof Float64Array) || lat.length < 2 || lon.length < 2) throw new StoreReadError(file, 'lat/lon', 'expected float64 coordinates with at least 2 values');
+  const cellSize = lon[1]! - lon[0]!;
+  if (!(Math.abs(lat[1]! - lat[0]! - cellSize) < 1e-9 && cellSize > 0)) throw new StoreReadError(file, 'lat', 'latitudes must ascend with the same spacing as longitudes');
+  const grid: GridSpec = { ncols: lon.length, nrows: lat.length, lon0: lon[0]!, latTop: lat[lat.length - 1]!, cellSize };
+  const startDate = attrText(f, file, 'global', 'vegdyn_start_date');
+  const dayCount = attrNumber(f, file, 'global', 'vegdyn_day_count');
+  const timeVar = getVar(f, file, 'time');
+  const time = readInts(timeVar, file, 'time');
+  const units = attrText(timeVar, file, 'time', 'units');
+  if (units !== TIME_UNITS) throw new StoreReadError(file, 'time', `units '${units}', expected '${TIME_UNITS}'`);
+  const offset = daysBetween(TIME_REFERENCE, startDate);
+  if (time.length !== dayCount) throw new StoreReadError(file, 'time', `${time.length} steps, expected ${dayCount}`);
+  for (let t = 0; t < dayCount; t++) if (time[t] !== offset + t) throw new StoreReadError(file, 'time', `step ${t} is day ${time[t]}, expected ${offset + t} (the axis must be daily without gaps)`);
 
-    const obsTime = readInts(getVar(f, file, 'obs_time'), file, 'obs_time');
-    const nObs = obsTime.length;
-    const dayIndex = Int32Array.from(obsTime, (d) => d - offset);
-    let values: Float32Array = new Float32Array(0);
-    let laiNorm = { mean: NaN, std: NaN };
-    const periodStart = new Int32Array(nObs);
-    const periodEnd = new Int32Array(nObs);
-    if (nObs > 0) {
-      const lv = getVar(f, file, 'LAI');
-      values = readSeries(lv, file, 'LAI', nObs, grid, options.signal);
-      laiNorm = { mean: attrNumber(lv, file, 'LAI', 'vegdyn_train_mean'), std: attrNumber(lv, file, 'LAI', 'vegdyn_train_std') };
-      const bnds = readInts(getVar(f, file, 'obs_time_bnds'), file, 'obs_time_bnds');
-      if (bnds.length !== 2 * nObs) throw new StoreReadError(file, 'obs_time_bnds', `${bnds.length} values, expected ${2 * nObs}`);
-      for (let k = 0; k < nObs; k++) {
-        periodStart[k] = bnds[2 * k]! - offset;
-        periodEnd[k] = bnds[2 * k + 1]! - offset;
-      }
-    }
+  const normForcing = {} as Record<ForcingName, { mean: number; std: number }>;
+  for (const name of FORCING_NAMES) {
+    const v = getVar(f, file, name);
+    const u = attrText(v, file, name, 'units');
+    if (u !== FORCING_UNITS[name]) throw new StoreReadError(file, name, `units '${u}', expected '${FORCING_UNITS[name]}'`);
+    checkShape(v, file, name, [dayCount, grid.nrows, grid.ncols]);
+    normForcing[name] = { mean: attrNumber(v, file, name, 'vegdyn_train_mean'), std: attrNumber(v, file, name, 'vegdyn_train_std') };
+  }
+  const trueVar = f.get('LAI_true');
+  const hasTrueLai = trueVar instanceof h5wasm.Dataset;
+  if (hasTrueLai) checkShape(trueVar, file, 'LAI_true', [dayCount, grid.nrows, grid.ncols]);
+
+  const obsTime = readInts(getVar(f, file, 'obs_time'), file, 'obs_time');
+  const nObs = obsTime.length;
+  const dayIndex = Int32Array.from(obsTime, (d) => d - offset);
+  let laiNorm = { mean: NaN, std: NaN };
+  const periodStart = new Int32Array(nObs);
+  const periodEnd = new Int32Array(nObs);
+  if (nObs > 0) {
+    const lv = getVar(f, file, 'LAI');
+    checkShape(lv, file, 'LAI', [nObs, grid.nrows, grid.ncols]);
+    laiNorm = { mean: attrNumber(lv, file, 'LAI', 'vegdyn_train_mean'), std: attrNumber(lv, file, 'LAI', 'vegdyn_train_std') };
+    const bnds = readInts(getVar(f, file, 'obs_time_bnds'), file, 'obs_time_bnds');
+    if (bnds.length !== 2 * nObs) throw new StoreReadError(file, 'obs_time_bnds', `${bnds.length} values, expected ${2 * nObs}`);
     for (let k = 0; k < nObs; k++) {
-      if (dayIndex[k]! < 0 || dayIndex[k]! >= dayCount || (k > 0 && dayIndex[k]! <= dayIndex[k - 1]!)) throw new StoreReadError(file, 'obs_time', `composite ${k} (day ${obsTime[k]}) is outside the daily axis or out of order`);
+      periodStart[k] = bnds[2 * k]! - offset;
+      periodEnd[k] = bnds[2 * k + 1]! - offset;
     }
+  }
+  for (let k = 0; k < nObs; k++) {
+    if (dayIndex[k]! < 0 || dayIndex[k]! >= dayCount || (k > 0 && dayIndex[k]! <= dayIndex[k - 1]!)) throw new StoreReadError(file, 'obs_time', `composite ${k} (day ${obsTime[k]}) is outside the daily axis or out of order`);
+  }
 
-    const layers: StaticLayers = {
-      elevation: readStaticFloat(f, file, 'elevation', grid),
-      landCover: readStaticByte(f, file, 'land_cover', grid),
-      sandPercent: readStaticFloat(f, file, 'sand_percent', grid),
-      clayPercent: readStaticFloat(f, file, 'clay_percent', grid),
-      organicFraction: readStaticFloat(f, file, 'organic_fraction', grid),
-    };
-    // files written before class fractions were stored have no landcover_fraction: still readable
-    const frVar = f.get('landcover_fraction');
-    let landCoverFractions: LandCoverFractions | undefined;
-    if (frVar instanceof lib.Dataset) {
-      const classes = Array.from(readInts(getVar(f, file, 'landcover_class'), file, 'landcover_class'));
-      landCoverFractions = { classes, values: readSeries(frVar, file, 'landcover_fraction', classes.length, grid) };
-      const problem = fractionsProblem(landCoverFractions, layers.landCover);
-      if (problem) throw new StoreReadError(file, 'landcover_fraction', problem);
+  const layers: StaticLayers = {
+    elevation: readStaticFloat(f, file, 'elevation', grid),
+    landCover: readStaticByte(f, file, 'land_cover', grid),
+    sandPercent: readStaticFloat(f, file, 'sand_percent', grid),
+    clayPercent: readStaticFloat(f, file, 'clay_percent', grid),
+    organicFraction: readStaticFloat(f, file, 'organic_fraction', grid),
+  };
+  // files written before class fractions were stored have no landcover_fraction: still readable
+  const frVar = f.get('landcover_fraction');
+  let landCoverFractions: LandCoverFractions | undefined;
+  if (frVar instanceof h5wasm.Dataset) {
+    const classes = Array.from(readInts(getVar(f, file, 'landcover_class'), file, 'landcover_class'));
+    landCoverFractions = { classes, values: readSeries(frVar, file, 'landcover_fraction', classes.length, grid) };
+    const problem = fractionsProblem(landCoverFractions, layers.landCover);
+    if (problem) throw new StoreReadError(file, 'landcover_fraction', problem);
+  }
+  const staticLayers: StaticLayers = landCoverFractions ? { ...layers, landCoverFractions } : layers;
+  const mask = readStaticByte(f, file, 'basin_mask', grid);
+  const basin = JSON.parse(String(getVar(f, file, 'basin_geometry').value)) as GeoJSON.Polygon | GeoJSON.MultiPolygon;
+  const subbasins: Subbasin[] = [];
+  const sidVar = f.get('subbasin');
+  if (sidVar instanceof h5wasm.Dataset) {
+    const ids = readInts(sidVar, file, 'subbasin');
+    const names = getVar(f, file, 'subbasin_name').value as unknown;
+    const geoms = getVar(f, file, 'subbasin_geometry').value as unknown;
+    if (!Array.isArray(names) || !Array.isArray(geoms) || names.length !== ids.length || geoms.length !== ids.length) {
+      throw new StoreReadError(file, 'subbasin_name', 'names and geometries must be one text per subbasin');
     }
-    const staticLayers: StaticLayers = landCoverFractions ? { ...layers, landCoverFractions } : layers;
-    const mask = readStaticByte(f, file, 'basin_mask', grid);
-    const basin = JSON.parse(String(getVar(f, file, 'basin_geometry').value)) as GeoJSON.Polygon | GeoJSON.MultiPolygon;
-    const subbasins: Subbasin[] = [];
-    const sidVar = f.get('subbasin');
-    if (sidVar instanceof lib.Dataset) {
-      const ids = readInts(sidVar, file, 'subbasin');
-      const names = getVar(f, file, 'subbasin_name').value as unknown;
-      const geoms = getVar(f, file, 'subbasin_geometry').value as unknown;
-      if (!Array.isArray(names) || !Array.isArray(geoms) || names.length !== ids.length || geoms.length !== ids.length) {
-        throw new StoreReadError(file, 'subbasin_name', 'names and geometries must be one text per subbasin');
-      }
-      const fr = readSeries(getVar(f, file, 'subbasin_fraction'), file, 'subbasin_fraction', ids.length, grid);
-      const cells = grid.ncols * grid.nrows;
-      ids.forEach((id, k) => {
-        subbasins.push({ id, name: String(names[k]), geometry: JSON.parse(String(geoms[k])) as Subbasin['geometry'], cellFractions: fr.slice(k * cells, (k + 1) * cells) });
-      });
-    }
-    const splits = {
-      train: splitRange(f, file, 'train', dayCount),
-      validate: splitRange(f, file, 'validate', dayCount),
-      test: splitRange(f, file, 'test', dayCount),
-    };
-    const normalization: Normalization = { forcing: normForcing, lai: laiNorm };
-    const attributes: Record<string, string | number> = {};
-    for (const key of ['generator', 'generator_version', 'seed', 'split_rule', 'simulation_origin']) {
-      const a = attr(f, key);
-      if (typeof a === 'string' || typeof a === 'number') attributes[key] = a;
-    }
+    const fr = readSeries(getVar(f, file, 'subbasin_fraction'), file, 'subbasin_fraction', ids.length, grid);
+    const cells = grid.ncols * grid.nrows;
+    ids.forEach((id, k) => {
+      subbasins.push({ id, name: String(names[k]), geometry: JSON.parse(String(geoms[k])) as Subbasin['geometry'], cellFractions: fr.slice(k * cells, (k + 1) * cells) });
+    });
+  }
+  const splits = {
+    train: splitRange(f, file, 'train', dayCount),
+    validate: splitRange(f, file, 'validate', dayCount),
+    test: splitRange(f, file, 'test', dayCount),
+  };
+  const normalization: Normalization = { forcing: normForcing, lai: laiNorm };
+  const attributes: Record<string, string | number> = {};
+  for (const key of ['generator', 'generator_version', 'seed', 'split_rule', 'simulation_origin']) {
+    const a = attr(f, key);
+    if (typeof a === 'string' || typeof a === 'number') attributes[key] = a;
+  }
+  return {
+    id: attrText(f, file, 'global', 'vegdyn_dataset_id'),
+    source: attrText(f, file, 'global', 'source'),
+    grid, startDate, dayCount, mask, staticLayers, basin, subbasins, splits, normalization,
+    observations: { dayIndex, periodStart, periodEnd },
+    hasTrueLai,
+    attributes,
+  };
+}
+
+/** Errors thrown while reading `file` start with its path. */
+export function withFileName(file: string, err: unknown): unknown {
+  if (err instanceof Error && !err.message.startsWith(file)) err.message = `${file}: ${err.message}`;
+  return err;
+}
+
+/** Opens `<projectDir>/data/dataset.nc` into memory (training, evaluation, export; the map reads slices: netcdf-slices.ts). */
+export async function openDataset(projectDir: string, options: { signal?: AbortSignal } = {}): Promise<Dataset> {
+  const file = datasetPath(projectDir);
+  const f = await openStoreFile(file);
+  try {
+    const { hasTrueLai, observations, ...meta } = readDatasetMeta(f, file);
+    const forcing = {} as Record<ForcingName, Float32Array>;
+    for (const name of FORCING_NAMES) forcing[name] = readSeries(getVar(f, file, name), file, name, meta.dayCount, meta.grid, options.signal);
+    const trueLai = hasTrueLai ? readSeries(getVar(f, file, 'LAI_true'), file, 'LAI_true', meta.dayCount, meta.grid, options.signal) : undefined;
+    const nObs = observations.dayIndex.length;
+    const values = nObs > 0 ? readSeries(getVar(f, file, 'LAI'), file, 'LAI', nObs, meta.grid, options.signal) : new Float32Array(0);
     return new InMemoryDataset({
-      id: attrText(f, file, 'global', 'vegdyn_dataset_id'),
-      source: attrText(f, file, 'global', 'source'),
-      grid, startDate, dayCount, mask, staticLayers, basin, subbasins, splits, normalization, forcing,
-      observations: { dayIndex, values, periodStart, periodEnd },
+      ...meta, forcing,
+      observations: { ...observations, values },
       ...(trueLai ? { trueLai } : {}),
-      attributes,
     });
   } catch (err) {
-    if (err instanceof Error && !err.message.startsWith(file)) err.message = `${file}: ${err.message}`;
-    throw err;
+    throw withFileName(file, err);
   } finally {
     f.close();
   }

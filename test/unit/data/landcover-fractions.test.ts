@@ -14,7 +14,12 @@ import { generateVirtualBasin } from '../../../main/data/virtual-basin/generate.
 import { openDataset, writeDataset, datasetPath } from '../../../main/data/store/netcdf-store.ts';
 import { InMemoryDataset, type DatasetParts } from '../../../main/data/store/in-memory-dataset.ts';
 import { FORCING_NAMES } from '../../../main/data/dataset.ts';
-import { datasetLayers, layerGrid } from '../../../main/api/handlers/map-handlers.ts';
+import { layerCatalogue, layerGrid as sliceGrid } from '../../../main/map/catalogue.ts';
+import { slicesOfDataset } from '../../../main/data/dataset-slices.ts';
+
+// the map's layer list and grids of a dataset held in memory (the map reads slices of it)
+const datasetLayers = (d: Dataset) => layerCatalogue(slicesOfDataset(d));
+const layerGrid = (d: Dataset, id: string, day: number | undefined) => sliceGrid(slicesOfDataset(d), id, day);
 
 const NCOLS = 63, NROWS = 54, N = NCOLS * NROWS;
 let ds: Dataset;

@@ -16,7 +16,13 @@ import { datasetPath, openDataset } from '../../../main/data/store/netcdf-store.
 import { landCoverFraction } from '../../../main/data/dataset.ts';
 import { UCRB_GRID, cellCount } from '../../../main/data/grid.ts';
 import { dailyForcing, geotiffFromAsc } from './make-files.ts';
-import { datasetLayers, layerGrid } from '../../../main/api/handlers/map-handlers.ts';
+import { layerCatalogue, layerGrid as sliceGrid } from '../../../main/map/catalogue.ts';
+import { slicesOfDataset } from '../../../main/data/dataset-slices.ts';
+import type { Dataset } from '../../../main/data/dataset.ts';
+
+// the map's layer list and grids of a dataset held in memory (the map reads slices of it)
+const datasetLayers = (d: Dataset) => layerCatalogue(slicesOfDataset(d));
+const layerGrid = (d: Dataset, id: string, day: number | undefined) => sliceGrid(slicesOfDataset(d), id, day);
 
 const grid = UCRB_GRID;
 const n = cellCount(grid);

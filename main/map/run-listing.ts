@@ -5,11 +5,11 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { findMetricsFile, findPredictionFile, readMetricsFile, readPredictionFile, type Prediction } from '../../run/run-files.ts';
-import { HISTORY_FILE, RUN_CONFIG_FILE, listRunIds, readModelJson, readRunConfig, readRunRecord, readRunSummary, runDir, runFileIndex, runsDir } from '../../run/run-folder.ts';
-import { LEARNED_PARAMETERS_FILE } from '../../physics/grid/learned-parameters.ts';
-import { PARAMETER_SPECS } from '../../physics/grid/pft-params.ts';
-import type { ParameterRange } from '../../physics/parameter-range.ts';
+import { findMetricsFile, findPredictionFile, readMetricsFile, readPredictionFile, type Prediction } from '../run/run-files.ts';
+import { HISTORY_FILE, RUN_CONFIG_FILE, listRunIds, readModelJson, readRunConfig, readRunRecord, readRunSummary, runDir, runFileIndex, runsDir } from '../run/run-folder.ts';
+import { LEARNED_PARAMETERS_FILE } from '../physics/grid/learned-parameters.ts';
+import { PARAMETER_SPECS } from '../physics/grid/pft-params.ts';
+import type { ParameterRange } from '../physics/parameter-range.ts';
 
 export interface BoxStats {
   readonly n: number;

@@ -1,0 +1,93 @@
+/**
+ * Layer sources of finished runs: each entry's daily LAI and its difference to the observations
+ * (run outputs), the learned per-PFT parameters mapped to cells by land cover, and per-cell NSE.
+ */
+import type { DatasetSlices } from '../data/dataset-slices.ts';
+import { cellCount } from '../data/grid.ts';
+import { daysBetween } from '../data/time-axis.ts';
+import { LAND_COVER_TO_PFT } from '../physics/grid/pft-params.ts';
+import { masked, missingGrid, observationAtOrBefore, type LayerSource } from './layer-source.ts';
+import { listRuns, readMetrics, readPrediction, runLabel, type RunListing } from './run-listing.ts';
+
+export type RunOutputSource = LayerSource<'run-output', { readonly runId: string; readonly entry: string; readonly output: 'lai' | 'diff' }>;
+export type ParameterSource = LayerSource<'parameter', { readonly runId: string; readonly model: string; readonly parameter: string }>;
+export type MetricSource = LayerSource<'metric', { readonly runId: string; readonly entry: string; readonly metric: 'nse' }>;
+export type RunLayerSource = RunOutputSource | ParameterSource | MetricSource;
+
+/** Daily prediction of a run entry on dataset day `d`, masked (NaN outside the predicted record). */
+function predictionDay(slices: DatasetSlices, projectDir: string, runId: string, entry: string, d: number): Float32Array {
+  const meta = slices.meta;
+  const n = cellCount(meta.grid);
+  const p = readPrediction(projectDir, runId, entry);
+  const k = d - daysBetween(meta.startDate, p.startDate);
+  if (k < 0 || k >= p.days) return missingGrid(meta);
+  return masked(meta, p.daily.subarray(k * n, (k + 1) * n));
+}
+
+function outputSources(slices: DatasetSlices, projectDir: string, run: RunListing, laiMax: number): RunOutputSource[] {
+  const meta = slices.meta;
+  const diff = Math.max(0.5, Number((laiMax / 3).toPrecision(2)));
+  const group = `Run: ${runLabel(run)}`;
+  const label = (id: string) => run.entries.find((e) => e.id === id)?.label ?? id;
+  return run.predictions.flatMap((entry): RunOutputSource[] => [
+    {
+      kind: 'run-output', props: { runId: run.id, entry, output: 'lai' },
+      layer: { id: `run:${run.id}:lai:${entry}`, label: `${label(entry)} LAI`, group, units: 'm2 m-2', kind: 'sequential', time: 'daily', range: [0, laiMax], colormap: 'viridis', description: `Daily LAI simulated by ${label(entry)} in run ${run.id}` },
+      grid: (d) => ({ values: predictionDay(slices, projectDir, run.id, entry, d), sourceDay: d }),
+    },
+    {
+      kind: 'run-output', props: { runId: run.id, entry, output: 'diff' },
+      layer: { id: `run:${run.id}:diff:${entry}`, label: `${label(entry)} minus observed`, group, units: 'm2 m-2', kind: 'diverging', time: 'observations', range: [-diff, diff], colormap: 'brbg', description: `${label(entry)} LAI minus the observed LAI on the latest observation date on or before the chosen day (green: model higher)` },
+      grid(d) {
+        const k = observationAtOrBefore(meta.observations.dayIndex, d);
+        if (k < 0) return { values: missingGrid(meta), sourceDay: null };
+        const od = meta.observations.dayIndex[k]!;
+        const model = predictionDay(slices, projectDir, run.id, entry, od);
+        const obs = slices.step('LAI', k);
+        const out = new Float32Array(model.length);
+        for (let c = 0; c < out.length; c++) out[c] = model[c]! - obs[c]!;
+        return { values: masked(meta, out), sourceDay: od };
+      },
+    },
+  ]);
+}
+
+function parameterSources(slices: DatasetSlices, run: RunListing): ParameterSource[] {
+  const meta = slices.meta;
+  const group = `Run: ${runLabel(run)}`;
+  const label = (id: string) => run.entries.find((e) => e.id === id)?.label ?? id;
+  return Object.entries(run.parameters).flatMap(([model, lp]) => Object.entries(lp.parameters).map(([parameter, q]): ParameterSource => ({
+    kind: 'parameter', props: { runId: run.id, model, parameter },
+    // human name, symbol and units: from the physics declaration (run-listing.ts learnedOf)
+    layer: { id: `run:${run.id}:param:${model}/${parameter}`, label: `${label(model)}: ${q.symbol ? `${q.title}, ${q.symbol}` : q.title}${q.learned ? ' (learned)' : ' (default)'}`, group, units: q.units, kind: 'sequential', time: 'static', range: [Number.isFinite(q.min) ? q.min : 0, Number.isFinite(q.max) ? q.max : 1], colormap: 'cividis', description: `${q.description}; per vegetation type, mapped to cells by land cover` },
+    grid() {
+      const out = missingGrid(meta);
+      for (let c = 0; c < out.length; c++) {
+        const lc = meta.staticLayers.landCover[c]!;
+        if (!meta.mask[c] || !lc) continue;
+        const pft = (LAND_COVER_TO_PFT as Record<number, { pft: number } | undefined>)[lc]?.pft;
+        if (pft !== undefined) out[c] = q.values[pft] ?? Number.NaN;
+      }
+      return { values: out, sourceDay: null };
+    },
+  })));
+}
+
+function metricSources(slices: DatasetSlices, projectDir: string, run: RunListing): MetricSource[] {
+  return run.entries.map((e): MetricSource => ({
+    kind: 'metric', props: { runId: run.id, entry: e.id, metric: 'nse' },
+    layer: { id: `run:${run.id}:nse:${e.id}`, label: `${e.label} NSE`, group: `Run: ${runLabel(run)}`, units: 'dimensionless', kind: 'diverging', time: 'static', range: [-1, 1], colormap: 'rdbu', description: `Per-cell Nash-Sutcliffe efficiency of ${e.label} on the test period (run ${run.id}); 1 is perfect, 0 is no better than the cell mean` },
+    grid() {
+      const grid = readMetrics(projectDir, run.id).get(`${e.id}/nse`);
+      if (!grid) throw new Error(`run ${run.id} has no NSE map of '${e.id}'`);
+      return { values: masked(slices.meta, grid), sourceDay: null };
+    },
+  }));
+}
+
+/** Layer sources of every finished run, newest run first; `laiMax` is the observed LAI layer's upper range. */
+export function runSources(slices: DatasetSlices, projectDir: string, laiMax: number): RunLayerSource[] {
+  return listRuns(projectDir).filter((r) => r.status === 'finished').flatMap((run) => [
+    ...outputSources(slices, projectDir, run, laiMax), ...parameterSources(slices, run), ...metricSources(slices, projectDir, run),
+  ]);
+}

@@ -1,0 +1,104 @@
+/**
+ * LAI time series for the chart: at one cell, or the area-weighted mean (data/aggregate.ts) over a
+ * subbasin or the active clip. Observations and the true LAI are read as slices of the dataset
+ * (one cell's series, or the region's bounding box block by block); model series come from one
+ * finished run's predictions, aligned to the dataset's day axis.
+ */
+import { findSubbasin, regionMeans, regionWeights, type RegionWeights } from '../data/aggregate.ts';
+import type { DatasetMeta, DatasetSlices, SeriesVariable } from '../data/dataset-slices.ts';
+import { cellCount } from '../data/grid.ts';
+import { daysBetween, type DayRange } from '../data/time-axis.ts';
+import { activeClip } from './clip.ts';
+import { splitsOf } from './summary.ts';
+import { listRuns, readPrediction, runLabel } from './run-listing.ts';
+
+export type SeriesWhere = { readonly cell: number } | { readonly subbasin: number } | { readonly clip: true };
+
+export interface ChartSeries {
+  readonly id: string;
+  readonly label: string;
+  readonly kind: 'observed' | 'truth' | 'model' | 'physics';
+  /** day indices of the values (observed); absent when the values cover every day from 0 */
+  readonly days?: number[];
+  readonly values: Float32Array;
+}
+
+export interface MapSeries {
+  readonly title: string;
+  readonly series: ChartSeries[];
+  /** the periods to shade: the charted run's own (its resolved config), else the dataset's */
+  readonly splits: { train: DayRange; validate: DayRange; test: DayRange };
+  /** whose periods `splits` are: the charted run's label; absent for the dataset's */
+  readonly splitsOf?: string;
+}
+
+/** A run's resolved periods (inclusive ISO dates, config.json) as day ranges on the dataset's axis. */
+function runSplits(meta: DatasetMeta, periods: Readonly<Record<string, { from: string; to: string }>>): MapSeries['splits'] {
+  const range = (name: 'train' | 'validate' | 'test'): DayRange => {
+    const p = periods[name];
+    if (!p) return { ...meta.splits[name] };
+    return { start: daysBetween(meta.startDate, p.from), end: daysBetween(meta.startDate, p.to) + 1 };
+  };
+  return { train: range('train'), validate: range('validate'), test: range('test') };
+}
+
+interface Pick {
+  readonly title: string;
+  dataset(variable: SeriesVariable): Float32Array;
+  /** the same reduction of an in-memory [step][cell] series */
+  inMemory(series: Float32Array): Float32Array;
+}
+
+function cellPick(slices: DatasetSlices, cell: number): Pick {
+  const { grid } = slices.meta;
+  const n = cellCount(grid);
+  if (!(Number.isInteger(cell) && cell >= 0 && cell < n)) throw new Error(`cell ${cell} is outside the ${grid.ncols}x${grid.nrows} grid`);
+  const row = Math.floor(cell / grid.ncols);
+  const col = cell % grid.ncols;
+  const lon = grid.lon0 + col * grid.cellSize;
+  const lat = grid.latTop - row * grid.cellSize;
+  return {
+    title: `Cell row ${row}, column ${col} (${lat.toFixed(4)}° N, ${(-lon).toFixed(4)}° W)`,
+    dataset: (v) => slices.cellSeries(v, cell),
+    inMemory: (s) => Float32Array.from({ length: s.length / n }, (_, t) => s[t * n + cell]!),
+  };
+}
+
+function regionPick(slices: DatasetSlices, title: string, region: RegionWeights): Pick {
+  return { title, dataset: (v) => slices.regionSeries(v, region), inMemory: (s) => Float32Array.from(regionMeans(region, s)) };
+}
+
+function pickOf(slices: DatasetSlices, projectDir: string, where: SeriesWhere): Pick {
+  const meta = slices.meta;
+  if ('cell' in where) return cellPick(slices, where.cell);
+  if ('clip' in where) {
+    const clip = activeClip(projectDir, meta);
+    if (!clip) throw new Error('no clip is set: draw a polygon, import one or pick a subbasin first');
+    return regionPick(slices, `Clip ${clip.props.clip.name} (area-weighted mean)`, clip.region);
+  }
+  const sb = findSubbasin(meta, where.subbasin);
+  return regionPick(slices, `Subbasin ${sb.name} (area-weighted mean)`, regionWeights(meta.grid, sb.cellFractions, meta.mask));
+}
+
+/** The chart's series at `where`: observations, the truth where known, and run `runId`'s models (default: the newest finished run with predictions). */
+export function mapSeries(slices: DatasetSlices, projectDir: string, where: SeriesWhere, runId?: string): MapSeries {
+  const meta = slices.meta;
+  const pick = pickOf(slices, projectDir, where);
+  const series: ChartSeries[] = [
+    { id: 'observed', label: 'Observed LAI', kind: 'observed', days: Array.from(meta.observations.dayIndex), values: pick.dataset('LAI') },
+  ];
+  if (meta.hasTrueLai) series.push({ id: 'truth', label: 'True LAI (virtual basin)', kind: 'truth', values: pick.dataset('LAI_true') });
+  const runs = listRuns(projectDir).filter((r) => r.status === 'finished' && r.predictions.length > 0);
+  const run = runId === undefined ? runs[0] : runs.find((r) => r.id === runId);
+  if (runId !== undefined && !run) throw new Error(`no finished run '${runId}' with predictions`);
+  for (const entry of run?.predictions ?? []) {
+    const p = readPrediction(projectDir, run!.id, entry);
+    const offset = daysBetween(meta.startDate, p.startDate);
+    const picked = pick.inMemory(p.daily);
+    const aligned = new Float32Array(meta.dayCount).fill(Number.NaN);
+    for (let k = 0; k < p.days; k++) if (k + offset >= 0 && k + offset < meta.dayCount) aligned[k + offset] = picked[k]!;
+    const label = run!.entries.find((e) => e.id === entry)?.label ?? entry;
+    series.push({ id: `${run!.id}:${entry}`, label: `${label} · ${runLabel(run!)}`, kind: entry === 'physics-only' ? 'physics' : 'model', values: aligned });
+  }
+  return { title: pick.title, series, ...(run?.periods ? { splits: runSplits(meta, run.periods), splitsOf: runLabel(run) } : { splits: splitsOf(meta) }) };
+}
