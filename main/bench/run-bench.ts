@@ -3,9 +3,10 @@ import { modelsBench } from './models-bench.ts';
 import { uiBench } from './ui-bench.ts';
 import { leafBench } from './leaf-bench.ts';
 import { runFilesBench } from './run-files-bench.ts';
+import { mapBrowseBench } from './map-browse-bench.ts';
 
 /** Every benchmark suite; areas add theirs here. */
-const SUITES: readonly BenchSuite[] = [modelsBench, uiBench, leafBench, runFilesBench];
+const SUITES: readonly BenchSuite[] = [modelsBench, uiBench, leafBench, runFilesBench, mapBrowseBench];
 
 export async function runBench(options: { only?: string; quick: boolean }): Promise<void> {
   const report = consoleReporter();
