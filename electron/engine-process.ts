@@ -23,9 +23,9 @@ const parent = process.parentPort;
 const tell = (message: EngineToShell): void => parent.postMessage(message);
 
 async function startEngine(appRoot: string): Promise<Engine> {
-  const tsx = (await import('tsx/esm/api')) as { register: () => unknown };
-  tsx.register();
   const load = <T>(rel: string): Promise<T> => import(pathToFileURL(path.join(appRoot, rel)).href) as Promise<T>;
+  // tsx, registered after h5wasm is loaded without it (main/register-tsx.mjs says why: ~590 MB RSS)
+  await (await load<{ registerTsx: () => Promise<void> }>('main/register-tsx.mjs')).registerTsx();
   const { Session } = await load<typeof import('../main/api/session.ts')>('main/api/session.ts');
   const { servePort } = await load<typeof import('../main/api/port-server.ts')>('main/api/port-server.ts');
   const { defaultProjectDir } = await load<typeof import('../main/config/vegdyn-home.ts')>('main/config/vegdyn-home.ts');
