@@ -1,12 +1,13 @@
 /**
  * The catalogue of map layers of the open project: the dataset's sources (built once per opened
  * dataset) and the finished runs' sources (rebuilt per request: runs finish while the app is open;
- * their files are cached by run-listing.ts). Layer ids are looked up here, never parsed.
+ * their files are cached by run-listing.ts). Layer ids are looked up here, never parsed (except to
+ * explain why a run's layer is missing).
  */
 import type { DatasetSlices } from '../data/dataset-slices.ts';
 import { datasetSources } from './dataset-sources.ts';
 import type { LayerGrid, LayerSource, MapLayerInfo } from './layer-source.ts';
-import { runSources } from './run-sources.ts';
+import { runSources, whyRunLayerMissing } from './run-sources.ts';
 
 const datasetCache = new WeakMap<DatasetSlices, readonly LayerSource[]>();
 
@@ -35,7 +36,7 @@ export function findLayerSource(slices: DatasetSlices, id: string, projectDir?: 
   if (own) return own;
   if (id.startsWith('run:') && projectDir === undefined) throw new Error('run layers need the project folder');
   const source = projectDir === undefined ? undefined : layerSources(slices, projectDir).find((s) => s.layer.id === id);
-  if (!source) throw new Error(`unknown map layer '${id}'`);
+  if (!source) throw new Error((projectDir !== undefined && whyRunLayerMissing(projectDir, id)) || `unknown map layer '${id}'`);
   return source;
 }
 

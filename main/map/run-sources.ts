@@ -91,3 +91,16 @@ export function runSources(slices: DatasetSlices, projectDir: string, laiMax: nu
     ...outputSources(slices, projectDir, run, laiMax), ...parameterSources(slices, run), ...metricSources(slices, projectDir, run),
   ]);
 }
+
+/**
+ * Why a run layer that is not in the catalogue is missing, when the id names one of a run's
+ * outputs (e.g. a run made before its predictions were written as NetCDF); null otherwise.
+ */
+export function whyRunLayerMissing(projectDir: string, id: string): string | null {
+  const m = /^run:([^:]+):(lai|diff):(.+)$/.exec(id);
+  if (!m) return null;
+  const run = listRuns(projectDir).find((r) => r.id === m[1]);
+  if (!run) return `no run '${m[1]}' in this project`;
+  if (!run.predictions.includes(m[3]!)) return `run ${run.id} has no predictions of '${m[3]}'`;
+  return null;
+}
