@@ -171,6 +171,7 @@ export class SeriesChart {
     this.plot = cpuBackedPlot(opts, aligned, this.body);
     // the legend's height is known only once it is laid out: shrink the plot so all of it shows
     this.plot.setSize(this.size());
+    requestAnimationFrame(() => this.plot?.setSize(this.size()));
     this.body.setAttribute('data-series', data.series.map((s) => s.id).join(','));
     if (visibleDays) this.plot.setScale('x', { min: dayToUnixSeconds(data.startDate, visibleDays[0]), max: dayToUnixSeconds(data.startDate, visibleDays[1]) });
   }

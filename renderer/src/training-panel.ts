@@ -179,10 +179,16 @@ export class TrainingPanel {
       // x: reports in order (several models restart at epoch 1), labelled with their epoch; y: room for
       // labels such as 0.0123 instead of clipping them
       axes: [
-        { label: 'epoch', size: 40, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500], values: (_u, ticks) => ticks.map((t) => {
-          const e = Number.isInteger(t) ? this.loss.epoch[t - 1] : undefined;
-          return e === undefined || e === null ? '' : String(e);
-        }) },
+        { label: 'epoch', size: 40, incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500], values: (_u, ticks) => {
+          // each epoch named once, at its first tick (an epoch has several reports)
+          let previous: number | null | undefined;
+          return ticks.map((t) => {
+            const e = Number.isInteger(t) ? this.loss.epoch[t - 1] : undefined;
+            const text = e === undefined || e === null || e === previous ? '' : String(e);
+            if (e !== undefined) previous = e;
+            return text;
+          });
+        } },
         { label: 'loss', size: 64, values: (_u, ticks) => ticks.map((t) => formatValue(t, 3)) },
       ],
       legend: { show: true },
