@@ -5,6 +5,7 @@
  */
 import { h, formatValue } from './dom.ts';
 import { colormapCss, type ColormapName } from './colormaps.ts';
+import { formatUnits } from './units.ts';
 
 export interface ColorbarProps {
   readonly title: string;
@@ -66,7 +67,7 @@ export class Colorbar {
     el.hidden = false;
     const title = h('div', { class: 'colorbar-title' },
       h('span', { 'data-testid': 'colorbar-title', text: props.title }),
-      h('span', { class: 'units', 'data-testid': 'colorbar-units', text: `[${props.units}]` }));
+      h('span', { class: 'units', 'data-testid': 'colorbar-units', text: `[${formatUnits(props.units)}]` }));
     const children: HTMLElement[] = [title];
     if (props.style.kind === 'continuous') {
       const { min, max, colormap } = props.style;

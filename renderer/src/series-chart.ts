@@ -112,7 +112,8 @@ export class SeriesChart {
     const previous = this.data;
     this.data = data;
     this.titleEl.textContent = data.title;
-    this.status.textContent = '';
+    // whose periods are shaded, in the header: on the canvas it would cover the narrow periods' names
+    this.status.textContent = data.splitsOf ? `shaded: periods of ${data.splitsOf}` : '';
     // what is shaded, for people reading the DOM (tests, assistive tools): whose periods, which days
     this.body.setAttribute('data-splits-of', data.splitsOf ?? 'dataset');
     this.body.setAttribute('data-splits', JSON.stringify(data.splits));
@@ -148,7 +149,6 @@ export class SeriesChart {
         drawClear: [(u: uPlot) => {
           const ctx = u.ctx;
           const { top, height } = u.bbox;
-          let labelled = false;
           for (const [name, range] of Object.entries(splits)) {
             const x0 = u.valToPos(dayToUnixSeconds(data.startDate, range.start), 'x', true);
             const x1 = u.valToPos(dayToUnixSeconds(data.startDate, range.end), 'x', true);
@@ -159,10 +159,7 @@ export class SeriesChart {
             ctx.fillRect(left, top, right - left, height);
             ctx.fillStyle = '#5b6575';
             ctx.font = `${Math.round(11 * devicePixelRatio)}px sans-serif`;
-            // whose periods these are, once (on the first period drawn), so narrow periods keep short labels
-            const first = !labelled;
-            labelled = true;
-            ctx.fillText(first && data.splitsOf ? `${name} (periods of ${data.splitsOf})` : name, left + 4, top + 12 * devicePixelRatio);
+            ctx.fillText(name, left + 4, top + 12 * devicePixelRatio);
           }
         }],
       },
