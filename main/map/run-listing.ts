@@ -59,7 +59,8 @@ export interface LearnedParameters {
 }
 
 
-function learnedOf(v: unknown): LearnedParameters | null {
+/** A model's learned-parameters.json, with title, symbol and units from the physics declaration. */
+export function learnedOf(v: unknown): LearnedParameters | null {
   if (!v || typeof v !== 'object') return null;
   const o = v as Record<string, unknown>;
   if (!Array.isArray(o['pfts']) || !o['parameters'] || typeof o['parameters'] !== 'object') return null;

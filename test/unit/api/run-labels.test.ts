@@ -1,14 +1,11 @@
 /**
  * Runs as people see them: a generated run id is replaced by "<preset> run of <start time>", a
  * chosen id is kept, and learned parameters carry the human name, symbol and units of their physics
- * declaration (pft-params.ts), whatever the run's own file says. Run folders are real files.
+ * declaration (pft-params.ts), whatever the run's own file says.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { readRun, runLabel } from '../../../main/api/handlers/map-runs.ts';
+import { learnedOf, runLabel } from '../../../main/api/handlers/map-runs.ts';
 import { PARAMETER_SPECS } from '../../../main/physics/grid/pft-params.ts';
 
 test('generated run ids read as preset and start time; chosen ids stay', () => {
@@ -18,30 +15,21 @@ test('generated run ids read as preset and start time; chosen ids stay', () => {
 });
 
 test('learned parameters take title, symbol and units from the physics declaration', () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'vegdyn-run-labels-'));
-  try {
-    const run = path.join(dir, 'runs', 'r1');
-    mkdirSync(path.join(run, 'models', 'phys-conv-lstm'), { recursive: true });
-    writeFileSync(path.join(run, 'run.json'), JSON.stringify({ status: 'finished', createdAt: '2026-12-03T09:00:00Z' }));
-    writeFileSync(path.join(run, 'config.json'), JSON.stringify({ preset: 'demo', models: ['phys-conv-lstm'] }));
-    // an older run's file: a terse unit and no title
-    writeFileSync(path.join(run, 'models', 'phys-conv-lstm', 'learned-parameters.json'), JSON.stringify({
-      pfts: ['a', 'b'],
-      parameters: { sla: { units: 'm2/gC', min: 0.004, max: 0.06, description: 'sla', defaults: [0.01, 0.03], values: [0.012, 0.028], learned: true },
-        mystery: { units: '1', min: 0, max: 1, description: 'not declared', defaults: [0, 0], values: [0, 0], learned: false } },
-    }));
-    const listing = readRun(dir, 'r1');
-    const sla = listing.parameters['phys-conv-lstm']!.parameters['sla']!;
-    assert.equal(sla.title, 'Specific leaf area');
-    assert.equal(sla.symbol, 'SLA');
-    assert.equal(sla.units, PARAMETER_SPECS.sla.range.units);
-    const other = listing.parameters['phys-conv-lstm']!.parameters['mystery']!;
-    assert.equal(other.title, 'mystery');
-    assert.equal(other.symbol, '');
-    assert.equal(other.units, '1');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  // an older run's learned-parameters.json: a terse unit and no title, plus a parameter not declared
+  const lp = learnedOf({
+    pfts: ['a', 'b'],
+    parameters: { sla: { units: 'm2/gC', min: 0.004, max: 0.06, description: 'sla', defaults: [0.01, 0.03], values: [0.012, 0.028], learned: true },
+      mystery: { units: '1', min: 0, max: 1, description: 'not declared', defaults: [0, 0], values: [0, 0], learned: false } },
+  })!;
+  const sla = lp.parameters['sla']!;
+  assert.equal(sla.title, 'Specific leaf area');
+  assert.equal(sla.symbol, 'SLA');
+  assert.equal(sla.units, PARAMETER_SPECS.sla.range.units);
+  assert.deepEqual(sla.values, [0.012, 0.028]);
+  const other = lp.parameters['mystery']!;
+  assert.equal(other.title, 'mystery');
+  assert.equal(other.symbol, '');
+  assert.equal(other.units, '1');
 });
 
 test('every learned parameter declares a title and a symbol', () => {
