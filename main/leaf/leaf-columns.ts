@@ -58,6 +58,8 @@ export class LeafColumns {
   private readonly index = new Map<string, number>();
   private readonly name = new Map<string, string>();
   private readonly constants = new Map<string, string>();
+  /** roles whose constant is the stated default (--fill BLCond=default) */
+  private readonly defaulted = new Set<string>();
   /** rows whose value came from a constant, by role */
   readonly filledRows = new Map<string, number>();
 
@@ -87,7 +89,9 @@ export class LeafColumns {
         throw new LeafInputError(source, undefined, undefined, `--fill ${role}=${text}: not a number${role === 'BLCond' ? " (or 'default')" : ''}`);
       }
       // 'default' is resolved here so that every later reader sees a number
-      this.constants.set(role, role === 'BLCond' && text === 'default' ? String(DEFAULT_BL_COND) : text);
+      const isDefault = role === 'BLCond' && text === 'default';
+      this.constants.set(role, isDefault ? String(DEFAULT_BL_COND) : text);
+      if (isDefault) this.defaulted.add(role);
     }
   }
 
@@ -112,7 +116,7 @@ export class LeafColumns {
   /** Where the role comes from, for the read report. */
   describe(role: string): string | undefined {
     const c = this.name.get(role);
-    const k = this.constants.get(role);
+    const k = this.constants.has(role) ? `${this.constants.get(role)}${this.defaulted.has(role) ? ' (the stated default, --fill BLCond=default)' : ''}` : undefined;
     if (c !== undefined) return `column '${c}'${k !== undefined ? `, missing values filled with ${k}` : ''}`;
     return k !== undefined ? `constant ${k}` : undefined;
   }

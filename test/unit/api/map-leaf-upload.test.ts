@@ -29,3 +29,14 @@ test('a CSV without the leaf columns, an empty one, and a non-CSV name are refus
   await assert.rejects(api.request('map.leafUpload', { name: 'empty.csv', text: '' }), /invalid request payload for map\.leafUpload/);
   assert.equal(existsSync(path.join(tmp, 'p2', 'leaf-inputs')), false);
 });
+
+test('another lab\'s layout is refused without its column mapping and stored with it (D/M/Y dates, one PFT, no BLCond)', async () => {
+  await session.openOrCreateProject(path.join(tmp, 'p3'));
+  const text = 'Site,SampleDate,Elev,Tleaf_C,PARi,Cs,VpdL\nA,21/09/2010,150,21.3,794,374,1.46\nA,05/10/2010,150,20.4,,370,1.28\nA,12/10/2010,150,20.6,583,377,0.97\n';
+  await assert.rejects(api.request('map.leafUpload', { name: 'lab.csv', text }), /lab\.csv: line 1, column 'PFT': required column is missing/);
+  const columns = { Location: 'Site', Date: 'SampleDate', elevation: 'Elev', Tleaf: 'Tleaf_C', PARin: 'PARi', CO2S: 'Cs', VPD: 'VpdL' };
+  await assert.rejects(api.request('map.leafUpload', { name: 'lab.csv', text, columns, fill: { PFT: 'C3 grass' } }), /column 'BLCond': required column is missing.*--fill BLCond=default/);
+  const res = await api.request('map.leafUpload', { name: 'lab.csv', text, columns, fill: { PFT: 'C3 grass', BLCond: 'default' } });
+  assert.deepEqual([res.rows, res.skipped], [2, 1]);
+  assert.equal(readFileSync(res.path, 'utf8'), text);
+});

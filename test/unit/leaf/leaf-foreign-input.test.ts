@@ -61,7 +61,7 @@ test('a mapped file reads every role from its own columns, constants and derived
   assert.equal(new Date(r.time).toISOString().slice(0, 10), '2010-10-05');
   assert.deepEqual(ds.report?.dateFormat, { format: 'DMY', basis: { line: 2, text: '21/09/2010' } });
   assert.equal(ds.report?.inputs['Tleaf'], "column 'Tleaf_C'");
-  assert.equal(ds.report?.inputs['BLCond'], 'constant 2.84');
+  assert.equal(ds.report?.inputs['BLCond'], 'constant 2.84 (the stated default, --fill BLCond=default)');
   assert.match(ds.report!.inputs['Patm']!, /elevation.*standard atmosphere/);
   assert.deepEqual(ds.report?.filled, { PFT: 3, BLCond: 3, Patm: 3 });
 });
