@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { learnedOf, runLabel } from '../../../main/api/handlers/map-runs.ts';
+import { learnedOf, runLabel } from '../../../main/map/run-listing.ts';
 import { PARAMETER_SPECS } from '../../../main/physics/grid/pft-params.ts';
 
 test('generated run ids read as preset and start time; chosen ids stay', () => {
