@@ -3,6 +3,7 @@
  * parameter-learning experiments (seed 004). Results to stdout, progress and skipped rows to stderr.
  */
 import { readFile } from 'node:fs/promises';
+import { readInputText } from '../util/input-file.ts';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { BackendName } from '../compute/backend.ts';
@@ -114,7 +115,7 @@ export function registerLeafCommands(program: Command): void {
         import('../compute/backend.ts'), import('../project/atomic-write.ts'), import('../leaf/leaf-forward.ts'),
       ]);
       const backend = await initComputeBackend(opts.backend ? { prefer: opts.backend as BackendName } : {});
-      const text = await readFile(opts.input, 'utf8');
+      const text = await readInputText(opts.input);
       const t0 = performance.now();
       const { csv, result } = leafForwardCsv(text, opts.btranFrom as BtranSource, { source: opts.input, ...readOptionsOf(opts) });
       await writeFileAtomic(path.resolve(opts.out), csv);

@@ -8,7 +8,8 @@
  * Results go to a run folder, each file written atomically.
  */
 import * as tf from '@tensorflow/tfjs';
-import { readFile, mkdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { readInputText } from '../util/input-file.ts';
 import path from 'node:path';
 import { writeFileAtomic } from '../project/atomic-write.ts';
 import { solveLeaves } from '../physics/leaf-model.ts';
@@ -89,7 +90,7 @@ export async function runLeafExperiment(rawConfig: unknown, ctx: LeafExperimentC
   const cpu0 = process.cpuUsage();
   const log = ctx.log ?? (() => undefined);
   const synthetic = SYNTHETIC.has(config.experiment);
-  const text = await readFile(config.input, 'utf8');
+  const text = await readInputText(config.input);
   const parsed = parseLeafCsv(text, {
     source: config.input, pftMapping: config.pftMapping, ...(synthetic ? {} : { observedColumn: config.observedColumn }),
     ...(config.columns ? { columns: config.columns } : {}), ...(config.fill ? { fill: config.fill } : {}), ...(config.dateFormat ? { dateFormat: config.dateFormat } : {}),

@@ -7,9 +7,10 @@
 import { promises as fs, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { unzipSync } from 'fflate';
 import { UCRB_GRID, type GridSpec } from '../grid.ts';
 import { ImportError, guardFile } from './errors.ts';
+import { UnzipLimitError, unzipShapefileParts } from './bounded-unzip.ts';
+import { checkInputFile, InputFileError, MAX_INPUT_BYTES, readInputFile } from '../../util/input-file.ts';
 import { gdalReason, removeScratchOutput, withGdal, type GdalDataset, type GdalOutputPath } from './gdal-runtime.ts';
 import { polygonCellFractions } from '../polygon-fractions.ts';
 import type { ImportedBasinFeature, ImportedBasins } from './types.ts';
@@ -25,10 +26,13 @@ export interface BasinImportOptions {
 const NAME_FIELDS = ['name', 'NAME', 'Name', 'basin', 'BASIN', 'label', 'LABEL', 'HUC_NAME'];
 const ID_FIELDS = ['id', 'ID', 'Id', 'basin_id', 'HUC'];
 
-/** Unzips a shapefile archive into a temporary folder and returns the .shp path inside it. */
+/** Unzips a shapefile archive (its parts only, within bounded-unzip.ts's limits) into a temporary folder and returns the .shp path inside it. */
 async function unpackShapefile(zipPath: string, into: string): Promise<string> {
-  const bytes = await fs.readFile(zipPath);
-  const entries = await guardFile(zipPath, 'unzipping', () => unzipSync(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length)));
+  const bytes = await readInputFile(zipPath).catch((err: unknown) => { throw new ImportError(zipPath, err instanceof Error ? err.message.replace(`${zipPath}: `, '') : String(err)); });
+  const { files: entries } = await guardFile(zipPath, 'unzipping', () => unzipShapefileParts(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length)).catch((err: unknown) => {
+    if (err instanceof UnzipLimitError) throw new ImportError(zipPath, `refused: ${err.message}`);
+    throw err;
+  }));
   const shp = Object.keys(entries).filter((k) => k.toLowerCase().endsWith('.shp') && !k.startsWith('__MACOSX'));
   if (shp.length === 0) throw new ImportError(zipPath, `holds no .shp file (found: ${Object.keys(entries).join(', ') || 'nothing'})`);
   if (shp.length > 1) throw new ImportError(zipPath, `holds ${shp.length} shapefiles (${shp.join(', ')}); put one basin layer per archive`);
@@ -60,7 +64,10 @@ interface GeoJsonOut { type?: string; features?: { type?: string; properties?: R
 
 export async function importBasins(file: string, options: BasinImportOptions = {}): Promise<ImportedBasins> {
   const grid = options.grid ?? UCRB_GRID;
-  await fs.access(file).catch(() => { throw new ImportError(file, 'does not exist or cannot be read'); });
+  // a regular file of bounded size (a FIFO would hang the reader, a device never ends)
+  await checkInputFile(file, MAX_INPUT_BYTES).catch((err: unknown) => {
+    throw new ImportError(file, err instanceof InputFileError && /no such file/.test(err.message) ? 'does not exist or cannot be read' : err instanceof Error ? err.message.replace(`${file}: `, '') : String(err));
+  });
   const work = mkdtempSync(path.join(os.tmpdir(), 'vegdyn-basins-'));
   try {
     const lower = file.toLowerCase();

@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { zipSync } from 'fflate';
+import { unzipShapefileParts, UnzipLimitError } from '../../../main/data/importers/bounded-unzip.ts';
 import { importBasins } from '../../../main/data/importers/basins.ts';
 import { UCRB_GRID, cellCount } from '../../../main/data/grid.ts';
 import { run } from './make-files.ts';
@@ -87,6 +88,23 @@ test('basins from a zipped shapefile in UTM 12N / NAD83 (ogr2ogr), reprojected f
     const noPrj = path.join(dir, 'noprj.zip');
     writeFileSync(noPrj, zipSync(Object.fromEntries(Object.entries(files).filter(([k]) => !k.endsWith('.prj')))));
     await assert.rejects(importBasins(noPrj, { grid }), /noprj\.zip: has subbasins\.shp without a \.prj file, so its coordinate system is unknown/);
+
+    // junk next to the shapefile (a 24 MiB run of zeros, a readme, a folder) is never inflated
+    const junk = path.join(dir, 'with-junk.zip');
+    const zeros = new Uint8Array(24 * 1024 * 1024);
+    writeFileSync(junk, zipSync({ ...files, 'junk/zeros.bin': zeros, 'README.txt': new TextEncoder().encode('hello'), '__MACOSX/._subbasins.shp': new Uint8Array(10) }, { level: 9 }));
+    const parts = await unzipShapefileParts(new Uint8Array(readFileSync(junk)));
+    assert.deepEqual(Object.keys(parts.files).sort(), Object.keys(files).filter((k) => /\.(shp|shx|dbf|prj|cpg)$/.test(k)).sort());
+    assert.deepEqual(parts.skipped.sort(), ['README.txt', '__MACOSX/._subbasins.shp', 'junk/zeros.bin']);
+    check(await importBasins(junk, { grid }), 1e-5);
+
+    // a zip bomb posing as the .shp (24 MiB of zeros deflate about 1000x) is refused before inflating
+    const bomb = path.join(dir, 'bomb.zip');
+    writeFileSync(bomb, zipSync({ ...files, 'subbasins.shp': zeros }, { level: 9 }));
+    assert.ok(statSync(bomb).size < 200 * 1024, `the bomb is small (${statSync(bomb).size} bytes)`);
+    await assert.rejects(importBasins(bomb, { grid }), /bomb\.zip: refused: subbasins\.shp expands \d+ times .* more than the 100x/);
+    // and the total bound: parts that compress poorly but add up past the limit
+    await assert.rejects(unzipShapefileParts(new Uint8Array(readFileSync(path.join(dir, 'subbasins.zip'))), { maxExpandedBytes: 100 }), (err: unknown) => err instanceof UnzipLimitError && /expand to more than 100 bytes/.test(err.message));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

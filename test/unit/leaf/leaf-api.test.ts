@@ -8,10 +8,12 @@ import { inProcessApi } from '../in-process-api.ts';
 
 const input = fileURLToPath(new URL('../../fixtures/leaf/example_dataset.csv', import.meta.url));
 process.env.VEGDYN_BACKEND = 'cpu';
-const { tmp, api } = inProcessApi('vegdyn-leaf-api-', { jobs: { cancelGraceMs: 2000 } });
+const { tmp, api, session } = inProcessApi('vegdyn-leaf-api-', { jobs: { cancelGraceMs: 2000 } }, true);
 
 test('leaf.forward solves every row and writes the CSV; leaf.pfts lists CLM4.5 PFTs with ranges', async () => {
-  const out = path.join(tmp, 'forward.csv');
+  // outCsv must be inside the open project (output-path.ts)
+  await session.createProject(path.join(tmp, 'project'));
+  const out = path.join(tmp, 'project', 'exports', 'forward.csv');
   const r = await api.request('leaf.forward', { input, btranFrom: 'default-B', outCsv: out, maxRows: 10 });
   assert.equal(r.leaves, 446);
   assert.equal(r.rows.length, 10);
