@@ -4,9 +4,10 @@ import { uiBench } from './ui-bench.ts';
 import { leafBench } from './leaf-bench.ts';
 import { runFilesBench } from './run-files-bench.ts';
 import { mapBrowseBench } from './map-browse-bench.ts';
+import { firstRunBench } from './first-run-bench.ts';
 
 /** Every benchmark suite; areas add theirs here. */
-const SUITES: readonly BenchSuite[] = [modelsBench, uiBench, leafBench, runFilesBench, mapBrowseBench];
+const SUITES: readonly BenchSuite[] = [modelsBench, uiBench, leafBench, runFilesBench, mapBrowseBench, firstRunBench];
 
 export async function runBench(options: { only?: string; quick: boolean }): Promise<void> {
   const report = consoleReporter();

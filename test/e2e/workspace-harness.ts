@@ -24,9 +24,10 @@ export interface Served {
   stop(): Promise<void>;
 }
 
-/** Starts `vegdyn serve --project DIR` and resolves with the URL it prints. */
-export function serve(projectDir: string, env: NodeJS.ProcessEnv): Promise<Served> {
-  const child: ChildProcess = spawn(process.execPath, [VEGDYN, 'serve', '--project', projectDir, '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `vegdyn serve --project DIR` (null: the default demo project of VEGDYN_HOME) and resolves with the URL it prints. */
+export function serve(projectDir: string | null, env: NodeJS.ProcessEnv): Promise<Served> {
+  const project = projectDir === null ? [] : ['--project', projectDir];
+  const child: ChildProcess = spawn(process.execPath, [VEGDYN, 'serve', ...project, '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
   const stop = (): Promise<void> => new Promise((resolve) => {
