@@ -32,6 +32,12 @@ export interface EvaluateRunOptions {
   readonly clip?: boolean;
   /** a test period other than the run config's */
   readonly test?: { readonly from: string; readonly to: string };
+  /**
+   * first day to predict, when later than the run's record start (ISO; at or before the test
+   * start): the models' state spins up from there instead of the record start, which takes a
+   * fraction of the time (the pretrained demo run's first install); features do not depend on it
+   */
+  readonly predictFrom?: string;
   readonly signal?: AbortSignal;
   readonly log?: (line: string) => void;
   /** fraction 0..1 of the work (the predictions dominate: one share per model, a last share to score and write) */
@@ -69,7 +75,12 @@ export async function evaluateRun(opts: EvaluateRunOptions): Promise<EvaluateRun
   const configRecord = periodRange(dataset, config.periods.record, 'record');
   const train = periodRange(dataset, config.periods.train, 'train');
   // predictions cover the run's record, grown to cover a test period outside it
-  const record: DayRange = { start: Math.min(configRecord.start, test.start), end: Math.max(configRecord.end, test.end) };
+  let record: DayRange = { start: Math.min(configRecord.start, test.start), end: Math.max(configRecord.end, test.end) };
+  if (opts.predictFrom) {
+    const from = periodRange(dataset, { from: opts.predictFrom, to: opts.predictFrom }, 'predictFrom').start;
+    if (from > test.start) throw new Error(`predictFrom ${opts.predictFrom} is after the test period's start ${testDates.from}`);
+    record = { start: Math.max(record.start, from), end: record.end };
+  }
 
   // the inputs exactly as in training: the run's own clip hides the same observations
   const trainingClip = await resolveRunClip(config, projectDir, runDir, dataset);
