@@ -1,9 +1,20 @@
 /**
- * Expands the paths a user gives (files and folders) into a sorted list of input files.
+ * Expands the paths a user gives (files and folders) into a sorted list of input files. Each file
+ * must be a regular file (checkInputFile): a FIFO would hang its reader, a device never ends. No
+ * size cap here: the readers open forcing files by path and read them in slabs.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { ImportError } from './errors.ts';
+import { checkInputFile } from '../../util/input-file.ts';
+
+/** `file` as a regular file, or an ImportError naming it and what it is instead */
+export async function requireRegularFile(file: string): Promise<string> {
+  await checkInputFile(file).catch((err: unknown) => {
+    throw new ImportError(file, err instanceof Error ? err.message.replace(`${file}: `, '') : String(err));
+  });
+  return file;
+}
 
 export async function expandInputs(inputs: readonly string[], extensions: readonly string[], what: string): Promise<string[]> {
   if (inputs.length === 0) throw new ImportError('(no input)', `no ${what} files given`);
@@ -23,5 +34,6 @@ export async function expandInputs(inputs: readonly string[], extensions: readon
       out.push(input);
     }
   }
+  for (const file of out) await requireRegularFile(file);
   return out;
 }

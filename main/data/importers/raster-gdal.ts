@@ -10,6 +10,7 @@
 import { promises as fs } from 'node:fs';
 import { gridBounds, type GridSpec } from '../grid.ts';
 import { ImportError } from './errors.ts';
+import { requireRegularFile } from './input-files.ts';
 import { gdalReason, removeScratchOutput, withGdal, type GdalApi, type GdalDataset, type GdalOutputPath } from './gdal-runtime.ts';
 import { overlapWeights, type OverlapWeights } from './regrid.ts';
 
@@ -75,6 +76,7 @@ function crsName(wkt: string): string {
 /** Reads the window of `file` over `grid`. Errors name the file. */
 export async function readRasterWindow(file: string, grid: GridSpec, options: { bands?: readonly number[] } = {}): Promise<RasterWindow> {
   await fs.access(file).catch(() => { throw new ImportError(file, 'does not exist or cannot be read'); });
+  await requireRegularFile(file);
   return withGdal(async (gdal, ctx) => {
     const scratch: GdalOutputPath[] = [];
     const datasets: GdalDataset[] = [];

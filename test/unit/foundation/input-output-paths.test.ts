@@ -74,3 +74,19 @@ test('leaf.forward writes outCsv only inside the project, never onto project.jso
   assert.ok(existsSync(path.join(project, 'exports', 'leaf', 'forward.csv')));
   assert.equal(readFileSync(path.join(project, 'exports', 'leaf', 'forward.csv'), 'utf8').trim().split('\n').length, 447);
 });
+
+test('the importers refuse a FIFO named directly or found in a folder, without hanging', { timeout: 30_000 }, async () => {
+  const [{ importForcingNetcdf }, { importLai }, { importLandCover }] = await Promise.all([
+    import('../../../main/data/importers/forcing-netcdf.ts'), import('../../../main/data/importers/lai.ts'), import('../../../main/data/importers/static-layers.ts'),
+  ]);
+  const dir = path.join(tmp, 'inputs');
+  mkdirSync(dir);
+  const fifo = path.join(dir, 'forcing.nc');
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+  await assert.rejects(importForcingNetcdf([fifo]), /forcing\.nc: is a FIFO \(named pipe\); give a regular file/);
+  await assert.rejects(importForcingNetcdf([dir]), /forcing\.nc: is a FIFO/);
+  const laiFifo = path.join(tmp, 'lai_2001-01-01.tif');
+  assert.equal(spawnSync('mkfifo', [laiFifo]).status, 0);
+  await assert.rejects(importLai([laiFifo]), /lai_2001-01-01\.tif: is a FIFO/);
+  await assert.rejects(importLandCover(laiFifo), /lai_2001-01-01\.tif: is a FIFO/);
+});
