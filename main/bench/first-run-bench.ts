@@ -8,6 +8,7 @@
  * all counted from the start of `npm start`. Target: model results within 5 minutes on a 2-core
  * machine. --quick generates only the pretrained run's record (VEGDYN_DEMO_PERIOD=1996..2012).
  */
+import { servedUrl } from './served-url.ts';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -51,15 +52,7 @@ export const firstRunBench: BenchSuite = {
     server.stderr!.on('data', (c: Buffer) => { stderr += c.toString(); });
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        server.stdout!.on('data', (c: Buffer) => {
-          out += c.toString();
-          const m = /VegDyn is running at (\S+)/.exec(out);
-          if (m) resolve(m[1]!);
-        });
-        server.once('exit', (code) => reject(new Error(`npm start exited with ${code}: ${stderr}`)));
-      });
+      const url = await servedUrl(server, 'npm start', () => stderr);
       r.figure('URL printed', seconds(), 's');
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
       await page.goto(url);

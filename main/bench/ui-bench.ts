@@ -8,6 +8,7 @@
  * the second animation frame after the update, i.e. the frame that shows it.
  * Needs a built renderer (npm run build:renderer) and /usr/bin/chromium.
  */
+import { servedUrl } from './served-url.ts';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -71,15 +72,7 @@ export const uiBench: BenchSuite = {
     const server = spawn(process.execPath, [VEGDYN, 'serve', '--project', project, '--port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        server.stdout!.on('data', (c: Buffer) => {
-          out += c.toString();
-          const m = /VegDyn is running at (\S+)/.exec(out);
-          if (m) resolve(m[1]!);
-        });
-        server.once('exit', (code) => reject(new Error(`vegdyn serve exited with ${code}`)));
-      });
+      const url = await servedUrl(server, 'vegdyn serve');
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
       await page.goto(url);
       await page.waitForSelector('body[data-ready=true]', { timeout: 120_000 });
