@@ -1,11 +1,14 @@
 /**
  * Chooses the tfjs backend the engine computes on, in order of speed:
  *   tensorflow-gpu (@tensorflow/tfjs-node-gpu, needs CUDA 11.2 / cuDNN 8.1),
+ *   webgpu         (@tensorflow/tfjs-backend-webgpu on Dawn's dawn.node from the `webgpu` package:
+ *                   any vendor's GPU through Vulkan, Metal or D3D12; a software adapter such as
+ *                   SwiftShader or llvmpipe is skipped unless forced, see main/tfjs/webgpu-start.ts),
  *   tensorflow     (@tensorflow/tfjs-node, native libtensorflow),
  *   wasm           (@tensorflow/tfjs-backend-wasm, its threaded SIMD build, one thread per core),
  *   cpu            (plain JavaScript, always available).
  * Both native packages download libtensorflow at install time; offline they are skipped by npm,
- * so they are optional and the report says why each one was not used.
+ * so they are optional, as are the two webgpu packages, and the report says why each one was not used.
  * A backend forced through `prefer`, VEGDYN_BACKEND or config.json's `backend` must load or the
  * call fails: a silent fallback would make timings and results lie about where they came from.
  */
@@ -17,12 +20,13 @@ import * as tf from '@tensorflow/tfjs';
 import { backendNameSchema, type backendReportSchema } from './backend-report.ts';
 import { readAppConfig } from '../config/vegdyn-home.ts';
 import { startPatchedWasm } from '../tfjs/tfjs-patches.ts';
+import { describeAdapter, probeWebgpuAdapter, startWebgpu, type WebgpuAdapterSummary } from '../tfjs/webgpu-start.ts';
 
 export type BackendName = z.infer<typeof backendNameSchema>;
 export type BackendReport = z.infer<typeof backendReportSchema>;
 export interface BackendAttempt { name: BackendName; ok: boolean; reason: string }
 
-export const BACKEND_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+export const BACKEND_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
 
 const require = createRequire(import.meta.url);
 
@@ -43,7 +47,12 @@ function firstLine(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
 }
 
-interface Loaded { tfBackend: string; version: string; threads: number; tfjsPatches?: string }
+interface Loaded { tfBackend: string; version: string; threads: number; tfjsPatches?: string; webgpuAdapter?: WebgpuAdapterSummary }
+
+/** what a loader learned before it failed, kept for the report (the adapter of a skipped webgpu) */
+class BackendSkipped extends Error {
+  constructor(message: string, readonly webgpuAdapter?: WebgpuAdapterSummary) { super(message); }
+}
 
 async function loadNative(pkg: '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-node'): Promise<Loaded> {
   try {
@@ -95,14 +104,33 @@ export function wasmThreadCount(): number {
   return n;
 }
 
+/**
+ * webgpu: only on a real GPU unless forced. A software adapter computes on the CPU at ~0.5
+ * GFLOP/s (SwiftShader), hundreds of times slower than wasm, so the automatic choice passes it
+ * by and says so; VEGDYN_BACKEND=webgpu runs on it anyway (the correctness tests do).
+ */
+async function loadWebgpu(forced: boolean): Promise<Loaded> {
+  const { summary } = await probeWebgpuAdapter();
+  if (summary.software && !forced) {
+    throw new BackendSkipped(`software adapter skipped in the automatic choice (${summary.software}): it computes on the CPU, slower than wasm; VEGDYN_BACKEND=webgpu forces it`, summary);
+  }
+  try {
+    const { version } = await startWebgpu();
+    return { tfBackend: 'webgpu', version, threads: 1, webgpuAdapter: summary };
+  } catch (err) {
+    throw new BackendSkipped(firstLine(err), summary);
+  }
+}
+
 async function loadCpu(): Promise<Loaded> {
   if (!(await tf.setBackend('cpu'))) throw new Error('the cpu backend did not initialise');
   await tf.ready();
   return { tfBackend: 'cpu', version: `@tensorflow/tfjs-backend-cpu@${packageVersion('@tensorflow/tfjs-backend-cpu')}`, threads: 1 };
 }
 
-const LOADERS: Record<BackendName, () => Promise<Loaded>> = {
+const LOADERS: Record<BackendName, (forced: boolean) => Promise<Loaded>> = {
   'tensorflow-gpu': () => loadNative('@tensorflow/tfjs-node-gpu'),
+  webgpu: loadWebgpu,
   tensorflow: () => loadNative('@tensorflow/tfjs-node'),
   wasm: loadWasm,
   cpu: loadCpu,
@@ -147,10 +175,12 @@ export function initComputeBackend(options: InitBackendOptions = {}): Promise<Ba
 
 async function chooseBackend(forced: { name: BackendName; by: string } | undefined): Promise<BackendReport> {
   const attempts: BackendAttempt[] = [];
+  let webgpuAdapter: WebgpuAdapterSummary | undefined;
   const candidates = forced ? [forced.name] : BACKEND_ORDER;
   for (const name of candidates) {
     try {
-      const loaded = await LOADERS[name]();
+      const loaded = await LOADERS[name](forced !== undefined);
+      webgpuAdapter ??= loaded.webgpuAdapter;
       attempts.push({ name, ok: true, reason: forced ? `forced by ${forced.by}` : 'first backend in order that loaded' });
       for (const rest of BACKEND_ORDER.slice(BACKEND_ORDER.indexOf(name) + 1)) {
         if (!forced) attempts.push({ name: rest, ok: false, reason: `not tried: ${name} loaded first` });
@@ -158,8 +188,10 @@ async function chooseBackend(forced: { name: BackendName; by: string } | undefin
       return {
         chosen: name, tfBackend: loaded.tfBackend, version: loaded.version, threads: loaded.threads, attempts,
         ...(forced ? { forcedBy: forced.by } : {}), ...(loaded.tfjsPatches ? { tfjsPatches: loaded.tfjsPatches } : {}),
+        ...(webgpuAdapter ? { webgpuAdapter } : {}),
       };
     } catch (err) {
+      if (err instanceof BackendSkipped) webgpuAdapter ??= err.webgpuAdapter;
       const reason = firstLine(err);
       attempts.push({ name, ok: false, reason });
       if (forced) throw new Error(`backend ${name} was forced by ${forced.by} but failed: ${reason}`);
@@ -170,8 +202,14 @@ async function chooseBackend(forced: { name: BackendName; by: string } | undefin
 
 /** Human-readable lines for `vegdyn info`. */
 export function formatBackendReport(report: BackendReport): string {
-  const lines = [`backend: ${report.chosen} (${report.version}, ${report.threads} thread${report.threads === 1 ? '' : 's'})${report.forcedBy ? ` forced by ${report.forcedBy}` : ''}`];
+  const where = report.chosen === 'webgpu' ? `on the ${report.webgpuAdapter?.software ? 'software adapter' : 'GPU'}` : `${report.threads} thread${report.threads === 1 ? '' : 's'}`;
+  const lines = [`backend: ${report.chosen} (${report.version}, ${where})${report.forcedBy ? ` forced by ${report.forcedBy}` : ''}`];
   if (report.tfjsPatches) lines.push(`  ${report.tfjsPatches}`);
+  const a = report.webgpuAdapter;
+  if (a) {
+    lines.push(`  webgpu adapter: ${describeAdapter(a)}${a.software ? ' (software)' : ''}`);
+    lines.push(`    vendor ${a.vendor || '?'}, architecture ${a.architecture || '?'}, device ${a.device || '?'}, max invocations per workgroup ${a.limits.maxComputeInvocationsPerWorkgroup}, workgroup storage ${a.limits.maxComputeWorkgroupStorageSize} B`);
+  }
   for (const a of report.attempts) lines.push(`  ${a.ok ? '+' : '-'} ${a.name}: ${a.reason}`);
   return lines.join('\n');
 }

@@ -10,6 +10,9 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import type { BackendReport } from '../../../main/compute/backend.ts';
+// Chromium's SwiftShader Vulkan driver and the Vulkan loader Chromium ships beside it: a software
+// WebGPU adapter on a machine without a GPU
+import { swiftshaderEnv } from '../tfjs/webgpu-env.ts';
 
 const require = createRequire(import.meta.url);
 const home = mkdtempSync(path.join(os.tmpdir(), 'vegdyn-backend-'));
@@ -36,7 +39,7 @@ test('the report names the chosen backend and, for every other one, why it was n
   const { status, stderr, report } = info();
   assert.equal(status, 0, stderr);
   assert.ok(report);
-  assert.deepEqual(report.attempts.map((a) => a.name), ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']);
+  assert.deepEqual(report.attempts.map((a) => a.name), ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu']);
   const chosen = report.attempts.filter((a) => a.ok);
   assert.equal(chosen.length, 1);
   assert.equal(chosen[0]!.name, report.chosen);
@@ -84,13 +87,13 @@ test('a forced backend that cannot load is an error, not a silent fallback', { s
 test('an unknown backend name is refused with the valid names', () => {
   const { status, stderr } = info({ VEGDYN_BACKEND: 'cuda' });
   assert.notEqual(status, 0);
-  assert.match(stderr, /VEGDYN_BACKEND: unknown backend 'cuda' \(expected one of tensorflow-gpu, tensorflow, wasm, cpu\)/);
+  assert.match(stderr, /VEGDYN_BACKEND: unknown backend 'cuda' \(expected one of tensorflow-gpu, webgpu, tensorflow, wasm, cpu\)/);
 });
 
 test('the human-readable info names the backend and the reasons', () => {
   const r = spawnSync(process.execPath, ['bin/vegdyn.mjs', 'info'], { encoding: 'utf8', env: { ...process.env, VEGDYN_HOME: home, VEGDYN_BACKEND: undefined } });
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /^backend: (tensorflow-gpu|tensorflow|wasm|cpu) \(/m);
+  assert.match(r.stdout, /^backend: (tensorflow-gpu|webgpu|tensorflow|wasm|cpu) \(/m);
   assert.match(r.stdout, /tensorflow-gpu: /);
 });
 
@@ -108,4 +111,44 @@ test('wasm runs the threaded build with one thread per core, patched, and says s
   const bad = info({ VEGDYN_WASM_THREADS: 'two' });
   assert.notEqual(bad.status, 0);
   assert.match(bad.stderr, /VEGDYN_WASM_THREADS: expected a positive integer, got 'two'/);
+});
+
+
+test('the automatic choice skips a software WebGPU adapter and says why; the adapter is named', { skip: swiftshaderEnv.skip }, () => {
+  const { status, stderr, report } = info(swiftshaderEnv.env);
+  assert.equal(status, 0, stderr);
+  assert.notEqual(report?.chosen, 'webgpu');
+  const webgpu = report?.attempts.find((a) => a.name === 'webgpu');
+  assert.equal(webgpu?.ok, false);
+  assert.match(webgpu?.reason ?? '', /^software adapter skipped in the automatic choice \(WebGPU reports it as a fallback \(software\) adapter\).*VEGDYN_BACKEND=webgpu forces it$/);
+  assert.equal(report?.webgpuAdapter?.architecture, 'swiftshader');
+  assert.ok((report?.webgpuAdapter?.limits.maxBufferSize ?? 0) > 0);
+  const r = spawnSync(process.execPath, ['bin/vegdyn.mjs', 'info'], { encoding: 'utf8', env: { ...process.env, VEGDYN_HOME: home, VEGDYN_BACKEND: undefined, ...swiftshaderEnv.env } });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^ {2}webgpu adapter: google \/ swiftshader \/ SwiftShader driver [\d.]+; max buffer \d+ MiB, max storage binding \d+ MiB \(software\)$/m);
+});
+
+test('VEGDYN_BACKEND=webgpu forces the software adapter', { skip: swiftshaderEnv.skip }, () => {
+  const { status, stderr, report } = info({ ...swiftshaderEnv.env, VEGDYN_BACKEND: 'webgpu' });
+  assert.equal(status, 0, stderr);
+  assert.equal(report?.chosen, 'webgpu');
+  assert.equal(report?.tfBackend, 'webgpu');
+  assert.match(report?.version ?? '', /^@tensorflow\/tfjs-backend-webgpu@4\.22\.0$/);
+  assert.match(report?.webgpuAdapter?.software ?? '', /fallback/);
+});
+
+test('without a Vulkan loader the webgpu attempt says what to install, and a forced webgpu fails with that reason', { skip: process.platform === 'linux' ? false : 'the Vulkan loader check is Linux only' }, () => {
+  // an empty LD_LIBRARY_PATH and no system libvulkan: the state of the development machines
+  const { status, stderr, report } = info({ LD_LIBRARY_PATH: '' });
+  assert.equal(status, 0, stderr);
+  const webgpu = report?.attempts.find((a) => a.name === 'webgpu');
+  if (webgpu?.reason.includes('libvulkan.so.1')) {
+    assert.match(webgpu.reason, /the Vulkan loader libvulkan\.so\.1 is not installed \(Debian\/Ubuntu: apt-get install libvulkan1/);
+    const forced = info({ LD_LIBRARY_PATH: '', VEGDYN_BACKEND: 'webgpu' });
+    assert.notEqual(forced.status, 0);
+    assert.match(forced.stderr, /backend webgpu was forced by VEGDYN_BACKEND but failed: the Vulkan loader libvulkan\.so\.1 is not installed/);
+  } else {
+    // a machine with a system Vulkan loader: the attempt then names the adapter or why there is none
+    assert.ok((webgpu?.reason.length ?? 0) > 10);
+  }
 });

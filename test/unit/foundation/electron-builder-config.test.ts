@@ -31,11 +31,18 @@ test('installers for Linux, Windows and macOS are configured', () => {
   assert.deepEqual(targets('mac'), ['dmg']);
 });
 
-test('native tfjs files and wasm modules are kept outside the asar archive', () => {
+test('native tfjs files, Dawn\'s dawn.node and wasm modules are kept outside the asar archive', () => {
   const unpack = config.asarUnpack as string[];
-  for (const needed of ['**/*.node', '**/*.wasm', 'node_modules/@tensorflow/tfjs-node/**', 'node_modules/@tensorflow/tfjs-node-gpu/**']) {
+  for (const needed of ['**/*.node', '**/*.wasm', 'node_modules/@tensorflow/tfjs-node/**', 'node_modules/@tensorflow/tfjs-node-gpu/**', 'node_modules/webgpu/dist/**']) {
     assert.ok(unpack.includes(needed), `asarUnpack lacks ${needed}`);
   }
+});
+
+test('dawn.node of the three platforms lies under the unpacked webgpu/dist folder', { skip: existsSync('node_modules/webgpu/package.json') ? false : 'the optional webgpu package is not installed here' }, () => {
+  for (const platform of ['linux-x64', 'darwin-universal', 'win32-x64']) {
+    assert.ok(existsSync(`node_modules/webgpu/dist/${platform}/dawn.node`), `webgpu ships no dist/${platform}/dawn.node`);
+  }
+  assert.ok((config.asarUnpack as string[]).includes('node_modules/webgpu/dist/**'));
 });
 
 test('the packaged entry point is the bundled Electron main', () => {
