@@ -1,0 +1,81 @@
+/**
+ * Scenario commands: `vegdyn scenario create NAME`, `vegdyn scenario list`. A scenario is
+ * delta-change forcing stored in the project (data/scenario/); options take one value or 12
+ * comma-separated monthly values (January first).
+ */
+import type { Command } from 'commander';
+import { defaultProjectDir } from '../config/vegdyn-home.ts';
+import { createScenario, listScenarios } from '../data/scenario/scenario-store.ts';
+import { parsePeriod, SCENARIO_CHANGES, type MonthlyValue, type Scenario } from '../data/scenario/scenario-definition.ts';
+
+/** '2' or '1,1,2,2,3,3,3,3,2,2,1,1' -> a number or 12 numbers; the option is named in the error */
+function monthlyOption(option: string) {
+  return (text: string): MonthlyValue => {
+    const parts = text.split(',').map((p) => p.trim());
+    const values = parts.map(Number);
+    const bad = parts.findIndex((p, i) => p === '' || !Number.isFinite(values[i]));
+    if (bad >= 0) throw new Error(`${option}: '${parts[bad]}' is not a number`);
+    if (values.length === 1) return values[0]!;
+    if (values.length !== 12) throw new Error(`${option}: give one value or 12 monthly values (January first), got ${values.length}`);
+    return values;
+  };
+}
+
+/** --change VAR=VALUE (repeatable): any scenario variable by its forcing name */
+function collectChange(text: string, acc: Record<string, MonthlyValue>): Record<string, MonthlyValue> {
+  const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.+)$/.exec(text);
+  if (!m) throw new Error(`--change: '${text}' is not VAR=VALUE (e.g. Tair=2 or Rainf=0.8)`);
+  return { ...acc, [m[1]!]: monthlyOption(`--change ${m[1]}`)(m[2]!) };
+}
+
+function describe(s: Scenario): string {
+  const fmt = (v: MonthlyValue) => (typeof v === 'number' ? String(v) : `[${v.join(',')}]`);
+  const parts = Object.entries(s.changes).map(([k, v]) => `${k} ${SCENARIO_CHANGES[k as keyof typeof SCENARIO_CHANGES].kind === 'add' ? '+' : 'x'}${fmt(v)}`);
+  if (s.co2Ppm !== undefined) parts.push(`CO2 ${fmt(s.co2Ppm)} ppm`);
+  return `${s.name}  ${parts.join(', ') || '(no change)'}  period ${s.period ? `${s.period.from}..${s.period.to}` : "(the run's test period)"}${s.description ? `  ${s.description}` : ''}`;
+}
+
+export function registerScenarioCommands(program: Command): void {
+  const scenario = program.command('scenario').description('what-if climate scenarios (delta-change forcing) stored in a project');
+  scenario
+    .command('create')
+    .description('define a scenario: additive temperature change, precipitation and shortwave multipliers, CO2; humidity keeps the baseline relative humidity')
+    .argument('<name>', 'scenario name (letters, digits, _ . -)')
+    .option('--project <dir>', 'project folder (default: the demo project)')
+    .option('--dT <K>', 'temperature change, K (one value or 12 monthly values)', monthlyOption('--dT'))
+    .option('--precip <x>', 'precipitation multiplier, >= 0 (0.8 = 20 % less)', monthlyOption('--precip'))
+    .option('--sw <x>', 'shortwave multiplier, >= 0', monthlyOption('--sw'))
+    .option('--co2 <ppm>', 'atmospheric CO2, ppm (150-2000)', monthlyOption('--co2'))
+    .option('--change <VAR=VALUE>', 'a change by forcing name (Tair, Rainf, SWdown); repeatable', collectChange, {})
+    .option('--period <A..B>', "baseline period, years (2009..2016) or dates (default: the test period of the run it is applied to)")
+    .option('--description <text>', 'free-text description')
+    .option('--replace', 'replace a scenario of the same name')
+    .action(async (name: string, opts: { project?: string; dT?: MonthlyValue; precip?: MonthlyValue; sw?: MonthlyValue; co2?: MonthlyValue; change: Record<string, MonthlyValue>; period?: string; description?: string; replace?: boolean }) => {
+      const changes: Record<string, MonthlyValue> = { ...opts.change };
+      if (opts.dT !== undefined) changes.Tair = opts.dT;
+      if (opts.precip !== undefined) changes.Rainf = opts.precip;
+      if (opts.sw !== undefined) changes.SWdown = opts.sw;
+      const s = await createScenario(opts.project ?? defaultProjectDir(), {
+        name,
+        changes,
+        ...(opts.co2 !== undefined ? { co2Ppm: opts.co2 } : {}),
+        ...(opts.period ? { period: parsePeriod(opts.period) } : {}),
+        ...(opts.description !== undefined ? { description: opts.description } : {}),
+      }, { replace: opts.replace ?? false });
+      process.stdout.write(`created scenario ${describe(s)}\n`);
+    });
+  scenario
+    .command('list')
+    .description('list the scenarios of a project')
+    .option('--project <dir>', 'project folder (default: the demo project)')
+    .option('--json', 'print the scenarios as JSON')
+    .action(async (opts: { project?: string; json?: boolean }) => {
+      const { scenarios, unreadable } = await listScenarios(opts.project ?? defaultProjectDir());
+      if (opts.json) process.stdout.write(`${JSON.stringify({ scenarios, unreadable }, null, 2)}\n`);
+      else {
+        for (const s of scenarios) process.stdout.write(`${describe(s)}\n`);
+        for (const u of unreadable) process.stdout.write(`unreadable: ${u.error}\n`);
+        if (scenarios.length + unreadable.length === 0) process.stdout.write('no scenarios (vegdyn scenario create NAME --dT 2 --precip 0.8 --co2 550)\n');
+      }
+    });
+}
