@@ -87,11 +87,17 @@ export function registerModelCommands(program: Command): void {
     .option('--preset <name>', 'demo or paper', 'demo')
     .option('--config <file>', 'JSON overrides on top of the preset (unknown keys are rejected)')
     .option('--run-id <id>', 'run folder name under runs/')
-    .action(async (opts: { project?: string; preset: string; config?: string; runId?: string }) => {
+    .option('--ensemble <n>', 'train N members differing in seed (seed, seed + 1, ...) and write their mean and spread', parsePositiveInt('--ensemble'))
+    .option('--same-windows', 'ensemble members draw the same training windows (they differ only in their initial weights)')
+    .option('--member <k>', 'train only ensemble member K (0-based) and do not collect: what each task of a cluster job array runs', parseNonNegativeInt('--member'))
+    .action(async (opts: { project?: string; preset: string; config?: string; runId?: string; ensemble?: number; sameWindows?: boolean; member?: number }) => {
       if (opts.preset !== 'demo' && opts.preset !== 'paper') throw new Error(`unknown preset '${opts.preset}' (demo or paper)`);
-      const [{ resolveRunConfig }, { initComputeBackend, formatBackendReport }, { openDataset }, { defaultRunId }, { runExperiment }, { formatNseTable }] = await Promise.all([
+      if (opts.member !== undefined && opts.ensemble === undefined) throw new Error('--member needs --ensemble N');
+      if (opts.member !== undefined && !opts.runId) throw new Error('--member needs the ensemble\'s --run-id');
+      if (opts.sameWindows && opts.ensemble === undefined) throw new Error('--same-windows needs --ensemble N');
+      const [{ resolveRunConfig }, { initComputeBackend, formatBackendReport }, { openDataset }, { defaultRunId }, { runExperiment }, { formatNseTable }, ensemble] = await Promise.all([
         import('../training/run-config.ts'), import('../compute/backend.ts'), import('../data/store/netcdf-store.ts'),
-        import('../run/demo.ts'), import('../run/experiment.ts'), import('../report/html-report.ts'),
+        import('../run/demo.ts'), import('../run/experiment.ts'), import('../report/html-report.ts'), import('../run/ensemble.ts'),
       ]);
       const config = resolveRunConfig(readOverrides(opts.config), opts.preset as PresetName);
       const projectDir = path.resolve(opts.project ?? defaultProjectDir());
@@ -103,16 +109,55 @@ export function registerModelCommands(program: Command): void {
       const controller = new AbortController();
       const onSigint = () => controller.abort(new Error('cancelled by the user (Ctrl-C)'));
       process.once('SIGINT', onSigint);
+      const common = {
+        dataset, runDir, backend, signal: controller.signal,
+        log: (line: string) => { printer.done(); process.stderr.write(`${line}\n`); },
+        onProgress: (p: { fraction: number; message: string; train?: { etaSeconds?: number } }) => printer.update(p.fraction, p.message, p.train?.etaSeconds),
+      };
       try {
-        const r = await runExperiment({
-          dataset, config, runDir, backend, resume: true, signal: controller.signal,
-          log: (line) => { printer.done(); process.stderr.write(`${line}\n`); },
-          onProgress: (p) => printer.update(p.fraction, p.message, p.train?.etaSeconds),
-        });
+        if (opts.ensemble !== undefined) {
+          const varyWindows = !opts.sameWindows;
+          await ensemble.prepareEnsemble(runDir, config, opts.ensemble, varyWindows);
+          if (opts.member !== undefined) {
+            const job = process.env.SLURM_ARRAY_JOB_ID ? `${process.env.SLURM_ARRAY_JOB_ID}_${process.env.SLURM_ARRAY_TASK_ID ?? ''}` : process.env.SLURM_JOB_ID;
+            await ensemble.trainMember({ ...common, projectDir, index: opts.member, ...(job ? { job } : {}) });
+            printer.done();
+            process.stdout.write(`member ${opts.member} finished: ${path.join(runDir, 'members')}\n`);
+            return;
+          }
+          const r = await ensemble.trainEnsemble({ ...common, projectDir, config, members: opts.ensemble, varyWindows });
+          printer.done();
+          process.stdout.write(`${formatEnsembleResult(r, formatNseTable(r.evaluation))}run folder: ${runDir}\n`);
+          return;
+        }
+        const r = await runExperiment({ ...common, config, resume: true });
         printer.done();
         process.stdout.write(`${formatNseTable(r.evaluation)}\nrun folder: ${runDir}\n`);
       } finally {
         process.removeListener('SIGINT', onSigint);
       }
     });
+}
+
+function parsePositiveInt(flag: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < 1) throw new Error(`${flag}: expected a positive whole number, got '${value}'`);
+    return n;
+  };
+}
+
+function parseNonNegativeInt(flag: string): (value: string) => number {
+  return (value) => {
+    if (!/^\d+$/.test(value)) throw new Error(`${flag}: expected a whole number >= 0, got '${value}'`);
+    return Number(value);
+  };
+}
+
+/** The ensemble's mean scores and its members' NSE distribution, as printed by train and cluster collect. */
+export function formatEnsembleResult(r: { collected: readonly string[]; pending: readonly string[]; summary: { nse: Record<string, { min: number | null; median: number | null; max: number | null }> } }, meanTable: string): string {
+  const f = (x: number | null) => (x === null ? 'n/a' : x.toFixed(3));
+  const lines = [`Ensemble mean of ${r.collected.length} members (${r.collected.join(', ')})${r.pending.length ? `; not finished yet: ${r.pending.join(', ')}` : ''}:`, meanTable, '', "Members' median test NSE (min / median / max over members):"];
+  for (const [entry, s] of Object.entries(r.summary.nse)) lines.push(`  ${entry.padEnd(16)} ${f(s.min)} / ${f(s.median)} / ${f(s.max)}`);
+  return `${lines.join('\n')}\n`;
 }

@@ -365,7 +365,7 @@ export async function runExperiment(opts: ExperimentOptions & { optimizerFactory
       dataset, runDir, predictions, seriesStart: record.start, test, climatology: clim, clip, labels: MODEL_LABELS, writePredictions: true,
       summary: {
         runId: runInfo.id, preset: config.preset, periods: config.periods, reductions: runInfo.reductions, skipped, failed,
-        training: Object.fromEntries(Object.entries(training).map(([k, r]) => [k, { bestEpoch: r.bestEpoch, bestValLoss: r.bestValLoss, epochs: r.history.length, stoppedEarly: r.stoppedEarly, seconds: r.seconds }])),
+        training: Object.fromEntries(Object.entries(training).map(([k, r]) => [k, { bestEpoch: r.bestEpoch, bestValLoss: r.bestValLoss, epochs: r.history.length, stoppedEarly: r.stoppedEarly, seconds: r.seconds, resumedAfterEpoch: r.resumedAfterEpoch }])),
       },
       predictionAttributes: { vegdyn_preset: config.preset, vegdyn_seed: config.seed },
       onStep: (message) => progress({ stage: 'write', fraction: (done + 0.2) / units, message }),

@@ -235,52 +235,78 @@ function toFileLayout(values: ArrayLike<number>, grid: GridSpec): Float32Array {
   return out;
 }
 
-/** Writes evaluation/metrics.nc atomically. */
-export async function writeMetrics(runDir: string, spec: MetricsFile): Promise<{ path: string; bytes: number }> {
-  const { grid } = spec;
-  const target = path.join(runDir, METRICS_FILE);
-  await fs.mkdir(path.dirname(target), { recursive: true });
-  const seen = new Map<string, string>();
-  for (const e of spec.entries) {
-    const prior = seen.get(ncName(e.id));
-    if (prior !== undefined) throw new Error(`metrics of run ${spec.runId}: entries '${prior}' and '${e.id}' map to the same variable name`);
-    seen.set(ncName(e.id), e.id);
+/** One (lat, lon) variable of a grid file. */
+export interface GridVariable {
+  readonly name: string;
+  /** [row north-first][col], NaN = missing */
+  readonly values: ArrayLike<number>;
+  readonly longName: string;
+  readonly units: string;
+  /** further text attributes (vegdyn_entry ...) */
+  readonly attributes?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Writes a CF NetCDF4 file of (lat, lon) variables atomically (metrics.nc, the ensemble's
+ * spread maps): gdalinfo lists each variable as a one-band subdataset, xarray as a 2-D array.
+ */
+export async function writeGridFile(
+  target: string, grid: GridSpec, globals: Readonly<Record<string, string>>, variables: readonly GridVariable[],
+): Promise<{ path: string; bytes: number }> {
+  const names = new Set<string>();
+  for (const v of variables) {
+    if (names.has(v.name)) throw new Error(`${target}: two variables named '${v.name}'`);
+    names.add(v.name);
   }
+  await fs.mkdir(path.dirname(target), { recursive: true });
   await h5wasm.ready;
   await withAtomicPath(target, async (tmp) => {
     const f = new h5wasm.File(tmp, 'w');
     try {
       text(f, 'Conventions', 'CF-1.8');
-      text(f, 'title', `VegDyn per-cell evaluation of run ${spec.runId}`);
       text(f, 'produced_by', PRODUCED_BY);
-      text(f, 'vegdyn_run_id', spec.runId);
-      text(f, 'vegdyn_entries', spec.entries.map((e) => e.id).join(' '));
-      text(f, 'vegdyn_period', `${spec.period.from}/${spec.period.to}`);
-      text(f, 'vegdyn_clip', spec.clip ? `${spec.clip.name} (${spec.clip.source})` : 'none (whole basin)');
-      text(f, 'comment', 'One variable per entry and metric, named <metric>_<entry>; cells outside the basin (or the clip) and cells without enough observed dates hold _FillValue.');
+      for (const [k, v] of Object.entries(globals)) text(f, k, v);
       writeGridCoordinates(f, grid);
-      for (const e of spec.entries) {
-        for (const m of STORED_METRICS) {
-          const ds = f.create_dataset({
-            name: `${m}_${ncName(e.id)}`, data: toFileLayout(e.metrics[m], grid), shape: [grid.nrows, grid.ncols],
-            chunks: [grid.nrows, grid.ncols], compression: 'gzip', compression_opts: 1,
-          });
-          ds.create_attribute('_FillValue', Float32Array.of(FLOAT_FILL), null, '<f');
-          ds.attach_scale(0, '/lat');
-          ds.attach_scale(1, '/lon');
-          text(ds, 'long_name', `${e.label}: ${METRIC_CF[m].longName}, ${spec.period.from}..${spec.period.to}`);
-          text(ds, 'units', METRIC_CF[m].units);
-          text(ds, 'grid_mapping', 'crs');
-          text(ds, 'vegdyn_entry', e.id);
-          text(ds, 'vegdyn_entry_label', e.label);
-          text(ds, 'vegdyn_metric', m);
-        }
+      for (const v of variables) {
+        const ds = f.create_dataset({
+          name: v.name, data: toFileLayout(v.values, grid), shape: [grid.nrows, grid.ncols],
+          chunks: [grid.nrows, grid.ncols], compression: 'gzip', compression_opts: 1,
+        });
+        ds.create_attribute('_FillValue', Float32Array.of(FLOAT_FILL), null, '<f');
+        ds.attach_scale(0, '/lat');
+        ds.attach_scale(1, '/lon');
+        text(ds, 'long_name', v.longName);
+        text(ds, 'units', v.units);
+        text(ds, 'grid_mapping', 'crs');
+        for (const [k, a] of Object.entries(v.attributes ?? {})) text(ds, k, a);
       }
     } finally {
       f.close();
     }
   });
   return { path: target, bytes: (await fs.stat(target)).size };
+}
+
+/** Writes evaluation/metrics.nc atomically. */
+export async function writeMetrics(runDir: string, spec: MetricsFile): Promise<{ path: string; bytes: number }> {
+  const seen = new Map<string, string>();
+  for (const e of spec.entries) {
+    const prior = seen.get(ncName(e.id));
+    if (prior !== undefined) throw new Error(`metrics of run ${spec.runId}: entries '${prior}' and '${e.id}' map to the same variable name`);
+    seen.set(ncName(e.id), e.id);
+  }
+  return writeGridFile(path.join(runDir, METRICS_FILE), spec.grid, {
+    title: `VegDyn per-cell evaluation of run ${spec.runId}`,
+    vegdyn_run_id: spec.runId,
+    vegdyn_entries: spec.entries.map((e) => e.id).join(' '),
+    vegdyn_period: `${spec.period.from}/${spec.period.to}`,
+    vegdyn_clip: spec.clip ? `${spec.clip.name} (${spec.clip.source})` : 'none (whole basin)',
+    comment: 'One variable per entry and metric, named <metric>_<entry>; cells outside the basin (or the clip) and cells without enough observed dates hold _FillValue.',
+  }, spec.entries.flatMap((e) => STORED_METRICS.map((m) => ({
+    name: `${m}_${ncName(e.id)}`, values: e.metrics[m],
+    longName: `${e.label}: ${METRIC_CF[m].longName}, ${spec.period.from}..${spec.period.to}`, units: METRIC_CF[m].units,
+    attributes: { vegdyn_entry: e.id, vegdyn_entry_label: e.label, vegdyn_metric: m },
+  }))));
 }
 
 /** evaluation/metrics.nc, or null when the run has not been evaluated. */

@@ -16,6 +16,14 @@
  *   predictions/<entry>.nc    daily LAI per entry (run-files.ts)
  *   report.html               the HTML report of a demo or train job
  *
+ * An ensemble run (main/run/ensemble.ts) is a run folder whose models are the ensemble mean, with:
+ *   ensemble.json             EnsembleRecord: member count, seeds, which members were collected
+ *   members/m<NN>/            each member, itself a complete run folder (+ progress.json)
+ *   spread/<entry>.nc         member spread of daily LAI per test date: lai_std, lai_p05, lai_p95,
+ *                             lai_range_5_95 (time, lat, lon)
+ *   spread/test-period.nc     per cell over the test period: mean daily std and 5-95 % range of
+ *                             LAI, std and range of the members' NSE (lat, lon)
+ *
  * Records are validated on read: a malformed file is an error naming the file and the field, never
  * a silently half-read run. Fields this build does not know are kept (runs written by a newer build).
  */
@@ -38,6 +46,13 @@ export const MODELS_DIR = 'models';
 export const MODEL_CONFIG_FILE = 'model.json';
 export const WEIGHTS_FILE = 'weights.vdtb';
 export const HISTORY_FILE = 'history.json';
+export const ENSEMBLE_FILE = 'ensemble.json';
+export const MEMBERS_DIR = 'members';
+export const PROGRESS_FILE = 'progress.json';
+export const SPREAD_DIR = 'spread';
+export const SPREAD_MAPS_FILE = path.join(SPREAD_DIR, 'test-period.nc');
+/** the most members of one ensemble (member folder names have two digits) */
+export const MAX_MEMBERS = 100;
 
 // a run id never starts with a dot: dot folders are installs being built (pretrained-demo.ts)
 const RUN_ID = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
@@ -64,6 +79,22 @@ export function listRunIds(projectDir: string): string[] {
 export function modelDir(dir: string, kind: string): string {
   if (!RUN_ID.test(kind)) throw new Error(`'${kind}' is not a model kind`);
   return path.join(dir, MODELS_DIR, kind);
+}
+
+/** members/m<NN>/ of an ensemble run (index from 0). */
+export function memberDir(dir: string, index: number): string {
+  if (!Number.isInteger(index) || index < 0 || index >= MAX_MEMBERS) throw new Error(`member index ${index}: expected 0..${MAX_MEMBERS - 1}`);
+  return path.join(dir, MEMBERS_DIR, memberId(index));
+}
+
+export function memberId(index: number): string {
+  return `m${String(index).padStart(2, '0')}`;
+}
+
+/** spread/<entry>.nc of an ensemble run. */
+export function spreadPath(dir: string, entry: string): string {
+  if (!RUN_ID.test(entry)) throw new Error(`'${entry}' is not an entry id`);
+  return path.join(dir, SPREAD_DIR, `${entry}.nc`);
 }
 
 // ---------------------------------------------------------------- schemas
@@ -119,6 +150,8 @@ export const runSummarySchema = z.looseObject({
   failed: z.array(kindReason).default([]),
   training: z.record(z.string(), z.unknown()).default({}),
   reevaluated: z.boolean().optional(),
+  /** an ensemble run: its members and their NSE distribution (the entries score the ensemble mean) */
+  ensemble: z.lazy(() => ensembleSummarySchema).optional(),
   evaluated: z.looseObject({
     at: z.string(),
     period: z.object({ from: z.string(), to: z.string() }),
@@ -134,9 +167,52 @@ export const runSummarySchema = z.looseObject({
 });
 export type RunSummary = z.infer<typeof runSummarySchema>;
 /** What the caller of an evaluation says about the run; the evaluation adds `evaluated` and the scores. */
-export type RunSummaryHead = Pick<RunSummary, 'runId' | 'preset' | 'reductions' | 'skipped' | 'failed' | 'training' | 'reevaluated'> & {
+export type RunSummaryHead = Pick<RunSummary, 'runId' | 'preset' | 'reductions' | 'skipped' | 'failed' | 'training' | 'reevaluated' | 'ensemble'> & {
   readonly periods?: Readonly<Record<string, { from: string; to: string }>>;
 };
+
+/** The members' median test NSE per entry, and its spread over the members. */
+export const ensembleSummarySchema = z.object({
+  members: z.number().int().min(2),
+  collected: z.array(z.string()),
+  seeds: z.array(z.number().int()),
+  nse: z.record(z.string(), z.object({
+    /** each collected member's median NSE over the scored cells */
+    perMember: z.array(z.object({ member: z.string(), median: z.number().nullable() })),
+    min: z.number().nullable(),
+    median: z.number().nullable(),
+    max: z.number().nullable(),
+  })),
+});
+export type EnsembleSummary = z.infer<typeof ensembleSummarySchema>;
+
+/** ensemble.json of an ensemble run. */
+export const ensembleRecordSchema = z.looseObject({
+  members: z.number().int().min(2).max(MAX_MEMBERS),
+  /** the run config's seed; member i trains with seed + i */
+  baseSeed: z.number().int().min(0),
+  /** false: every member draws the same training windows (config windowSeed), true: each its own */
+  varyWindows: z.boolean(),
+  createdAt: z.string(),
+  /** the last collection: when, which members it merged, which entries it averaged */
+  collected: z.object({ at: z.string(), members: z.array(z.string()), entries: z.array(z.string()) }).nullable(),
+});
+export type EnsembleRecord = z.infer<typeof ensembleRecordSchema>;
+
+/** members/m<NN>/progress.json: what a member's training reports while it runs (cluster status reads it). */
+export const progressRecordSchema = z.looseObject({
+  at: z.string(),
+  fraction: z.number().min(0).max(1),
+  message: z.string(),
+  state: z.enum(['running', 'finished', 'failed', 'cancelled']),
+  epoch: z.number().int().optional(),
+  /** Slurm job and array task ids when run by a scheduler */
+  job: z.string().optional(),
+  /** the epoch the training resumed after (a requeued task) */
+  resumedAfterEpoch: z.number().int().optional(),
+  error: z.string().optional(),
+});
+export type ProgressRecord = z.infer<typeof progressRecordSchema>;
 
 // ---------------------------------------------------------------- reading and writing
 
@@ -273,4 +349,24 @@ export function removeStaleOutputs(dir: string, kept: readonly string[]): string
   ];
   for (const f of stale) rmSync(path.join(dir, f), { force: true });
   return stale;
+}
+
+/** ensemble.json; null when the run is not an ensemble. */
+export function readEnsembleRecord(dir: string): EnsembleRecord | null {
+  const file = path.join(dir, ENSEMBLE_FILE);
+  return existsSync(file) ? parseFile(ensembleRecordSchema, file) : null;
+}
+
+export async function writeEnsembleRecord(dir: string, record: EnsembleRecord): Promise<void> {
+  await writeChecked(ensembleRecordSchema, path.join(dir, ENSEMBLE_FILE), 'ensemble record', record);
+}
+
+/** progress.json of a run folder (a member); null when none was written. */
+export function readProgressRecord(dir: string): ProgressRecord | null {
+  const file = path.join(dir, PROGRESS_FILE);
+  return existsSync(file) ? parseFile(progressRecordSchema, file) : null;
+}
+
+export async function writeProgressRecord(dir: string, record: ProgressRecord): Promise<void> {
+  await writeChecked(progressRecordSchema, path.join(dir, PROGRESS_FILE), 'progress record', record);
 }

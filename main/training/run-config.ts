@@ -66,6 +66,12 @@ export const runConfigSchema = z
     /** a batch loss above divergenceFactor x the first epoch's mean loss counts as exploding */
     divergenceFactor: z.number().gt(1),
     seed: z.number().int().min(0).max(2 ** 31 - 1),
+    /**
+     * Seed of the training windows drawn each epoch; null (default) = `seed`. Ensemble members
+     * (main/run/ensemble.ts) differ in `seed`; giving them one windowSeed keeps their windows the
+     * same, so they differ only in their initial weights.
+     */
+    windowSeed: z.number().int().min(0).max(2 ** 31 - 1).nullable().default(null),
     periods: z
       .object({
         /** the whole record evaluated (daily LAI for every day of it) */
@@ -166,6 +172,7 @@ export const PAPER_PRESET: RunConfig = Object.freeze({
   minDelta: 1e-4,
   divergenceFactor: 1e3,
   seed: 42,
+  windowSeed: null,
   periods: {
     record: { from: PAPER_SPLITS.train.from, to: PAPER_SPLITS.test.to },
     train: { ...PAPER_SPLITS.train },

@@ -292,7 +292,7 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
   while (state.epoch < config.epochs && !state.stoppedEarly) {
     const epoch = state.epoch + 1;
     const epochStart = performance.now();
-    const batches = epochBatches(starts, config.batchSize, config.windowsPerEpoch, config.seed, epoch);
+    const batches = epochBatches(starts, config.batchSize, config.windowsPerEpoch, config.windowSeed ?? config.seed, epoch);
     let lossSum = 0;
     let lossCount = 0;
     for (let b = 0; b < batches.length; b++) {
