@@ -11,6 +11,7 @@ import { daysBetween, type DayRange } from '../data/time-axis.ts';
 import { activeClip } from './clip.ts';
 import { splitsOf } from './summary.ts';
 import { listRuns, readPrediction, runLabel } from './run-listing.ts';
+import { isProcessModelOnly } from '../models/model-kinds.ts';
 
 export type SeriesWhere = { readonly cell: number } | { readonly subbasin: number } | { readonly clip: true };
 
@@ -98,7 +99,7 @@ export function mapSeries(slices: DatasetSlices, projectDir: string, where: Seri
     const aligned = new Float32Array(meta.dayCount).fill(Number.NaN);
     for (let k = 0; k < p.days; k++) if (k + offset >= 0 && k + offset < meta.dayCount) aligned[k + offset] = picked[k]!;
     const label = run!.entries.find((e) => e.id === entry)?.label ?? entry;
-    series.push({ id: `${run!.id}:${entry}`, label: `${label} · ${runLabel(run!)}`, kind: entry === 'physics-only' ? 'physics' : 'model', values: aligned });
+    series.push({ id: `${run!.id}:${entry}`, label: `${label} · ${runLabel(run!)}`, kind: isProcessModelOnly(entry) ? 'physics' : 'model', values: aligned });
   }
   return { title: pick.title, series, ...(run?.periods ? { splits: runSplits(meta, run.periods), splitsOf: runLabel(run) } : { splits: splitsOf(meta) }) };
 }

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { formatIssues } from '../util/zod-issues.ts';
 import { ConvLstmModel, convLstmConfigSchema } from './conv-lstm.ts';
 import { LstmModel, lstmConfigSchema } from './lstm.ts';
-import { PhysicsOnlyModel, physicsOnlyConfigSchema } from './physics-only.ts';
+import { PhysicsOnlyModel, physicsCalibratedConfigSchema, physicsOnlyConfigSchema } from './physics-only.ts';
 import { PhysConvLstmModel, physConvLstmConfigSchema } from './phys-conv-lstm.ts';
 import type { LaiModel, ModelContext } from './model.ts';
 import type { ModelKind } from './model-kinds.ts';
@@ -21,12 +21,13 @@ const MODEL_KINDS = {
   'conv-lstm': { schema: convLstmConfigSchema, create: (c: z.infer<typeof convLstmConfigSchema>) => new ConvLstmModel(c) },
   'phys-conv-lstm': { schema: physConvLstmConfigSchema, create: (c: z.infer<typeof physConvLstmConfigSchema>, ctx: ModelContext) => new PhysConvLstmModel(c, ctx) },
   'physics-only': { schema: physicsOnlyConfigSchema, create: (c: z.infer<typeof physicsOnlyConfigSchema>, ctx: ModelContext) => new PhysicsOnlyModel(c, ctx) },
+  'physics-calibrated': { schema: physicsCalibratedConfigSchema, create: (c: z.infer<typeof physicsCalibratedConfigSchema>, ctx: ModelContext) => new PhysicsOnlyModel(c, ctx) },
 } as const satisfies Record<ModelKind, unknown>;
 
 export type FactoryModelKind = keyof typeof MODEL_KINDS;
 
 /** The union of every kind's config, discriminated on `kind`. */
-export const modelConfigSchema = z.discriminatedUnion('kind', [lstmConfigSchema, convLstmConfigSchema, physConvLstmConfigSchema, physicsOnlyConfigSchema]);
+export const modelConfigSchema = z.discriminatedUnion('kind', [lstmConfigSchema, convLstmConfigSchema, physConvLstmConfigSchema, physicsOnlyConfigSchema, physicsCalibratedConfigSchema]);
 export type ModelConfig = z.infer<typeof modelConfigSchema>;
 /** what callers may write: defaults (hidden, seed, ...) may be left out */
 export type ModelConfigInput = z.input<typeof modelConfigSchema>;

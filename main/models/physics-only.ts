@@ -1,8 +1,10 @@
 /**
  * Physics-only LAI model: the daily grid process model (main/physics/grid) alone, no network.
  * Its only weights are the per-PFT key parameters (raw, sigmoid-mapped into their declared
- * ranges); with `learnParameters` they are calibrated by the same training loop as the networks,
- * otherwise the model runs with the CLM4.5-style defaults. Evaluation reports it as the fourth line.
+ * ranges). Two kinds share this class (model-kinds.ts): 'physics-only' is never trained and runs
+ * with the CLM4.5-style defaults (the uncalibrated reference every run evaluates), and
+ * 'physics-calibrated' is a trainable kind: the trainer calibrates the parameters by gradient
+ * descent on the same loss, splits, early stopping and checkpoints as the networks.
  *
  * Inputs: the normalized feature tensor of main/training/features.ts, [batch, time, rows, cols,
  * channels]; channels 0..6 must be the 7 NLDAS forcings (de-normalized inside). Requires
@@ -32,8 +34,7 @@ export const physicsConfigFields = {
   spinUpRefreshSteps: positiveInt.default(50),
 };
 
-export const physicsOnlyConfigSchema = z.strictObject({
-  kind: z.literal('physics-only'),
+const physicsOnlyFields = {
   rows: positiveInt,
   cols: positiveInt,
   inputChannels: positiveInt,
@@ -41,8 +42,13 @@ export const physicsOnlyConfigSchema = z.strictObject({
   /** gradient checkpointing of the process model every this many days when trained; 0 = off */
   checkpointEvery: z.number().int().nonnegative().default(0),
   ...physicsConfigFields,
-});
-export type PhysicsOnlyConfig = z.infer<typeof physicsOnlyConfigSchema>;
+};
+/** the process model with its PFT default parameters (never trained: the uncalibrated reference) */
+export const physicsOnlyConfigSchema = z.strictObject({ kind: z.literal('physics-only'), ...physicsOnlyFields });
+/** the same model as a trainable kind: the trainer calibrates its parameters like any network's weights */
+export const physicsCalibratedConfigSchema = z.strictObject({ kind: z.literal('physics-calibrated'), ...physicsOnlyFields });
+export type PhysicsOnlyConfig = z.infer<typeof physicsOnlyConfigSchema> | z.infer<typeof physicsCalibratedConfigSchema>;
+const physicsOnlyOrCalibrated = z.discriminatedUnion('kind', [physicsOnlyConfigSchema, physicsCalibratedConfigSchema]);
 
 export function requireDataset(kind: string, ctx: ModelContext, rows: number, cols: number) {
   const ds = ctx.dataset;
@@ -58,15 +64,16 @@ export function requireStartDays(kind: string, options: ForwardOptions, batch: n
 }
 
 export class PhysicsOnlyModel implements LaiModel<PhysicsOnlyConfig> {
-  readonly kind = 'physics-only' as const;
+  readonly kind: PhysicsOnlyConfig['kind'];
   readonly config: PhysicsOnlyConfig;
   readonly physics: GridPhysicsRunner;
   private readonly laiMean: number;
   private readonly laiStd: number;
 
   constructor(config: PhysicsOnlyConfig, ctx: ModelContext) {
-    this.config = physicsOnlyConfigSchema.parse(config);
-    const ds = requireDataset('physics-only', ctx, this.config.rows, this.config.cols);
+    this.config = physicsOnlyOrCalibrated.parse(config);
+    this.kind = this.config.kind;
+    const ds = requireDataset(this.kind, ctx, this.config.rows, this.config.cols);
     this.physics = new GridPhysicsRunner(ds, {
       conductance: this.config.conductance,
       learnParameters: this.config.learnParameters,
@@ -102,7 +109,7 @@ export class PhysicsOnlyModel implements LaiModel<PhysicsOnlyConfig> {
   forward(inputs: tf.Tensor5D, options: ForwardOptions = {}): ForwardResult {
     checkInputs(this.config, inputs);
     const [b, t, rows, cols] = inputs.shape;
-    const startDays = requireStartDays('physics-only', options, b);
+    const startDays = requireStartDays(this.kind, options, b);
     const ph = this.physics;
     const own = options.state ? undefined : ph.initialState(startDays, options.training ?? false);
     const state0 = options.state ? ph.fromModelState(options.state, b) : own!;

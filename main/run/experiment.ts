@@ -12,7 +12,7 @@ import { daysBetween, type DayRange } from '../data/time-axis.ts';
 import { computeNormalization } from '../data/normalization.ts';
 import { createModel, modelKinds } from '../models/model-factory.ts';
 import type { LaiModel } from '../models/model.ts';
-import { MODEL_LABELS, modelLabel } from '../models/model-kinds.ts';
+import { MODEL_LABELS, hasNetwork, modelLabel } from '../models/model-kinds.ts';
 import { predictRange } from '../training/predict.ts';
 import type { Evaluation } from '../evaluation/evaluate.ts';
 import { evaluateAndWriteRun } from './run-evaluation.ts';
@@ -282,7 +282,7 @@ export async function runExperiment(opts: ExperimentOptions & { optimizerFactory
       mkdirSync(dir, { recursive: true });
       const modelConfig = {
         kind, rows: dataset.grid.nrows, cols: dataset.grid.ncols, inputChannels: features.channelCount,
-        seed: config.seed, hidden: config.hiddenSize, ...(config.modelOptions[kind] ?? {}),
+        seed: config.seed, ...(hasNetwork(kind) ? { hidden: config.hiddenSize } : {}), ...(config.modelOptions[kind] ?? {}),
       };
       const model = createModel(modelConfig as Parameters<typeof createModel>[0], { dataset: runDataset });
       const { optimizer, name } = (opts.optimizerFactory ?? defaultOptimizer)(mc, model);
