@@ -135,4 +135,10 @@ export interface Dataset {
   readonly trueLai?: Float32Array;
   /** provenance kept with the data (e.g. generator, generator_version, seed, split_rule) */
   readonly attributes?: Readonly<Record<string, string | number>>;
+  /**
+   * Atmospheric CO2 (ppm) on an ISO date where the dataset sets it (a what-if scenario,
+   * data/scenario/). Absent: the historic record, whose CO2 the grid process model takes from
+   * the Mauna Loa annual means (physics/grid/calendar.ts).
+   */
+  readonly atmosphericCo2Ppm?: (isoDate: string) => number;
 }

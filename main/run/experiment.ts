@@ -105,6 +105,7 @@ export function withNormalization(dataset: Dataset, normalization: Normalization
     forcing: (name, range) => dataset.forcing(name, range),
     observations: dataset.observations,
     ...(dataset.trueLai ? { trueLai: dataset.trueLai } : {}),
+    ...(dataset.atmosphericCo2Ppm ? { atmosphericCo2Ppm: dataset.atmosphericCo2Ppm } : {}),
   };
 }
 

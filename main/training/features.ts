@@ -9,6 +9,11 @@
  *          one-hot of each land-cover class in LAND_COVER_CLASSES     (if features.staticLayers)
  *   then   the training-period day-of-year LAI climatology            (if features.climatology)
  *   then   antecedent precipitation / temperature indices, standardized (if features.antecedent)
+ *   then   co2_change: the dataset's atmospheric CO2 minus the historic record's, ppm / 100
+ *          (if features.co2). A scenario sets CO2 (Dataset.atmosphericCo2Ppm); the historic record
+ *          does not, so in training this channel is 0 on every day: the networks cannot learn a CO2
+ *          response from it (their weights on it get no gradient), and are CO2-blind by
+ *          construction. The channel makes that explicit (co2Awareness) instead of hidden.
  * Cells outside the basin mask are 0 in every channel (models require finite inputs).
  *
  * Targets are normalized LAI (x - lai.mean) / lai.std on observed dates only, with a weight of 1
@@ -18,6 +23,7 @@
 import { FORCING_NAMES, LAND_COVER_CLASSES, type Dataset, type Normalization } from '../data/dataset.ts';
 import { addDays, dayOfYear } from '../data/time-axis.ts';
 import { cellCount } from '../data/grid.ts';
+import { co2Ppm } from '../physics/grid/calendar.ts';
 import { ANTECEDENT_INDICES, type AntecedentIndices } from './antecedent.ts';
 
 export interface FeatureOptions {
@@ -27,6 +33,8 @@ export interface FeatureOptions {
   readonly climatology?: boolean;
   /** antecedent precipitation / temperature indices (antecedent.ts) as channels */
   readonly antecedent?: boolean;
+  /** the co2_change channel (see above); runs made before it existed do not have it */
+  readonly co2?: boolean;
   /**
    * true: targets are the departure from the cell's day-of-year climatology, (obs - clim) / std,
    * and predictions are clim + output x std (the model learns anomalies). Needs climatologyTable.
@@ -55,7 +63,24 @@ export function featureChannelNames(opts: FeatureOptions): string[] {
   }
   if (opts.climatology) names.push('lai_climatology');
   if (opts.antecedent) names.push(...ANTECEDENT_INDICES.map((s) => s.name));
+  if (opts.co2) names.push(CO2_CHANNEL);
   return names;
+}
+
+export const CO2_CHANNEL = 'co2_change';
+/** ppm per unit of the co2_change channel */
+export const CO2_CHANNEL_SCALE_PPM = 100;
+
+/**
+ * How a run's networks see CO2, from its recorded input channels: 'no-channel' (runs made before
+ * the channel, or without it) or 'constant-in-training' (the channel exists but was 0 throughout
+ * the historic record). Both mean the networks' LAI does not respond to CO2 in a learned way;
+ * only the process model (physics-only, and the physics inside the physics-encoded ConvLSTM)
+ * responds to CO2, through ci in Farquhar's equations.
+ */
+export type Co2Awareness = 'no-channel' | 'constant-in-training';
+export function co2Awareness(channels: readonly string[]): Co2Awareness {
+  return channels.includes(CO2_CHANNEL) ? 'constant-in-training' : 'no-channel';
 }
 
 function standardizeOverMask(values: ArrayLike<number>, mask: Uint8Array): Float32Array {
@@ -182,6 +207,16 @@ export class FeatureBuilder {
     if (this.options.antecedent) {
       this.extras.antecedent!.fill(out, ch, next, startDay, days);
       next += ANTECEDENT_INDICES.length;
+    }
+    if (this.options.co2) {
+      const co2At = ds.atmosphericCo2Ppm;
+      for (let t = 0; co2At && t < days; t++) {
+        const iso = addDays(ds.startDate, startDay + t);
+        const historic = co2Ppm(Number(iso.slice(0, 4)) + (dayOfYear(iso) - 0.5) / 365.25);
+        const v = (co2At(iso) - historic) / CO2_CHANNEL_SCALE_PPM;
+        for (let c = 0; c < C; c++) if (mask[c]) out[(t * C + c) * ch + next] = v;
+      }
+      next++;
     }
     return out;
   }

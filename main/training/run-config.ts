@@ -94,6 +94,12 @@ export const runConfigSchema = z
          * days) as channels: antecedent.ts says why short training windows need them
          */
         antecedent: z.boolean().default(false),
+        /**
+         * the co2_change channel (training/features.ts): the dataset's CO2 minus the historic
+         * record's; 0 throughout training, so it documents the networks' CO2-blindness rather
+         * than curing it. Absent in runs made before it (they have no such channel).
+         */
+        co2: z.boolean().default(false),
       })
       .strict(),
     /**
@@ -179,7 +185,7 @@ export const PAPER_PRESET: RunConfig = Object.freeze({
     validate: { ...PAPER_SPLITS.validate },
     test: { ...PAPER_SPLITS.test },
   },
-  features: { dayOfYear: true, staticLayers: true, climatology: false, antecedent: false },
+  features: { dayOfYear: true, staticLayers: true, climatology: false, antecedent: false, co2: true },
   lossWeighting: 'uniform',
   target: 'lai',
   inferenceChunkDays: 365,
@@ -231,7 +237,10 @@ export const DEMO_PRESET: RunConfig = Object.freeze({
   lossWeighting: 'per-cell-variance',
   // measured (LSTM, 8 epochs, test 2009-2012): median NSE 0.37 learning anomalies vs 0.19 learning LAI
   target: 'anomaly',
-  features: { dayOfYear: true, staticLayers: true, climatology: true, antecedent: true },
+  // without the co2_change channel: it is 0 throughout training and so changes no score, but one
+  // more input channel would redraw the networks' initial weights and the shipped pretrained run's
+  // weights (made with this preset) would no longer fit it; runs without it are reported CO2-blind
+  features: { dayOfYear: true, staticLayers: true, climatology: true, antecedent: true, co2: false },
   // the networks learn departures from the climatology: a zero output head starts them exactly at
   // the climatology instead of at random noise around it
   // the physics-encoded model learns departures too, with the process model's LAI as an input
@@ -301,6 +310,9 @@ export function describeReductions(demo: RunConfig = DEMO_PRESET, paper: RunConf
   }
   if (demo.features.antecedent !== paper.features.antecedent) {
     out.push(`${demo.features.antecedent ? 'with' : 'without'} antecedent precipitation (30, 90, 365-day) and temperature (30, 90-day) moving averages as input channels, because the short training windows cannot teach the networks that memory (paper preset: ${paper.features.antecedent ? 'with' : 'without'})`);
+  }
+  if (demo.features.co2 !== paper.features.co2) {
+    out.push(`${demo.features.co2 ? 'with' : 'without'} the co2_change input channel (0 throughout training, so no score changes; paper preset: ${paper.features.co2 ? 'with' : 'without'}); the networks are CO2-blind either way`);
   }
   if (JSON.stringify(demo.learningRateScale) !== JSON.stringify(paper.learningRateScale)) {
     out.push(`learning-rate scales ${JSON.stringify(demo.learningRateScale)} (paper preset: ${JSON.stringify(paper.learningRateScale)})`);

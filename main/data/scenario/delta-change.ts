@@ -17,7 +17,7 @@
 import type { Dataset, ForcingName } from '../dataset.ts';
 import type { DayRange } from '../time-axis.ts';
 import { addDays } from '../time-axis.ts';
-import { BASELINE_CO2_PPM, monthValue, type Scenario } from './scenario-definition.ts';
+import { monthValue, type Scenario } from './scenario-definition.ts';
 
 /** saturation vapour pressure, kPa, at air temperature tK (K): FAO-56 eq. 11 */
 export function saturationVapourPressureKpa(tK: number): number {
@@ -85,14 +85,11 @@ export function deltaChangeSeries(name: ForcingName, baseline: BaselineSeries, m
   return out;
 }
 
-/** atmospheric CO2 (ppm) of each day of `range` under the scenario (the baseline value without one) */
-export function co2Series(scenario: Scenario | undefined, startDate: string, range: DayRange): Float32Array {
-  const out = new Float32Array(range.end - range.start).fill(BASELINE_CO2_PPM);
-  const co2 = scenario?.co2Ppm;
-  if (co2 === undefined) return out;
-  const months = monthsOfDays(startDate, range);
-  for (let d = 0; d < out.length; d++) out[d] = monthValue(co2, months[d]!);
-  return out;
+/** the scenario's CO2 (ppm) on an ISO date, or undefined where the scenario leaves CO2 historic */
+export function scenarioCo2At(scenario: Scenario): ((isoDate: string) => number) | undefined {
+  const co2 = scenario.co2Ppm;
+  if (co2 === undefined) return undefined;
+  return (isoDate) => monthValue(co2, Number(isoDate.slice(5, 7)) - 1);
 }
 
 /** A Dataset under the scenario: same grid, record, observations and normalization; changed forcing. */
@@ -117,6 +114,7 @@ export function scenarioDataset(ds: Dataset, scenario: Scenario): ScenarioDatase
     if (!all) whole.set(name, (all = changed(name, { start: 0, end: ds.dayCount })));
     return all;
   };
+  const co2At = scenarioCo2At(scenario);
   // trueLai is left out: the virtual basin's truth is the baseline's and does not hold under a scenario
   return {
     id: `${ds.id}+scenario:${scenario.name}`,
@@ -132,6 +130,7 @@ export function scenarioDataset(ds: Dataset, scenario: Scenario): ScenarioDatase
     normalization: ds.normalization,
     observations: ds.observations,
     ...(ds.attributes ? { attributes: ds.attributes } : {}),
+    ...(co2At ? { atmosphericCo2Ppm: co2At } : ds.atmosphericCo2Ppm ? { atmosphericCo2Ppm: ds.atmosphericCo2Ppm } : {}),
     forcing,
     scenario,
     baseline: ds,

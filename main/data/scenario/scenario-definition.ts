@@ -27,8 +27,6 @@ export const SCENARIO_VARIABLES = Object.keys(SCENARIO_CHANGES) as ScenarioVaria
 
 /** The range of atmospheric CO2 a scenario may set (ppm): beyond it the photosynthesis equations are not meant to hold. */
 export const CO2_RANGE_PPM = Object.freeze({ min: 150, max: 2000 });
-/** The CO2 the historic record is taken to have everywhere (ppm); the grid process model used it as a fixed value before scenarios. */
-export const BASELINE_CO2_PPM = 400;
 
 /** One value for every month, or 12 values, January first. */
 const monthlyValue = (check: (v: number) => string | undefined) =>
@@ -65,7 +63,7 @@ export const scenarioSchema = z.object({
   period: z.object({ from: isoDate, to: isoDate }).strict()
     .refine((p) => p.from <= p.to, { message: 'period.from must not be after period.to' }).optional(),
   changes: scenarioChangesSchema,
-  /** atmospheric CO2, ppm; absent = the baseline's BASELINE_CO2_PPM */
+  /** atmospheric CO2, ppm, replacing the historic value; absent = the historic record's (Mauna Loa annual means) */
   co2Ppm: co2.optional(),
   /** how specific humidity follows the temperature change; the only rule so far */
   humidity: z.literal('baseline-relative-humidity'),

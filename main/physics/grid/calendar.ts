@@ -38,8 +38,10 @@ export interface ChunkCalendar {
  * Calendar of a chunk: batch element b covers days startDays[b] .. startDays[b] + time - 1 on the
  * axis that starts at startDate.
  * @param latDeg latitude of every cell, degrees north
+ * @param co2At the CO2 (ppm) of a date where a scenario sets it (Dataset.atmosphericCo2Ppm);
+ *   default the historic Mauna Loa value of the year
  */
-export function chunkCalendar(startDate: string, startDays: readonly number[], time: number, latDeg: Float32Array): ChunkCalendar {
+export function chunkCalendar(startDate: string, startDays: readonly number[], time: number, latDeg: Float32Array, co2At?: (isoDate: string) => number): ChunkCalendar {
   const batch = startDays.length;
   const n = latDeg.length;
   const doy = new Int16Array(batch * time);
@@ -56,7 +58,7 @@ export function chunkCalendar(startDate: string, startDays: readonly number[], t
       const d = dayOfYear(iso);
       const year = Number(iso.slice(0, 4)) + (d - 0.5) / 365.25;
       doy[b * time + t] = d;
-      co2[b * time + t] = co2Ppm(year);
+      co2[b * time + t] = co2At ? co2At(iso) : co2Ppm(year);
       for (let k = 0; k < lats.length; k++) perLat[k] = dayLengthHours(lats[k]!, d);
       const base = (b * time + t) * n;
       for (let c = 0; c < n; c++) dayLengthH[base + c] = perLat[latIndex[c]!]!;

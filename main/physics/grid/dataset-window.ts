@@ -51,5 +51,6 @@ export function cropDataset(ds: Dataset, row0: number, col0: number, rows: numbe
     },
     observations: { dayIndex: ds.observations.dayIndex, values: series(ds.observations.values, ds.observations.dayIndex.length) },
     trueLai: ds.trueLai ? series(ds.trueLai, ds.dayCount) : undefined,
+    ...(ds.atmosphericCo2Ppm ? { atmosphericCo2Ppm: ds.atmosphericCo2Ppm } : {}),
   };
 }

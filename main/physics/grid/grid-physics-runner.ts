@@ -67,7 +67,7 @@ export class GridPhysicsRunner {
     this.cols = dataset.grid.ncols;
     this.cells = this.rows * this.cols;
     this.norm = { ...dataset.normalization.forcing };
-    this.process = new GridProcessModel(processCellsFromDataset(dataset), options.conductance);
+    this.process = new GridProcessModel(processCellsFromDataset(dataset), options.conductance, dataset.atmosphericCo2Ppm);
     this.params = new PftParameters(learnedSet(options.conductance, options.learnParameters));
   }
 

@@ -130,6 +130,8 @@ export class GridProcessModel {
   constructor(
     readonly cells: ProcessCells,
     readonly scheme: ConductanceScheme = 'jarvis',
+    /** the CO2 (ppm) of a date where a scenario sets it (Dataset.atmosphericCo2Ppm); default the historic record */
+    readonly co2At?: (isoDate: string) => number,
   ) {
     const n = cells.count;
     const row = (a: ArrayLike<number>) => tf.keep(tf.tensor2d(Float32Array.from(a as ArrayLike<number>), [1, n]));
@@ -185,7 +187,7 @@ export class GridProcessModel {
     const [batch, time, n] = forcing.Tair.shape;
     if (n !== this.cells.count) throw new Error(`process model: forcing has ${n} cells, model has ${this.cells.count}`);
     if (startDays.length !== batch) throw new Error(`process model: ${startDays.length} start days for batch ${batch}`);
-    const cal = chunkCalendar(startDate, startDays, time, this.cells.latDeg);
+    const cal = chunkCalendar(startDate, startDays, time, this.cells.latDeg, this.co2At);
     const K = PROCESS_CONSTANTS;
     // RunResult is a plain tree of tensors; tidy keeps exactly those
     return tf.tidy(() => {

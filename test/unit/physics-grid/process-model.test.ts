@@ -7,6 +7,8 @@ import { learnedSet } from '../../../main/physics/grid/grid-physics-runner.ts';
 import { LEARNED_PARAMETER_NAMES, PARAMETER_SPECS } from '../../../main/physics/grid/pft-params.ts';
 import type { Dataset } from '../../../main/data/dataset.ts';
 import { mixedWindow, virtualBasin } from './small-basin.ts';
+import { co2Ppm } from '../../../main/physics/grid/calendar.ts';
+import { dayOfYear } from '../../../main/data/time-axis.ts';
 
 await tf.setBackend('cpu');
 const ds = mixedWindow(virtualBasin('1981-01-01', '1981-12-31'), 6, 6);
@@ -101,4 +103,32 @@ test('gradients w.r.t. every learned parameter are finite and non-zero; training
     params.dispose();
     model.dispose();
   }
+});
+
+test('CO2 reaches photosynthesis through ca and ci: more CO2, more GPP; the historic CO2 given explicitly changes nothing', () => {
+  const days = 60;
+  const forcing = rawForcing(ds, 150, days);
+  const params = new PftParameters(new Set());
+  for (const scheme of ['jarvis', 'medlyn'] as const) {
+    const gppSum = (co2At?: (iso: string) => number) => {
+      const model = new GridProcessModel(processCellsFromDataset(ds), scheme, co2At);
+      const s0 = model.initialState(1);
+      const r = model.run(forcing, ds.startDate, [150], params.values(), s0, { recordFluxes: true });
+      const gpp = r.fluxes!.gpp.dataSync() as Float32Array;
+      const lai = r.lai.dataSync().slice();
+      tf.dispose([r.lai, ...Object.values(r.fluxes!), ...Object.values(r.state), ...Object.values(s0)]);
+      model.dispose();
+      return { total: gpp.reduce((a: number, b: number) => a + b, 0), lai };
+    };
+    const historic = gppSum();
+    const explicit = gppSum((iso) => co2Ppm(Number(iso.slice(0, 4)) + (dayOfYear(iso) - 0.5) / 365.25));
+    assert.deepEqual(explicit.lai, historic.lai, `${scheme}: the historic CO2 given explicitly`);
+    const low = gppSum(() => 350).total;
+    const high = gppSum(() => 550).total;
+    assert.ok(historic.total > 0, `${scheme}: some GPP`);
+    // ca 550 vs 350 ppm: Farquhar's Rubisco-limited rate rises with ci, by 10-60 % on the canopy's mix of limitations
+    assert.ok(high > low * 1.1 && high < low * 1.6, `${scheme}: GPP at 550 ppm ${high.toFixed(1)} vs 350 ppm ${low.toFixed(1)}`);
+  }
+  tf.dispose(Object.values(forcing));
+  params.dispose();
 });

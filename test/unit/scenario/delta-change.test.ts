@@ -4,9 +4,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { InMemoryDataset } from '../../../main/data/store/in-memory-dataset.ts';
-import { FORCING_NAMES, type ForcingName } from '../../../main/data/dataset.ts';
-import { co2Series, qairAtBaselineRh, scenarioDataset, vapourPressureKpa, saturationVapourPressureKpa } from '../../../main/data/scenario/delta-change.ts';
+import type { Dataset } from '../../../main/data/dataset.ts';
+import { qairAtBaselineRh, scenarioDataset, vapourPressureKpa, saturationVapourPressureKpa } from '../../../main/data/scenario/delta-change.ts';
 import { checkScenario, type Scenario } from '../../../main/data/scenario/scenario-definition.ts';
 
 const close = (a: number, b: number, tol: number, what: string) => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
@@ -21,31 +20,7 @@ test('RH-preserving humidity equals hand-computed values and keeps the relative 
   assert.equal(qairAtBaselineRh(0.003, 268.15, 75000, 0), 0.003, 'no temperature change, no humidity change');
 });
 
-// two cells, four days: 2001-01-30, 01-31, 02-01 (a February day), 02-02
-const DAYS = 4;
-const CELLS = 2;
-function series(perDayCell: (d: number, c: number) => number): Float32Array {
-  return Float32Array.from({ length: DAYS * CELLS }, (_, i) => perDayCell(Math.floor(i / CELLS), i % CELLS));
-}
-const base: Record<ForcingName, Float32Array> = {
-  Rainf: series((d, c) => (d + 1) * (c + 1)), // 1 2 / 2 4 / 3 6 / 4 8 mm
-  Tair: series((_, c) => (c === 0 ? 293.15 : 268.15)),
-  PSurf: series((_, c) => (c === 0 ? 100000 : 75000)),
-  Qair: series((_, c) => (c === 0 ? 0.008 : 0.003)),
-  LWdown: series(() => 300),
-  SWdown: series((d) => 100 + d),
-  Wind: series(() => 3),
-};
-const ds = new InMemoryDataset({
-  id: 'tiny', source: 'test', grid: { ncols: 2, nrows: 1, lon0: -108, latTop: 40, cellSize: 0.125 },
-  startDate: '2001-01-30', dayCount: DAYS, mask: new Uint8Array([1, 1]),
-  staticLayers: { elevation: new Float32Array(2), landCover: new Uint8Array([10, 7]), sandPercent: new Float32Array(2), clayPercent: new Float32Array(2), organicFraction: new Float32Array(2) },
-  basin: { type: 'Polygon', coordinates: [[[-108.1, 39.9], [-107.8, 39.9], [-107.8, 40.1], [-108.1, 39.9]]] },
-  subbasins: [], splits: { train: { start: 0, end: 2 }, validate: { start: 2, end: 3 }, test: { start: 3, end: 4 } },
-  normalization: { forcing: Object.fromEntries(FORCING_NAMES.map((n) => [n, { mean: 0, std: 1 }])) as never, lai: { mean: 0, std: 1 } },
-  forcing: base, observations: { dayIndex: new Int32Array(0), values: new Float32Array(0) },
-  trueLai: new Float32Array(DAYS * CELLS),
-});
+import { ds } from './tiny-dataset.ts';
 
 const monthly = (jan: number, feb: number, rest: number) => [jan, feb, ...Array<number>(10).fill(rest)];
 const scenario: Scenario = checkScenario({
@@ -76,7 +51,10 @@ test('the scenario dataset applies each month\'s deltas to the baseline forcing'
   assert.equal(s.normalization, ds.normalization, 'networks normalize a scenario with the training statistics');
 });
 
-test('CO2 follows the monthly values, and is the baseline value without a scenario', () => {
-  assert.deepEqual(Array.from(co2Series(scenario, ds.startDate, { start: 0, end: DAYS })), [550, 550, 600, 600]);
-  assert.deepEqual(Array.from(co2Series(undefined, ds.startDate, { start: 1, end: 3 })), [400, 400]);
+test('CO2 follows the monthly values; a scenario without CO2 leaves it historic', () => {
+  const s = scenarioDataset(ds, scenario);
+  assert.deepEqual(['2001-01-30', '2001-02-01', '2001-07-15'].map((d) => s.atmosphericCo2Ppm!(d)), [550, 600, 400]);
+  const noCo2 = checkScenario({ ...scenario, co2Ppm: undefined });
+  assert.equal(scenarioDataset(ds, noCo2).atmosphericCo2Ppm, undefined);
+  assert.equal((ds as Dataset).atmosphericCo2Ppm, undefined);
 });
