@@ -14,6 +14,7 @@
  * and the wall time.
  * Usage: node --import tsx main/bench/paper-step-memory-child.ts --model conv-lstm
  *   [--window 730] [--warmup 365] [--batch 4] [--channels 8] [--checkpoint-every K]
+ *   [--rows 54] [--cols 63] [--hidden 64]  (other grid sizes: the grid-size limit in grid-capacity.ts)
  */
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
@@ -62,6 +63,9 @@ const { values } = parseArgs({
     batch: { type: 'string', default: String(PAPER_PRESET.batchSize) },
     channels: { type: 'string', default: String(PAPER_SIZE.inputChannels) },
     'checkpoint-every': { type: 'string' },
+    rows: { type: 'string', default: String(PAPER_SIZE.rows) },
+    cols: { type: 'string', default: String(PAPER_SIZE.cols) },
+    hidden: { type: 'string', default: String(PAPER_SIZE.hidden) },
   },
 });
 const benchCase = MODEL_BENCH_CASES.find((c) => c.name === values.model);
@@ -70,7 +74,7 @@ const window = Number(values.window);
 const warmup = Number(values.warmup);
 const B = Number(values.batch);
 if (!(window > warmup && warmup >= 0 && B >= 1)) throw new Error(`paper-step-memory: need window > warmup >= 0 and batch >= 1, got ${window}, ${warmup}, ${B}`);
-const size = { ...PAPER_SIZE, inputChannels: Number(values.channels) };
+const size = { ...PAPER_SIZE, inputChannels: Number(values.channels), rows: Number(values.rows), cols: Number(values.cols), hidden: Number(values.hidden) };
 const backend = await initComputeBackend({ prefer: 'wasm' });
 
 const presetOptions = (PAPER_PRESET.modelOptions[benchCase.name] ?? {}) as Record<string, unknown>;

@@ -10,6 +10,7 @@ import { SOURCE_ROLES, type SourceRole } from '../data/importers/forcing-units.t
 import type { SoilInput, SoilLayerName } from '../data/importers/static-layers.ts';
 import type { ApplySummary, ApplyOptions } from '../data/importers/project-import.ts';
 import type { ImportResult } from '../data/importers/types.ts';
+import type { GridSpec } from '../data/grid.ts';
 
 // The readers (gdal3.js, h5wasm, the GRIB decoder) load only inside the command that runs, so
 // `vegdyn --help` and the other commands start without them.
@@ -51,6 +52,16 @@ function fraction(value: string): number {
 }
 
 interface Common { project: string; dryRun?: boolean; json?: boolean }
+
+/** The project's grid (dataset.nc, else project.json); undefined when the project has none yet. */
+async function projectGrid(dir: string): Promise<GridSpec | undefined> {
+  return (await (await import('../data/project-grid.ts')).readProjectGrid(dir))?.grid;
+}
+
+/** The grid an import other than forcing fills: refused, naming the way out, when the project has none. */
+async function requiredGrid(dir: string, what: string): Promise<GridSpec> {
+  return (await import('../data/project-grid.ts')).requireProjectGrid(dir, `importing ${what}`);
+}
 
 async function finish(result: ImportResult, opts: Common, extra: ApplyOptions = {}): Promise<void> {
   const describe = describeResult(result);
@@ -103,7 +114,9 @@ export function registerImportCommands(program: Command): void {
       for (const k of Object.keys(mapping)) if (!(SOURCE_ROLES as readonly string[]).includes(k)) throw new Error(`--map: unknown role '${k}' (roles: ${SOURCE_ROLES.join(', ')})`);
       if (!['auto', 'start', 'middle', 'end'].includes(opts.timeStamp)) throw new Error(`--time-stamp: expected auto, start, middle or end, got '${opts.timeStamp}'`);
       if (!opts.dryRun) await openOrCreateProject(opts.project);
+      const grid = await projectGrid(opts.project);
       const options: ForcingImportOptions = {
+        ...(grid ? { grid } : {}),
         mapping: mapping as Partial<Record<SourceRole, string>>,
         ...(opts.units ? { units: pairs(opts.units, '--units') } : {}),
         timeStamp: opts.timeStamp as ForcingImportOptions['timeStamp'],
@@ -127,6 +140,7 @@ export function registerImportCommands(program: Command): void {
       if (opts.validRange && (opts.validRange.length !== 2 || opts.validRange[0]! >= opts.validRange[1]!)) throw new Error('--valid-range: expected LO,HI with LO < HI');
       if (!opts.dryRun) await openProject(opts.project);
       const result = await (await importers.lai()).importLai(paths, {
+        grid: await requiredGrid(opts.project, 'LAI'),
         ...(opts.datePattern ? { datePattern: opts.datePattern } : {}),
         ...(opts.scale !== undefined ? { scale: opts.scale } : {}),
         ...(opts.offset !== undefined ? { offset: opts.offset } : {}),
@@ -148,7 +162,7 @@ export function registerImportCommands(program: Command): void {
       if (!opts.dryRun) await openProject(opts.project);
       const remap = opts.remap ? Object.fromEntries(Object.entries(opts.remap).map(([k, v]) => [Number(k), Number(v)])) : undefined;
       if (remap && Object.entries(remap).some(([k, v]) => !Number.isInteger(Number(k)) || !Number.isInteger(v))) throw new Error('--remap: codes must be integers');
-      await finish(await (await importers.staticLayers()).importLandCover(file, { ...(opts.band ? { band: opts.band } : {}), ...(opts.nodata ? { nodata: opts.nodata } : {}), ...(remap ? { remap } : {}) }), opts);
+      await finish(await (await importers.staticLayers()).importLandCover(file, { grid: await requiredGrid(opts.project, 'land cover'), ...(opts.band ? { band: opts.band } : {}), ...(opts.nodata ? { nodata: opts.nodata } : {}), ...(remap ? { remap } : {}) }), opts);
     });
 
   common(imp.command('soil')
@@ -166,7 +180,7 @@ export function registerImportCommands(program: Command): void {
       if (opts.organic) inputs.organicFraction = { file: opts.organic, ...(opts.organicScale !== undefined ? { scale: opts.organicScale } : {}) };
       if (Object.keys(inputs).length === 0) throw new Error('import soil: give at least one of --sand, --clay, --organic');
       if (!opts.dryRun) await openProject(opts.project);
-      await finish(await (await importers.staticLayers()).importSoil(inputs), opts);
+      await finish(await (await importers.staticLayers()).importSoil(inputs, { grid: await requiredGrid(opts.project, 'soil') }), opts);
     });
 
   common(imp.command('elevation')
@@ -175,7 +189,7 @@ export function registerImportCommands(program: Command): void {
     .option('--scale <s>', 'multiply values, e.g. 0.3048 for feet', (v) => num(v, '--scale')))
     .action(async (file: string, opts: Common & { scale?: number }) => {
       if (!opts.dryRun) await openProject(opts.project);
-      await finish(await (await importers.staticLayers()).importSoil({ elevation: { file, ...(opts.scale !== undefined ? { scale: opts.scale } : {}) } }), opts);
+      await finish(await (await importers.staticLayers()).importSoil({ elevation: { file, ...(opts.scale !== undefined ? { scale: opts.scale } : {}) } }, { grid: await requiredGrid(opts.project, 'elevation') }), opts);
     });
 
   common(imp.command('basins')
@@ -187,7 +201,7 @@ export function registerImportCommands(program: Command): void {
     .action(async (file: string, opts: Common & { role: string; nameField?: string; idField?: string }) => {
       if (opts.role !== 'subbasins' && opts.role !== 'outline') throw new Error(`--role: expected subbasins or outline, got '${opts.role}'`);
       if (!opts.dryRun) await openProject(opts.project);
-      const result = await (await importers.basins()).importBasins(file, { ...(opts.nameField ? { nameField: opts.nameField } : {}), ...(opts.idField ? { idField: opts.idField } : {}) });
+      const result = await (await importers.basins()).importBasins(file, { grid: await requiredGrid(opts.project, 'basins'), ...(opts.nameField ? { nameField: opts.nameField } : {}), ...(opts.idField ? { idField: opts.idField } : {}) });
       await finish(result, opts, { basinRole: opts.role });
     });
 }

@@ -1,5 +1,8 @@
 /**
- * The NLDAS-2 1/8 degree grid and the Upper Colorado River Basin window VegDyn works on.
+ * The regular latitude/longitude grid (EPSG:4326) a project works on. Each project owns its grid
+ * (project.json and data/dataset.nc, see project-grid.ts); UCRB_GRID is only the grid of the
+ * virtual demo basin. Grids are made from a bounding box, a file or a basin outline by
+ * grid-definition.ts.
  *
  * In-memory convention used everywhere in the engine and the renderer: row 0 is the NORTHERNMOST
  * row (north-up, like GeoTIFF and the map); column 0 is the westernmost. A cell index is
@@ -23,7 +26,7 @@ export const NLDAS_LON_FIRST = -124.9375;
 export const NLDAS_LAT_FIRST = 25.0625;
 export const NLDAS_CELL = 0.125;
 
-/** The UCRB window: 63 x 54 cells, centres 112.4375 W..104.6875 W, 36.4375 N..43.0625 N. */
+/** The virtual demo basin's window (the UCRB): 63 x 54 cells, centres 112.4375 W..104.6875 W, 36.4375 N..43.0625 N. */
 export const UCRB_GRID: GridSpec = Object.freeze({
   ncols: 63,
   nrows: 54,
@@ -53,4 +56,16 @@ export function gridBounds(grid: GridSpec): [number, number, number, number] {
     grid.lon0 + (grid.ncols - 1) * grid.cellSize + h,
     grid.latTop + h,
   ];
+}
+
+/** Same shape and position (to rounding of the stored coordinates). */
+export function sameGrid(a: GridSpec, b: GridSpec): boolean {
+  const tol = Math.min(a.cellSize, b.cellSize) * 1e-6;
+  return a.ncols === b.ncols && a.nrows === b.nrows && Math.abs(a.lon0 - b.lon0) < tol && Math.abs(a.latTop - b.latTop) < tol && Math.abs(a.cellSize - b.cellSize) < tol;
+}
+
+/** One line for messages: size, resolution and the corner extent. */
+export function describeGrid(grid: GridSpec): string {
+  const [w, s, e, n] = gridBounds(grid).map((v) => Number(v.toFixed(6)));
+  return `${grid.ncols} x ${grid.nrows} cells of ${Number(grid.cellSize.toFixed(9))} deg, lon ${w}..${e}, lat ${s}..${n}`;
 }

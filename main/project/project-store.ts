@@ -7,7 +7,7 @@ import { existsSync, promises as fs, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describeIssues } from '../util/zod-issues.ts';
 import { writeFileAtomic } from './atomic-write.ts';
-import { PROJECT_FILE, PROJECT_SCHEMA_VERSION, projectManifestSchema, type ProjectManifest } from './project-manifest.ts';
+import { PROJECT_FILE, PROJECT_SCHEMA_VERSION, projectManifestSchema, type ProjectGrid, type ProjectManifest } from './project-manifest.ts';
 
 /** The sub-folders every project has (see docs/architecture.md, Data). */
 export const PROJECT_SUBDIRS = ['data', 'runs', 'exports'] as const;
@@ -24,7 +24,7 @@ export class ProjectError extends Error {
   }
 }
 
-export async function createProject(dir: string, options: { name?: string; description?: string } = {}): Promise<OpenProject> {
+export async function createProject(dir: string, options: { name?: string; description?: string; grid?: ProjectGrid } = {}): Promise<OpenProject> {
   const abs = path.resolve(dir);
   if (existsSync(abs)) {
     if (!statSync(abs).isDirectory()) throw new ProjectError(`${abs}: exists and is not a folder`);
@@ -41,6 +41,7 @@ export async function createProject(dir: string, options: { name?: string; descr
     description: options.description ?? '',
     createdAt: now,
     modifiedAt: now,
+    ...(options.grid ? { grid: options.grid } : {}),
   };
   await writeManifest(abs, manifest);
   return { dir: abs, manifest };
@@ -69,7 +70,7 @@ export async function openProject(dir: string): Promise<OpenProject> {
 }
 
 /** Writes project.json atomically, stamping modifiedAt. */
-export async function saveProject(project: OpenProject, changes: Partial<Pick<ProjectManifest, 'name' | 'description'>> = {}): Promise<OpenProject> {
+export async function saveProject(project: OpenProject, changes: Partial<Pick<ProjectManifest, 'name' | 'description' | 'grid'>> = {}): Promise<OpenProject> {
   const manifest: ProjectManifest = { ...project.manifest, ...changes, modifiedAt: new Date().toISOString() };
   await writeManifest(project.dir, manifest);
   return { dir: project.dir, manifest };

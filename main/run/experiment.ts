@@ -24,6 +24,7 @@ import { ParamGroupAdamW } from '../training/param-groups.ts';
 import { dayOfYearClimatology, type Climatology } from '../training/climatology.ts';
 import { FeatureBuilder } from '../training/features.ts';
 import { AntecedentIndices } from '../training/antecedent.ts';
+import { describeCapacityRefusal, wasmGridCapacity } from '../training/grid-capacity.ts';
 import { describeReductions, learnsDeparture, type RunConfig, type TrainableModelKind } from '../training/run-config.ts';
 import { trainModel, type StatefulOptimizer, type TrainProgress, type TrainResult } from '../training/trainer.ts';
 import { LEARNED_PARAMETERS_FILE, type LearnedParameterReport } from '../physics/grid/learned-parameters.ts';
@@ -226,6 +227,19 @@ export async function resolveRunClip(config: RunConfig, projectDir: string, runD
   return clipCells(dataset.grid, dataset.mask, clip, `run ${path.basename(runDir)}`);
 }
 
+/**
+ * Refuses, before anything is written, a grid the backend in use cannot train the grid models on
+ * (wasm32's 4 GiB heap; grid-capacity.ts). The native backends have no such fixed limit.
+ */
+function checkGridCapacity(dataset: Dataset, config: RunConfig, backend: unknown): void {
+  const name = (backend as { chosen?: string } | undefined)?.chosen ?? tf.getBackend();
+  if (name !== 'wasm' && name !== 'cpu') return;
+  for (const kind of config.models.filter((k) => k === 'conv-lstm' || k === 'phys-conv-lstm')) {
+    const c = wasmGridCapacity(dataset.grid, config, kind);
+    if (!c.fits) throw new Error(`${kind}: ${describeCapacityRefusal(c, config, name)}`);
+  }
+}
+
 export async function runExperiment(opts: ExperimentOptions & { optimizerFactory?: OptimizerFactory }): Promise<ExperimentResult> {
   const t0 = performance.now();
   const { dataset, config, runDir } = opts;
@@ -235,6 +249,7 @@ export async function runExperiment(opts: ExperimentOptions & { optimizerFactory
   const train = periodRange(dataset, config.periods.train, 'train');
   const validate = periodRange(dataset, config.periods.validate, 'validate');
   const test = periodRange(dataset, config.periods.test, 'test');
+  checkGridCapacity(dataset, config, opts.backend);
   mkdirSync(runDir, { recursive: true });
 
   const clip = await resolveRunClip(config, opts.projectDir ?? path.dirname(path.dirname(runDir)), runDir, dataset);

@@ -12,6 +12,8 @@ import { importLandCover, importSoil, type SoilInput, type SoilLayerName } from 
 import { importBasins } from '../data/importers/basins.ts';
 import { applyImport } from '../data/importers/project-import.ts';
 import type { ImportResult } from '../data/importers/types.ts';
+import type { GridSpec } from '../data/grid.ts';
+import { readProjectGrid } from '../data/project-grid.ts';
 import { importJobParamsSchema } from './job-params.ts';
 
 /** checked again in the worker: jobs started without the API contract (the CLI) too */
@@ -27,23 +29,33 @@ export interface ImportJobResult {
   readonly notes: string[];
 }
 
-/** Runs the importer that `p` names; nothing is written. */
-export async function runImporter(p: ImportParams, signal?: AbortSignal, onProgress?: (fraction: number, message: string) => void): Promise<ImportResult> {
+/**
+ * Runs the importer that `p` names onto `grid` (the project's, readProjectGrid); nothing is
+ * written. Forcing into a project without a grid yet keeps the file's own grid.
+ */
+export async function runImporter(p: ImportParams, grid: GridSpec | undefined, signal?: AbortSignal, onProgress?: (fraction: number, message: string) => void): Promise<ImportResult> {
+  const need = (): GridSpec => {
+    if (!grid) throw new Error(`the project has no grid yet, so ${p.kind} has nothing to fill: import forcing first (its grid becomes the project's), or create the project with --bbox, --grid-from or --basin`);
+    return grid;
+  };
   switch (p.kind) {
     case 'forcing':
       return importForcingNetcdf(p.paths, {
+        ...(grid ? { grid } : {}),
         ...(p.mapping ? { mapping: p.mapping } : {}), ...(p.units ? { units: p.units } : {}), ...(p.timeStamp ? { timeStamp: p.timeStamp } : {}),
         ...(p.minValidFraction !== undefined ? { minValidFraction: p.minValidFraction } : {}), ...(signal ? { signal } : {}),
         ...(onProgress ? { onProgress: (done: number, total: number, file: string) => onProgress((0.6 * done) / total, `reading ${file}`) } : {}),
       });
     case 'lai':
       return importLai(p.paths, {
+        grid: need(),
         ...(p.datePattern ? { datePattern: p.datePattern } : {}), ...(p.scale !== undefined ? { scale: p.scale } : {}), ...(p.offset !== undefined ? { offset: p.offset } : {}),
         ...(p.nodata ? { nodata: p.nodata } : {}), ...(p.validRange ? { validRange: p.validRange } : {}), ...(p.variable ? { variable: p.variable } : {}),
         ...(p.minValidFraction !== undefined ? { minValidFraction: p.minValidFraction } : {}),
       });
     case 'landcover':
       return importLandCover(p.path, {
+        grid: need(),
         ...(p.band ? { band: p.band } : {}), ...(p.nodata ? { nodata: p.nodata } : {}),
         ...(p.remap ? { remap: Object.fromEntries(Object.entries(p.remap).map(([k, v]) => [Number(k), v])) } : {}),
         ...(p.minValidFraction !== undefined ? { minValidFraction: p.minValidFraction } : {}),
@@ -54,16 +66,17 @@ export async function runImporter(p: ImportParams, signal?: AbortSignal, onProgr
       if (p.clay) inputs.clayPercent = p.clay;
       if (p.organic) inputs.organicFraction = p.organic;
       if (p.elevation) inputs.elevation = p.elevation;
-      return importSoil(inputs);
+      return importSoil(inputs, { grid: need() });
     }
     case 'basins':
-      return importBasins(p.path, { ...(p.nameField ? { nameField: p.nameField } : {}), ...(p.idField ? { idField: p.idField } : {}) });
+      return importBasins(p.path, { grid: need(), ...(p.nameField ? { nameField: p.nameField } : {}), ...(p.idField ? { idField: p.idField } : {}) });
   }
 }
 
 export async function run(job: z.infer<typeof paramsSchema>, ctx: JobContext): Promise<ImportJobResult> {
   ctx.progress(0, `importing ${job.params.kind}`);
-  const result = await runImporter(job.params, ctx.signal, (f, m) => ctx.progress(f, m));
+  const grid = (await readProjectGrid(job.projectDir))?.grid;
+  const result = await runImporter(job.params, grid, ctx.signal, (f, m) => ctx.progress(f, m));
   ctx.signal.throwIfAborted();
   const notes = 'notes' in result ? [...result.notes] : [];
   if (job.dryRun) {

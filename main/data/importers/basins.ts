@@ -7,7 +7,7 @@
 import { promises as fs, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { UCRB_GRID, type GridSpec } from '../grid.ts';
+import type { GridSpec } from '../grid.ts';
 import { ImportError, guardFile } from './errors.ts';
 import { UnzipLimitError, unzipShapefileParts } from './bounded-unzip.ts';
 import { checkInputFile, InputFileError, MAX_INPUT_BYTES, readInputFile } from '../../util/input-file.ts';
@@ -16,7 +16,8 @@ import { polygonCellFractions } from '../polygon-fractions.ts';
 import type { ImportedBasinFeature, ImportedBasins } from './types.ts';
 
 export interface BasinImportOptions {
-  readonly grid?: GridSpec;
+  /** the project grid the polygons are put on */
+  readonly grid: GridSpec;
   /** attribute holding the feature's name; default the first of name/NAME/Name/basin/label */
   readonly nameField?: string;
   /** attribute holding a numeric id; default 'id' or the feature's position (1-based) */
@@ -62,8 +63,11 @@ function asPolygonal(g: { type?: string; coordinates?: unknown; geometries?: unk
 
 interface GeoJsonOut { type?: string; features?: { type?: string; properties?: Record<string, unknown> | null; geometry?: { type?: string; coordinates?: unknown; geometries?: unknown } | null }[] }
 
-export async function importBasins(file: string, options: BasinImportOptions = {}): Promise<ImportedBasins> {
-  const grid = options.grid ?? UCRB_GRID;
+/** A polygon feature as read, before it is put on a grid. */
+export type BasinFeature = Omit<ImportedBasinFeature, 'cellFractions'>;
+
+/** Reads the polygon features of a GeoJSON or (zipped) shapefile in EPSG:4326; no grid needed. */
+export async function readBasinFeatures(file: string, options: Omit<BasinImportOptions, 'grid'> = {}): Promise<BasinFeature[]> {
   // a regular file of bounded size (a FIFO would hang the reader, a device never ends)
   await checkInputFile(file, MAX_INPUT_BYTES).catch((err: unknown) => {
     throw new ImportError(file, err instanceof InputFileError && /no such file/.test(err.message) ? 'does not exist or cannot be read' : err instanceof Error ? err.message.replace(`${file}: `, '') : String(err));
@@ -98,7 +102,7 @@ export async function importBasins(file: string, options: BasinImportOptions = {
         removeScratchOutput(out);
       }
     });
-    const features: ImportedBasinFeature[] = [];
+    const features: BasinFeature[] = [];
     const raw = collection.features ?? [];
     if (raw.length === 0) throw new ImportError(file, 'holds no features (expected basin polygons)');
     raw.forEach((f, i) => {
@@ -121,7 +125,6 @@ export async function importBasins(file: string, options: BasinImportOptions = {
         id,
         name: nameKey !== undefined ? String(props[nameKey]) : `basin ${i + 1}`,
         geometry,
-        cellFractions: polygonCellFractions(grid, geometry),
         properties: props,
       });
     });
@@ -130,21 +133,27 @@ export async function importBasins(file: string, options: BasinImportOptions = {
       if (ids.has(f.id)) throw new ImportError(file, `has two features with id ${f.id}; ids must be unique (give --id-field)`);
       ids.add(f.id);
     }
-    if (features.every((f) => !f.cellFractions.some((v) => v > 0))) {
-      throw new ImportError(file, 'has no polygon overlapping the project grid');
-    }
-    return {
-      kind: 'basins',
-      grid,
-      features,
-      provenance: {
-        files: [file],
-        source: `${features.length} polygon feature(s)`,
-        sourceUnits: 'EPSG:4326 after reprojection',
-        conversion: 'ogr2ogr -t_srs EPSG:4326; exact polygon/cell intersection areas as fractions of each cell',
-      },
-    };
+    return features;
   } finally {
     await fs.rm(work, { recursive: true, force: true });
   }
+}
+
+export async function importBasins(file: string, options: BasinImportOptions): Promise<ImportedBasins> {
+  const grid = options.grid;
+  const features: ImportedBasinFeature[] = (await readBasinFeatures(file, options)).map((f) => ({ ...f, cellFractions: polygonCellFractions(grid, f.geometry) }));
+  if (features.every((f) => !f.cellFractions.some((v) => v > 0))) {
+    throw new ImportError(file, 'has no polygon overlapping the project grid');
+  }
+  return {
+    kind: 'basins',
+    grid,
+    features,
+    provenance: {
+      files: [file],
+      source: `${features.length} polygon feature(s)`,
+      sourceUnits: 'EPSG:4326 after reprojection',
+      conversion: 'ogr2ogr -t_srs EPSG:4326; exact polygon/cell intersection areas as fractions of each cell',
+    },
+  };
 }

@@ -12,7 +12,8 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { cellCount, UCRB_GRID, type GridSpec } from '../grid.ts';
+import { cellCount, type GridSpec } from '../grid.ts';
+import { GridDefinitionError, gridFromCentres } from '../grid-definition.ts';
 import { FORCING_NAMES, FORCING_UNITS, type ForcingName } from '../dataset.ts';
 import { formatIsoDate } from '../time-axis.ts';
 import { ImportError, guardFileSync } from './errors.ts';
@@ -33,7 +34,7 @@ export const NETCDF_EXTENSIONS = ['.nc', '.nc4', '.nc3', '.cdf', '.netcdf', '.h5
 export const FORCING_EXTENSIONS = [...NETCDF_EXTENSIONS, ...GRIB_EXTENSIONS];
 
 export interface ForcingImportOptions {
-  /** the project grid; default the UCRB window */
+  /** the project grid; default the first file's own grid (a project without a grid yet takes it) */
   readonly grid?: GridSpec;
   /** explicit source variable per role, e.g. { Tair: 't2m' } (overrides recognition) */
   readonly mapping?: Readonly<Partial<Record<SourceRole, string>>>;
@@ -200,8 +201,6 @@ interface Step { readonly file: number; readonly t: number; readonly ms: number;
 
 /** Imports forcing from NetCDF and GRIB files and folders. Nothing is written anywhere. */
 export async function importForcingNetcdf(inputs: readonly string[], options: ForcingImportOptions = {}): Promise<ImportedForcing> {
-  const grid = options.grid ?? UCRB_GRID;
-  const n = cellCount(grid);
   const files = await expandInputs(inputs, FORCING_EXTENSIONS, 'NetCDF or GRIB');
   const metas: FileMeta[] = [];
   for (const f of files) {
@@ -209,6 +208,8 @@ export async function importForcingNetcdf(inputs: readonly string[], options: Fo
     metas.push(await readMeta(f, options));
   }
   const first = metas[0]!;
+  const grid = options.grid ?? ownGrid(first);
+  const n = cellCount(grid);
   for (const m of metas.slice(1)) {
     if (!sameAxis(m.lat, first.lat) || !sameAxis(m.lon, first.lon)) {
       throw new ImportError(m.path, `has a different latitude/longitude grid from ${path.basename(first.path)} (files concatenated in time must share one grid)`);
@@ -433,6 +434,27 @@ function provenanceFor(meta: FileMeta, f: ForcingName, files: readonly string[],
     conv = r.get(f)!.conversion.label;
   }
   return { files, source, sourceUnits, conversion: `${conv}; ${agg}; area-weighted to the project grid; units ${FORCING_UNITS[f]}` };
+}
+
+/** The grid whose cells are the file's own cells (for a project that has no grid yet). */
+function ownGrid(meta: FileMeta): GridSpec {
+  try {
+    return gridFromCentres(meta.lon, meta.lat, meta.path);
+  } catch (err) {
+    if (err instanceof GridDefinitionError) throw new ImportError(meta.path, `cannot give the project its grid: ${err.message.replace(`${meta.path}: `, '')}`);
+    throw err;
+  }
+}
+
+/** The latitude and longitude axes of a forcing file (NetCDF or GRIB), for `project create --grid-from`. */
+export async function readForcingAxes(file: string): Promise<{ lon: Float64Array; lat: Float64Array }> {
+  const nc = await openForcingFile(file, {}, false);
+  try {
+    const coords = findCoords(nc);
+    return { lon: nc.read(coords.lonVar.name), lat: nc.read(coords.latVar.name) };
+  } finally {
+    nc.close();
+  }
 }
 
 /** The same importer under a name that does not suggest NetCDF only (it reads GRIB too). */

@@ -6,7 +6,7 @@
  * has valid observations.
  */
 import path from 'node:path';
-import { cellCount, UCRB_GRID, type GridSpec } from '../grid.ts';
+import { cellCount, type GridSpec } from '../grid.ts';
 import { formatIsoDate } from '../time-axis.ts';
 import { ImportError } from './errors.ts';
 import { compileDatePattern, findDate } from './date-pattern.ts';
@@ -19,7 +19,8 @@ import { attrString, decodeTimes, decodeValues } from './cf-decode.ts';
 import type { ImportedLai } from './types.ts';
 
 export interface LaiImportOptions {
-  readonly grid?: GridSpec;
+  /** the project grid */
+  readonly grid: GridSpec;
   /** file-name template for single-date files, e.g. 'GLOBMAP_LAI_{YYYY}{DOY}.tif' */
   readonly datePattern?: string;
   /** overrides the file's scale factor (e.g. 0.01 for LAI stored as integer x100) */
@@ -40,8 +41,8 @@ const DATE_KEYS = ['date', 'DATE', 'Date', 'time', 'TIME', 'acquisition_date', '
 
 interface Layer { date: string; values: Float32Array; origin: string }
 
-export async function importLai(inputs: readonly string[], options: LaiImportOptions = {}): Promise<ImportedLai> {
-  const grid = options.grid ?? UCRB_GRID;
+export async function importLai(inputs: readonly string[], options: LaiImportOptions): Promise<ImportedLai> {
+  const grid = options.grid;
   const n = cellCount(grid);
   const files = await expandInputs(inputs, [...RASTER_EXTENSIONS, ...NETCDF_EXTENSIONS], 'LAI');
   const pattern = options.datePattern ? compileDatePattern(options.datePattern) : undefined;

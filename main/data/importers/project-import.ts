@@ -17,7 +17,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { FORCING_NAMES, type Dataset, type ForcingName, type LaiObservations, type StaticLayers, type Subbasin } from '../dataset.ts';
-import { cellCount, type GridSpec } from '../grid.ts';
+import { cellCount, describeGrid, sameGrid } from '../grid.ts';
 import { daysBetween } from '../time-axis.ts';
 import { computeSplits } from '../splits.ts';
 import { computeNormalization } from '../normalization.ts';
@@ -26,6 +26,9 @@ import { hasDataset, openDataset, writeDataset } from '../store/netcdf-store.ts'
 import { cellsToGeometry } from '../virtual-basin/cell-polygons.ts';
 import { fractionsFromClassMap } from '../land-cover-fractions.ts';
 import { writeFileAtomic } from '../../project/atomic-write.ts';
+import { PROJECT_FILE } from '../../project/project-manifest.ts';
+import { polygonCellFractions } from '../polygon-fractions.ts';
+import { OUTLINE_FILE, readProjectGrid, readProjectOutline, recordProjectGrid } from '../project-grid.ts';
 import { ImportError } from './errors.ts';
 import type { ImportResult, ImportedBasins, ImportedForcing, ImportedLai, LayerProvenance } from './types.ts';
 
@@ -48,10 +51,6 @@ export interface ApplySummary {
 
 /** Import log kept next to the dataset: what came from where, one entry per import. */
 export const IMPORT_LOG = path.join('data', 'imports.json');
-
-function sameGrid(a: GridSpec, b: GridSpec): boolean {
-  return a.ncols === b.ncols && a.nrows === b.nrows && Math.abs(a.lon0 - b.lon0) < 1e-9 && Math.abs(a.latTop - b.latTop) < 1e-9 && Math.abs(a.cellSize - b.cellSize) < 1e-12;
-}
 
 function partsOf(ds: Dataset): DatasetParts {
   const forcing = Object.fromEntries(FORCING_NAMES.map((f) => [f, ds.forcing(f)])) as Record<ForcingName, Float32Array>;
@@ -80,7 +79,22 @@ function completeForcingMask(f: ImportedForcing, n: number): Uint8Array {
   return mask;
 }
 
-function withForcing(old: Dataset | undefined, f: ImportedForcing, notes: string[]): InMemoryDataset {
+/**
+ * The mask of a new dataset: cells with complete forcing, and (when the project was created from
+ * an outline, --basin) at least half inside the outline, whose geometry becomes the basin.
+ */
+function newDatasetMask(f: ImportedForcing, complete: Uint8Array, outline: GeoJSON.Feature<GeoJSON.Polygon | GeoJSON.MultiPolygon> | undefined, notes: string[]): { mask: Uint8Array; basin: Dataset['basin'] } {
+  if (!outline) return { mask: complete, basin: cellsToGeometry(f.grid, (c) => complete[c] === 1) };
+  const fractions = polygonCellFractions(f.grid, outline.geometry);
+  const mask = Uint8Array.from(complete, (m, c) => (m && fractions[c]! >= 0.5 ? 1 : 0));
+  const inside = fractions.reduce((a, fr) => a + (fr >= 0.5 ? 1 : 0), 0);
+  const cells = mask.reduce((a, m) => a + m, 0);
+  if (cells === 0) throw new ImportError(f.provenance.Rainf.files[0]!, `has no complete forcing in any of the ${inside} cells at least half inside the project's outline (${OUTLINE_FILE})`);
+  notes.push(`mask: ${cells} cells at least half inside the project's outline with complete forcing${cells < inside ? ` (${inside - cells} outline cells lack complete forcing)` : ''}`);
+  return { mask, basin: outline.geometry };
+}
+
+function withForcing(old: Dataset | undefined, f: ImportedForcing, notes: string[], outline?: GeoJSON.Feature<GeoJSON.Polygon | GeoJSON.MultiPolygon>): InMemoryDataset {
   const n = cellCount(f.grid);
   const dayCount = f.dates.length;
   if (dayCount < 3) throw new ImportError(f.provenance.Rainf.files[0] ?? '(forcing)', `holds ${dayCount} day(s); a dataset needs at least 3 to split into training, validation and test periods`);
@@ -90,7 +104,8 @@ function withForcing(old: Dataset | undefined, f: ImportedForcing, notes: string
     let cells = 0;
     for (const m of complete) cells += m;
     if (cells === 0) throw new ImportError(f.provenance.Rainf.files[0]!, 'has no project cell with complete forcing on every day, so there is nothing to model');
-    notes.push(`new dataset: mask = the ${cells} cells with complete forcing; no LAI, land cover, soil or subbasins yet`);
+    const { mask, basin } = newDatasetMask(f, complete, outline, notes);
+    if (!outline) notes.push(`new dataset: mask = the ${cells} cells with complete forcing; no LAI, land cover, soil or subbasins yet`);
     const staticLayers: StaticLayers = {
       elevation: new Float32Array(n).fill(NaN),
       landCover: new Uint8Array(n),
@@ -100,8 +115,8 @@ function withForcing(old: Dataset | undefined, f: ImportedForcing, notes: string
     };
     return finish({
       id: `imported-${f.dates[0]}-${f.dates.at(-1)}`,
-      source, grid: f.grid, startDate: f.dates[0]!, dayCount, mask: complete, staticLayers,
-      basin: cellsToGeometry(f.grid, (c) => complete[c] === 1), subbasins: [],
+      source, grid: f.grid, startDate: f.dates[0]!, dayCount, mask, staticLayers,
+      basin, subbasins: [],
       forcing: f.variables, observations: { dayIndex: new Int32Array(0), values: new Float32Array(0) },
       attributes: {},
     });
@@ -178,13 +193,15 @@ function provenanceEntries(r: ImportResult): Record<string, LayerProvenance> {
 export async function applyImport(projectDir: string, result: ImportResult, options: ApplyOptions = {}): Promise<ApplySummary> {
   const notes: string[] = [...('notes' in result ? result.notes : [])];
   const old = hasDataset(projectDir) ? await openDataset(projectDir, options.signal ? { signal: options.signal } : {}) : undefined;
-  if (old && !sameGrid(old.grid, result.grid)) throw new ImportError(projectDir, 'holds a dataset on a different grid from the imported data');
+  if (old && !sameGrid(old.grid, result.grid)) throw new ImportError(projectDir, `holds a dataset on a different grid (${describeGrid(old.grid)}) from the imported data (${describeGrid(result.grid)})`);
+  const own = old ? undefined : await readProjectGrid(projectDir);
+  if (own && !sameGrid(own.grid, result.grid)) throw new ImportError(projectDir, `has its grid in ${PROJECT_FILE} (${describeGrid(own.grid)}), but the data were imported onto another (${describeGrid(result.grid)})`);
   if (!old && result.kind !== 'forcing') {
     throw new ImportError(projectDir, `has no dataset yet: import forcing first (it defines the daily time axis), or run 'vegdyn demo-data --project ${projectDir}'`);
   }
   let next: InMemoryDataset;
   switch (result.kind) {
-    case 'forcing': next = withForcing(old, result, notes); break;
+    case 'forcing': next = withForcing(old, result, notes, old ? undefined : await readProjectOutline(projectDir)); break;
     case 'lai': next = withLai(old!, result, notes); break;
     case 'landcover': {
       const p = partsOf(old!);
@@ -205,6 +222,10 @@ export async function applyImport(projectDir: string, result: ImportResult, opti
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onProgress ? { onProgress: (p) => options.onProgress!(p.fraction, p.message) } : {}),
   });
+  if (!old) {
+    if (!own) notes.push(`project grid: ${describeGrid(next.grid)}, from the forcing file`);
+    await recordProjectGrid(projectDir, next.grid, own ? 'project create' : result.kind === 'forcing' ? `forcing ${path.basename(result.provenance.Rainf.files[0] ?? '')}` : result.kind);
+  }
   // the log is written after the dataset so that it never describes data that is not there
   const logPath = path.join(projectDir, IMPORT_LOG);
   const log = await fs.readFile(logPath, 'utf8').then((t) => JSON.parse(t) as unknown[]).catch(() => [] as unknown[]);

@@ -160,6 +160,33 @@ export async function readRasterWindow(file: string, grid: GridSpec, options: { 
   });
 }
 
+/**
+ * The pixel-centre axes of a north-up raster in geographic coordinates (for `project create
+ * --grid-from`); a projected or rotated raster is refused, since its pixels are no lat/lon cells.
+ */
+export async function readRasterAxes(file: string): Promise<{ lon: Float64Array; lat: Float64Array }> {
+  await fs.access(file).catch(() => { throw new ImportError(file, 'does not exist or cannot be read'); });
+  await requireRegularFile(file);
+  return withGdal(async (gdal) => {
+    const ds = await openRaster(gdal, file);
+    try {
+      const info = (await gdal.gdalinfo(ds, ['-json'])) as GdalInfoJson;
+      const wkt = info.coordinateSystem?.wkt ?? '';
+      const gt = info.geoTransform;
+      const [width, height] = info.size ?? [0, 0];
+      if (!wkt || !gt || gt.length !== 6) throw new ImportError(file, 'has no coordinate reference system or geotransform (expected a georeferenced raster in EPSG:4326)');
+      if (!/^GEOG(CRS|CS)\[/.test(wkt)) throw new ImportError(file, `is in ${crsName(wkt)}, not in latitude/longitude; a project grid is taken only from an EPSG:4326 raster (use --bbox W,S,E,N --resolution DEG instead)`);
+      if (gt[2] !== 0 || gt[4] !== 0 || !(gt[1]! > 0) || !(gt[5]! < 0) || !width || !height) throw new ImportError(file, `has a rotated or not north-up geotransform [${gt.join(', ')}]`);
+      return {
+        lon: Float64Array.from({ length: width }, (_, i) => gt[0]! + (i + 0.5) * gt[1]!),
+        lat: Float64Array.from({ length: height }, (_, j) => gt[3]! + (j + 0.5) * gt[5]!),
+      };
+    } finally {
+      await gdal.close(ds).catch(() => undefined);
+    }
+  });
+}
+
 /** Raw band values -> physical values: nodata and `extraNodata` to NaN, then scale and offset. */
 export function decodeBand(raw: Float32Array, band: RasterBandInfo, override: { scale?: number; offset?: number; nodata?: readonly number[] } = {}): Float32Array {
   const scale = override.scale ?? band.scale;

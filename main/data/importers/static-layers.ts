@@ -3,14 +3,15 @@
  * texture (area-weighted means of sand %, clay %, organic-matter fraction).
  */
 import path from 'node:path';
-import { cellCount, UCRB_GRID, type GridSpec } from '../grid.ts';
+import { cellCount, type GridSpec } from '../grid.ts';
 import { ImportError } from './errors.ts';
 import { decodeBand, readRasterWindow } from './raster-gdal.ts';
 import { areaAverage, classFractions } from './regrid.ts';
 import type { ImportedLandCover, ImportedSoil, LayerProvenance } from './types.ts';
 
 export interface LandCoverImportOptions {
-  readonly grid?: GridSpec;
+  /** the project grid */
+  readonly grid: GridSpec;
   readonly band?: number;
   /** raw codes meaning "no data" besides the file's nodata (e.g. 0 or 255) */
   readonly nodata?: readonly number[];
@@ -19,8 +20,8 @@ export interface LandCoverImportOptions {
   readonly minValidFraction?: number;
 }
 
-export async function importLandCover(file: string, options: LandCoverImportOptions = {}): Promise<ImportedLandCover> {
-  const grid = options.grid ?? UCRB_GRID;
+export async function importLandCover(file: string, options: LandCoverImportOptions): Promise<ImportedLandCover> {
+  const grid = options.grid;
   const win = await readRasterWindow(file, grid, { bands: [options.band ?? 1] });
   const band = win.bands[0]!;
   const codes = decodeBand(win.raw[0]!, { ...band, scale: 1, offset: 0 }, { nodata: options.nodata });
@@ -67,8 +68,8 @@ const SOIL_RANGE: Readonly<Record<SoilLayerName, [number, number, string]>> = {
   elevation: [-500, 9000, 'm'],
 };
 
-export async function importSoil(inputs: Readonly<Partial<Record<SoilLayerName, SoilInput>>>, options: { grid?: GridSpec; minValidFraction?: number } = {}): Promise<ImportedSoil> {
-  const grid = options.grid ?? UCRB_GRID;
+export async function importSoil(inputs: Readonly<Partial<Record<SoilLayerName, SoilInput>>>, options: { grid: GridSpec; minValidFraction?: number }): Promise<ImportedSoil> {
+  const grid = options.grid;
   const n = cellCount(grid);
   const layers: Partial<Record<SoilLayerName, Float32Array>> = {};
   const provenance: Partial<Record<SoilLayerName, LayerProvenance>> = {};

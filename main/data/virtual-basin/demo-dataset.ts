@@ -4,6 +4,8 @@
  * `force` to (re)generate.
  */
 import path from 'node:path';
+import { describeGrid, sameGrid, UCRB_GRID } from '../grid.ts';
+import { readProjectGrid, recordProjectGrid } from '../project-grid.ts';
 import type { Dataset } from '../dataset.ts';
 import { generateVirtualBasinAsync, type GenerationProgress } from './generate.ts';
 import { datasetPath, hasDataset, openDataset, writeDataset } from '../store/netcdf-store.ts';
@@ -64,6 +66,10 @@ async function run(dir: string, options: DemoDataOptions): Promise<DemoDataResul
     report({ phase: 'done', fraction: 1, message: `opened ${file}` });
     return { dataset, created: false, file, generateSeconds: 0, writeSeconds: 0 };
   }
+  const own = await readProjectGrid(dir);
+  if (own && !sameGrid(own.grid, UCRB_GRID)) {
+    throw new Error(`${path.resolve(dir)}: the project's grid (${describeGrid(own.grid)}) is not the virtual basin's (${describeGrid(UCRB_GRID)}); generate the demo data in a new project`);
+  }
   const t0 = performance.now();
   const dataset = await generateVirtualBasinAsync({
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
@@ -77,6 +83,7 @@ async function run(dir: string, options: DemoDataOptions): Promise<DemoDataResul
     ...(options.signal ? { signal: options.signal } : {}),
     onProgress: (w) => report({ phase: 'writing', fraction: GENERATION_SHARE + (1 - GENERATION_SHARE) * w.fraction, message: w.message }),
   });
+  await recordProjectGrid(dir, dataset.grid, 'virtual demo basin');
   const t2 = performance.now();
   report({ phase: 'done', fraction: 1, message: `wrote ${file}` });
   return { dataset, created: true, file, generateSeconds: (t1 - t0) / 1000, writeSeconds: (t2 - t1) / 1000 };

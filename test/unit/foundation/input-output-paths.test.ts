@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { inProcessApi } from '../in-process-api.ts';
 import { InputFileError, readInputFile } from '../../../main/util/input-file.ts';
 import { ApiError } from '../../../main/api/api-error.ts';
+import { UCRB_GRID } from '../../../main/data/grid.ts';
 
 const example = fileURLToPath(new URL('../../fixtures/leaf/example_dataset.csv', import.meta.url));
 process.env.VEGDYN_BACKEND = 'cpu';
@@ -87,6 +88,6 @@ test('the importers refuse a FIFO named directly or found in a folder, without h
   await assert.rejects(importForcingNetcdf([dir]), /forcing\.nc: is a FIFO/);
   const laiFifo = path.join(tmp, 'lai_2001-01-01.tif');
   assert.equal(spawnSync('mkfifo', [laiFifo]).status, 0);
-  await assert.rejects(importLai([laiFifo]), /lai_2001-01-01\.tif: is a FIFO/);
-  await assert.rejects(importLandCover(laiFifo), /lai_2001-01-01\.tif: is a FIFO/);
+  await assert.rejects(importLai([laiFifo], { grid: UCRB_GRID }), /lai_2001-01-01\.tif: is a FIFO/);
+  await assert.rejects(importLandCover(laiFifo, { grid: UCRB_GRID }), /lai_2001-01-01\.tif: is a FIFO/);
 });

@@ -202,7 +202,7 @@ test('GRIB refusals name the file, the variable, what was expected and found', a
   }
 });
 
-test('vegdyn import forcing takes a folder of GRIB files into a new project', async () => {
+test('vegdyn import forcing takes a folder of GRIB files into a new project, which takes the files\' grid', async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vegdyn-grib-'));
   try {
     const folder = path.join(dir, 'grib');
@@ -214,8 +214,10 @@ test('vegdyn import forcing takes a folder of GRIB files into a new project', as
     assert.equal(r.status, 0, r.stderr);
     const summary = JSON.parse(r.stdout) as { days: number; from: string; maskCells: number };
     assert.deepEqual([summary.days, summary.from, summary.maskCells], [3, '2003-05-01', G.ncols * G.nrows]);
-    const expected = await importForcing([folder], { grid });
+    const expected = await importForcing([folder]);
     const ds = await openDataset(project);
+    assert.deepEqual([ds.grid.ncols, ds.grid.nrows, ds.grid.cellSize], [G.ncols, G.nrows, G.size]);
+    assert.ok(Math.abs(ds.grid.lon0 - (G.west + G.size / 2)) < 1e-9 && Math.abs(ds.grid.latTop - (G.north - G.size / 2)) < 1e-9, JSON.stringify(ds.grid));
     for (const f of FORCING_NAMES) assert.deepEqual(ds.forcing(f), expected.variables[f], f);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -9,7 +9,6 @@ import { importRequests } from '../../../main/api/requests/import.ts';
 import { run as runImportJob, paramsSchema } from '../../../main/run/import-job.ts';
 import { importLandCover } from '../../../main/data/importers/static-layers.ts';
 import { openDataset } from '../../../main/data/store/netcdf-store.ts';
-import { UCRB_GRID } from '../../../main/data/grid.ts';
 import { dailyForcing, geotiffFromAsc } from './make-files.ts';
 import { hashTree } from './project-hash.ts';
 
@@ -43,7 +42,9 @@ test('import.start queues the import job; the job writes forcing then land cover
     await importHandlers['import.start']({ params: { kind: 'landcover', path: tif } }, ctx);
     await runImportJob(paramsSchema.parse(jobs[2]![1]), jobCtx);
     const ds = await openDataset(project);
-    const expected = await importLandCover(tif, { grid: UCRB_GRID });
+    // the project took the forcing file's grid (5 x 4 cells): the land cover fills that grid
+    assert.deepEqual([ds.grid.ncols, ds.grid.nrows], [5, 4]);
+    const expected = await importLandCover(tif, { grid: ds.grid });
     assert.deepEqual([...ds.staticLayers.landCover], [...expected.majority]);
     assert.equal(ds.staticLayers.landCover.filter((c) => c > 0).length, 20);
 

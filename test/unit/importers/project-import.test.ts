@@ -9,19 +9,20 @@ import { importLai } from '../../../main/data/importers/lai.ts';
 import { importBasins } from '../../../main/data/importers/basins.ts';
 import { applyImport } from '../../../main/data/importers/project-import.ts';
 import { openDataset } from '../../../main/data/store/netcdf-store.ts';
-import { UCRB_GRID } from '../../../main/data/grid.ts';
+import { sameGrid } from '../../../main/data/grid.ts';
+import { gridFromCentres } from '../../../main/data/grid-definition.ts';
+import { openProject } from '../../../main/project/project-store.ts';
 import { FORCING_NAMES } from '../../../main/data/dataset.ts';
 import { dailyForcing, DAILY_NX as NX, DAILY_NY as NY, DAILY_DAYS as DAYS } from './make-files.ts';
 import { geotiffFromAsc } from './make-files.ts';
 import { hashTree } from './project-hash.ts';
 
-const grid = UCRB_GRID;
 
 function vegdyn(...args: string[]) {
   return spawnSync(process.execPath, ['bin/vegdyn.mjs', ...args], { encoding: 'utf8' });
 }
 
-test('vegdyn import forcing into a new project, then LAI and subbasins; the dataset store reads back the same values', async () => {
+test('vegdyn import forcing into a new project (which takes the file\'s grid), then LAI and subbasins; the dataset store reads back the same values', async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vegdyn-pimport-'));
   try {
     const project = path.join(dir, 'proj');
@@ -33,8 +34,13 @@ test('vegdyn import forcing into a new project, then LAI and subbasins; the data
     assert.equal(summary.from, '2003-05-01');
     assert.equal(summary.maskCells, NX * NY);
 
+    // a project made without a grid takes the forcing file's own cells: 5 x 4 centres from -108.5625 E, 39.0625 N
+    const grid = gridFromCentres([-108.5625, -108.4375, -108.3125, -108.1875, -108.0625], [39.0625, 39.1875, 39.3125, 39.4375], 'daily.nc');
     const expected = await importForcingNetcdf([nc], { grid });
     let ds = await openDataset(project);
+    assert.ok(sameGrid(ds.grid, grid), JSON.stringify(ds.grid));
+    const manifestGrid = (await openProject(project)).manifest.grid!;
+    assert.deepEqual([manifestGrid.ncols, manifestGrid.nrows, manifestGrid.lon0, manifestGrid.latTop, manifestGrid.cellSize], [NX, NY, -108.5625, 39.4375, 0.125]);
     assert.equal(ds.startDate, '2003-05-01');
     assert.equal(ds.dayCount, DAYS);
     for (const f of FORCING_NAMES) {
