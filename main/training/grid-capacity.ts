@@ -30,20 +30,24 @@ export interface GridCapacity {
   readonly fits: boolean;
 }
 
-/** Counted days per step of the ConvLSTM: windows x (window - warm-up), reduced by checkpointing. */
-function tapeDaysPerStep(config: RunConfig, kind: string): number {
+/**
+ * Tape bytes per cell of one training step: every counted day of every window in the batch keeps
+ * its activations; with gradient checkpointing (every K days) only the state (h and c, float32)
+ * every K days is kept plus one segment of K days recomputed with its activations.
+ */
+function tapeBytesPerCell(config: RunConfig, kind: string): number {
   const per = (config.perModel as Record<string, { batchSize?: number } | undefined>)[kind];
   const batch = per?.batchSize ?? config.batchSize;
   const counted = config.windowDays - config.warmupDays;
   const every = Number((config.modelOptions as Record<string, Record<string, unknown> | undefined>)[kind]?.['checkpointEvery'] ?? 0);
-  // with checkpointing the tape holds one state every `every` days plus one segment recomputed
-  const days = every > 0 ? Math.ceil(counted / every) + every : counted;
-  return batch * days;
+  const day = WASM_BYTES_PER_CELL_HIDDEN_DAY * config.hiddenSize;
+  const perWindow = every > 0 ? Math.ceil(counted / every) * 2 * config.hiddenSize * 4 + every * day : counted * day;
+  return batch * perWindow;
 }
 
 /** The ConvLSTM's training memory on `grid` with `config`, against the wasm heap. */
 export function wasmGridCapacity(grid: GridSpec, config: RunConfig, kind = 'conv-lstm'): GridCapacity {
-  const perCell = WASM_BYTES_PER_CELL_HIDDEN_DAY * config.hiddenSize * tapeDaysPerStep(config, kind);
+  const perCell = tapeBytesPerCell(config, kind);
   const maxCells = Math.floor((WASM_HEAP_LIMIT_BYTES * WASM_HEADROOM) / perCell);
   const cells = cellCount(grid);
   return { cells, maxCells, estimateBytes: cells * perCell, fits: cells <= maxCells };
