@@ -7,6 +7,7 @@
  * tape is off, which is exactly what keeps the iterations out of the gradient graph.
  */
 import * as tf from '@tensorflow/tfjs';
+import { hasSyncReadback } from '../tfjs/readback.ts';
 
 type T = tf.Tensor;
 
@@ -39,6 +40,7 @@ export function newtonIterate(residual: ScalarResidual, x0: T, params: readonly 
   let iterations = 0;
   let lastMaxStep = Number.POSITIVE_INFINITY;
   let converged = false;
+  const syncCheck = hasSyncReadback();
   while (iterations < options.maxIterations) {
     const [next, worst] = tf.tidy(() => {
       const { f, dfdx } = residual(x, params, consts);
@@ -51,6 +53,12 @@ export function newtonIterate(residual: ScalarResidual, x0: T, params: readonly 
     x.dispose();
     x = next;
     iterations++;
+    if (!syncCheck) {
+      // no synchronous read-back (webgpu, main/tfjs/readback.ts): every iteration runs, the
+      // convergence test is left to the caller's stats (lastMaxStep stays unknown)
+      worst.dispose();
+      continue;
+    }
     const w = worst.dataSync();
     worst.dispose();
     lastMaxStep = w[0]!;

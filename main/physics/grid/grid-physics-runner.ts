@@ -16,6 +16,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { withoutTape } from '../../tfjs/engine-tape.ts';
+import { hasSyncReadback, storageIdentity } from '../../tfjs/readback.ts';
 import { FORCING_NAMES, type Dataset, type ForcingName } from '../../data/dataset.ts';
 import { addDays, dayOfYear } from '../../data/time-axis.ts';
 import { PftParameters } from './learned-parameters.ts';
@@ -55,8 +56,13 @@ export class GridPhysicsRunner {
   readonly cells: number;
   private readonly norm: Record<ForcingName, { mean: number; std: number }>;
   private climatology: Record<(typeof PHYSICS_FORCINGS)[number], Float32Array> | undefined;
-  private spinUpTable: Record<(typeof STATE_NAMES)[number], Float32Array> | undefined;
-  private spinUpFingerprint = '';
+  /**
+   * The spun-up state of each day of the year, [365 * cells] per state variable: on the CPU, or,
+   * on a backend without synchronous read-back (webgpu, main/tfjs/readback.ts), on the device
+   * as [365, cells] tensors.
+   */
+  private spinUpTable: Record<(typeof STATE_NAMES)[number], Float32Array> | Record<(typeof STATE_NAMES)[number], tf.Tensor2D> | undefined;
+  private spinUpFingerprint: string | readonly object[] = '';
   private callsSinceSpinUp = 0;
 
   constructor(
@@ -98,14 +104,17 @@ export class GridPhysicsRunner {
     const table = this.spinUpTable!;
     const n = this.cells;
     const out = {} as Record<(typeof STATE_NAMES)[number], tf.Tensor2D>;
+    const rows = startDays.map((day) => (Math.min(365, dayOfYear(addDays(this.dataset.startDate, day))) - 2 + 365) % 365);
+    if (table[STATE_NAMES[0]] instanceof tf.Tensor) {
+      const onDevice = table as Record<(typeof STATE_NAMES)[number], tf.Tensor2D>;
+      for (const k of STATE_NAMES) out[k] = tf.tidy(() => tf.gather(onDevice[k], tf.tensor1d(rows, 'int32')));
+      return out;
+    }
+    const onCpu = table as Record<(typeof STATE_NAMES)[number], Float32Array>;
     for (const k of STATE_NAMES) {
       const a = new Float32Array(startDays.length * n);
-      startDays.forEach((day, b) => {
-        const doy = Math.min(365, dayOfYear(addDays(this.dataset.startDate, day)));
-        // the state at the start of day-of-year d is the state after day d - 1
-        const row = (doy - 2 + 365) % 365;
-        a.set(table[k].subarray(row * n, (row + 1) * n), b * n);
-      });
+      // the state at the start of day-of-year d is the state after day d - 1
+      rows.forEach((row, b) => a.set(onCpu[k].subarray(row * n, (row + 1) * n), b * n));
       out[k] = tf.tensor2d(a, [startDays.length, n]);
     }
     return out;
@@ -114,7 +123,7 @@ export class GridPhysicsRunner {
   /** Recomputes the spin-up table if the parameters changed (see the module comment). */
   ensureSpinUp(training: boolean): void {
     const fp = this.fingerprint();
-    if (this.spinUpTable && fp === this.spinUpFingerprint) return;
+    if (this.spinUpTable && sameFingerprint(fp, this.spinUpFingerprint)) return;
     this.callsSinceSpinUp++;
     if (this.spinUpTable && training && this.callsSinceSpinUp < this.options.refreshSteps) return;
     this.spinUp();
@@ -142,6 +151,14 @@ export class GridPhysicsRunner {
       }
       return states!;
     }));
+    this.disposeSpinUpTable();
+    if (!hasSyncReadback()) {
+      const onDevice = {} as Record<(typeof STATE_NAMES)[number], tf.Tensor2D>;
+      for (const k of STATE_NAMES) onDevice[k] = tf.keep(table[k]!.reshape([365, n]));
+      tf.dispose(Object.values(table));
+      this.spinUpTable = onDevice;
+      return;
+    }
     const out = {} as Record<(typeof STATE_NAMES)[number], Float32Array>;
     for (const k of STATE_NAMES) out[k] = table[k]!.dataSync() as Float32Array;
     tf.dispose(Object.values(table));
@@ -183,18 +200,32 @@ export class GridPhysicsRunner {
   }
 
   dispose(): void {
+    this.disposeSpinUpTable();
     this.process.dispose();
     this.params.dispose();
   }
 
+  private disposeSpinUpTable(): void {
+    const table = this.spinUpTable;
+    if (table && table[STATE_NAMES[0]] instanceof tf.Tensor) tf.dispose(Object.values(table) as tf.Tensor[]);
+    this.spinUpTable = undefined;
+  }
+
+  /** the parameter values as new tensors (spinUp runs them with the tape paused) */
   private detachedValues() {
     const v = this.params.values();
     const out = {} as ReturnType<PftParameters['values']>;
-    for (const k of LEARNED_PARAMETER_NAMES) out[k] = tf.tensor1d(v[k].dataSync() as Float32Array);
+    for (const k of LEARNED_PARAMETER_NAMES) out[k] = hasSyncReadback() ? tf.tensor1d(v[k].dataSync() as Float32Array) : tf.clone(v[k]);
     return out;
   }
 
-  private fingerprint(): string {
+  /**
+   * What the spin-up depends on: the raw parameter values, or, where they cannot be read back
+   * synchronously, their storage identities (an optimizer step or a weight load assigns new
+   * storage; see main/tfjs/readback.ts).
+   */
+  private fingerprint(): string | readonly object[] {
+    if (!hasSyncReadback()) return LEARNED_PARAMETER_NAMES.map((k) => storageIdentity(this.params.raw[k]));
     return LEARNED_PARAMETER_NAMES.map((k) => Array.from(this.params.raw[k].dataSync()).join(',')).join(';');
   }
 
@@ -240,4 +271,9 @@ export class GridPhysicsRunner {
     this.climatology = out;
     return out;
   }
+}
+
+function sameFingerprint(a: string | readonly object[], b: string | readonly object[]): boolean {
+  if (typeof a === 'string' || typeof b === 'string') return a === b;
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
