@@ -17,6 +17,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { formatIssues } from '../util/zod-issues.ts';
 import { writeFileAtomic } from '../project/atomic-write.ts';
+import { readableSync } from '../tfjs/readback.ts';
 import type { LaiModel, ModelContext } from './model.ts';
 import { createModel, parseModelConfig, type ModelConfig } from './model-factory.ts';
 
@@ -39,7 +40,11 @@ const manifestSchema = z.strictObject({
 });
 export type ModelManifest = z.infer<typeof manifestSchema>;
 
-/** Serializes every weight of `model` (float32, little-endian) and its manifest entries. */
+/**
+ * Serializes every weight of `model` (float32, little-endian) and its manifest entries. On a
+ * backend without synchronous read-back (webgpu) await readableSync(the variables) first, as
+ * saveModel does.
+ */
 export function serializeWeights(model: LaiModel): { bytes: Uint8Array; entries: ModelManifest['weights'] } {
   const vars = model.namedVariables();
   const entries: ModelManifest['weights'] = [];
@@ -59,6 +64,7 @@ export function serializeWeights(model: LaiModel): { bytes: Uint8Array; entries:
 /** Writes `model` into folder `dir` (created if missing); atomic, see the module comment. */
 export async function saveModel(dir: string, model: LaiModel): Promise<void> {
   await fs.mkdir(dir, { recursive: true });
+  await readableSync(model.namedVariables().map((v) => v.variable));
   const { bytes, entries } = serializeWeights(model);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const weightsFile = `weights-${sha256.slice(0, 16)}.bin`;

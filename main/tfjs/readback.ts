@@ -28,3 +28,13 @@ export function storageIdentity(t: tf.Tensor): object {
 export async function readScalar(t: tf.Tensor): Promise<number> {
   return (await t.data())[0]!;
 }
+
+/**
+ * Makes a later dataSync() of these tensors work on every backend: on one without synchronous
+ * read-back it awaits data(), which leaves the values cached on the CPU where tfjs's webgpu
+ * readSync finds them first. A no-op elsewhere.
+ */
+export async function readableSync(tensors: readonly tf.Tensor[]): Promise<void> {
+  if (hasSyncReadback()) return;
+  await Promise.all(tensors.map((t) => t.data()));
+}

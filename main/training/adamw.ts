@@ -15,6 +15,7 @@
  * run resume with bit-identical updates.
  */
 import * as tf from '@tensorflow/tfjs';
+import { readableSync } from '../tfjs/readback.ts';
 import type { NamedVariable } from '../models/model.ts';
 
 export interface AdamWOptions {
@@ -124,8 +125,14 @@ export class AdamW extends tf.Optimizer {
     return slot;
   }
 
+  /** Lets exportState read the moments on a backend without synchronous read-back (webgpu). */
+  async prepareExport(): Promise<void> {
+    await readableSync([...this.slots.values()].flatMap((s) => [s.m, s.v]));
+  }
+
   /**
-   * The state for a checkpoint, keyed by the model's weight names.
+   * The state for a checkpoint, keyed by the model's weight names (on webgpu, await
+   * prepareExport() first).
    * @param variables the model's named variables (model.namedVariables())
    */
   exportState(variables: readonly NamedVariable[]): AdamWState {

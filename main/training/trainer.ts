@@ -162,6 +162,7 @@ async function checkpointBundle(model: LaiModel, optimizer: StatefulOptimizer, s
   let optimizerMeta: unknown;
   const groups = adamwGroups(optimizer);
   if (groups) {
+    for (const opt of groups) await opt.prepareExport();
     // AdamW keys its moments by the model's weight names (stable across processes)
     optimizerMeta = {
       kind: 'adamw',
@@ -232,9 +233,13 @@ export function maskedMse(pred: tf.Tensor, target: tf.Tensor, weights: tf.Tensor
   });
 }
 
-function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): tf.NamedTensorMap {
+async function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): Promise<tf.NamedTensorMap> {
   const names = Object.keys(grads);
-  const norm = Math.sqrt(names.reduce((s, n) => s + tf.sum(tf.square(grads[n]!)).dataSync()[0]!, 0));
+  // read back asynchronously (webgpu has no synchronous read-back in Node), summed in JS as before
+  const squares = names.map((n) => tf.tidy(() => tf.sum(tf.square(grads[n]!))));
+  const sums = await Promise.all(squares.map((t) => t.data()));
+  tf.dispose(squares);
+  const norm = Math.sqrt(sums.reduce((s, v) => s + v[0]!, 0));
   if (!(norm > maxNorm)) return grads;
   const scale = maxNorm / norm;
   const out: tf.NamedTensorMap = {};
@@ -320,23 +325,29 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
         const r = model.forward(tf.tensor5d(xWarm, [B, W, grid.nrows, grid.ncols, ch]), { startDays: batch, training: true });
         return [...r.state.tensors];
       }) : undefined;
-      const loss = tf.tidy(() => {
+      const { value, grads } = tf.tidy(() => {
         const x = tf.tensor5d(xData, [B, L, grid.nrows, grid.ncols, ch]);
         const y = tf.tensor5d(yData, [B, L, grid.nrows, grid.ncols, 1]);
         const w = tf.tensor5d(wData, [B, L, grid.nrows, grid.ncols, 1]);
-        const { value, grads } = tf.variableGrads(() => {
+        return tf.variableGrads(() => {
           const r = model.forward(x, { startDays: batch.map((s) => s + W), training: true, recordGradients: true, ...(warmState ? { state: { tensors: warmState } } : {}) });
           disposeState(r.state);
           return maskedMse(r.lai, y, w);
         }, vars);
-        const v = value.dataSync()[0]!;
+      });
+      // data(), not dataSync(): the webgpu backend has no synchronous read-back in Node
+      const loss = (await value.data())[0]!;
+      {
         const limit = state.referenceLoss === null ? Infinity : state.referenceLoss * config.divergenceFactor;
         // check BEFORE applying: a bad step never reaches the weights
-        if (!Number.isFinite(v) || v > limit) return v;
-        // tfjs types gradients as a variable map although it only reads them as tensors
-        optimizer.applyGradients((config.gradClipNorm === null ? grads : clipByGlobalNorm(grads, config.gradClipNorm)) as unknown as GradientMap);
-        return v;
-      });
+        if (Number.isFinite(loss) && loss <= limit) {
+          const clipped = config.gradClipNorm === null ? grads : await clipByGlobalNorm(grads, config.gradClipNorm);
+          // tfjs types gradients as a variable map although it only reads them as tensors
+          tf.tidy(() => optimizer.applyGradients(clipped as unknown as GradientMap));
+          if (clipped !== grads) tf.dispose(Object.values(clipped));
+        }
+        tf.dispose([value, ...Object.values(grads)]);
+      }
       if (warmState) tf.dispose(warmState);
       const limit = state.referenceLoss === null ? Infinity : state.referenceLoss * config.divergenceFactor;
       if (!Number.isFinite(loss) || loss > limit) {

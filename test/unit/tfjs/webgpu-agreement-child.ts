@@ -5,7 +5,9 @@
  * rebuilt from those weights and run on webgpu; the leaf solve likewise. Prints one JSON object.
  */
 import * as tf from '@tensorflow/tfjs';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { initComputeBackend } from '../../../main/compute/backend.ts';
 import { createModel, type ModelConfigInput } from '../../../main/models/model-factory.ts';
 import { disposeState, getWeights, setWeights, type LaiModel } from '../../../main/models/model.ts';
@@ -14,6 +16,11 @@ import { parseLeafCsv, leafEnvironmentOf, defaultTraitsOf } from '../../../main/
 import { btranFor } from '../../../main/leaf/leaf-btran.ts';
 import { solveLeaves } from '../../../main/physics/leaf-model.ts';
 import { mixedWindow, virtualBasin } from '../physics-grid/small-basin.ts';
+import { AdamW } from '../../../main/training/adamw.ts';
+import { resolveRunConfig } from '../../../main/training/run-config.ts';
+import { trainModel } from '../../../main/training/trainer.ts';
+import { modelFolderStore, saveWeightsFile } from '../../../main/run/model-folder-store.ts';
+import { makeTinyDataset } from '../training/tiny-dataset.ts';
 
 const ds = mixedWindow(virtualBasin('1981-01-01', '1981-12-31'), 6, 5);
 const { nrows: rows, ncols: cols } = ds.grid;
@@ -147,5 +154,42 @@ for (const cfg of CONFIGS) {
 const leafGpu = await leafSolve();
 const leaf = { an: rel(leafGpu.an, leafWasm.an), dAnDVcmax25: rel(leafGpu.gV, leafWasm.gV), dAnDBtran: rel(leafGpu.gB, leafWasm.gB), leaves: leafWasm.an.length };
 
-process.stdout.write(`${JSON.stringify({ wasm: wasm.chosen, webgpu: webgpu.chosen, adapter: webgpu.webgpuAdapter, models, leaf })}\n`);
+/** the trainer's own loop on webgpu: AdamW, gradient clipping, validation, checkpoint and weights files */
+async function trainOnWebgpu() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'vegdyn-webgpu-train-'));
+  try {
+    const dataset = makeTinyDataset();
+    const config = resolveRunConfig({
+      hiddenSize: 4, windowDays: 12, warmupDays: 4, batchSize: 2, windowsPerEpoch: 2, epochs: 2, patience: 100, gradClipNorm: 1e-3,
+      learningRate: 0.01, inferenceChunkDays: 128, features: { dayOfYear: true, staticLayers: true, climatology: false, antecedent: false },
+      periods: { record: { from: '2000-01-01', to: '2003-12-31' }, train: { from: '2000-01-01', to: '2001-12-31' }, validate: { from: '2002-01-01', to: '2002-12-31' }, test: { from: '2003-01-01', to: '2003-12-31' } },
+    });
+    const feats = new FeatureBuilder(dataset, config.features);
+    const model = createModel({ kind: 'conv-lstm', rows: dataset.grid.nrows, cols: dataset.grid.ncols, inputChannels: feats.channelCount, seed: 1, hidden: 4 });
+    const before = getWeights(model);
+    const result = await trainModel({
+      model, optimizer: new AdamW({ learningRate: config.learningRate, weightDecay: config.weightDecay }), features: feats, config,
+      store: modelFolderStore(dir), train: dataset.splits.train, validate: dataset.splits.validate, log: () => {},
+    });
+    await saveWeightsFile(model, path.join(dir, 'final.vdtb'), {});
+    const after = getWeights(model);
+    let moved = 0; // largest change of a weight
+    for (const [k, t] of before) {
+      const a = (await after.get(k)!.data()) as Float32Array;
+      const b = (await t.data()) as Float32Array;
+      for (let i = 0; i < a.length; i++) moved = Math.max(moved, Math.abs(a[i]! - b[i]!));
+    }
+    tf.dispose([...before.values(), ...after.values()]);
+    model.dispose();
+    return {
+      epochs: result.history.length, losses: result.history.map((h) => h.trainLoss), valLoss: result.bestValLoss, moved,
+      checkpoint: existsSync(path.join(dir, 'checkpoint.vdtb')), final: existsSync(path.join(dir, 'final.vdtb')),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+const training = await trainOnWebgpu();
+
+process.stdout.write(`${JSON.stringify({ wasm: wasm.chosen, webgpu: webgpu.chosen, adapter: webgpu.webgpuAdapter, models, leaf, training })}\n`);
 process.exit(0);

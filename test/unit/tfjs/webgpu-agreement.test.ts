@@ -1,7 +1,8 @@
 /**
  * The webgpu backend against wasm, per model and for the leaf solve: the same weights and inputs
  * give the same outputs and gradients (1e-4 relative to each tensor's scale; the leaf solve 1e-5),
- * and training steps on webgpu leave the tensor count and the GPU bytes unchanged.
+ * training steps on webgpu leave the tensor count and the GPU bytes unchanged, and the trainer's
+ * own loop (AdamW, gradient clipping, validation, checkpoint) runs there.
  * Runs on Chromium's SwiftShader Vulkan driver here (a software adapter: tiny sizes, 6 x 5 grid,
  * hidden 4, 4 days); with VEGDYN_TEST_WEBGPU_ENV=system on the machine's own GPU.
  * Both backends run in one child process (webgpu-agreement-child.ts) because Dawn takes the
@@ -25,6 +26,7 @@ interface ChildResult {
   adapter: { vendor: string; architecture: string };
   models: Record<string, ModelResult>;
   leaf: { an: number; dAnDVcmax25: number; dAnDBtran: number; leaves: number };
+  training: { epochs: number; losses: number[]; valLoss: number; moved: number; checkpoint: boolean; final: boolean };
 }
 
 const skip = swiftshaderEnv.skip;
@@ -79,4 +81,14 @@ test('the leaf solve (An and its implicit gradients) on webgpu agrees with wasm 
   assert.ok(l.an < 1e-5, `An differs by ${l.an}`);
   assert.ok(l.dAnDVcmax25 < 1e-5, `dAn/dVcmax25 differs by ${l.dAnDVcmax25}`);
   assert.ok(l.dAnDBtran < 1e-5, `dAn/dbtran differs by ${l.dAnDBtran}`);
+});
+
+test('the trainer runs on webgpu: two epochs of a ConvLSTM with AdamW and clipping, validated, checkpointed and saved', { skip }, () => {
+  const t = result!.training;
+  assert.equal(t.epochs, 2);
+  for (const l of t.losses) assert.ok(Number.isFinite(l) && l > 0, `train loss ${l}`);
+  assert.ok(Number.isFinite(t.valLoss) && t.valLoss > 0, `validation loss ${t.valLoss}`);
+  assert.ok(t.moved > 0, 'no weight changed');
+  assert.ok(t.checkpoint, 'no checkpoint.vdtb written');
+  assert.ok(t.final, 'final weights not written');
 });
