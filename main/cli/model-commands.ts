@@ -90,7 +90,8 @@ export function registerModelCommands(program: Command): void {
     .option('--ensemble <n>', 'train N members differing in seed (seed, seed + 1, ...) and write their mean and spread', parsePositiveInt('--ensemble'))
     .option('--same-windows', 'ensemble members draw the same training windows (they differ only in their initial weights)')
     .option('--member <k>', 'train only ensemble member K (0-based) and do not collect: what each task of a cluster job array runs', parseNonNegativeInt('--member'))
-    .action(async (opts: { project?: string; preset: string; config?: string; runId?: string; ensemble?: number; sameWindows?: boolean; member?: number }) => {
+    .option('--periods <spec>', "train=A..B,validate=C..D,test=E..F (ISO dates inside the dataset's record); default: the preset's periods when they fit the record, else the dataset's own split")
+    .action(async (opts: { project?: string; preset: string; config?: string; runId?: string; ensemble?: number; sameWindows?: boolean; member?: number; periods?: string }) => {
       if (opts.preset !== 'demo' && opts.preset !== 'paper') throw new Error(`unknown preset '${opts.preset}' (demo or paper)`);
       if (opts.member !== undefined && opts.ensemble === undefined) throw new Error('--member needs --ensemble N');
       if (opts.member !== undefined && !opts.runId) throw new Error('--member needs the ensemble\'s --run-id');
@@ -99,11 +100,15 @@ export function registerModelCommands(program: Command): void {
         import('../training/run-config.ts'), import('../compute/backend.ts'), import('../data/store/netcdf-store.ts'),
         import('../run/demo.ts'), import('../run/experiment.ts'), import('../report/html-report.ts'), import('../run/ensemble.ts'),
       ]);
-      const config = resolveRunConfig(readOverrides(opts.config), opts.preset as PresetName);
+      const overrides = readOverrides(opts.config);
+      const resolved = resolveRunConfig(overrides, opts.preset as PresetName);
       const projectDir = path.resolve(opts.project ?? defaultProjectDir());
+      const dataset = await openDataset(projectDir);
+      const { fitRunToDataset } = await import('../run/fit-run.ts');
+      const { config, changes } = fitRunToDataset(resolved, dataset, { overrides, ...(opts.periods !== undefined ? { periodsOption: opts.periods } : {}) });
+      for (const c of changes) process.stderr.write(`${c}\n`);
       const backend = await initComputeBackend();
       process.stderr.write(`${formatBackendReport(backend)}\n`);
-      const dataset = await openDataset(projectDir);
       const runDir = path.join(projectDir, 'runs', opts.runId ?? defaultRunId(config.preset));
       const printer = progressPrinter();
       const controller = new AbortController();
@@ -133,6 +138,9 @@ export function registerModelCommands(program: Command): void {
         const r = await runExperiment({ ...common, config, resume: true });
         printer.done();
         process.stdout.write(`${formatNseTable(r.evaluation)}\nrun folder: ${runDir}\n`);
+        const { unscoredReason } = await import('../run/run-scorability.ts');
+        const why = unscoredReason(dataset, r.evaluation);
+        if (why) throw new Error(`the run scored nothing: ${why}`);
       } finally {
         process.removeListener('SIGINT', onSigint);
       }

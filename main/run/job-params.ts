@@ -19,6 +19,8 @@ export const trainJobParamsSchema = z.object({
   runId: runId.optional(),
   /** true: the demo job (data generated if missing, GeoTIFF maps and the HTML report) */
   demo: z.boolean().default(false),
+  /** 'train=A..B,validate=C..D,test=E..F' (training/fit-periods.ts); default the preset's periods when they fit, else the dataset's split */
+  periods: z.string().min(1).optional(),
 }).strict();
 
 export const evaluateJobParamsSchema = z.object({

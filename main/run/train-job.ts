@@ -13,6 +13,8 @@ import { nseTable, type TableRow } from '../report/html-report.ts';
 import { resolveRunConfig } from '../training/run-config.ts';
 import { runExperiment, type ExperimentProgress } from './experiment.ts';
 import { trainJobParamsSchema } from './job-params.ts';
+import { fitRunToDataset } from './fit-run.ts';
+import { unscoredReason } from './run-scorability.ts';
 
 /** checked again in the worker: jobs started without the API contract (the CLI) too */
 export const paramsSchema = trainJobParamsSchema;
@@ -46,10 +48,13 @@ export async function run(params: TrainJobParams, ctx: JobContext): Promise<Trai
     const r = await runDemo({ projectDir: params.projectDir, overrides: params.overrides, signal: ctx.signal, log, onProgress: forward(ctx), ...(params.runId ? { runId: params.runId } : {}) });
     return { runDir: r.runDir, reportPath: r.reportPath, table: [...r.table], failed: [...r.experiment.failed], seconds: r.seconds };
   }
-  const config = resolveRunConfig(params.overrides, params.preset);
-  const backend = await initComputeBackend();
   const dataset = await openDataset(params.projectDir, { signal: ctx.signal });
+  const { config, changes } = fitRunToDataset(resolveRunConfig(params.overrides, params.preset), dataset, { overrides: params.overrides, ...(params.periods !== undefined ? { periodsOption: params.periods } : {}) });
+  for (const c of changes) log(c);
+  const backend = await initComputeBackend();
   const runDir = path.join(params.projectDir, 'runs', params.runId ?? defaultRunId(config.preset));
   const r = await runExperiment({ dataset, config, runDir, backend, resume: true, signal: ctx.signal, log, onProgress: forward(ctx) });
+  const why = unscoredReason(dataset, r.evaluation);
+  if (why) throw new Error(`the run scored nothing: ${why} (run folder ${runDir})`);
   return { runDir, table: nseTable(r.evaluation), failed: [...r.failed], seconds: r.seconds };
 }

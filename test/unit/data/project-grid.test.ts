@@ -17,6 +17,7 @@ import { openProject } from '../../../main/project/project-store.ts';
 import { readProjectGrid } from '../../../main/data/project-grid.ts';
 import { polygonCellFractions } from '../../../main/data/polygon-fractions.ts';
 import { run as runImportJob, paramsSchema } from '../../../main/run/import-job.ts';
+import { run as runTrainJob, paramsSchema as trainParams } from '../../../main/run/train-job.ts';
 import { openDataset } from '../../../main/data/store/netcdf-store.ts';
 import { DEMO_PRESET } from '../../../main/training/run-config.ts';
 import { wasmGridCapacity } from '../../../main/training/grid-capacity.ts';
@@ -109,6 +110,10 @@ test('project create --basin: outline bbox plus one cell; the first forcing impo
     assert.ok(want > 0);
     assert.equal(ds.mask.reduce((a, v) => a + v, 0), want);
     assert.equal(ds.basin.type, 'Polygon');
+
+    // without LAI observations a training run could score nothing: refused before any training, with the reason
+    await assert.rejects(runTrainJob(trainParams.parse({ projectDir: project, periods: 'train=2003-05-01..2003-05-02,validate=2003-05-03..2003-05-04,test=2003-05-05..2003-05-06' }), jobCtx),
+      /this run could score nothing: the test period 2003-05-05\.\.2003-05-06 holds no LAI observation date \(the dataset has no LAI observations: import them with vegdyn import lai\)/);
 
     // a project without any grid: LAI is refused, naming the ways to give it one
     const bare = path.join(dir, 'bare');
