@@ -13,6 +13,12 @@
  *                 resumes from its checkpoints)
  * --out           where the shipped copy goes (default resources/pretrained-demo)
  * --package-only  copy from an already trained --work run without training again
+ * --compact-only  only store the large weights of the already shipped --out copy as 8-bit
+ *                 differences from their initial values (what packaging does anyway); for a
+ *                 copy shipped in float32 before that step existed
+ *
+ * Packaging stores the LSTM's 22 MB input kernel as its 8-bit difference from the seeded initial
+ * value (main/run/compact-weights.ts); the manifest records the largest error that costs.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -21,7 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { runDemo } from '../main/run/demo.ts';
 import { openOrCreateProject } from '../main/project/project-store.ts';
 import { DEFAULT_END_DATE, DEFAULT_SEED, DEFAULT_START_DATE, GENERATOR_NAME, GENERATOR_VERSION } from '../main/data/virtual-basin/generate.ts';
-import { packagePretrainedRun, PRETRAINED_RUN_ID } from '../main/run/pretrained-demo.ts';
+import { compactShippedWeights, packagePretrainedRun, PRETRAINED_MANIFEST, PRETRAINED_RUN_ID, pretrainedManifestSchema, readPretrainedManifest } from '../main/run/pretrained-demo.ts';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -39,6 +45,16 @@ const out = path.resolve(arg('--out') ?? path.join(repo, 'resources', 'pretraine
 const runDir = path.join(work, 'runs', PRETRAINED_RUN_ID);
 const originFile = path.join(work, 'made-from.json');
 
+if (process.argv.includes('--compact-only')) {
+  const manifest = readPretrainedManifest(out);
+  if (manifest.compactWeights.length) throw new Error(`${out}: already compact (${manifest.compactWeights.map((w) => `${w.model} ${w.weight}`).join(', ')})`);
+  const compactWeights = await compactShippedWeights(out, manifest.models);
+  const compactedBy = { commit: git('rev-parse', 'HEAD'), uncommittedChanges: git('status', '--porcelain').length > 0, script: 'scripts/make-pretrained-demo.ts --compact-only', at: new Date().toISOString() };
+  writeFileSync(path.join(out, PRETRAINED_MANIFEST), `${JSON.stringify(pretrainedManifestSchema.parse({ ...manifest, compactWeights, compactedBy }), null, 2)}\n`);
+  for (const w of compactWeights) console.log(`${w.model} ${w.weight}: ${w.values} values, largest error ${w.maxAbsError.toExponential(2)} (training moved it by up to ${w.maxAbsTrained.toExponential(2)})`);
+  process.exit(0);
+}
+
 if (!process.argv.includes('--package-only')) {
   // the commit is the one training ran from; a dirty tree is recorded, not hidden
   await openOrCreateProject(work, 'Demo');
@@ -48,7 +64,7 @@ if (!process.argv.includes('--package-only')) {
 }
 
 const origin = JSON.parse(readFileSync(originFile, 'utf8')) as { commit: string; uncommittedChanges: boolean };
-const manifest = packagePretrainedRun(runDir, out, {
+const manifest = await packagePretrainedRun(runDir, out, {
   generator: { name: GENERATOR_NAME, version: GENERATOR_VERSION, seed: DEFAULT_SEED, startDate: DEFAULT_START_DATE, endDate: DEFAULT_END_DATE },
   madeFrom: { commit: origin.commit, uncommittedChanges: origin.uncommittedChanges, script: 'scripts/make-pretrained-demo.ts' },
 });

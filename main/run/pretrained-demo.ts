@@ -13,7 +13,8 @@ import { z } from 'zod';
 import type { Dataset } from '../data/dataset.ts';
 import { describeIssues } from '../util/zod-issues.ts';
 import { evaluateRun, type EvaluateRunResult } from './evaluate-run.ts';
-import { RUN_CONFIG_FILE, RUN_RECORD_FILE, RUN_SUMMARY_FILE, readRunConfig, readRunRecord, readRunSummary, writeRunRecord } from './run-folder.ts';
+import { compactWeightsFile, DELTA_MIN_VALUES } from './compact-weights.ts';
+import { RUN_CONFIG_FILE, RUN_RECORD_FILE, RUN_SUMMARY_FILE, WEIGHTS_FILE, readModelRecord, readRunConfig, readRunRecord, readRunSummary, writeRunRecord } from './run-folder.ts';
 
 export const PRETRAINED_RUN_ID = 'pretrained-demo';
 export const PRETRAINED_MANIFEST = 'manifest.json';
@@ -35,6 +36,12 @@ export const pretrainedManifestSchema = z.object({
   madeAt: z.string(),
   /** median test NSE per entry when the run was made (models, physics-only, climatology, noise ceiling) */
   medianTestNse: z.record(z.string(), z.number().nullable()),
+  /** weights shipped as 8-bit differences from their seeded initial values (compact-weights.ts), with the error that costs */
+  compactWeights: z.array(z.object({
+    model: z.string(), weight: z.string(), values: z.number().int(), maxAbsError: z.number(), maxAbsTrained: z.number(),
+  })).default([]),
+  /** set when the weights were compacted after the run was packaged (make-pretrained-demo.ts --compact-only) */
+  compactedBy: z.object({ commit: z.string(), uncommittedChanges: z.boolean(), script: z.string(), at: z.string() }).optional(),
 });
 export type PretrainedManifest = z.infer<typeof pretrainedManifestSchema>;
 
@@ -42,7 +49,7 @@ export type PretrainedManifest = z.infer<typeof pretrainedManifestSchema>;
  * Copies what re-scoring needs from a trained run folder into `outDir` (the shipped copy) with its
  * manifest; used by scripts/make-pretrained-demo.ts.
  */
-export function packagePretrainedRun(runDir: string, outDir: string, made: { generator: PretrainedManifest['generator']; madeFrom: PretrainedManifest['madeFrom'] }): PretrainedManifest {
+export async function packagePretrainedRun(runDir: string, outDir: string, made: { generator: PretrainedManifest['generator']; madeFrom: PretrainedManifest['madeFrom'] }, compactMinValues = DELTA_MIN_VALUES): Promise<PretrainedManifest> {
   const config = readRunConfig(runDir);
   const summary = readRunSummary(runDir);
   if (!summary) throw new Error(`${runDir}: not evaluated (no ${RUN_SUMMARY_FILE}); finish the run first`);
@@ -63,9 +70,23 @@ export function packagePretrainedRun(runDir: string, outDir: string, made: { gen
     runId: PRETRAINED_RUN_ID, preset: config.preset, runSeed: config.seed, models,
     generator: made.generator, madeFrom: made.madeFrom, madeAt: new Date().toISOString(),
     medianTestNse: Object.fromEntries(summary.entries.map((e) => [e.id, e.summary.nse.median])),
+    compactWeights: await compactShippedWeights(outDir, models, compactMinValues),
   };
   writeFileSync(path.join(outDir, PRETRAINED_MANIFEST), `${JSON.stringify(pretrainedManifestSchema.parse(manifest), null, 2)}\n`);
   return manifest;
+}
+
+/**
+ * Stores the large weights of the shipped copy's models as 8-bit differences from their initial
+ * values (compact-weights.ts), so the run is a few MB; returns what was compacted and its error.
+ */
+export async function compactShippedWeights(outDir: string, models: readonly string[], minValues = DELTA_MIN_VALUES): Promise<PretrainedManifest['compactWeights']> {
+  const out: PretrainedManifest['compactWeights'] = [];
+  for (const kind of models) {
+    const result = await compactWeightsFile(path.join(outDir, 'models', kind, WEIGHTS_FILE), readModelRecord(outDir, kind).config, minValues);
+    out.push(...result.weights.map((w) => ({ model: kind, ...w })));
+  }
+  return out;
 }
 
 /** resources/pretrained-demo of this checkout (or of the installed package). */

@@ -21,7 +21,7 @@ import { disposeState } from '../models/model.ts';
 import type { DayRange } from '../data/time-axis.ts';
 import type { FeatureBuilder } from './features.ts';
 import type { RunConfig } from './run-config.ts';
-import { decodeBundle, encodeBundle, type NamedArray } from './tensor-bundle.ts';
+import { decodeBundle, encodeBundle, float32Sha256, type DeltaEncoding, type NamedArray } from './tensor-bundle.ts';
 import { epochBatches, trainingWindowStarts } from './windows.ts';
 import { predictRange } from './predict.ts';
 import { AdamW, type AdamWState } from './adamw.ts';
@@ -134,7 +134,20 @@ function assignModel(model: LaiModel, arrays: readonly NamedArray[], prefix = ''
     const a = byName.get(name);
     if (!a) throw new Error(`checkpoint has no weight '${name}'`);
     if (a.shape.join('x') !== variable.shape.join('x')) throw new Error(`checkpoint weight '${name}' has shape [${a.shape}], model [${variable.shape}]`);
-    tf.tidy(() => variable.assign(tf.tensor(a.data, [...a.shape], variable.dtype)));
+    let data = a.data;
+    if (a.deltaFrom) {
+      // stored as the difference from the model's seeded initial value (tensor-bundle.ts): only a
+      // freshly created model of the same config, seed and tfjs build holds that base
+      const base = variable.dataSync() as Float32Array;
+      if (float32Sha256(base) !== a.deltaFrom.sha256) {
+        throw new Error(`weight '${name}' is stored as a difference from the model's initial values, but this model's initial values differ `
+          + '(another seed, initializer or tfjs version, or a model that is not freshly created): the weights file must be made again from float32 weights');
+      }
+      const sum = new Float32Array(base.length);
+      for (let i = 0; i < sum.length; i++) sum[i] = base[i]! + a.data[i]!;
+      data = sum;
+    }
+    tf.tidy(() => variable.assign(tf.tensor(data, [...a.shape], variable.dtype)));
   }
 }
 
@@ -145,9 +158,23 @@ export function assignWeightsBundle(model: LaiModel, bundle: Uint8Array): unknow
   return meta;
 }
 
-/** The model's weights as a tensor bundle with `meta`. */
-export async function weightsBundle(model: LaiModel, meta: unknown): Promise<Uint8Array> {
-  return encodeBundle(await modelArrays(model), meta);
+/**
+ * The model's weights as a tensor bundle with `meta`. `deltaFromInitial` (the shipped pretrained
+ * run): these weights are stored as their quantised difference from `initial`, the same model's
+ * weights right after creation (tensor-bundle.ts), read back by assignWeightsBundle into a freshly
+ * created model.
+ */
+export async function weightsBundle(model: LaiModel, meta: unknown, deltaFromInitial?: { initial: LaiModel; names: readonly string[] }): Promise<Uint8Array> {
+  const deltas = new Map<string, DeltaEncoding>();
+  if (deltaFromInitial) {
+    const initial = new Map(deltaFromInitial.initial.namedVariables().map((v) => [v.name, v.variable]));
+    for (const name of deltaFromInitial.names) {
+      const v = initial.get(name);
+      if (!v) throw new Error(`${model.kind}: no weight '${name}' to store as a difference from its initial value`);
+      deltas.set(name, { base: (await v.data()) as Float32Array });
+    }
+  }
+  return encodeBundle(await modelArrays(model), meta, deltas);
 }
 
 /** The AdamW instances behind an optimizer, or null for a plain tfjs optimizer. */
