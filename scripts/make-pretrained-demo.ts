@@ -48,8 +48,9 @@ const originFile = path.join(work, 'made-from.json');
 if (process.argv.includes('--compact-only')) {
   const manifest = readPretrainedManifest(out);
   if (manifest.compactWeights.length) throw new Error(`${out}: already compact (${manifest.compactWeights.map((w) => `${w.model} ${w.weight}`).join(', ')})`);
-  const compactWeights = await compactShippedWeights(out, manifest.models);
+  // the commit and tree state before the weights files change
   const compactedBy = { commit: git('rev-parse', 'HEAD'), uncommittedChanges: git('status', '--porcelain').length > 0, script: 'scripts/make-pretrained-demo.ts --compact-only', at: new Date().toISOString() };
+  const compactWeights = await compactShippedWeights(out, manifest.models);
   writeFileSync(path.join(out, PRETRAINED_MANIFEST), `${JSON.stringify(pretrainedManifestSchema.parse({ ...manifest, compactWeights, compactedBy }), null, 2)}\n`);
   for (const w of compactWeights) console.log(`${w.model} ${w.weight}: ${w.values} values, largest error ${w.maxAbsError.toExponential(2)} (training moved it by up to ${w.maxAbsTrained.toExponential(2)})`);
   process.exit(0);
