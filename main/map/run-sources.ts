@@ -8,6 +8,7 @@ import { daysBetween } from '../data/time-axis.ts';
 import { LAND_COVER_TO_PFT } from '../physics/grid/pft-params.ts';
 import { masked, missingGrid, observationAtOrBefore, type LayerSource } from './layer-source.ts';
 import { listRuns, readMetrics, readPrediction, runLabel, type RunListing } from './run-listing.ts';
+import { parameterLabel } from '../util/unit-labels.ts';
 
 export type RunOutputSource = LayerSource<'run-output', { readonly runId: string; readonly entry: string; readonly output: 'lai' | 'diff' }>;
 export type ParameterSource = LayerSource<'parameter', { readonly runId: string; readonly model: string; readonly parameter: string }>;
@@ -58,8 +59,8 @@ function parameterSources(slices: DatasetSlices, run: RunListing): ParameterSour
   const label = (id: string) => run.entries.find((e) => e.id === id)?.label ?? id;
   return Object.entries(run.parameters).flatMap(([model, lp]) => Object.entries(lp.parameters).map(([parameter, q]): ParameterSource => ({
     kind: 'parameter', props: { runId: run.id, model, parameter },
-    // human name, symbol and units: from the physics declaration (run-listing.ts learnedOf)
-    layer: { id: `run:${run.id}:param:${model}/${parameter}`, label: `${label(model)}: ${q.symbol ? `${q.title}, ${q.symbol}` : q.title}${q.learned ? ' (learned)' : ' (default)'}`, group, units: q.units, kind: 'sequential', time: 'static', range: [Number.isFinite(q.min) ? q.min : 0, Number.isFinite(q.max) ? q.max : 1], colormap: 'cividis', description: `${q.description}; per vegetation type, mapped to cells by land cover` },
+    // human name, symbol and units: from the physics declaration (run-listing.ts learnedOf), formatted once (unit-labels.ts)
+    layer: { id: `run:${run.id}:param:${model}/${parameter}`, label: `${label(model)}: ${parameterLabel(q)}${q.learned ? ' (learned)' : ' (default)'}`, group, units: q.units, kind: 'sequential', time: 'static', range: [Number.isFinite(q.min) ? q.min : 0, Number.isFinite(q.max) ? q.max : 1], colormap: 'cividis', description: `${q.description}; per vegetation type, mapped to cells by land cover` },
     grid() {
       const out = missingGrid(meta);
       for (let c = 0; c < out.length; c++) {

@@ -65,9 +65,11 @@ export class Colorbar {
       return;
     }
     el.hidden = false;
+    const units = `[${formatUnits(props.units)}]`;
+    // a parameter's label already ends in its units ("Specific leaf area, SLA [m² g⁻¹ C] (learned)"): not twice
     const title = h('div', { class: 'colorbar-title' },
       h('span', { 'data-testid': 'colorbar-title', text: props.title }),
-      h('span', { class: 'units', 'data-testid': 'colorbar-units', text: `[${formatUnits(props.units)}]` }));
+      ...(props.title.includes(units) ? [] : [h('span', { class: 'units', 'data-testid': 'colorbar-units', text: units })]));
     const children: HTMLElement[] = [title];
     if (props.style.kind === 'continuous') {
       const { min, max, colormap } = props.style;

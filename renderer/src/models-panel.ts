@@ -11,7 +11,7 @@ import { nseBoxplot } from './nse-boxplot.ts';
 import { CompareView } from './compare-view.ts';
 import { SwipeView } from './swipe-view.ts';
 import type { Workspace } from './workspace.ts';
-import { formatUnits } from './units.ts';
+import { parameterLabel } from '../../main/api/labels.ts';
 
 /** median and quartiles (linear interpolation between order statistics) of the finite values */
 export function medianIqr(values: readonly number[]): { n: number; median: number | null; q25: number | null; q75: number | null } {
@@ -66,7 +66,7 @@ export class ModelsPanel {
         show.addEventListener('click', () => void this.workspace.selectLayer(`run:${run.id}:param:${kind}/${name}`));
         lp.pfts.forEach((pft, i) => {
           tbody.append(h('tr', {},
-            h('td', { text: i === 0 ? `${q.title}${q.symbol ? `, ${q.symbol}` : ''} [${formatUnits(q.units)}]${q.learned ? '' : ' (fixed)'}` : '' }),
+            h('td', { text: i === 0 ? `${parameterLabel(q)}${q.learned ? '' : ' (fixed)'}` : '' }),
             h('td', { text: pft }),
             h('td', { text: formatValue(q.defaults[i] ?? null) }),
             h('td', { text: formatValue(q.values[i] ?? null) }),

@@ -12,8 +12,9 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { apiFromPage, distinctColours, launchBrowser, openWorkspace, screenshot, serve, type Served } from './workspace-harness.ts';
+import { apiFromPage, chooseLayer, distinctColours, launchBrowser, openWorkspace, screenshot, serve, type Served } from './workspace-harness.ts';
 import { hasModelResults, workspaceLayerIds } from '../../main/bench/first-run-bench.ts';
+import { bundledPretrainedDir, NSE_DRIFT_TOLERANCE, readPretrainedManifest } from '../../main/run/pretrained-demo.ts';
 
 const home = mkdtempSync(path.join(os.tmpdir(), 'vegdyn-e2e-first-run-'));
 let served: Served | undefined;
@@ -72,7 +73,34 @@ test('the first start shows its progress, then observed LAI and the three models
   const runs = await apiFromPage<{ runs: { id: string; status: string; entries: { id: string; nse: { median: number } | null }[] }[] }>(page, 'map.runs', {});
   const run = runs.runs.find((r) => r.id === 'pretrained-demo');
   assert.equal(run?.status, 'finished');
-  for (const m of ['lstm', 'conv-lstm', 'phys-conv-lstm']) assert.ok(Number.isFinite(run!.entries.find((e) => e.id === m)?.nse?.median), `no median NSE for ${m}`);
+  // the shipped weights (the LSTM's input kernel as 8-bit differences) reproduce the scores recorded when the run was made
+  const made = readPretrainedManifest(bundledPretrainedDir()).medianTestNse;
+  for (const m of ['lstm', 'conv-lstm', 'phys-conv-lstm']) {
+    const median = run!.entries.find((e) => e.id === m)?.nse?.median;
+    assert.ok(median !== undefined && Number.isFinite(median), `no median NSE for ${m}`);
+    assert.ok(Math.abs(median - made[m]!) <= NSE_DRIFT_TOLERANCE, `${m}: median test NSE ${median}, ${made[m]} when made`);
+  }
   assert.deepEqual(readdirSync(path.join(home, 'projects', 'demo', 'runs', '.installing')), []);
   assert.deepEqual(errors, []);
+});
+
+test('the pretrained physics model\'s parameters read "Specific leaf area, SLA [m² g⁻¹ C]" in the layer list, the legend and the comparison table', { timeout: 120_000 }, async () => {
+  const layers = await page.evaluate(() => (window as unknown as { vegdynWorkspace: { layers: { id: string; label: string }[] } }).vegdynWorkspace.layers);
+  const labelOf = (p: string): string => layers.find((l) => l.id === `run:pretrained-demo:param:phys-conv-lstm/${p}`)?.label ?? `(no layer ${p})`;
+  const sla = labelOf('sla');
+  assert.match(sla, /^Physics-encoded ConvLSTM: Specific leaf area, SLA \[m² g⁻¹ C\] \((learned|default)\)$/);
+  // a unitless parameter says so with the one label every unitless quantity gets
+  assert.match(labelOf('leafAllocation'), /^Physics-encoded ConvLSTM: Leaf allocation fraction, a_leaf \[dimensionless\] \((learned|default)\)$/);
+  await chooseLayer(page, sla);
+  await page.waitForFunction((want) => document.querySelector('[data-testid=colorbar-title]')?.textContent === want, sla);
+  assert.equal(await page.locator('[data-testid=colorbar-units]').count(), 0, 'the legend repeats the units the label already has');
+
+  await page.getByRole('button', { name: 'Model comparison' }).click();
+  await page.selectOption('[data-testid=run-select]', 'pretrained-demo');
+  const table = page.getByTestId('parameters-phys-conv-lstm');
+  await table.waitFor({ timeout: 60_000 });
+  const firstColumn = await table.locator('tbody tr td:first-child').allTextContents();
+  assert.ok(firstColumn.includes('Specific leaf area, SLA [m² g⁻¹ C]'), `parameter table rows ${firstColumn.join(' | ')}`);
+  assert.ok(firstColumn.some((t) => t.startsWith('Leaf allocation fraction, a_leaf [dimensionless]')), `parameter table rows ${firstColumn.join(' | ')}`);
+  await screenshot(page, 'first-run-parameter-labels');
 });

@@ -66,7 +66,7 @@ export const PARAMETER_SPECS: Readonly<Record<LearnedParameterName, ParameterSpe
     source: 'CLM4.5 Tech. Note Table 8.1 (Kattge et al. 2009), via main/physics/pft-parameters.ts',
   },
   sla: {
-    range: defineRange({ name: 'sla', title: 'Specific leaf area', symbol: 'SLA', units: 'm2 leaf (g C)-1', min: 0.004, max: 0.06, description: 'specific leaf area (LAI = sla * leaf carbon)' }),
+    range: defineRange({ name: 'sla', title: 'Specific leaf area', symbol: 'SLA', units: 'm2 g-1 C', min: 0.004, max: 0.06, description: 'specific leaf area: m2 of leaf per g of leaf carbon (LAI = sla * leaf carbon)' }),
     defaults: [0.01, 0.03, 0.03, 0.03, 0.03],
     source: 'CLM4.5 pft-physiology slatop',
   },

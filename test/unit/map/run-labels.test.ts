@@ -7,6 +7,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { learnedOf, runLabel } from '../../../main/map/run-listing.ts';
 import { PARAMETER_SPECS } from '../../../main/physics/grid/pft-params.ts';
+import { LEAF_PARAMETER_RANGES } from '../../../main/physics/parameter-range.ts';
+import { parameterLabel } from '../../../main/util/unit-labels.ts';
 
 test('generated run ids read as preset and start time; chosen ids stay', () => {
   assert.equal(runLabel({ id: '20261203T094935Z-demo', preset: 'demo', createdAt: '2026-12-03T09:49:35.120Z' }), 'demo run of 2026-12-03 09:49');
@@ -36,4 +38,14 @@ test('every learned parameter declares a title and a symbol', () => {
   for (const [name, spec] of Object.entries(PARAMETER_SPECS)) {
     assert.ok(spec.range.title && spec.range.symbol, `${name} has no title or symbol`);
   }
+});
+
+test('parameter labels read "Title, symbol [units]", with one label for every unitless spelling', () => {
+  assert.equal(parameterLabel(PARAMETER_SPECS.sla.range), 'Specific leaf area, SLA [m² g⁻¹ C]');
+  assert.equal(parameterLabel(PARAMETER_SPECS.vcmax25.range), 'Maximum carboxylation rate at 25 °C, Vcmax25 [µmol CO2 m⁻² s⁻¹]');
+  assert.equal(parameterLabel(PARAMETER_SPECS.leafAllocation.range), 'Leaf allocation fraction, a_leaf [dimensionless]');
+  // the leaf model's ranges write '-' where the grid model writes '1': shown alike
+  assert.equal(parameterLabel({ ...LEAF_PARAMETER_RANGES.btran, title: 'Soil-water stress factor', symbol: 'btran' }), 'Soil-water stress factor, btran [dimensionless]');
+  // undeclared: the code name, no symbol
+  assert.equal(parameterLabel({ name: 'mystery', units: '1' }), 'mystery [dimensionless]');
 });
