@@ -1,6 +1,6 @@
 /**
- * The clip polygon file, `<dir>/clip.json`: the project's active clip (made by the map workspace,
- * main/api/handlers/map-clip.ts) and the copy a clipped run keeps in its own folder, so a later
+ * The clip polygon file, `<dir>/clip.json`: the project's active clip (set from the map workspace
+ * through main/map/clip.ts setClip, behind the thin map.clip.* handlers) and the copy a clipped run keeps in its own folder, so a later
  * re-evaluation uses the polygon the run was trained on even after the project's clip changed.
  * Cell weights are exact area fractions (main/data/polygon-fractions.ts).
  */
