@@ -65,22 +65,22 @@ async function requiredGrid(dir: string, what: string): Promise<GridSpec> {
 
 async function finish(result: ImportResult, opts: Common, extra: ApplyOptions = {}): Promise<void> {
   const describe = describeResult(result);
-  if (opts.dryRun) {
-    process.stdout.write(opts.json ? `${JSON.stringify({ dryRun: true, ...describe }, null, 2)}\n` : `checked (nothing written): ${Object.entries(describe).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('; ') : String(v)}`).join(', ')}\n`);
-    return;
-  }
   let last = -1;
   const { applyImport } = await import('../data/importers/project-import.ts');
+  // a dry run makes every check the real import makes (it builds the new dataset in memory) and writes nothing
   const summary: ApplySummary = await applyImport(opts.project, result, {
     ...extra,
+    ...(opts.dryRun ? { dryRun: true } : {}),
     onProgress: (f, message) => {
       const pct = Math.floor(f * 100);
       if (!opts.json && pct >= last + 10) { last = pct; process.stderr.write(`[${String(pct).padStart(3)}%] ${message}\n`); }
     },
   });
-  if (opts.json) process.stdout.write(`${JSON.stringify({ ...describe, ...summary }, null, 2)}\n`);
+  if (opts.json) process.stdout.write(`${JSON.stringify({ ...(opts.dryRun ? { dryRun: true } : {}), ...describe, ...summary }, null, 2)}\n`);
   else {
-    process.stdout.write(`imported ${result.kind} into ${summary.file}: ${summary.startDate} + ${summary.dayCount} days, ${summary.observations} LAI dates, ${summary.maskCells} basin cells\n`);
+    process.stdout.write(opts.dryRun
+      ? `checked (nothing written): ${result.kind} would give ${summary.startDate} + ${summary.dayCount} days, ${summary.observations} LAI dates, ${summary.maskCells} basin cells\n`
+      : `imported ${result.kind} into ${summary.file}: ${summary.startDate} + ${summary.dayCount} days, ${summary.observations} LAI dates, ${summary.maskCells} basin cells\n`);
     for (const note of summary.notes) process.stdout.write(`  note: ${note}\n`);
   }
 }

@@ -78,16 +78,17 @@ export async function run(job: z.infer<typeof paramsSchema>, ctx: JobContext): P
   const grid = (await readProjectGrid(job.projectDir))?.grid;
   const result = await runImporter(job.params, grid, ctx.signal, (f, m) => ctx.progress(f, m));
   ctx.signal.throwIfAborted();
-  const notes = 'notes' in result ? [...result.notes] : [];
-  if (job.dryRun) {
-    ctx.progress(1, 'checked; nothing written');
-    return { kind: result.kind, written: false, ...('dates' in result ? { dates: result.dates.length } : {}), notes };
-  }
+  // a dry run makes every check the real import makes (the new dataset is built in memory) and writes nothing
   const summary = await applyImport(job.projectDir, result, {
     ...(job.params.kind === 'basins' && job.params.role ? { basinRole: job.params.role } : {}),
+    ...(job.dryRun ? { dryRun: true } : {}),
     signal: ctx.signal,
     onProgress: (f, m) => ctx.progress(0.6 + 0.4 * f, m),
   });
+  if (job.dryRun) {
+    ctx.progress(1, 'checked; nothing written');
+    return { kind: result.kind, written: false, ...('dates' in result ? { dates: result.dates.length } : {}), notes: [...summary.notes] };
+  }
   ctx.log('info', `imported ${result.kind} into ${summary.file}`);
   return { kind: result.kind, written: true, file: summary.file, startDate: summary.startDate, dayCount: summary.dayCount, notes: [...summary.notes] };
 }

@@ -58,6 +58,8 @@ interface RoleSource {
   readonly variable: NcVariable;
   readonly units: string;
   readonly conversion: UnitConversion;
+  /** why this variable was taken for the role (printed with the import) */
+  readonly why: string;
 }
 
 interface FileMeta {
@@ -107,9 +109,10 @@ function identifyRoles(nc: NcFile, coords: Coords, options: ForcingImportOptions
   const roles = new Map<SourceRole, RoleSource>();
   const coordNames = new Set([coords.latVar.name, coords.lonVar.name, coords.timeVar.name]);
   const dataVars = nc.variables.filter((v) => !coordNames.has(v.name) && v.dims.includes(coords.timeVar.dims[0]!) && v.dims.includes(coords.latVar.dims[0]!) && v.dims.includes(coords.lonVar.dims[0]!));
-  const take = (role: SourceRole, v: NcVariable) => {
-    const units = options.units?.[v.name] ?? attrString(v.attrs, 'units');
-    roles.set(role, { variable: v, units: units ?? '', conversion: unitConversion(nc.path, v.name, role, units) });
+  const take = (role: SourceRole, v: NcVariable, why: string) => {
+    const given = options.units?.[v.name];
+    const units = given ?? attrString(v.attrs, 'units');
+    roles.set(role, { variable: v, units: units ?? '', conversion: unitConversion(nc.path, v.name, role, units), why: `${why}${given !== undefined ? `; units '${given}' from --units` : ''}` });
   };
   for (const role of SOURCE_ROLES) {
     const explicit = options.mapping?.[role];
@@ -117,13 +120,14 @@ function identifyRoles(nc: NcFile, coords: Coords, options: ForcingImportOptions
       const v = nc.variable(explicit);
       if (!v) throw new ImportError(nc.path, `is mapped to ${role} but is not in the file (variables: ${nc.variables.map((x) => x.name).join(', ')})`, explicit);
       if (!dataVars.includes(v)) throw new ImportError(nc.path, `is mapped to ${role} but does not have the time, latitude and longitude dimensions (found [${v.dims.join(', ')}])`, explicit);
-      take(role, v);
+      take(role, v, 'mapped by --map');
       continue;
     }
     const byName = ROLE_NAMES[role].map((n) => dataVars.find((v) => v.name === n)).find((v) => v !== undefined);
     const byStd = dataVars.find((v) => ROLE_STANDARD_NAMES[role].includes(attrString(v.attrs, 'standard_name') ?? ''));
     const v = byName ?? byStd;
-    if (v && ![...roles.values()].some((r) => r.variable === v)) take(role, v);
+    const why = byName ? `its name is one VegDyn knows for ${role}` : `its standard_name '${attrString(byStd?.attrs ?? {}, 'standard_name') ?? ''}'`;
+    if (v && ![...roles.values()].some((r) => r.variable === v)) take(role, v, why);
   }
   const missing: string[] = [];
   const need = (ok: boolean, what: string) => { if (!ok) missing.push(what); };
@@ -347,6 +351,7 @@ export async function importForcingNetcdf(inputs: readonly string[], options: Fo
 
   const dates = Array.from({ length: days }, (_, d) => formatIsoDate((firstDay + d) * DAY_MS));
   const provenance = Object.fromEntries(FORCING_NAMES.map((f) => [f, provenanceFor(first, f, files, stepsPerDay)])) as Record<ForcingName, LayerProvenance>;
+  notes.unshift(...describeChoices(first));
   return { kind: 'forcing', grid, dates, variables: sums, coverage: weights.coverage, provenance, notes };
 }
 
@@ -401,6 +406,29 @@ function deriveStep(src: Partial<Record<SourceRole, Float32Array>>, out: Record<
   else if (src.VapPres) for (let i = 0; i < size; i++) out.Qair[i] = specificHumidity(src.VapPres[i]!, src.PSurf![i]!);
   else if (src.DewPoint) for (let i = 0; i < size; i++) out.Qair[i] = specificHumidity(saturationVapourPressure(src.DewPoint[i]!), src.PSurf![i]!);
   else for (let i = 0; i < size; i++) out.Qair[i] = specificHumidity((src.RelHum![i]! / 100) * saturationVapourPressure(src.Tair![i]!), src.PSurf![i]!);
+}
+
+/**
+ * Which file variable became which forcing, and why: a line per forcing, with the variables that
+ * were passed over when a forcing has several possible sources (humidity, wind).
+ */
+function describeChoices(meta: FileMeta): string[] {
+  const r = meta.roles;
+  const line = (f: ForcingName, role: SourceRole, how: string) => {
+    const src = r.get(role)!;
+    return `${f} <- '${src.variable.name}' (${src.units || 'no units'}${how}): ${src.why}`;
+  };
+  return FORCING_NAMES.map((f) => {
+    if (f === 'Qair' && !r.has('Qair')) {
+      const order = ['VapPres', 'DewPoint', 'RelHum'] as const;
+      const used = order.find((x) => r.has(x))!;
+      const others = order.filter((x) => x !== used && r.has(x)).map((x) => `'${r.get(x)!.variable.name}' (${x})`);
+      return `${line(f, used, `, ${used} -> specific humidity with PSurf`)}; no specific humidity in the file, and ${used} comes first of vapour pressure, dew point, relative humidity${others.length ? ` (also found, not used: ${others.join(', ')})` : ''}`;
+    }
+    if (f === 'Wind' && !r.has('Wind')) return `Wind <- hypot('${r.get('Wind_E')!.variable.name}', '${r.get('Wind_N')!.variable.name}'): no wind speed in the file, so the speed of its eastward and northward components`;
+    const alt = f === 'Qair' ? (['VapPres', 'DewPoint', 'RelHum'] as const).filter((x) => r.has(x)).map((x) => `'${r.get(x)!.variable.name}' (${x})`) : [];
+    return `${line(f, f, '')}${alt.length ? ` (specific humidity is used as given; also found, not used: ${alt.join(', ')})` : ''}`;
+  });
 }
 
 function describeSource(meta: FileMeta, f: ForcingName): string {

@@ -35,6 +35,8 @@ import type { ImportResult, ImportedBasins, ImportedForcing, ImportedLai, LayerP
 export interface ApplyOptions {
   /** for basins: replace the subbasins (default) or set the basin outline and mask */
   readonly basinRole?: 'subbasins' | 'outline';
+  /** make every check and build the new dataset in memory, write nothing */
+  readonly dryRun?: boolean;
   readonly signal?: AbortSignal;
   readonly onProgress?: (fraction: number, message: string) => void;
 }
@@ -189,6 +191,33 @@ function provenanceEntries(r: ImportResult): Record<string, LayerProvenance> {
   }
 }
 
+const LAYER_LABELS: Record<string, string> = { elevation: 'elevation', sandPercent: 'sand %', clayPercent: 'clay %', organicFraction: 'organic fraction' };
+
+/**
+ * A static-layer import fills the cells the file covers and keeps the others as they were (a small
+ * DEM must not blank the rest of the grid), and reports per layer how many basin cells it filled
+ * and how many stay missing.
+ */
+function mergeStaticLayers(old: StaticLayers, incoming: Readonly<Partial<Record<string, Float32Array>>>, mask: Uint8Array, notes: string[]): Record<string, Float32Array> {
+  const out: Record<string, Float32Array> = {};
+  const basin = mask.reduce((a, m) => a + m, 0);
+  for (const [name, values] of Object.entries(incoming)) {
+    if (!values) continue;
+    const prev = (old as unknown as Record<string, Float32Array | undefined>)[name];
+    const merged = Float32Array.from(values, (v, c) => (Number.isNaN(v) && prev ? prev[c]! : v));
+    let filled = 0, kept = 0, missing = 0;
+    for (let c = 0; c < mask.length; c++) {
+      if (!mask[c]) continue;
+      if (!Number.isNaN(values[c]!)) filled++;
+      else if (!Number.isNaN(merged[c]!)) kept++;
+      else missing++;
+    }
+    notes.push(`${LAYER_LABELS[name] ?? name}: filled ${filled} of ${basin} basin cells from the file${kept ? `, ${kept} keep their previous values` : ''}; ${missing} basin cells stay missing`);
+    out[name] = merged;
+  }
+  return out;
+}
+
 /** Applies an import result to the project's dataset. */
 export async function applyImport(projectDir: string, result: ImportResult, options: ApplyOptions = {}): Promise<ApplySummary> {
   const notes: string[] = [...('notes' in result ? result.notes : [])];
@@ -212,18 +241,25 @@ export async function applyImport(projectDir: string, result: ImportResult, opti
     }
     case 'soil': {
       const p = partsOf(old!);
-      next = new InMemoryDataset({ ...p, staticLayers: { ...p.staticLayers, ...result.layers }, source: `${p.source}; soil from ${Object.values(result.provenance).map((v) => path.basename(v!.files[0]!)).join(', ')}` });
+      const merged = mergeStaticLayers(p.staticLayers, result.layers, p.mask, notes);
+      next = new InMemoryDataset({ ...p, staticLayers: { ...p.staticLayers, ...merged }, source: `${p.source}; soil from ${Object.values(result.provenance).map((v) => path.basename(v!.files[0]!)).join(', ')}` });
       break;
     }
     case 'basins': next = withBasins(old!, result, options.basinRole ?? 'subbasins', notes); break;
   }
   options.signal?.throwIfAborted();
+  if (!old && !own) notes.push(`project grid: ${describeGrid(next.grid)}, from the forcing file`);
+  if (options.dryRun) {
+    return {
+      file: path.join(projectDir, 'data', 'dataset.nc'), kind: result.kind, startDate: next.startDate, dayCount: next.dayCount,
+      observations: next.observations.dayIndex.length, maskCells: next.mask.reduce((a, m) => a + m, 0), notes,
+    };
+  }
   const file = await writeDataset(projectDir, next, {
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onProgress ? { onProgress: (p) => options.onProgress!(p.fraction, p.message) } : {}),
   });
   if (!old) {
-    if (!own) notes.push(`project grid: ${describeGrid(next.grid)}, from the forcing file`);
     await recordProjectGrid(projectDir, next.grid, own ? 'project create' : result.kind === 'forcing' ? `forcing ${path.basename(result.provenance.Rainf.files[0] ?? '')}` : result.kind);
   }
   // the log is written after the dataset so that it never describes data that is not there
