@@ -1,8 +1,9 @@
 /**
- * Scenario commands: `vegdyn scenario create NAME`, `vegdyn scenario list`. A scenario is
+ * Scenario commands: `vegdyn scenario create NAME`, `vegdyn scenario list`, `vegdyn scenario run NAME --run RUNDIR`. A scenario is
  * delta-change forcing stored in the project (data/scenario/); options take one value or 12
  * comma-separated monthly values (January first).
  */
+import path from 'node:path';
 import type { Command } from 'commander';
 import { defaultProjectDir } from '../config/vegdyn-home.ts';
 import { createScenario, listScenarios } from '../data/scenario/scenario-store.ts';
@@ -63,6 +64,41 @@ export function registerScenarioCommands(program: Command): void {
         ...(opts.description !== undefined ? { description: opts.description } : {}),
       }, { replace: opts.replace ?? false });
       process.stdout.write(`created scenario ${describe(s)}\n`);
+    });
+  scenario
+    .command('run')
+    .description('run a scenario on a finished run: every trained model and physics-only predict baseline and scenario LAI; writes daily LAI (NetCDF4), change maps, basin and subbasin series and extrapolation flags into <run>/scenarios/<name>/')
+    .argument('<name>', 'scenario name (vegdyn scenario list)')
+    .requiredOption('--run <dir>', 'the run folder (<project>/runs/<id>)')
+    .option('--project <dir>', 'project folder the run belongs to (default: the folder above runs/)')
+    .option('--percentile <p>', 'flag forcing beyond the p-th / (100-p)-th training percentiles instead of the training range', (v: string) => {
+      const p = Number(v);
+      if (!(p > 0 && p < 50)) throw new Error(`--percentile: expected a number in (0, 50), got '${v}'`);
+      return p;
+    })
+    .action(async (name: string, opts: { run: string; project?: string; percentile?: number }) => {
+      // the engine (tfjs, h5wasm) loads only when the command runs
+      const [{ initComputeBackend, formatBackendReport }, { runScenario }] = await Promise.all([import('../compute/backend.ts'), import('../run/scenario-run.ts')]);
+      process.stderr.write(`${formatBackendReport(await initComputeBackend())}\n`);
+      const abort = new AbortController();
+      const onSigint = () => abort.abort(new Error('cancelled (Ctrl-C); the run folder is unchanged'));
+      process.once('SIGINT', onSigint);
+      let lastPct = -1;
+      try {
+        const r = await runScenario({
+          runDir: path.resolve(opts.run), scenario: name, signal: abort.signal,
+          ...(opts.project ? { projectDir: path.resolve(opts.project) } : {}),
+          ...(opts.percentile !== undefined ? { envelope: opts.percentile } : {}),
+          log: (line) => process.stderr.write(`${line}\n`),
+          onProgress: (f, message) => {
+            const pct = Math.floor(f * 100);
+            if (pct !== lastPct) { lastPct = pct; process.stderr.write(`[${String(pct).padStart(3)}%] ${message}\n`); }
+          },
+        });
+        process.stdout.write(`${r.tableText}\nwritten: ${r.dir}\n`);
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
     });
   scenario
     .command('list')

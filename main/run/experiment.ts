@@ -3,6 +3,8 @@
  * for the whole record, evaluate all models plus physics-only, climatology and the noise ceiling
  * on the test period, and write everything into runs/<id>/ (layout and records: run-folder.ts).
  */
+import { scenarioDataset } from '../data/scenario/delta-change.ts';
+import type { Scenario } from '../data/scenario/scenario-definition.ts';
 import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -177,17 +179,23 @@ export interface RunInputs {
  */
 export function prepareRunInputs(
   dataset: Dataset, config: RunConfig, record: DayRange, train: DayRange, progress: (p: ExperimentProgress) => void = () => undefined,
+  scenario?: Scenario,
 ): RunInputs {
   const C = dataset.mask.length;
   progress({ stage: 'prepare', fraction: 0, message: 'normalization statistics of the training period' });
   // statistics of THIS run's training period only (the dataset's own split may differ)
   const normalization = computeNormalization((name) => dataset.forcing(name), C, dataset.mask, train, dataset.observations);
-  const runDataset = withNormalization(dataset, normalization);
+  const baselineDataset = withNormalization(dataset, normalization);
+  // a scenario: its forcing, with everything learned from data (normalization, climatology, loss
+  // weights, the antecedent channels' statistics) from the baseline, as the weights were trained
+  const runDataset = scenario ? scenarioDataset(baselineDataset, scenario) : baselineDataset;
   const clim = dayOfYearClimatology(dataset.observations, dataset.startDate, C, train, config.climatologyHalfWindow);
   if (config.features.antecedent) progress({ stage: 'prepare', fraction: 0, message: 'antecedent precipitation and temperature indices' });
+  const baselineAntecedent = config.features.antecedent ? new AntecedentIndices(dataset, train, record.end) : undefined;
+  const antecedent = baselineAntecedent && scenario ? new AntecedentIndices(runDataset, train, record.end, baselineAntecedent) : baselineAntecedent;
   const extras = {
     climatologyTable: clim.table,
-    ...(config.features.antecedent ? { antecedent: new AntecedentIndices(dataset, train, record.end) } : {}),
+    ...(antecedent ? { antecedent } : {}),
     ...(config.lossWeighting === 'per-cell-variance' ? { cellWeights: perCellLossWeights(dataset, normalization, train) } : {}),
   };
   const features = new FeatureBuilder(runDataset, config.features, undefined, extras);

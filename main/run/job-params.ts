@@ -32,6 +32,15 @@ export const evaluateJobParamsSchema = z.object({
   test: z.object({ from: isoDate, to: isoDate }).strict().optional(),
 }).strict();
 
+export const scenarioRunJobParamsSchema = z.object({
+  projectDir: z.string().min(1),
+  runId,
+  /** the scenario's name in the project (scenarios/<name>.json) */
+  scenario: z.string().min(1),
+  /** extrapolation envelope: the training range, or the p-th and (100 - p)-th percentiles */
+  envelope: z.union([z.literal('range'), z.number().gt(0).lt(50)]).default('range'),
+}).strict();
+
 export const demoDataJobParamsSchema = z.object({
   projectDir: z.string().min(1),
   seed: z.number().int().optional(),

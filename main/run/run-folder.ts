@@ -370,3 +370,53 @@ export function readProgressRecord(dir: string): ProgressRecord | null {
 export async function writeProgressRecord(dir: string, record: ProgressRecord): Promise<void> {
   await writeChecked(progressRecordSchema, path.join(dir, PROGRESS_FILE), 'progress record', record);
 }
+
+// ---------------------------------------------------------------- scenario runs
+
+/**
+ * scenarios/<name>/ of a run: what `vegdyn scenario run` wrote for one scenario of the project
+ *   summary.json          ScenarioSummary: the scenario, period, entries' basin and subbasin changes, extrapolation shares
+ *   daily/<entry>.nc      daily LAI over the period, scenario (lai) and baseline (lai_baseline), CF NetCDF4
+ *   changes.nc            change maps per entry and season (absolute, relative) and the extrapolation fractions, CF NetCDF4
+ *   series.csv            basin and subbasin daily means, baseline and scenario, per entry
+ */
+export const SCENARIO_RUNS_DIR = 'scenarios';
+export const SCENARIO_SUMMARY_FILE = 'summary.json';
+export const SCENARIO_CHANGES_FILE = 'changes.nc';
+export const SCENARIO_SERIES_FILE = 'series.csv';
+export const SCENARIO_DAILY_DIR = 'daily';
+
+export function scenarioRunDir(dir: string, scenario: string): string {
+  if (!RUN_ID.test(scenario)) throw new Error(`'${scenario}' is not a scenario name`);
+  return path.join(dir, SCENARIO_RUNS_DIR, scenario);
+}
+
+const regionChange = z.object({ region: z.string(), baseline: z.number().nullable(), scenario: z.number().nullable(), change: z.number().nullable(), relative: z.number().nullable() });
+export const scenarioSummarySchema = z.looseObject({
+  runId: z.string(),
+  scenario: z.looseObject({ name: z.string() }),
+  period: z.object({ from: z.string(), to: z.string() }),
+  spinUpFrom: z.string(),
+  envelope: z.union([z.literal('range'), z.number()]),
+  /** share of basin cell-days outside the training envelope, overall and per variable */
+  outsideEnvelope: z.object({ share: z.number(), perVariable: z.record(z.string(), z.number()) }),
+  entries: z.array(z.looseObject({
+    id: z.string(),
+    label: z.string(),
+    /** how the entry responds to CO2: through the process model, or not (the networks' channel, or none) */
+    co2: z.enum(['process-model', 'blind-no-channel', 'blind-constant-in-training']),
+    /** per season (annual, DJF, ...), the basin and each subbasin */
+    changes: z.record(z.string(), z.array(regionChange)),
+  })),
+  createdAt: z.string(),
+});
+export type ScenarioSummary = z.infer<typeof scenarioSummarySchema>;
+
+export function readScenarioSummary(dir: string, scenario: string): ScenarioSummary | null {
+  const file = path.join(scenarioRunDir(dir, scenario), SCENARIO_SUMMARY_FILE);
+  return existsSync(file) ? parseFile(scenarioSummarySchema, file) : null;
+}
+
+export async function writeScenarioSummary(dir: string, summary: ScenarioSummary): Promise<void> {
+  await writeChecked(scenarioSummarySchema, path.join(scenarioRunDir(dir, summary.scenario.name), SCENARIO_SUMMARY_FILE), 'scenario summary', summary);
+}

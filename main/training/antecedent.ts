@@ -50,8 +50,11 @@ export class AntecedentIndices {
   /**
    * @param end the indices are available for days [0, end) of the dataset axis
    * @param train the training period: initial states and channel statistics come from it only
+   * @param statsFrom standardize with these indices' statistics instead (a scenario's indices are
+   *   standardized with the baseline's, so a drier climate shows as lower values, as the networks
+   *   were trained to read them)
    */
-  constructor(private readonly dataset: Dataset, train: DayRange, private readonly end: number) {
+  constructor(private readonly dataset: Dataset, train: DayRange, private readonly end: number, statsFrom?: AntecedentIndices) {
     this.cells = dataset.mask.length;
     this.variables = [...new Set(ANTECEDENT_INDICES.map((s) => s.variable))];
     if (end > dataset.dayCount) throw new Error(`antecedent indices: day ${end} is past the dataset's ${dataset.dayCount} days`);
@@ -84,7 +87,7 @@ export class AntecedentIndices {
     for (let c = 0; c < this.cells; c++) if (mask[c]) maskCount++;
     const total = n * maskCount;
     if (total === 0) throw new Error('antecedent indices: the training period has no day inside the dataset');
-    this.stats = ANTECEDENT_INDICES.map((_, k) => {
+    this.stats = statsFrom ? statsFrom.stats : ANTECEDENT_INDICES.map((_, k) => {
       const mean = sum[k]! / total;
       const std = Math.sqrt(Math.max(0, sq[k]! / total - mean * mean));
       return { mean, std: std > 0 ? std : 1 };

@@ -1,0 +1,144 @@
+/**
+ * A scenario run on a real (tiny) trained run, through the typed job: daily LAI as CF NetCDF4 that
+ * gdalinfo reads, change maps and extrapolation fractions that GDAL reads back as computed, basin
+ * and subbasin series; a no-change scenario changes nothing; cancel and a run without weights
+ * leave the run folder unchanged.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { initComputeBackend } from '../../../main/compute/backend.ts';
+import { writeDataset } from '../../../main/data/store/netcdf-store.ts';
+import { cellLat, cellLon } from '../../../main/data/grid.ts';
+import { daysBetween } from '../../../main/data/time-axis.ts';
+import { resolveRunConfig } from '../../../main/training/run-config.ts';
+import { runExperiment } from '../../../main/run/experiment.ts';
+import { createScenario } from '../../../main/data/scenario/scenario-store.ts';
+import { extrapolationFlags, trainingEnvelope } from '../../../main/data/scenario/extrapolation.ts';
+import { runScenario } from '../../../main/run/scenario-run.ts';
+import { readScenarioSummary } from '../../../main/run/run-folder.ts';
+import type { JobFinishedEvent, JobProgressEvent } from '../../../main/api/job-map.ts';
+import { makeTinyDataset } from '../training/tiny-dataset.ts';
+import { hashTree } from '../importers/project-hash.ts';
+import { inProcessApi } from '../in-process-api.ts';
+
+const tiny = makeTinyDataset();
+const ds = { ...tiny, grid: { ...tiny.grid, lon0: -112.4375, latTop: 43.0625 } };
+const { grid } = ds;
+const C = grid.nrows * grid.ncols;
+process.env.VEGDYN_BACKEND = 'wasm';
+const { tmp, api } = inProcessApi('vegdyn-scenario-run-');
+const projectDir = path.join(tmp, 'project');
+const runDir = path.join(projectDir, 'runs', 'sc1');
+
+const config = resolveRunConfig({
+  models: ['lstm'], hiddenSize: 4, windowDays: 60, warmupDays: 20, batchSize: 2, windowsPerEpoch: 3, epochs: 1, patience: 5,
+  perModel: { lstm: { epochs: 1 } }, inferenceChunkDays: 400, features: { co2: true },
+  periods: { record: { from: '2000-01-01', to: '2003-12-31' }, train: { from: '2000-01-01', to: '2001-12-31' }, validate: { from: '2002-01-01', to: '2002-12-31' }, test: { from: '2003-01-01', to: '2003-12-31' } },
+});
+
+function gdal(cmd: string, args: readonly string[]): string {
+  const r = spawnSync(cmd, [...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr || r.error?.message}`);
+  return r.stdout;
+}
+function gdalAt(target: string, cell: number): number {
+  const v = Number(gdal('gdallocationinfo', ['-valonly', '-wgs84', target, String(cellLon(grid, cell % grid.ncols)), String(cellLat(grid, Math.floor(cell / grid.ncols)))]).trim().split('\n')[0]);
+  return v === -9999 ? NaN : v;
+}
+
+async function scenarioJob(scenario: string): Promise<{ end: JobFinishedEvent; progress: JobProgressEvent[] }> {
+  let jobId = '';
+  const progress: JobProgressEvent[] = [];
+  api.on('job.progress', (p) => { if (p.jobId === jobId) progress.push(p); });
+  const finished = new Promise<JobFinishedEvent>((resolve, reject) => {
+    api.on('job.finished', (p) => { if (p.jobId === jobId) resolve(p); });
+    api.on('job.failed', (p) => { if (p.jobId === jobId) reject(new Error(p.message)); });
+  });
+  jobId = (await api.request('jobs.start', { kind: 'scenario-run', params: { projectDir, runId: 'sc1', scenario } })).jobId;
+  return { end: await finished, progress };
+}
+
+test('setup: a tiny trained run with the co2_change channel', async () => {
+  await initComputeBackend({ prefer: 'wasm' });
+  await api.request('project.create', { dir: projectDir, name: 'sc' });
+  await writeDataset(projectDir, ds);
+  await runExperiment({ dataset: ds, config, runDir, resume: false });
+  await createScenario(projectDir, { name: 'warm-dry', changes: { Tair: 3, Rainf: 0.85 }, co2Ppm: 550 });
+  await createScenario(projectDir, { name: 'none', changes: { Tair: 0, Rainf: 1 } });
+});
+
+test('the scenario-run job writes daily LAI NetCDF4 (gdalinfo), change maps, flags and series', async () => {
+  const { end, progress } = await scenarioJob('warm-dry');
+  assert.equal(end.kind, 'scenario-run');
+  if (end.kind !== 'scenario-run') return;
+  assert.ok(progress.length >= 3, `progress reported (${progress.length})`);
+  for (let i = 1; i < progress.length; i++) assert.ok(progress[i]!.fraction >= progress[i - 1]!.fraction, 'progress does not go back');
+  const s = end.result.summary;
+  assert.deepEqual(s.period, { from: '2003-01-01', to: '2003-12-31' });
+  assert.deepEqual(s.entries.map((e) => [e.id, e.co2]), [['lstm', 'blind-constant-in-training'], ['physics-only', 'process-model']]);
+  // CO2 550 ppm lies outside the training years' 369-372 ppm on every day: all cell-days are flagged
+  assert.equal(s.outsideEnvelope.perVariable.CO2, 1);
+  assert.equal(s.outsideEnvelope.share, 1);
+  assert.ok(s.outsideEnvelope.perVariable.Tair! > 0 && s.outsideEnvelope.perVariable.Tair! < 1, `Tair +3 K leaves the range on some days (${s.outsideEnvelope.perVariable.Tair})`);
+  assert.match(end.result.tableText, /100\.0 % of basin cell-days outside the training envelope/);
+  assert.deepEqual(readScenarioSummary(runDir, 'warm-dry')?.entries.map((e) => e.id), ['lstm', 'physics-only']);
+
+  const dir = end.result.dir;
+  const daily = path.join(dir, 'daily', 'physics-only.nc');
+  const info = JSON.parse(gdal('gdalinfo', ['-json', `NETCDF:"${daily}":lai`])) as { geoTransform: number[]; size: number[]; bands: unknown[] };
+  assert.deepEqual(info.geoTransform, [-112.5, 0.125, 0, 43.125, 0, -0.125]);
+  assert.deepEqual(info.size, [grid.ncols, grid.nrows]);
+  assert.equal(info.bands.length, 365);
+  assert.match(gdal('gdalinfo', [daily]), /NETCDF:".*physics-only\.nc":lai_baseline/);
+
+  // the annual change map is the period mean of scenario minus baseline that GDAL reads from the daily file
+  const changes = path.join(dir, 'changes.nc');
+  const list = gdal('gdalinfo', [changes]);
+  for (const v of ['change_lstm_annual', 'relchange_physics_only_JJA', 'extrapolation_fraction', 'extrapolation_fraction_CO2']) assert.match(list, new RegExp(`:${v}\\b`));
+  const phys = readScenarioSummary(runDir, 'warm-dry')!.entries.find((e) => e.id === 'physics-only')!;
+  for (const cell of [1, 7, C - 1]) {
+    const scen = gdal('gdallocationinfo', ['-valonly', '-wgs84', `NETCDF:"${daily}":lai`, String(cellLon(grid, cell % grid.ncols)), String(cellLat(grid, Math.floor(cell / grid.ncols)))]).trim().split('\n').map(Number);
+    const base = gdal('gdallocationinfo', ['-valonly', '-wgs84', `NETCDF:"${daily}":lai_baseline`, String(cellLon(grid, cell % grid.ncols)), String(cellLat(grid, Math.floor(cell / grid.ncols)))]).trim().split('\n').map(Number);
+    const meanDiff = scen.reduce((a, v, t) => a + v - base[t]!, 0) / scen.length;
+    const map = gdalAt(`NETCDF:"${changes}":change_physics_only_annual`, cell);
+    assert.ok(Math.abs(map - meanDiff) < 1e-4, `cell ${cell}: change map ${map} vs mean of the daily difference ${meanDiff}`);
+    assert.equal(gdalAt(`NETCDF:"${changes}":extrapolation_fraction_CO2`, cell), 1);
+  }
+  assert.ok(phys.changes.annual!.find((r) => r.region === 'basin')!.change !== 0, 'the process model responds to +3 K, 0.85 x precipitation and 550 ppm');
+  assert.deepEqual(phys.changes.annual!.map((r) => r.region), ['basin', 'West']);
+  const csv = readFileSync(path.join(dir, 'series.csv'), 'utf8').trim().split('\n');
+  assert.equal(csv[0], 'date,entry,region,baseline,scenario');
+  assert.equal(csv.length, 1 + 2 * 2 * 365, 'a row per day, entry and region (basin, West)');
+  assert.match(csv[1]!, /^2003-01-01,lstm,basin,\d+\.\d{4},\d+\.\d{4}$/);
+});
+
+test('a scenario that changes nothing gives identical baseline and scenario LAI and flags only what the baseline itself has outside the training range', async () => {
+  const r = await runScenario({ runDir, scenario: 'none' });
+  for (const e of r.entries) {
+    const annual = e.maps[0]!;
+    for (let c = 0; c < C; c++) if (ds.mask[c]) assert.equal(annual.absolute[c], 0, `${e.id} cell ${c}`);
+  }
+  // nothing is flagged beyond what the baseline's own test year has outside the training years' range
+  const envelope = trainingEnvelope(ds, { start: 0, end: daysBetween(ds.startDate, '2002-01-01') }, () => 370);
+  const own = extrapolationFlags(ds, { start: daysBetween(ds.startDate, '2003-01-01'), end: ds.dayCount }, envelope);
+  assert.equal(r.flags.sharePerVariable.CO2, 0);
+  assert.equal(r.flags.share, own.share);
+  assert.deepEqual(Array.from(r.flags.fraction), Array.from(own.fraction));
+});
+
+test('a cancelled scenario run and a run without weights leave the run folder unchanged', async () => {
+  rmSync(path.join(runDir, 'scenarios', 'none'), { recursive: true });
+  const before = hashTree(runDir);
+  const abort = new AbortController();
+  await assert.rejects(runScenario({ runDir, scenario: 'none', signal: abort.signal, onProgress: () => abort.abort(new Error('stop')) }), /stop/);
+  assert.equal(hashTree(runDir), before);
+  assert.ok(!existsSync(path.join(runDir, 'scenarios', 'none')));
+  rmSync(path.join(runDir, 'models', 'lstm', 'weights.vdtb'));
+  const noWeights = hashTree(runDir);
+  await assert.rejects(runScenario({ runDir, scenario: 'none' }), /the run has no trained model with saved weights .*weights\.vdtb.*train it first/);
+  await assert.rejects(runScenario({ runDir: path.join(projectDir, 'runs', 'sc1'), scenario: 'nope' }), /no scenario 'nope' .*defined: none, warm-dry/);
+  assert.equal(hashTree(runDir), noWeights);
+});
