@@ -18,6 +18,7 @@ import { registerExportCommands } from './cli/export-commands.ts';
 import { registerModelCommands } from './cli/model-commands.ts';
 import { registerLeafCommands } from './cli/leaf-commands.ts';
 import { registerEvaluateCommands } from './cli/evaluate-commands.ts';
+import { registerClusterCommands } from './cli/cluster-commands.ts';
 import { registerScenarioCommands } from './cli/scenario-commands.ts';
 
 type CommandGroup = (program: Command) => void;
@@ -33,6 +34,7 @@ const COMMAND_GROUPS: readonly CommandGroup[] = [
   registerExportCommands,
   registerModelCommands,
   registerEvaluateCommands,
+  registerClusterCommands,
   registerLeafCommands,
   registerScenarioCommands,
 ];

@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { defaultProjectDir } from '../config/vegdyn-home.ts';
 import type { PresetName } from '../training/run-config.ts';
 
-function readOverrides(file: string | undefined): Record<string, unknown> {
+export function readOverrides(file: string | undefined): Record<string, unknown> {
   if (!file) return {};
   let parsed: unknown;
   try {
@@ -147,7 +147,7 @@ export function registerModelCommands(program: Command): void {
     });
 }
 
-function parsePositiveInt(flag: string): (value: string) => number {
+export function parsePositiveInt(flag: string): (value: string) => number {
   return (value) => {
     const n = Number(value);
     if (!/^\d+$/.test(value) || n < 1) throw new Error(`${flag}: expected a positive whole number, got '${value}'`);
@@ -155,7 +155,7 @@ function parsePositiveInt(flag: string): (value: string) => number {
   };
 }
 
-function parseNonNegativeInt(flag: string): (value: string) => number {
+export function parseNonNegativeInt(flag: string): (value: string) => number {
   return (value) => {
     if (!/^\d+$/.test(value)) throw new Error(`${flag}: expected a whole number >= 0, got '${value}'`);
     return Number(value);

@@ -23,11 +23,15 @@
  *                             lai_range_5_95 (time, lat, lon)
  *   spread/test-period.nc     per cell over the test period: mean daily std and 5-95 % range of
  *                             LAI, std and range of the members' NSE (lat, lon)
+ * A run submitted to a cluster (main/run/cluster.ts) also has:
+ *   cluster/cluster.json      ClusterRecord: scheduler, job id, tasks, resources asked for
+ *   cluster/job.sbatch        the job-array script that was submitted
+ *   cluster/logs/task-<i>.log each array task's output (appended to when a task is requeued)
  *
  * Records are validated on read: a malformed file is an error naming the file and the field, never
  * a silently half-read run. Fields this build does not know are kept (runs written by a newer build).
  */
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../project/atomic-write.ts';
@@ -51,6 +55,9 @@ export const MEMBERS_DIR = 'members';
 export const PROGRESS_FILE = 'progress.json';
 export const SPREAD_DIR = 'spread';
 export const SPREAD_MAPS_FILE = path.join(SPREAD_DIR, 'test-period.nc');
+export const CLUSTER_FILE = path.join('cluster', 'cluster.json');
+export const JOB_SCRIPT_FILE = path.join('cluster', 'job.sbatch');
+export const TASK_LOG_DIR = path.join('cluster', 'logs');
 /** the most members of one ensemble (member folder names have two digits) */
 export const MAX_MEMBERS = 100;
 
@@ -213,6 +220,22 @@ export const progressRecordSchema = z.looseObject({
   error: z.string().optional(),
 });
 export type ProgressRecord = z.infer<typeof progressRecordSchema>;
+
+/** cluster/cluster.json of a run submitted to a scheduler. */
+export const clusterRecordSchema = z.looseObject({
+  scheduler: z.literal('slurm'),
+  jobId: z.string().regex(/^\d+$/),
+  submittedAt: z.string(),
+  /** array tasks: one per ensemble member (or one for a single run) */
+  tasks: z.number().int().min(1),
+  ensemble: z.boolean(),
+  resources: z.object({
+    partition: z.string().optional(), gpusPerTask: z.number().int().optional(), cpusPerTask: z.number().int().optional(), time: z.string().optional(),
+  }),
+  /** the command each task runs, with the array task index as $SLURM_ARRAY_TASK_ID */
+  command: z.string(),
+});
+export type ClusterRecord = z.infer<typeof clusterRecordSchema>;
 
 // ---------------------------------------------------------------- reading and writing
 
@@ -419,4 +442,22 @@ export function readScenarioSummary(dir: string, scenario: string): ScenarioSumm
 
 export async function writeScenarioSummary(dir: string, summary: ScenarioSummary): Promise<void> {
   await writeChecked(scenarioSummarySchema, path.join(scenarioRunDir(dir, summary.scenario.name), SCENARIO_SUMMARY_FILE), 'scenario summary', summary);
+}
+
+/** cluster/cluster.json; null when the run was not submitted to a cluster. */
+export function readClusterRecord(dir: string): ClusterRecord | null {
+  const file = path.join(dir, CLUSTER_FILE);
+  return existsSync(file) ? parseFile(clusterRecordSchema, file) : null;
+}
+
+export async function writeClusterRecord(dir: string, record: ClusterRecord): Promise<void> {
+  await writeChecked(clusterRecordSchema, path.join(dir, CLUSTER_FILE), 'cluster record', record);
+}
+
+/** Writes the job script of a cluster run (cluster/job.sbatch, executable). */
+export async function writeJobScript(dir: string, script: string): Promise<string> {
+  const file = path.join(dir, JOB_SCRIPT_FILE);
+  await writeFileAtomic(file, script);
+  chmodSync(file, 0o755);
+  return file;
 }
