@@ -64,6 +64,12 @@ export interface ForwardResult {
   readonly lai: tf.Tensor5D;
   /** state after the last time step, for the next chunk */
   readonly state: ModelState;
+  /**
+   * The model's process-model LAI, normalized like LAI targets (not departures), [batch, time,
+   * rows, cols, 1]: returned by models with a physicsLossWeight when the forward records
+   * gradients, so the trainer adds the loss term on it. The caller owns it.
+   */
+  readonly physicsLai?: tf.Tensor5D;
 }
 
 /** A named model weight. Names are unique within a model and stable across versions. */
@@ -80,6 +86,11 @@ export interface LaiModel<C extends BaseModelConfig = BaseModelConfig> {
   namedVariables(): readonly NamedVariable[];
   /** the weights an optimizer updates */
   trainableVariables(): tf.Variable[];
+  /**
+   * Weight of an added loss term on the model's own process-model LAI (ForwardResult.physicsLai):
+   * loss = MSE(output) + physicsLossWeight x MSE(physics LAI vs observed LAI). Absent or 0: none.
+   */
+  readonly physicsLossWeight?: number;
   /** run the model over `inputs` [batch, time, rows, cols, inputChannels] */
   forward(inputs: tf.Tensor5D, options?: ForwardOptions): ForwardResult;
   /** free every variable the model owns; the model is unusable afterwards */

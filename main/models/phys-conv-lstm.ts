@@ -56,6 +56,12 @@ export const physConvLstmConfigSchema = z.strictObject({
    * untrained model is the climatology rather than a possibly biased process model.
    */
   residual: z.boolean().default(true),
+  /**
+   * weight of an added training-loss term on the process-model LAI alone (MSE against observed
+   * LAI): gives the physics parameters a direct gradient when `residual` is false, where they
+   * otherwise learn only through the network's input channel (docs/physics-grid-model.md §9)
+   */
+  physicsLoss: z.number().min(0).default(0),
   ...physicsConfigFields,
 });
 export type PhysConvLstmConfig = z.infer<typeof physConvLstmConfigSchema>;
@@ -70,10 +76,12 @@ export class PhysConvLstmModel implements LaiModel<PhysConvLstmConfig> {
   private readonly mask: tf.Tensor; // [1, 1, rows, cols, 1]
   private readonly laiMean: number;
   private readonly laiStd: number;
+  readonly physicsLossWeight: number;
 
   constructor(config: PhysConvLstmConfig, ctx: ModelContext) {
     this.config = physConvLstmConfigSchema.parse(config);
     const c = this.config;
+    this.physicsLossWeight = c.physicsLoss;
     const ds = requireDataset('phys-conv-lstm', ctx, c.rows, c.cols);
     this.physics = new GridPhysicsRunner(ds, {
       conductance: c.conductance,
@@ -162,8 +170,9 @@ export class PhysConvLstmModel implements LaiModel<PhysConvLstmConfig> {
     x.dispose();
     const lai = tf.tidy(() => (this.config.residual ? tf.add(phys.z, tf.stack(outputs, 1)) : tf.stack(outputs, 1))) as tf.Tensor5D;
     for (const o of outputs) o.dispose();
-    phys.z.dispose();
-    return { lai, state: { tensors: [...state.tensors, ...phys.state.tensors] } };
+    const withPhysics = recordGradients && this.physicsLossWeight > 0;
+    if (!withPhysics) phys.z.dispose();
+    return { lai, state: { tensors: [...state.tensors, ...phys.state.tensors] }, ...(withPhysics ? { physicsLai: phys.z } : {}) };
   }
 
   dispose(): void {

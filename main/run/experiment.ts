@@ -29,7 +29,7 @@ import { AntecedentIndices } from '../training/antecedent.ts';
 import { describeCapacityRefusal, wasmGridCapacity } from '../training/grid-capacity.ts';
 import { describeReductions, learnsDeparture, type RunConfig, type TrainableModelKind } from '../training/run-config.ts';
 import { trainModel, type StatefulOptimizer, type TrainProgress, type TrainResult } from '../training/trainer.ts';
-import { LEARNED_PARAMETERS_FILE, type LearnedParameterReport } from '../physics/grid/learned-parameters.ts';
+import { LEARNED_PARAMETERS_FILE, formatParameterMovement, type LearnedParameterReport } from '../physics/grid/learned-parameters.ts';
 
 function hasLearnedParameters(model: LaiModel): model is LaiModel & { learnedParameters(): LearnedParameterReport } {
   return typeof (model as { learnedParameters?: unknown }).learnedParameters === 'function';
@@ -330,7 +330,9 @@ export async function runExperiment(opts: ExperimentOptions & { optimizerFactory
         if (hasLearnedParameters(model)) {
           // the physics parameters learned jointly with the network, in physical units beside their
           // PFT defaults and ranges (read by the map's parameter layers and comparison panel)
-          await writeModelJson(runDir, kind, LEARNED_PARAMETERS_FILE, model.learnedParameters());
+          const report = model.learnedParameters();
+          await writeModelJson(runDir, kind, LEARNED_PARAMETERS_FILE, report);
+          log(`${modelLabel(kind)}: learned parameters moved from their defaults by\n  ${formatParameterMovement(report).join('\n  ')}`);
         }
         const tp = performance.now();
         predictions.set(kind, await predictRange(model, featuresFor(kind), record, {

@@ -221,8 +221,11 @@ export class FeatureBuilder {
     return out;
   }
 
-  /** Normalized LAI targets and weights for days [startDay, startDay + days). */
-  targets(startDay: number, days: number): TargetWindow {
+  /**
+   * Normalized LAI targets and weights for days [startDay, startDay + days): departures from the
+   * day-of-year climatology when `anomaly` (default: this builder's anomalyTarget), else LAI.
+   */
+  targets(startDay: number, days: number, anomaly: boolean = this.options.anomalyTarget ?? false): TargetWindow {
     const ds = this.dataset;
     const C = this.cells;
     const values = new Float32Array(days * C);
@@ -234,7 +237,7 @@ export class FeatureBuilder {
       const row = this.obsRowOfDay.get(startDay + t);
       if (row === undefined) continue;
       const base = row * C;
-      const climRow = this.options.anomalyTarget ? (dayOfYear(addDays(ds.startDate, startDay + t)) - 1) * C : -1;
+      const climRow = anomaly ? (dayOfYear(addDays(ds.startDate, startDay + t)) - 1) * C : -1;
       for (let c = 0; c < C; c++) {
         const v = ds.observations.values[base + c]!;
         if (!ds.mask[c] || !Number.isFinite(v)) continue;

@@ -340,7 +340,16 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
       const xData = new Float32Array(B * L * C * ch);
       const yData = new Float32Array(B * L * C);
       const wData = new Float32Array(B * L * C);
+      // the loss term on a physics model's own LAI compares it with LAI, not with departures
+      const physicsWeight = model.physicsLossWeight ?? 0;
+      const yLaiData = physicsWeight > 0 ? new Float32Array(B * L * C) : undefined;
+      const wLaiData = physicsWeight > 0 ? new Float32Array(B * L * C) : undefined;
       batch.forEach((s, i) => {
+        if (yLaiData && wLaiData) {
+          const lai = features.targets(s + W, L, false);
+          yLaiData.set(lai.values, i * L * C);
+          wLaiData.set(lai.weights, i * L * C);
+        }
         if (W > 0) xWarm.set(features.inputs(s, W), i * W * C * ch);
         xData.set(features.inputs(s + W, L), i * L * C * ch);
         const tg = features.targets(s + W, L);
@@ -359,7 +368,11 @@ export async function trainModel(opts: TrainOptions): Promise<TrainResult> {
         return tf.variableGrads(() => {
           const r = model.forward(x, { startDays: batch.map((s) => s + W), training: true, recordGradients: true, ...(warmState ? { state: { tensors: warmState } } : {}) });
           disposeState(r.state);
-          return maskedMse(r.lai, y, w);
+          const mse = maskedMse(r.lai, y, w);
+          if (!yLaiData || !wLaiData) return mse;
+          if (!r.physicsLai) throw new Error(`${model.kind}: physicsLossWeight is ${physicsWeight} but forward returned no physicsLai`);
+          const shape = [B, L, grid.nrows, grid.ncols, 1] as [number, number, number, number, number];
+          return tf.add(mse, tf.mul(physicsWeight, maskedMse(r.physicsLai, tf.tensor5d(yLaiData, shape), tf.tensor5d(wLaiData, shape)))) as tf.Scalar;
         }, vars);
       });
       // data(), not dataSync(): the webgpu backend has no synchronous read-back in Node

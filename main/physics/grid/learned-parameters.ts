@@ -20,8 +20,37 @@ export interface LearnedParameterReport {
   readonly pfts: readonly string[];
   readonly parameters: Record<
     LearnedParameterName,
-    { units: string; min: number; max: number; description: string; source: string; defaults: number[]; values: number[]; learned: boolean }
+    {
+      units: string; min: number; max: number; description: string; source: string; defaults: number[]; values: number[]; learned: boolean;
+      /** how far the values moved from the defaults (parameterMovement) */
+      movement: ParameterMovement;
+    }
   >;
+}
+
+/**
+ * How far a learned parameter moved from its defaults, in percent of each PFT's default:
+ * meanPercent = mean over PFTs of 100 (value / default - 1), spreadPercent = their standard
+ * deviation across PFTs, maxAbsPercent = the largest |change|. A run's parameter summary.
+ */
+export interface ParameterMovement {
+  readonly meanPercent: number;
+  readonly spreadPercent: number;
+  readonly maxAbsPercent: number;
+}
+
+export function parameterMovement(defaults: readonly number[], values: readonly number[]): ParameterMovement {
+  const rel = values.map((v, k) => 100 * (v / defaults[k]! - 1));
+  const mean = rel.reduce((a, b) => a + b, 0) / Math.max(1, rel.length);
+  const spread = Math.sqrt(rel.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, rel.length));
+  return { meanPercent: mean, spreadPercent: spread, maxAbsPercent: Math.max(0, ...rel.map(Math.abs)) };
+}
+
+/** One line per learned parameter: 'vcmax25 [umol m-2 s-1]: mean +3.1 %, spread 2.0 %, max |5.2| %' */
+export function formatParameterMovement(report: LearnedParameterReport): string[] {
+  const pct = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(1)} %`;
+  return Object.entries(report.parameters).filter(([, p]) => p.learned).map(([name, p]) =>
+    `${name} [${p.units}]: mean ${pct(p.movement.meanPercent)}, spread across PFTs ${p.movement.spreadPercent.toFixed(1)} %, largest ${p.movement.maxAbsPercent.toFixed(1)} %`);
 }
 
 export class PftParameters {
@@ -74,6 +103,7 @@ export class PftParameters {
         defaults: [...spec.defaults],
         values,
         learned: this.learned.has(name),
+        movement: parameterMovement(spec.defaults, values),
       };
     }
     return { pfts: [...PFT_NAMES], parameters };

@@ -126,14 +126,19 @@ export const FIXED_PFT_PARAMETERS: readonly FixedPftParameters[] = Object.freeze
   LEAF_PFTS.map((p, k) => ({ psiOpen: p.psiOpenMm, psiClose: p.psiCloseMm, ...PHENOLOGY[k]! })),
 );
 
-/** Checks that every default lies strictly inside its declared range (run at module load). */
-function checkSpecs(): void {
-  for (const name of LEARNED_PARAMETER_NAMES) {
-    const s = PARAMETER_SPECS[name];
-    if (s.defaults.length !== PFT_COUNT) throw new Error(`parameter ${name}: ${s.defaults.length} defaults for ${PFT_COUNT} PFTs`);
-    for (const d of s.defaults) {
-      if (!(d > s.range.min && d < s.range.max)) throw new Error(`parameter ${name}: default ${d} outside (${s.range.min}, ${s.range.max})`);
-    }
+/**
+ * Checks that every parameter has one default per PFT and that each default lies strictly inside
+ * its declared range (a sigmoid cannot reach the ends); the error names the field. Run at module
+ * load on PARAMETER_SPECS, so a range edited to exclude its default stops the program at once.
+ */
+export function checkParameterSpecs(specs: Readonly<Record<string, ParameterSpec>>): void {
+  for (const [name, s] of Object.entries(specs)) {
+    if (s.defaults.length !== PFT_COUNT) throw new Error(`parameter ${name}: ${s.defaults.length} defaults for ${PFT_COUNT} PFTs (${PFT_NAMES.join(', ')})`);
+    s.defaults.forEach((d, k) => {
+      if (!(d > s.range.min && d < s.range.max)) {
+        throw new Error(`parameter ${name}: defaults[${k}] (${PFT_NAMES[k]}) = ${d} ${s.range.units} lies outside its declared range ${s.range.min}..${s.range.max} (it must lie strictly inside)`);
+      }
+    });
   }
 }
-checkSpecs();
+checkParameterSpecs(PARAMETER_SPECS);

@@ -18,6 +18,8 @@ import { periodLoss, trainModel } from '../../../main/training/trainer.ts';
 import { AdamW } from '../../../main/training/adamw.ts';
 import { modelFolderStore } from '../../../main/run/model-folder-store.ts';
 import { mixedWindow, virtualBasin } from './small-basin.ts';
+import { PARAMETER_SPECS, checkParameterSpecs } from '../../../main/physics/grid/pft-params.ts';
+import { formatParameterMovement, parameterMovement, type LearnedParameterReport } from '../../../main/physics/grid/learned-parameters.ts';
 
 await tf.setBackend('cpu');
 
@@ -66,4 +68,21 @@ test('the trainer calibrates physics-calibrated: held-out loss below the default
     optimizer.dispose();
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('a parameter range that excludes its default is refused, naming the parameter, the PFT and the range', () => {
+  const sla = PARAMETER_SPECS.sla;
+  const bad = { sla: { ...sla, range: { ...sla.range, max: 0.02 } } };
+  assert.throws(() => checkParameterSpecs(bad), /parameter sla: defaults\[1\] \(broadleaf-deciduous-temperate-tree\) = 0\.03 .* outside its declared range 0\.004\.\.0\.02/);
+  assert.throws(() => checkParameterSpecs({ sla: { ...sla, defaults: [0.01] } }), /parameter sla: 1 defaults for 5 PFTs/);
+  assert.doesNotThrow(() => checkParameterSpecs(PARAMETER_SPECS));
+});
+
+test('the learned-parameter report says per parameter how far it moved from its defaults', () => {
+  const m = parameterMovement([10, 20], [11, 18]);
+  assert.ok(Math.abs(m.meanPercent - 0) < 1e-9, 'mean of +10 % and -10 %');
+  assert.ok(Math.abs(m.spreadPercent - 10) < 1e-9);
+  assert.ok(Math.abs(m.maxAbsPercent - 10) < 1e-9);
+  const lines = formatParameterMovement({ pfts: ['a', 'b'], parameters: { sla: { units: 'u', min: 0, max: 1, description: '', source: '', defaults: [10, 20], values: [11, 18], learned: true, movement: m } } } as unknown as LearnedParameterReport);
+  assert.deepEqual(lines, ['sla [u]: mean +0.0 %, spread across PFTs 10.0 %, largest 10.0 %']);
 });
