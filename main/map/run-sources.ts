@@ -11,7 +11,8 @@ import { listRuns, readMetrics, readPrediction, runLabel, type RunListing } from
 import { parameterLabel } from '../util/unit-labels.ts';
 
 export type RunOutputSource = LayerSource<'run-output', { readonly runId: string; readonly entry: string; readonly output: 'lai' | 'diff' }>;
-export type ParameterSource = LayerSource<'parameter', { readonly runId: string; readonly model: string; readonly parameter: string }>;
+/** a learned parameter per cell ('value'), or its learned value minus its default ('diff') */
+export type ParameterSource = LayerSource<'parameter', { readonly runId: string; readonly model: string; readonly parameter: string; readonly view: 'value' | 'diff' }>;
 export type MetricSource = LayerSource<'metric', { readonly runId: string; readonly entry: string; readonly metric: 'nse' }>;
 export type RunLayerSource = RunOutputSource | ParameterSource | MetricSource;
 
@@ -57,21 +58,37 @@ function parameterSources(slices: DatasetSlices, run: RunListing): ParameterSour
   const meta = slices.meta;
   const group = `Run: ${runLabel(run)}`;
   const label = (id: string) => run.entries.find((e) => e.id === id)?.label ?? id;
-  return Object.entries(run.parameters).flatMap(([model, lp]) => Object.entries(lp.parameters).map(([parameter, q]): ParameterSource => ({
-    kind: 'parameter', props: { runId: run.id, model, parameter },
+  // per cell: the value of the cell's PFT (land cover -> PFT), from `perPft`
+  const byLandCover = (perPft: readonly number[]) => (): { values: Float32Array; sourceDay: null } => {
+    const out = missingGrid(meta);
+    for (let c = 0; c < out.length; c++) {
+      const lc = meta.staticLayers.landCover[c]!;
+      if (!meta.mask[c] || !lc) continue;
+      const pft = (LAND_COVER_TO_PFT as Record<number, { pft: number } | undefined>)[lc]?.pft;
+      if (pft !== undefined) out[c] = perPft[pft] ?? Number.NaN;
+    }
+    return { values: out, sourceDay: null };
+  };
+  return Object.entries(run.parameters).flatMap(([model, lp]) => Object.entries(lp.parameters).flatMap(([parameter, q]): ParameterSource[] => {
     // human name, symbol and units: from the physics declaration (run-listing.ts learnedOf), formatted once (unit-labels.ts)
-    layer: { id: `run:${run.id}:param:${model}/${parameter}`, label: `${label(model)}: ${parameterLabel(q)}${q.learned ? ' (learned)' : ' (default)'}`, group, units: q.units, kind: 'sequential', time: 'static', range: [Number.isFinite(q.min) ? q.min : 0, Number.isFinite(q.max) ? q.max : 1], colormap: 'cividis', description: `${q.description}; per vegetation type, mapped to cells by land cover` },
-    grid() {
-      const out = missingGrid(meta);
-      for (let c = 0; c < out.length; c++) {
-        const lc = meta.staticLayers.landCover[c]!;
-        if (!meta.mask[c] || !lc) continue;
-        const pft = (LAND_COVER_TO_PFT as Record<number, { pft: number } | undefined>)[lc]?.pft;
-        if (pft !== undefined) out[c] = q.values[pft] ?? Number.NaN;
-      }
-      return { values: out, sourceDay: null };
-    },
-  })));
+    const name = parameterLabel(q);
+    const min = Number.isFinite(q.min) ? q.min : 0;
+    const max = Number.isFinite(q.max) ? q.max : 1;
+    const facts = `range ${min}..${max} ${q.units}; defaults per vegetation type ${lp.pfts.map((p, k) => `${p} ${q.defaults[k]}`).join(', ')}`;
+    const half = Number(((max - min) / 4).toPrecision(2));
+    return [
+      {
+        kind: 'parameter', props: { runId: run.id, model, parameter, view: 'value' },
+        layer: { id: `run:${run.id}:param:${model}/${parameter}`, label: `${label(model)}: ${name}${q.learned ? ' (learned)' : ' (default)'}`, group, units: q.units, kind: 'sequential', time: 'static', range: [min, max], colormap: 'cividis', description: `${q.description}; per vegetation type, mapped to cells by land cover; ${facts}` },
+        grid: byLandCover(q.values),
+      },
+      {
+        kind: 'parameter', props: { runId: run.id, model, parameter, view: 'diff' },
+        layer: { id: `run:${run.id}:param-diff:${model}/${parameter}`, label: `${label(model)}: ${name}, difference from default`, group, units: q.units, kind: 'diverging', time: 'static', range: [-half, half], colormap: 'rdbu', description: `${q.description}: learned value minus its default, per vegetation type mapped to cells by land cover; ${facts}` },
+        grid: byLandCover(q.values.map((v, k) => v - (q.defaults[k] ?? Number.NaN))),
+      },
+    ];
+  }));
 }
 
 function metricSources(slices: DatasetSlices, projectDir: string, run: RunListing): MetricSource[] {
