@@ -36,6 +36,8 @@ export const jobParamsSchemas = {
 } as const satisfies Record<RegisteredJobKind, z.ZodType>;
 
 export type JobKind = keyof typeof jobParamsSchemas;
+/** the train job's `overrides`: run config fields on top of the preset */
+export type { RunConfigOverrides } from '../training/run-config.ts';
 export const JOB_KIND_NAMES = Object.keys(jobParamsSchemas) as JobKind[];
 
 /** Every progress report: the fraction done in 0..1 and a human message. */

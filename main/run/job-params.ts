@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { importParamsSchema } from '../data/importers/import-params.ts';
+import { checkRunConfigOverrides, type RunConfigOverrides } from '../training/run-config.ts';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'an ISO date YYYY-MM-DD');
 const runId = z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only');
@@ -14,8 +15,9 @@ const runId = z.string().regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash 
 export const trainJobParamsSchema = z.object({
   projectDir: z.string().min(1),
   preset: z.enum(['demo', 'paper']).default('demo'),
-  /** run config overrides on top of the preset (validated strictly by resolveRunConfig) */
-  overrides: z.record(z.string(), z.unknown()).default({}),
+  /** run config fields on top of the preset, checked field by field here (errors name the field) and again, merged, by resolveRunConfig */
+  overrides: z.custom<RunConfigOverrides>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'expected an object of run config fields')
+    .superRefine(checkRunConfigOverrides).default({}),
   runId: runId.optional(),
   /** true: the demo job (data generated if missing, GeoTIFF maps and the HTML report) */
   demo: z.boolean().default(false),

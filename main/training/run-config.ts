@@ -161,6 +161,31 @@ export const runConfigSchema = z
 
 export type RunConfig = z.infer<typeof runConfigSchema>;
 
+type DeepPartial<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
+/**
+ * What a run config override may give (a train job's `overrides`, a config file): any field of the
+ * run config, nested objects field by field; resolveRunConfig deep-merges it onto the preset.
+ */
+export type RunConfigOverrides = DeepPartial<z.input<typeof runConfigSchema>>;
+
+/**
+ * The run config's schema for overrides: every field optional, periods and features field by
+ * field, unknown keys refused. Used to check overrides where they enter (the train job's params)
+ * so the error names the field; only resolveRunConfig's merged result is used, so the defaults
+ * this schema would fill in are never applied.
+ */
+export const runConfigOverridesSchema = z.object({
+  ...Object.fromEntries(Object.entries(runConfigSchema.shape).map(([k, v]) => [k, (v as z.ZodType).optional()])),
+  periods: runConfigSchema.shape.periods.partial().optional(),
+  features: runConfigSchema.shape.features.partial().optional(),
+}).strict();
+
+/** Adds one issue per problem of `overrides` (paths relative to it) to `ctx`. */
+export function checkRunConfigOverrides(overrides: unknown, ctx: z.RefinementCtx): void {
+  const r = runConfigOverridesSchema.safeParse(overrides);
+  if (!r.success) for (const issue of r.error.issues) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+}
+
 export const PAPER_PRESET: RunConfig = Object.freeze({
   preset: 'paper',
   models: ['lstm', 'conv-lstm', 'phys-conv-lstm', 'physics-calibrated'],

@@ -8,7 +8,10 @@ import type { ApiClient } from '../../main/api/client.ts';
 import type { EventOf } from '../../main/api/contract.ts';
 import type { RunSummary } from '../../main/api/requests/map.ts';
 import { MODEL_KIND_LIST } from '../../main/api/requests/runs.ts';
-import type { JobParams } from '../../main/api/job-map.ts';
+import type { JobParams, RunConfigOverrides } from '../../main/api/job-map.ts';
+
+/** the numeric run config fields the Advanced inputs set */
+type AdvancedField = 'hiddenSize' | 'batchSize' | 'windowDays' | 'warmupDays' | 'windowsPerEpoch';
 import { h, field, formatValue, chosen } from './dom.ts';
 import { attempt, notify } from './notify.ts';
 import { dayToIso } from './dates.ts';
@@ -39,7 +42,7 @@ export class TrainingPanel {
   /** one point per progress report with a loss; `epoch` is the epoch it came from (the x axis reads in epochs) */
   private loss: { x: number[]; epoch: (number | null)[]; train: (number | null)[]; val: (number | null)[] } = { x: [], epoch: [], train: [], val: [] };
   private plot: uPlot | null = null;
-  private readonly advanced: Record<string, HTMLInputElement>;
+  private readonly advanced: Record<AdvancedField, HTMLInputElement>;
   /** train and score inside the active basin clip (the engine reads it from the project) */
   private readonly useClip: HTMLInputElement;
   onRunsChanged: () => void = () => undefined;
@@ -114,22 +117,24 @@ export class TrainingPanel {
       notify('error', 'Choose at least one model to train');
       return;
     }
-    let overrides: Record<string, unknown>;
+    let overrides: RunConfigOverrides;
     if (resume && resume.config && typeof resume.config === 'object') {
-      const { preset: _preset, ...rest } = resume.config as Record<string, unknown>;
+      // the run's own resolved config (the engine checks it field by field again)
+      const { preset: _preset, ...rest } = resume.config as RunConfigOverrides;
       overrides = rest;
     } else {
       const epochs = Number(this.epochs.value) || 1;
-      const perModel: Record<string, Record<string, number>> = Object.fromEntries(models.map((m) => [m, { epochs }]));
-      overrides = { models, epochs, periods, perModel };
-      for (const [key, input] of Object.entries(this.advanced)) {
+      const chosenModels = models as NonNullable<RunConfigOverrides['models']>;
+      const perModel: NonNullable<RunConfigOverrides['perModel']> = Object.fromEntries(chosenModels.map((m) => [m, { epochs }]));
+      overrides = { models: chosenModels, epochs, periods, perModel };
+      for (const [key, input] of Object.entries(this.advanced) as [AdvancedField, HTMLInputElement][]) {
         if (input.value === '') continue;
         overrides[key] = Number(input.value);
         // presets may set windowsPerEpoch per model: the user's choice applies to every chosen model
-        if (key === 'windowsPerEpoch') for (const m of models) perModel[m]!['windowsPerEpoch'] = Number(input.value);
+        if (key === 'windowsPerEpoch') for (const m of chosenModels) perModel[m] = { ...perModel[m], windowsPerEpoch: Number(input.value) };
       }
       // the run copies the project's clip polygon, so later clip edits do not change the run
-      if (this.useClip.checked && this.workspace.clipName !== null) overrides['clip'] = { source: 'project' };
+      if (this.useClip.checked && this.workspace.clipName !== null) overrides.clip = { source: 'project' };
     }
     const runId = resume?.id ?? (this.runId.value.trim() || undefined);
     const params: JobParams<'train'> = { projectDir: project.dir, preset: resume?.preset === 'paper' ? 'paper' : chosen(this.preset, ['demo', 'paper'] as const), overrides, ...(runId ? { runId } : {}) };

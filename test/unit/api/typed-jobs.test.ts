@@ -35,6 +35,20 @@ test('bad params of each application job are refused at jobs.start, naming the f
   await refused({ kind: 'import', params: { projectDir, params: { kind: 'no-such-importer' } } }, 'params.params.kind');
   await refused({ kind: 'leaf-experiment', params: { experiment: 'vcmax-only', input: 'a.csv', epochs: 0 } }, 'params.epochs');
   await refused({ kind: 'self-test', params: { steps: 1, extra: true } }, 'params');
+  // the train job's overrides are run config fields, checked field by field against the run config's schema
+  await refused({ kind: 'train', params: { projectDir, overrides: { hiddenSize: 'big' } } }, 'params.overrides.hiddenSize');
+  await refused({ kind: 'train', params: { projectDir, overrides: { periods: { train: { from: '2001-13-01', to: '2002-01-01' } } } } }, 'params.overrides.periods.train.from');
+  await refused({ kind: 'train', params: { projectDir, overrides: { perModel: { lstm: { epochs: 0 } } } } }, 'params.overrides.perModel.lstm.epochs');
+  await refused({ kind: 'train', params: { projectDir, overrides: { models: ['lstm', 'no-such-model'] } } }, 'params.overrides.models.1');
+  await refused({ kind: 'train', params: { projectDir, overrides: { epochz: 3 } } }, 'params.overrides');
+  await refused({ kind: 'train', params: { projectDir, overrides: ['lstm'] } }, 'params.overrides');
+});
+
+test('train overrides pass through as given: partial nested objects, no defaults filled in', () => {
+  const overrides = { epochs: 2, periods: { test: { from: '2010-01-01', to: '2012-12-31' } }, features: { antecedent: true }, windowsPerEpoch: null };
+  const parsed = jobParamsSchemas.train.parse({ projectDir: '/p', overrides });
+  assert.deepEqual(parsed.overrides, overrides);
+  assert.deepEqual(jobParamsSchemas.train.parse({ projectDir: '/p' }).overrides, {});
 });
 
 test('job.finished carries the result of the kind that finished', async () => {
