@@ -159,8 +159,8 @@ export function createHttpTransport(options: HttpTransportOptions): ApiTransport
   };
 }
 
-/** What a native open dialog of the Electron shell picks: a project folder or a leaf CSV file. */
-export type NativeDialogKind = 'project' | 'leaf-csv';
+/** What a native open dialog of the Electron shell picks: a project folder, a leaf CSV file, or files to import. */
+export type NativeDialogKind = 'project' | 'leaf-csv' | 'import-file';
 
 /** The one object the Electron preload exposes as `window.vegdyn`. */
 export interface VegdynBridge {

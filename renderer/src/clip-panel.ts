@@ -8,19 +8,11 @@ import { TerraDrawMapLibreGLAdapter } from 'terra-draw-maplibre-gl-adapter';
 import type { ApiClient } from '../../main/api/client.ts';
 import type { ResponseOf } from '../../main/api/contract.ts';
 import { h, field } from './dom.ts';
+import { readBase64 } from './file-base64.ts';
 import { attempt, notify } from './notify.ts';
 import type { Workspace } from './workspace.ts';
 
 export type Clip = NonNullable<ResponseOf<'map.clip.get'>['clip']>;
-
-function readBase64(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const r = new FileReader();
-    r.onload = () => resolve(String(r.result).replace(/^data:[^,]*,/, ''));
-    r.onerror = () => reject(new Error(`could not read ${file.name}`));
-    r.readAsDataURL(file);
-  });
-}
 
 export class ClipPanel {
   private draw: TerraDraw | null = null;

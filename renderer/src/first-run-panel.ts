@@ -25,6 +25,8 @@ export class FirstRunPanel {
   onChanged: () => Promise<void> = async () => undefined;
   /** open the Training section */
   onTrain: () => void = () => undefined;
+  /** open the Import data section */
+  onImport: () => void = () => undefined;
 
   constructor(private readonly api: ApiClient) {
     this.element = h('div', { class: 'map-overlay first-run-overlay', 'data-testid': 'first-run', role: 'region', 'aria-label': 'Getting started', hidden: true });
@@ -107,12 +109,14 @@ export class FirstRunPanel {
     generate.addEventListener('click', () => void this.start());
     const train = h('button', { type: 'button', text: 'Train a model' });
     train.addEventListener('click', () => this.onTrain());
+    const importData = h('button', { type: 'button', text: 'Import data…' });
+    importData.addEventListener('click', () => this.onImport());
     this.element.replaceChildren(
       h('h2', { text: 'This project has no data yet' }),
       ...(status ? [h('p', { class: 'status-line', text: status })] : []),
       h('p', { class: 'hint', text: 'Generate the virtual Upper Colorado basin (daily forcing, satellite-like LAI, land cover, soil, subbasins; a few minutes) together with a pretrained run of the three models, or import your own data.' }),
-      h('div', { class: 'row' }, generate, train),
-      h('details', { 'data-testid': 'import-help' }, h('summary', { text: 'Import data' }),
+      h('div', { class: 'row' }, generate, importData, train),
+      h('details', { 'data-testid': 'import-help' }, h('summary', { text: 'Import from the command line' }),
         h('p', { class: 'hint', text: 'Forcing defines the daily time axis, so import it first, then LAI, land cover, soil and basin outlines:' }),
         h('pre', { class: 'hint', text: 'vegdyn import forcing FILES --project DIR\nvegdyn import lai FILES --project DIR\nvegdyn import landcover FILE --project DIR\nvegdyn import basins FILE.geojson --project DIR' })),
     );

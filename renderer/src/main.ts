@@ -11,6 +11,7 @@ import { ModelsPanel } from './models-panel.ts';
 import { TrainingPanel } from './training-panel.ts';
 import { LeafPanel } from './leaf-panel.ts';
 import { FirstRunPanel } from './first-run-panel.ts';
+import { ImportPanel } from './import-panel.ts';
 import type { ApiClient } from '../../main/api/client.ts';
 
 declare global {
@@ -58,12 +59,16 @@ async function start(): Promise<void> {
   const firstRun = new FirstRunPanel(api);
   shell.mapWrap.append(firstRun.element);
   firstRun.onChanged = () => workspace.reload().then(refreshRuns);
-  const openTraining = (): void => {
-    const toggle = document.querySelector<HTMLButtonElement>('#training-section h2 button');
+  const openSection = (id: string): void => {
+    const toggle = document.querySelector<HTMLButtonElement>(`#${id} h2 button`);
     if (toggle?.getAttribute('aria-expanded') === 'false') toggle.click();
-    document.getElementById('training-section')?.scrollIntoView({ block: 'start' });
+    document.getElementById(id)?.scrollIntoView({ block: 'start' });
   };
+  const openTraining = (): void => openSection('training-section');
   firstRun.onTrain = openTraining;
+  const importPanel = new ImportPanel(shell.section('import-section', 'Import data', false), api);
+  importPanel.onImported = () => workspace.reload().then(refreshRuns).then(() => firstRun.refresh(workspace.dataset !== null));
+  firstRun.onImport = () => openSection('import-section');
   trainingPanel.onNeedData = () => void firstRun.start();
   modelsPanel.onTrain = openTraining;
   modelsPanel.onInstallPretrained = () => void firstRun.start();

@@ -9,4 +9,10 @@ export const importRequests = {
     request: z.object({ params: importParamsSchema, dryRun: z.boolean().optional() }).strict(),
     response: z.object({ jobId: z.string() }),
   }),
+  'import.upload': defineRequest({
+    description:
+      'Store a file uploaded from the browser (web mode, where the page cannot name a path) in the open project\'s imports/ folder under its base name, for import.start to read; returns its path. At most 24 MiB.',
+    request: z.object({ name: z.string().min(1).max(200), base64: z.string().min(1) }).strict(),
+    response: z.object({ path: z.string(), bytes: z.number().int() }),
+  }),
 } as const;
