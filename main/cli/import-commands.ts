@@ -197,11 +197,13 @@ export function registerImportCommands(program: Command): void {
     .argument('<file>', '.geojson, .json, .shp or .zip')
     .option('--role <role>', "'subbasins' (replace the subbasins) or 'outline' (one polygon: basin outline and mask)", 'subbasins')
     .option('--name-field <field>', 'attribute holding the name')
-    .option('--id-field <field>', 'attribute holding a numeric id'))
-    .action(async (file: string, opts: Common & { role: string; nameField?: string; idField?: string }) => {
+    .option('--id-field <field>', 'attribute holding a numeric id')
+    .option('--feature <name>', 'keep only the feature with this name (e.g. one county of many)')
+    .option('--dissolve', 'merge all features into one basin (e.g. the counties that make it up)'))
+    .action(async (file: string, opts: Common & { role: string; nameField?: string; idField?: string; feature?: string; dissolve?: boolean }) => {
       if (opts.role !== 'subbasins' && opts.role !== 'outline') throw new Error(`--role: expected subbasins or outline, got '${opts.role}'`);
       if (!opts.dryRun) await openProject(opts.project);
-      const result = await (await importers.basins()).importBasins(file, { grid: await requiredGrid(opts.project, 'basins'), ...(opts.nameField ? { nameField: opts.nameField } : {}), ...(opts.idField ? { idField: opts.idField } : {}) });
+      const result = await (await importers.basins()).importBasins(file, { grid: await requiredGrid(opts.project, 'basins'), ...(opts.feature !== undefined ? { feature: opts.feature } : {}), ...(opts.dissolve ? { dissolve: true } : {}), ...(opts.nameField ? { nameField: opts.nameField } : {}), ...(opts.idField ? { idField: opts.idField } : {}) });
       await finish(result, opts, { basinRole: opts.role });
     });
 }

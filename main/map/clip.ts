@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { GridSpec } from '../data/grid.ts';
 import { importBasins } from '../data/importers/basins.ts';
+import { ImportError } from '../data/importers/errors.ts';
 import { CLIP_FILE, clipFractions, readClip, writeClip, type ProjectClip } from '../run/clip-file.ts';
 import type { DatasetMeta } from '../data/dataset-slices.ts';
 import { regionWeights, type RegionWeights } from '../data/aggregate.ts';
@@ -25,17 +26,38 @@ export async function clearClip(projectDir: string): Promise<boolean> {
   return true;
 }
 
-/** Reads the first polygon of an uploaded GeoJSON or zipped shapefile (through the basins importer). */
-export async function geometryFromUpload(fileName: string, base64: string, grid: GridSpec): Promise<{ name: string; geometry: GeoJSON.Polygon | GeoJSON.MultiPolygon }> {
+/** A clip request the engine cannot use (bad file, several features without a choice, outside the basin): a request error. */
+export class ClipInputError extends Error {
+  constructor(message: string, readonly field: string) {
+    super(message);
+    this.name = 'ClipInputError';
+  }
+}
+
+/**
+ * Reads the polygon of an uploaded GeoJSON or zipped shapefile (through the basins importer, so
+ * invalid geometry is refused naming the feature). A file of several features needs a choice:
+ * one feature by name, or all of them dissolved.
+ */
+export async function geometryFromUpload(fileName: string, base64: string, grid: GridSpec, choice: { feature?: string | undefined; dissolve?: boolean | undefined } = {}): Promise<{ name: string; geometry: GeoJSON.Polygon | GeoJSON.MultiPolygon }> {
   const ext = path.extname(fileName).toLowerCase();
-  if (!['.geojson', '.json', '.zip'].includes(ext)) throw new Error(`'${fileName}': choose a GeoJSON (.geojson, .json) or a zipped shapefile (.zip)`);
+  if (!['.geojson', '.json', '.zip'].includes(ext)) throw new ClipInputError(`'${fileName}': choose a GeoJSON (.geojson, .json) or a zipped shapefile (.zip)`, 'file.name');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vegdyn-clip-'));
   try {
     const file = path.join(dir, `upload${ext}`);
     await fs.writeFile(file, Buffer.from(base64, 'base64'));
-    const imported = await importBasins(file, { grid });
-    const first = imported.features[0];
-    if (!first) throw new Error(`'${fileName}' holds no polygon`);
+    let imported;
+    try {
+      imported = await importBasins(file, { grid, ...(choice.feature !== undefined ? { feature: choice.feature } : {}), ...(choice.dissolve ? { dissolve: true } : {}) });
+    } catch (err) {
+      if (err instanceof ImportError) throw new ClipInputError(err.message.replace(file, `'${fileName}'`), 'file');
+      throw err;
+    }
+    if (imported.features.length > 1) {
+      const names = imported.features.map((f) => `'${f.name}'`);
+      throw new ClipInputError(`'${fileName}' holds ${imported.features.length} features (${names.slice(0, 10).join(', ')}${names.length > 10 ? ', ...' : ''}); choose one by name (file.feature) or merge them all (file.dissolve)`, 'file.feature');
+    }
+    const first = imported.features[0]!;
     return { name: first.name || path.basename(fileName, ext), geometry: first.geometry };
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
@@ -78,26 +100,26 @@ export interface ClipChoice {
   readonly name?: string | undefined;
   readonly geometry?: GeoJSON.Polygon | GeoJSON.MultiPolygon | undefined;
   readonly subbasin?: number | undefined;
-  readonly file?: { readonly name: string; readonly base64: string } | undefined;
+  readonly file?: { readonly name: string; readonly base64: string; readonly feature?: string | undefined; readonly dissolve?: boolean | undefined } | undefined;
 }
 
 /** Makes the project's clip from exactly one of a drawn geometry, a subbasin or an uploaded file; refuses one that misses the basin. */
 export async function setClip(projectDir: string, meta: DatasetMeta, choice: ClipChoice): Promise<ClipSource> {
   const given = [choice.geometry, choice.subbasin, choice.file].filter((x) => x !== undefined).length;
-  if (given !== 1) throw new Error('give exactly one of geometry, subbasin or file');
+  if (given !== 1) throw new ClipInputError('give exactly one of geometry, subbasin or file', 'geometry');
   let clip: ProjectClip;
   const createdAt = new Date().toISOString();
   if (choice.geometry) clip = { name: choice.name ?? 'drawn polygon', source: 'drawn', geometry: choice.geometry, createdAt };
   else if (choice.subbasin !== undefined) {
     const sb = meta.subbasins.find((s) => s.id === choice.subbasin);
-    if (!sb) throw new Error(`no subbasin ${choice.subbasin}`);
+    if (!sb) throw new ClipInputError(`no subbasin ${choice.subbasin}`, 'subbasin');
     clip = { name: choice.name ?? sb.name, source: `subbasin ${sb.id}`, geometry: sb.geometry, createdAt };
   } else {
-    const up = await geometryFromUpload(choice.file!.name, choice.file!.base64, meta.grid);
+    const up = await geometryFromUpload(choice.file!.name, choice.file!.base64, meta.grid, choice.file!);
     clip = { name: choice.name ?? up.name, source: `file ${choice.file!.name}`, geometry: up.geometry, createdAt };
   }
   const source = clipSource(meta, clip);
-  if (source.cells === 0) throw new Error(`the clip '${clip.name}' does not overlap the basin`);
+  if (source.cells === 0) throw new ClipInputError(`the clip '${clip.name}' does not overlap the basin`, choice.file ? 'file' : choice.geometry ? 'geometry' : 'subbasin');
   await writeClip(projectDir, clip);
   return source;
 }

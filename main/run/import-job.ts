@@ -69,7 +69,7 @@ export async function runImporter(p: ImportParams, grid: GridSpec | undefined, s
       return importSoil(inputs, { grid: need() });
     }
     case 'basins':
-      return importBasins(p.path, { grid: need(), ...(p.nameField ? { nameField: p.nameField } : {}), ...(p.idField ? { idField: p.idField } : {}) });
+      return importBasins(p.path, { grid: need(), ...(p.feature !== undefined ? { feature: p.feature } : {}), ...(p.dissolve ? { dissolve: true } : {}), ...(p.nameField ? { nameField: p.nameField } : {}), ...(p.idField ? { idField: p.idField } : {}) });
   }
 }
 

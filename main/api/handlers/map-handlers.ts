@@ -9,7 +9,8 @@ import type { mapRequests } from '../requests/map.ts';
 import { sessionOf } from '../session.ts';
 import { addDays } from '../../data/time-axis.ts';
 import { clampDay, findLayerSource, layerCatalogue } from '../../map/catalogue.ts';
-import { activeClip, clearClip, clipForMap, setClip } from '../../map/clip.ts';
+import { ApiError } from '../api-error.ts';
+import { activeClip, clearClip, ClipInputError, clipForMap, setClip } from '../../map/clip.ts';
 import { exportLayerGeoTiff } from '../../map/export-layer.ts';
 import { projectDataset, requireProjectDataset } from '../../map/project-dataset.ts';
 import { listRuns } from '../../map/run-listing.ts';
@@ -76,7 +77,13 @@ export const mapHandlers: HandlersFor<typeof mapRequests> = {
 
   async 'map.clip.set'(req, ctx) {
     const ds = await datasetOf(ctx);
-    return { clip: clipForMap(await setClip(ctx.projectDir(), ds.meta, req)) };
+    try {
+      return { clip: clipForMap(await setClip(ctx.projectDir(), ds.meta, req)) };
+    } catch (err) {
+      // a file or polygon the clip cannot use is the request's fault (HTTP 400), not the engine's
+      if (err instanceof ClipInputError) throw new ApiError({ code: 'invalid-request', message: err.message, field: err.field });
+      throw err;
+    }
   },
 
   async 'map.clip.clear'(_req, ctx) {

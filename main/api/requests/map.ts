@@ -181,7 +181,8 @@ export const mapRequests = {
       name: z.string().optional(),
       geometry: geometrySchema.optional(),
       subbasin: z.number().int().optional(),
-      file: z.object({ name: z.string().min(1), base64: z.string().min(1) }).optional(),
+      /** feature: keep the feature with this name; dissolve: merge all features (a file with several) */
+      file: z.object({ name: z.string().min(1), base64: z.string().min(1), feature: z.string().min(1).optional(), dissolve: z.boolean().optional() }).strict().optional(),
     }).strict(),
     response: z.object({ clip: clipSchema }),
   }),

@@ -7,7 +7,8 @@
 import { promises as fs, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { GridSpec } from '../grid.ts';
+import { describeGrid, type GridSpec } from '../grid.ts';
+import { polygonProblem } from '../polygon-validity.ts';
 import { ImportError, guardFile } from './errors.ts';
 import { UnzipLimitError, unzipShapefileParts } from './bounded-unzip.ts';
 import { checkInputFile, InputFileError, MAX_INPUT_BYTES, readInputFile } from '../../util/input-file.ts';
@@ -22,6 +23,10 @@ export interface BasinImportOptions {
   readonly nameField?: string;
   /** attribute holding a numeric id; default 'id' or the feature's position (1-based) */
   readonly idField?: string;
+  /** keep only the feature with this name */
+  readonly feature?: string;
+  /** merge all features into one (a basin made of several polygons, e.g. counties) */
+  readonly dissolve?: boolean;
 }
 
 const NAME_FIELDS = ['name', 'NAME', 'Name', 'basin', 'BASIN', 'label', 'LABEL', 'HUC_NAME'];
@@ -121,12 +126,10 @@ export async function readBasinFeatures(file: string, options: Omit<BasinImportO
       const idKey = options.idField ?? ID_FIELDS.find((k) => Number.isFinite(Number(props[k])) && props[k] !== null && props[k] !== '');
       const id = idKey !== undefined ? Number(props[idKey]) : i + 1;
       if (!Number.isFinite(id)) throw new ImportError(file, `feature ${i + 1} has a non-numeric id '${String(props[idKey!])}' in '${idKey}'`);
-      features.push({
-        id,
-        name: nameKey !== undefined ? String(props[nameKey]) : `basin ${i + 1}`,
-        geometry,
-        properties: props,
-      });
+      const name = nameKey !== undefined ? String(props[nameKey]) : `basin ${i + 1}`;
+      const problem = polygonProblem(geometry);
+      if (problem) throw new ImportError(file, `feature ${i + 1} ('${name}'): ${problem}`);
+      features.push({ id, name, geometry, properties: props });
     });
     const ids = new Set<number>();
     for (const f of features) {
@@ -141,14 +144,35 @@ export async function readBasinFeatures(file: string, options: Omit<BasinImportO
 
 export async function importBasins(file: string, options: BasinImportOptions): Promise<ImportedBasins> {
   const grid = options.grid;
-  const features: ImportedBasinFeature[] = (await readBasinFeatures(file, options)).map((f) => ({ ...f, cellFractions: polygonCellFractions(grid, f.geometry) }));
-  if (features.every((f) => !f.cellFractions.some((v) => v > 0))) {
-    throw new ImportError(file, 'has no polygon overlapping the project grid');
+  if (options.feature !== undefined && options.dissolve) throw new ImportError(file, 'give either a feature name or dissolve, not both');
+  let read = await readBasinFeatures(file, options);
+  const notes: string[] = [];
+  if (options.feature !== undefined) {
+    const chosen = read.filter((f) => f.name === options.feature);
+    if (chosen.length === 0) throw new ImportError(file, `has no feature named '${options.feature}' (names: ${read.map((f) => f.name).join(', ')})`);
+    notes.push(`kept feature '${options.feature}' of ${read.length}`);
+    read = chosen;
+  } else if (options.dissolve && read.length > 1) {
+    const coordinates = read.flatMap((f) => (f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates));
+    notes.push(`dissolved ${read.length} features into one basin (${read.map((f) => f.name).slice(0, 5).join(', ')}${read.length > 5 ? ', ...' : ''})`);
+    read = [{ id: 1, name: path.basename(file).replace(/\.[^.]+$/, ''), geometry: { type: 'MultiPolygon', coordinates }, properties: { dissolved: read.length } }];
   }
+  const features: ImportedBasinFeature[] = read.map((f) => {
+    const fr = polygonCellFractions(grid, f.geometry);
+    // dissolved parts that overlap would count a cell twice; a cell holds at most all of its area
+    if (options.dissolve) for (let c = 0; c < fr.length; c++) fr[c] = Math.min(1, fr[c]!);
+    return { ...f, cellFractions: fr };
+  });
+  const outside = features.filter((f) => !f.cellFractions.some((v) => v > 0));
+  if (outside.length === features.length) {
+    throw new ImportError(file, `has no polygon overlapping the project grid (${describeGrid(grid)})`);
+  }
+  if (outside.length > 0) notes.push(`${outside.length} of ${features.length} features lie outside the project grid and cover no cell: ${outside.map((f) => `'${f.name}'`).join(', ')}`);
   return {
     kind: 'basins',
     grid,
     features,
+    notes,
     provenance: {
       files: [file],
       source: `${features.length} polygon feature(s)`,

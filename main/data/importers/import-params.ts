@@ -50,6 +50,10 @@ export const importParamsSchema = z.discriminatedUnion('kind', [
     role: z.enum(['subbasins', 'outline']).optional(),
     nameField: z.string().min(1).optional(),
     idField: z.string().min(1).optional(),
+    /** keep only the feature with this name */
+    feature: z.string().min(1).optional(),
+    /** merge all features into one */
+    dissolve: z.boolean().optional(),
   }).strict(),
 ]);
 

@@ -169,7 +169,7 @@ function withLai(old: Dataset, lai: ImportedLai, notes: string[]): InMemoryDatas
 function withBasins(old: Dataset, b: ImportedBasins, role: 'subbasins' | 'outline', notes: string[]): InMemoryDataset {
   const p = partsOf(old);
   if (role === 'outline') {
-    if (b.features.length !== 1) throw new ImportError(b.provenance.files[0]!, `holds ${b.features.length} features; a basin outline must be exactly one (Multi)Polygon`);
+    if (b.features.length !== 1) throw new ImportError(b.provenance.files[0]!, `holds ${b.features.length} features; a basin outline must be exactly one (Multi)Polygon: choose one by name (--feature NAME; names: ${b.features.slice(0, 10).map((f) => `'${f.name}'`).join(', ')}${b.features.length > 10 ? ', ...' : ''}) or merge them (--dissolve)`);
     const f = b.features[0]!;
     // a cell belongs to the basin when at least half of it is inside the outline and it already had data
     const mask = Uint8Array.from(f.cellFractions, (fr, c) => (fr >= 0.5 && p.mask[c] ? 1 : 0));
@@ -178,6 +178,8 @@ function withBasins(old: Dataset, b: ImportedBasins, role: 'subbasins' | 'outlin
     return finish({ ...p, basin: f.geometry, mask, source: `${p.source}; outline from ${path.basename(b.provenance.files[0]!)}` });
   }
   const subbasins: Subbasin[] = b.features.map((f) => ({ id: f.id, name: f.name, geometry: f.geometry, cellFractions: f.cellFractions }));
+  const outsideMask = b.features.filter((f) => f.cellFractions.some((v) => v > 0) && !f.cellFractions.some((v, c) => v > 0 && p.mask[c] === 1));
+  if (outsideMask.length > 0) notes.push(`${outsideMask.length} of ${b.features.length} features cover no basin (mask) cell, so their series and exports will be refused: ${outsideMask.map((f) => `'${f.name}'`).join(', ')}`);
   return new InMemoryDataset({ ...p, subbasins, source: `${p.source}; subbasins from ${path.basename(b.provenance.files[0]!)}` });
 }
 

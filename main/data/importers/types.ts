@@ -75,6 +75,8 @@ export interface ImportedBasins {
   readonly grid: GridSpec;
   readonly features: readonly ImportedBasinFeature[];
   readonly provenance: LayerProvenance;
+  /** features chosen, dissolved or outside the grid */
+  readonly notes: readonly string[];
 }
 
 export type ImportResult = ImportedForcing | ImportedLai | ImportedLandCover | ImportedSoil | ImportedBasins;
