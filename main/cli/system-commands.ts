@@ -8,7 +8,7 @@ export function registerSystemCommands(program: Command): void {
     .command('info')
     .description('print versions, the compute backend report (which backend runs and why the others do not) and machine facts')
     .option('--json', 'print machine-readable JSON')
-    .option('--backend <name>', 'force a backend (tensorflow-gpu, tensorflow, wasm, cpu), as VEGDYN_BACKEND does')
+    .option('--backend <name>', 'force a backend (tensorflow-gpu, webgpu, tensorflow, wasm, cpu), as VEGDYN_BACKEND does')
     .action(async (opts: { json?: boolean; backend?: string }) => {
       // loaded here, not at start-up: tfjs takes a while to import and most commands do not need it
       const { formatBackendReport, initComputeBackend } = await import('../compute/backend.ts');

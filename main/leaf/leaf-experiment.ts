@@ -23,7 +23,7 @@ import { kFoldSplits, seededNormal, temporalSplit, type Split } from './leaf-spl
 import { fitMetrics, type FitMetrics } from './leaf-metrics.ts';
 import { pftOneHot, SoilBNetwork, VcmaxNetwork } from './leaf-networks.ts';
 import { formatCsv } from './csv.ts';
-import { initComputeBackend, type BackendReport } from '../compute/backend.ts';
+import { initComputeBackend, SYNC_READBACK_WORK, type BackendReport } from '../compute/backend.ts';
 
 export interface LeafExperimentContext {
   readonly signal?: AbortSignal;
@@ -85,7 +85,7 @@ function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
 export async function runLeafExperiment(rawConfig: unknown, ctx: LeafExperimentContext = {}): Promise<LeafExperimentResult> {
   const config = parseLeafExperimentConfig(rawConfig);
   const runDir = config.runDir;
-  const backend = await initComputeBackend(config.backend ? { prefer: config.backend } : {});
+  const backend = await initComputeBackend({ ...(config.backend ? { prefer: config.backend } : {}), exclude: SYNC_READBACK_WORK });
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   const log = ctx.log ?? (() => undefined);

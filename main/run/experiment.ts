@@ -30,6 +30,7 @@ import { describeCapacityRefusal, wasmGridCapacity } from '../training/grid-capa
 import { describeReductions, learnsDeparture, type RunConfig, type TrainableModelKind } from '../training/run-config.ts';
 import { trainModel, type StatefulOptimizer, type TrainProgress, type TrainResult } from '../training/trainer.ts';
 import { LEARNED_PARAMETERS_FILE, formatParameterMovement, type LearnedParameterReport } from '../physics/grid/learned-parameters.ts';
+import { readableSync } from '../tfjs/readback.ts';
 
 function hasLearnedParameters(model: LaiModel): model is LaiModel & { learnedParameters(): LearnedParameterReport } {
   return typeof (model as { learnedParameters?: unknown }).learnedParameters === 'function';
@@ -330,6 +331,7 @@ export async function runExperiment(opts: ExperimentOptions & { optimizerFactory
         if (hasLearnedParameters(model)) {
           // the physics parameters learned jointly with the network, in physical units beside their
           // PFT defaults and ranges (read by the map's parameter layers and comparison panel)
+          await readableSync(model.namedVariables().map((v) => v.variable)); // webgpu: see main/tfjs/readback.ts
           const report = model.learnedParameters();
           await writeModelJson(runDir, kind, LEARNED_PARAMETERS_FILE, report);
           log(`${modelLabel(kind)}: learned parameters moved from their defaults by\n  ${formatParameterMovement(report).join('\n  ')}`);

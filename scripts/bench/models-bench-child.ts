@@ -14,9 +14,14 @@ import { disposeState, type ModelState } from '../../main/models/model.ts';
 import { ConvLstmModel } from '../../main/models/conv-lstm.ts';
 import { AdamW } from '../../main/training/adamw.ts';
 
-/** waits for y's kernel without copying it out (dataSync would add a copy of the whole product) */
-function backendSync(y: tf.Tensor): void {
-  y.slice([0, 0], [1, 1]).dataSync();
+/**
+ * waits for y's kernel without copying it out (reading all of y would add a copy of the whole
+ * product). data(), not dataSync(): webgpu has no synchronous read-back in Node.
+ */
+async function backendSync(y: tf.Tensor): Promise<void> {
+  const one = y.slice([0, 0], [1, 1]);
+  await one.data();
+  one.dispose();
 }
 
 const { values } = parseArgs({ options: { backend: { type: 'string' }, model: { type: 'string' }, quick: { type: 'boolean' } } });
@@ -33,31 +38,31 @@ const x = tf.randomNormal([1, trainDays, rows, cols, inputChannels], 0, 1, 'floa
 const target = tf.randomNormal([1, trainDays, rows, cols, 1], 0, 1, 'float32', 2) as tf.Tensor5D;
 const startDays = benchCase.needsStartDays ? [180] : undefined;
 const opt = new AdamW({ learningRate: 1e-3 });
-const trainStep = () => {
+const trainStep = async () => {
   const loss = opt.minimize(() => {
     const r = model.forward(x, { startDays, training: true, recordGradients: true });
     disposeState(r.state);
     return tf.mean(tf.square(tf.sub(r.lai, target))) as tf.Scalar;
   }, true, model.trainableVariables());
-  loss!.dataSync();
+  await loss!.data();
   loss!.dispose();
 };
 
-trainStep(); // warm-up: kernels, optimizer slots
+await trainStep(); // warm-up: kernels, optimizer slots
 const tensorsBefore = tf.memory().numTensors;
 const trainMsPerDay: number[] = [];
 const trainCpuMsPerDay: number[] = [];
 for (let i = 0; i < size.reps; i++) {
   const c0 = process.cpuUsage();
   const t0 = performance.now();
-  trainStep();
+  await trainStep();
   trainMsPerDay.push((performance.now() - t0) / trainDays);
   const c = process.cpuUsage(c0);
   trainCpuMsPerDay.push((c.user + c.system) / 1000 / trainDays);
 }
 const numTensorsGrowth = tf.memory().numTensors - tensorsBefore;
 // (tf.profile reuses one result object: copy the figure out before profiling again)
-const peak1 = (await tf.profile(() => trainStep())).peakBytes;
+const peak1 = (await tf.profile(async () => { await trainStep(); })).peakBytes;
 tf.dispose([x, target]);
 // the same at twice the window: the slope is the memory each extra window day costs
 const x2 = tf.randomNormal([1, 2 * trainDays, rows, cols, inputChannels], 0, 1, 'float32', 4) as tf.Tensor5D;
@@ -88,7 +93,7 @@ for (let d = 0; d < inferDays; d += size.chunkDays) {
   const n = Math.min(size.chunkDays, inferDays - d);
   const xs = n === size.chunkDays ? chunk : (chunk.slice([0, 0, 0, 0, 0], [1, n, rows, cols, inputChannels]) as tf.Tensor5D);
   const r = model.forward(xs, { state, startDays: startDays ? [d] : undefined });
-  r.lai.dataSync(); // predictions leave the engine, as when they are written out
+  await r.lai.data(); // predictions leave the engine, as when they are written out
   r.lai.dispose();
   if (xs !== chunk) xs.dispose();
   disposeState(state);
@@ -109,7 +114,7 @@ if (benchCase.name === 'conv-lstm') {
   for (let i = 0; i < 3 + 2 * size.reps; i++) {
     const g0 = performance.now();
     const y = tf.matMul(a, w);
-    backendSync(y);
+    await backendSync(y);
     if (i >= 3) times.push(performance.now() - g0);
     y.dispose();
   }
@@ -121,7 +126,9 @@ if (benchCase.name === 'conv-lstm') {
 const result: ModelBenchResult = {
   model: benchCase.name,
   backend: backend.chosen,
-  backendDetail: `${backend.tfBackend} ${backend.version}, ${backend.threads} thread(s)${backend.tfjsPatches ? ` (${backend.tfjsPatches})` : ''}`,
+  backendDetail: backend.webgpuAdapter && backend.chosen === 'webgpu'
+    ? `${backend.tfBackend} ${backend.version} on ${backend.webgpuAdapter.vendor} ${backend.webgpuAdapter.architecture} ${backend.webgpuAdapter.description}`
+    : `${backend.tfBackend} ${backend.version}, ${backend.threads} thread(s)${backend.tfjsPatches ? ` (${backend.tfjsPatches})` : ''}`,
   threads: backend.threads,
   ...(model instanceof ConvLstmModel ? { convImpl: model.convImpl() } : {}),
   trainMsPerDay,

@@ -3,8 +3,9 @@
 
 Same model as main/models/conv-lstm.ts: one ConvLSTM layer (k x k kernel, same padding, fused
 4-gate convolution over [x, h]) -> 1x1 convolution -> LAI, run over a window of `days` days,
-MSE loss, backward through time (BPTT) and an SGD-free gradient step (backward only), CPU,
-float32, `threads` intra-op threads. Prints one JSON line:
+MSE loss, backward through time (BPTT) and an SGD-free gradient step (backward only), float32,
+on the CPU with `threads` intra-op threads or, with --device cuda, on the GPU (timed to
+torch.cuda.synchronize(), so queued kernels are counted). Prints one JSON line:
 {"torch": version, "threads": n, "ms_per_day_train": median, "ms_per_day_infer": median, ...}
 """
 import argparse
@@ -53,12 +54,18 @@ def main():
     p.add_argument("--batch", type=int, default=1)
     p.add_argument("--reps", type=int, default=5)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     a = p.parse_args()
+    if a.device == "cuda" and not torch.cuda.is_available():
+        print(json.dumps({"skipped": f"torch {torch.__version__} sees no CUDA device"}))
+        sys.exit(0)
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
-    m = ConvLSTM(a.channels, a.hidden, a.kernel)
-    x = torch.randn(a.batch, a.days, a.channels, a.rows, a.cols)
-    y = torch.randn(a.batch, a.days, 1, a.rows, a.cols)
+    dev = torch.device(a.device)
+    m = ConvLSTM(a.channels, a.hidden, a.kernel).to(dev)
+    x = torch.randn(a.batch, a.days, a.channels, a.rows, a.cols, device=dev)
+    y = torch.randn(a.batch, a.days, 1, a.rows, a.cols, device=dev)
+    sync = torch.cuda.synchronize if a.device == "cuda" else (lambda: None)
 
     def train_step():
         m.zero_grad(set_to_none=True)
@@ -69,13 +76,17 @@ def main():
         with torch.no_grad():
             m(x)
 
-    out = {"torch": torch.__version__, "threads": torch.get_num_threads(), "days": a.days, "batch": a.batch}
+    out = {"torch": torch.__version__, "threads": torch.get_num_threads(), "days": a.days, "batch": a.batch, "device": a.device}
+    if a.device == "cuda":
+        out["gpu"] = torch.cuda.get_device_name(0)
     for name, f in (("train", train_step), ("infer", infer_step)):
         f()  # warm-up
+        sync()
         samples = []
         for _ in range(a.reps):
             t0 = time.perf_counter()
             f()
+            sync()
             samples.append((time.perf_counter() - t0) * 1000 / (a.days * a.batch))
         out[f"ms_per_day_{name}"] = statistics.median(samples)
         out[f"samples_{name}"] = samples

@@ -3,6 +3,7 @@
  * (main/api/job-map.ts, bundled into the renderer) can check them at the boundary: zod only.
  */
 import { z } from 'zod';
+import { backendNameSchema } from '../backend-report.ts';
 
 export const selfTestParamsSchema = z.object({
   steps: z.number().int().min(1).max(10_000).default(20),
@@ -11,6 +12,6 @@ export const selfTestParamsSchema = z.object({
 }).strict();
 
 export const backendCheckParamsSchema = z.object({
-  backend: z.enum(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).optional(),
+  backend: backendNameSchema.optional(),
   size: z.number().int().min(1).max(4096).default(256),
 }).strict();

@@ -6,6 +6,7 @@
  * its declared range. The raw values start at the CLM4.5-style defaults (rawForValue).
  */
 import * as tf from '@tensorflow/tfjs';
+import { hasSyncReadback } from '../../tfjs/readback.ts';
 import { rawForValue, toRange } from '../parameter-range.ts';
 import { LEARNED_PARAMETER_NAMES, PARAMETER_SPECS, PFT_COUNT, PFT_NAMES, type LearnedParameterName } from './pft-params.ts';
 
@@ -91,9 +92,17 @@ export class PftParameters {
     const parameters = {} as LearnedParameterReport['parameters'];
     for (const name of LEARNED_PARAMETER_NAMES) {
       const spec = PARAMETER_SPECS[name];
-      const v = tf.tidy(() => toRange(this.raw[name], spec.range));
-      const values = Array.from(v.dataSync());
-      v.dispose();
+      let values: number[];
+      if (hasSyncReadback()) {
+        const v = tf.tidy(() => toRange(this.raw[name], spec.range));
+        values = Array.from(v.dataSync());
+        v.dispose();
+      } else {
+        // webgpu: a new tensor cannot be read synchronously, the raw variables can once the
+        // caller awaited readableSync(them) (main/tfjs/readback.ts); toRange's sigmoid in JS
+        const { min, max } = spec.range;
+        values = Array.from(this.raw[name].dataSync(), (r) => Math.fround(min + (max - min) / (1 + Math.exp(-r))));
+      }
       parameters[name] = {
         units: spec.range.units,
         min: spec.range.min,

@@ -152,3 +152,11 @@ test('without a Vulkan loader the webgpu attempt says what to install, and a for
     assert.ok((webgpu?.reason.length ?? 0) > 10);
   }
 });
+
+test('leaf work does not run on webgpu: forcing it is a clear error (the leaf model reads results back synchronously)', () => {
+  const r = spawnSync(process.execPath, ['bin/vegdyn.mjs', 'leaf', 'forward', '--input', 'test/fixtures/leaf/example_dataset.csv', '--out', path.join(home, 'leaf.csv')], {
+    encoding: 'utf8', env: { ...process.env, VEGDYN_HOME: home, VEGDYN_BACKEND: 'webgpu' },
+  });
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr, /backend webgpu \(forced by VEGDYN_BACKEND\) cannot run leaf work, which reads results back synchronously \(webgpu cannot in Node\); use wasm or cpu/);
+});
