@@ -5,8 +5,8 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { findMetricsFile, findPredictionFile, readMetricsFile, readPredictionFile, type Prediction } from '../run/run-files.ts';
-import { HISTORY_FILE, RUN_CONFIG_FILE, listRunIds, readModelJson, readRunConfig, readRunRecord, readRunSummary, runDir, runFileIndex, runsDir } from '../run/run-folder.ts';
+import { findMetricsFile, findPredictionFile, readMetricsFile, readPredictionFile, readSpreadMapsFile, type Prediction } from '../run/run-files.ts';
+import { HISTORY_FILE, RUN_CONFIG_FILE, SPREAD_MAPS_FILE, listRunIds, readModelJson, readRunConfig, readRunRecord, readRunSummary, runDir, runFileIndex, runsDir } from '../run/run-folder.ts';
 import { LEARNED_PARAMETERS_FILE } from '../physics/grid/learned-parameters.ts';
 import { PARAMETER_SPECS } from '../physics/grid/pft-params.ts';
 import type { ParameterRange } from '../physics/parameter-range.ts';
@@ -194,4 +194,11 @@ export function readMetrics(projectDir: string, runId: string): ReadonlyMap<stri
   const file = findMetricsFile(runDir(projectDir, runId));
   if (!file) throw new Error(`run ${runId} has no evaluation yet`);
   return cached(file, () => readMetricsFile(file));
+}
+
+/** An ensemble run's spread maps: '<entry>/<spread>' -> values (row 0 = north); null when the run is no ensemble. */
+export function readSpreadMaps(projectDir: string, runId: string): ReadonlyMap<string, Float32Array> | null {
+  const file = path.join(runDir(projectDir, runId), SPREAD_MAPS_FILE);
+  if (!existsSync(file)) return null;
+  return cached(file, () => readSpreadMapsFile(file));
 }

@@ -6,15 +6,24 @@ import type { DatasetSlices } from '../data/dataset-slices.ts';
 import { cellCount } from '../data/grid.ts';
 import { daysBetween } from '../data/time-axis.ts';
 import { LAND_COVER_TO_PFT } from '../physics/grid/pft-params.ts';
-import { masked, missingGrid, observationAtOrBefore, type LayerSource } from './layer-source.ts';
-import { listRuns, readMetrics, readPrediction, runLabel, type RunListing } from './run-listing.ts';
+import { masked, missingGrid, observationAtOrBefore, percentileRange, type LayerSource } from './layer-source.ts';
+import { listRuns, readMetrics, readPrediction, readSpreadMaps, runLabel, type RunListing } from './run-listing.ts';
 import { parameterLabel } from '../util/unit-labels.ts';
 
 export type RunOutputSource = LayerSource<'run-output', { readonly runId: string; readonly entry: string; readonly output: 'lai' | 'diff' }>;
 /** a learned parameter per cell ('value'), or its learned value minus its default ('diff') */
 export type ParameterSource = LayerSource<'parameter', { readonly runId: string; readonly model: string; readonly parameter: string; readonly view: 'value' | 'diff' }>;
 export type MetricSource = LayerSource<'metric', { readonly runId: string; readonly entry: string; readonly metric: 'nse' }>;
-export type RunLayerSource = RunOutputSource | ParameterSource | MetricSource;
+export type SpreadSource = LayerSource<'spread', { readonly runId: string; readonly entry: string; readonly spread: string }>;
+export type RunLayerSource = RunOutputSource | ParameterSource | MetricSource | SpreadSource;
+
+/** The ensemble spread maps of spread/test-period.nc (main/run/ensemble.ts), as map layers. */
+const SPREAD_LAYERS: Readonly<Record<string, { label: string; units: string; what: string }>> = {
+  lai_std: { label: 'ensemble spread of LAI (std)', units: 'm2 m-2', what: "standard deviation of the members' daily LAI, averaged over the test period" },
+  lai_range_5_95: { label: 'ensemble 5-95 % range of LAI', units: 'm2 m-2', what: "5-95 % range of the members' daily LAI, averaged over the test period" },
+  nse_std: { label: 'ensemble spread of NSE (std)', units: 'dimensionless', what: "standard deviation of the members' test-period NSE" },
+  nse_range: { label: 'ensemble NSE range (max - min)', units: 'dimensionless', what: "range of the members' test-period NSE" },
+};
 
 /** Daily prediction of a run entry on dataset day `d`, masked (NaN outside the predicted record). */
 function predictionDay(slices: DatasetSlices, projectDir: string, runId: string, entry: string, d: number): Float32Array {
@@ -103,10 +112,32 @@ function metricSources(slices: DatasetSlices, projectDir: string, run: RunListin
   }));
 }
 
+function spreadSources(slices: DatasetSlices, projectDir: string, run: RunListing): SpreadSource[] {
+  const maps = readSpreadMaps(projectDir, run.id);
+  if (!maps) return [];
+  const label = (id: string) => run.entries.find((e) => e.id === id)?.label ?? id;
+  return [...maps.entries()].flatMap(([key, values]): SpreadSource[] => {
+    const [entry, spread] = key.split('/') as [string, string];
+    const spec = SPREAD_LAYERS[spread];
+    if (!spec) return [];
+    const shown = masked(slices.meta, values);
+    return [{
+      kind: 'spread', props: { runId: run.id, entry, spread },
+      layer: {
+        id: `run:${run.id}:spread:${entry}:${spread}`, label: `${label(entry)} ${spec.label}`, group: `Run: ${runLabel(run)}`, units: spec.units,
+        kind: 'sequential', time: 'static', range: [0, Math.max(1e-3, percentileRange(shown, 2, 98)[1])], colormap: 'cividis',
+        description: `${spec.what} (${label(entry)}, ensemble run ${run.id})`,
+      },
+      grid: () => ({ values: shown, sourceDay: null }),
+    }];
+  });
+}
+
 /** Layer sources of every finished run, newest run first; `laiMax` is the observed LAI layer's upper range. */
 export function runSources(slices: DatasetSlices, projectDir: string, laiMax: number): RunLayerSource[] {
   return listRuns(projectDir).filter((r) => r.status === 'finished').flatMap((run) => [
     ...outputSources(slices, projectDir, run, laiMax), ...parameterSources(slices, run), ...metricSources(slices, projectDir, run),
+    ...spreadSources(slices, projectDir, run),
   ]);
 }
 

@@ -317,6 +317,20 @@ export function findMetricsFile(runDir: string): string | null {
 
 /** Per-cell metric grids: '<entry>/<metric>' -> values [row north-first][col], NaN where missing. */
 export function readMetricsFile(file: string): Map<string, Float32Array> {
+  const out = readTaggedGrids(file, 'vegdyn_metric');
+  if (out.size === 0) throw new Error(`${file}: no metric variables (none carries vegdyn_entry and vegdyn_metric attributes)`);
+  return out;
+}
+
+/** An ensemble's spread maps (spread/test-period.nc): '<entry>/<spread>' -> values, NaN where missing. */
+export function readSpreadMapsFile(file: string): Map<string, Float32Array> {
+  const out = readTaggedGrids(file, 'vegdyn_spread');
+  if (out.size === 0) throw new Error(`${file}: no spread variables (none carries vegdyn_entry and vegdyn_spread attributes)`);
+  return out;
+}
+
+/** The (lat, lon) variables of a grid file tagged with vegdyn_entry and `tag`: '<entry>/<tag value>' -> values. */
+function readTaggedGrids(file: string, tag: string): Map<string, Float32Array> {
   requireReady(file);
   const f = new h5wasm.File(file, 'r');
   try {
@@ -325,7 +339,7 @@ export function readMetricsFile(file: string): Map<string, Float32Array> {
       const v = f.get(name);
       if (!(v instanceof h5wasm.Dataset)) continue;
       const entry = attr(v, 'vegdyn_entry');
-      const metric = attr(v, 'vegdyn_metric');
+      const metric = attr(v, tag);
       if (typeof entry !== 'string' || typeof metric !== 'string') continue;
       const shape = v.shape ?? [];
       if (shape.length !== 2) throw new Error(`${file}: variable '${name}': shape [${shape.join(', ')}], expected (lat, lon)`);
@@ -343,7 +357,6 @@ export function readMetricsFile(file: string): Map<string, Float32Array> {
       }
       out.set(`${entry}/${metric}`, grid);
     }
-    if (out.size === 0) throw new Error(`${file}: no metric variables (none carries vegdyn_entry and vegdyn_metric attributes)`);
     return out;
   } finally {
     f.close();

@@ -4,8 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { initComputeBackend } from '../../../main/compute/backend.ts';
 import { cellLat, cellLon } from '../../../main/data/grid.ts';
@@ -14,12 +13,15 @@ import { collectEnsemble, memberConfig, prepareEnsemble, trainMember } from '../
 import { readPredictionFile, runFilesReady } from '../../../main/run/run-files.ts';
 import { memberSpread } from '../../../main/evaluation/ensemble-spread.ts';
 import { makeTinyDataset } from '../training/tiny-dataset.ts';
+import { writeDataset } from '../../../main/data/store/netcdf-store.ts';
+import { inProcessApi } from '../in-process-api.ts';
 
 const tiny = makeTinyDataset();
 const ds = { ...tiny, grid: { ...tiny.grid, lon0: -112.4375, latTop: 43.0625 } };
 const { grid } = ds;
 const C = grid.nrows * grid.ncols;
 process.env.VEGDYN_BACKEND = 'wasm';
+const { tmp, api } = inProcessApi('vegdyn-ensemble-');
 
 const config = resolveRunConfig({
   models: ['lstm'], hiddenSize: 4, windowDays: 60, warmupDays: 20, batchSize: 2, windowsPerEpoch: 3, epochs: 1, patience: 5,
@@ -51,8 +53,10 @@ test('member seeds and windows: seed + index; --same-windows shares the windows 
 test('a 2-member ensemble: members, mean, spread maps per date and over the test period, NSE distribution; collect repeats', async () => {
   await initComputeBackend({ prefer: 'wasm' });
   await runFilesReady();
-  const projectDir = mkdtempSync(path.join(os.tmpdir(), 'vegdyn-ensemble-'));
-  try {
+  const projectDir = path.join(tmp, 'project');
+  await api.request('project.create', { dir: projectDir, name: 'ens' });
+  await writeDataset(projectDir, ds);
+  {
     const runDir = path.join(projectDir, 'runs', 'ens');
     await prepareEnsemble(runDir, config, 2, true);
     await assert.rejects(prepareEnsemble(runDir, config, 3, true), /ensemble\.json: members is 2, asked for 3/);
@@ -123,7 +127,16 @@ test('a 2-member ensemble: members, mean, spread maps per date and over the test
     const meanEntry = summary.entries.find((e: { id: string }) => e.id === 'lstm');
     assert.equal(r.evaluation.entries.find((e) => e.id === 'lstm')!.summary.nse.median, meanEntry.summary.nse.median);
     assert.ok(existsSync(path.join(runDir, 'predictions', 'physics-only.nc')));
-  } finally {
-    rmSync(projectDir, { recursive: true, force: true });
+
+    // the map offers the spread maps as layers with their units, and serves the file's values
+    const layers = (await api.request('map.layers', {})).layers.filter((l) => l.id.startsWith('run:ens:spread:'));
+    assert.deepEqual(layers.map((l) => [l.id, l.units]).sort(), [
+      ['run:ens:spread:lstm:lai_range_5_95', 'm2 m-2'], ['run:ens:spread:lstm:lai_std', 'm2 m-2'],
+      ['run:ens:spread:lstm:nse_range', 'dimensionless'], ['run:ens:spread:lstm:nse_std', 'dimensionless'],
+    ]);
+    const served = await api.request('map.grid', { layer: 'run:ens:spread:lstm:lai_std' });
+    assert.ok(near(served.values[7]!, gdalAt(`NETCDF:"${mapsFile}":lai_std_lstm`, 7)[0]!, 1e-6));
+    const outside: number | null | undefined = served.values[0];
+    assert.ok(outside === null || Number.isNaN(outside), `the cell outside the basin is missing, got ${outside}`);
   }
 });
