@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { openProject } from '../project/project-store.ts';
-import { createProjectWithGrid } from '../run/create-project.ts';
 import { readRecentProjects } from '../project/recent-projects.ts';
 import { defaultProjectDir } from '../config/vegdyn-home.ts';
 
@@ -27,7 +26,7 @@ export function registerProjectCommands(program: Command): void {
     .option('--feature <name>', "with --basin: use the feature with this name (default: all features, dissolved)")
     .action(async (dir: string, opts: { name?: string; description?: string; gridFrom?: string; bbox?: number[]; resolution?: number; origin?: number[]; basin?: string; feature?: string }) => {
       const probe = async () => (await (await import('../compute/backend.ts')).initComputeBackend()).chosen;
-      const { project: p, notes } = await createProjectWithGrid(dir, {
+      const { project: p, notes } = await (await import('../run/create-project.ts')).createProjectWithGrid(dir, {
         ...opts,
         bbox: opts.bbox ? [opts.bbox[0]!, opts.bbox[1]!, opts.bbox[2]!, opts.bbox[3]!] as const : undefined,
         origin: opts.origin ? [opts.origin[0]!, opts.origin[1]!] as const : undefined,
