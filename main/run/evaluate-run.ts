@@ -21,6 +21,7 @@ import { predictRange } from '../training/predict.ts';
 import { evaluateAndWriteRun } from './run-evaluation.ts';
 import { findPredictionFile } from './run-files.ts';
 import { RUN_RECORD_FILE, WEIGHTS_FILE, modelDir, readModelRecord, readRunConfig, readRunRecord, readRunSummary, removeStaleOutputs } from './run-folder.ts';
+import { readableSync } from '../tfjs/readback.ts';
 
 export interface EvaluateRunOptions {
   readonly runDir: string;
@@ -111,6 +112,8 @@ export async function evaluateRun(opts: EvaluateRunOptions): Promise<EvaluateRun
     const saved = readModelRecord(runDir, kind);
     const model = createModel(saved.config as Parameters<typeof createModel>[0], { dataset: runDataset });
     try {
+      // webgpu: weights stored as a difference from the initial values read those synchronously
+      await readableSync(model.namedVariables().map((v) => v.variable));
       loadWeightsFile(model, weights);
       log(`${modelLabel(kind)}: daily LAI from the saved weights`);
       predictions.set(kind, await predictRange(model, featuresFor(kind), record, { chunkDays: config.inferenceChunkDays, onChunk: predictProgress(modelLabel(kind)), ...(opts.signal ? { signal: opts.signal } : {}) }));

@@ -33,6 +33,7 @@ import { writeFileAtomic } from '../project/atomic-write.ts';
 import { periodRange, prepareRunInputs, resolveRunClip, trainingView, type RunInputs } from './experiment.ts';
 import { loadWeightsFile } from './model-folder-store.ts';
 import { ncName, writeGridFile, type GridVariable } from './run-files.ts';
+import { readableSync } from '../tfjs/readback.ts';
 import {
   RUN_RECORD_FILE, SCENARIO_CHANGES_FILE, SCENARIO_DAILY_DIR, SCENARIO_SERIES_FILE, WEIGHTS_FILE,
   modelDir, readModelRecord, readRunConfig, readRunRecord, scenarioRunDir, writeScenarioSummary, type ScenarioSummary,
@@ -106,7 +107,11 @@ async function predictEntry(entry: Entry, runDir: string, config: RunConfig, inp
     : { kind: 'physics-only', rows: ds.grid.nrows, cols: ds.grid.ncols, inputChannels: inputs.features.channelCount, seed: config.seed, ...(config.modelOptions['physics-only'] ?? {}) };
   const model = createModel(modelConfig as unknown as Parameters<typeof createModel>[0], { dataset: ds });
   try {
-    if (entry.weights) loadWeightsFile(model, entry.weights);
+    if (entry.weights) {
+      // webgpu: weights stored as a difference from the initial values read those synchronously
+      await readableSync(model.namedVariables().map((v) => v.variable));
+      loadWeightsFile(model, entry.weights);
+    }
     return await predictRange(model, inputs.featuresFor(entry.id), record, { chunkDays: config.inferenceChunkDays, onChunk, ...(signal ? { signal } : {}) });
   } finally {
     model.dispose();
