@@ -9,6 +9,7 @@ import type { HandlerContext } from './define.ts';
 import type { JobKind, JobParams } from './job-map.ts';
 import { JobHost, type JobHostOptions } from '../compute/job-host.ts';
 import { JOB_KINDS } from '../run/job-kinds.ts';
+import { createProjectFromRequest, type GridRequest } from './project-grid-request.ts';
 import { createProject, openOrCreateProject, openProject, saveProject, type OpenProject } from '../project/project-store.ts';
 import { rememberProject } from '../project/recent-projects.ts';
 import { removeStaleTempFiles } from '../project/project-temp-files.ts';
@@ -44,8 +45,9 @@ export class Session implements HandlerContext {
     return this.adopt(project);
   }
 
-  async createProject(dir: string, options: { name?: string; description?: string } = {}): Promise<OpenProject> {
-    return this.adopt(await createProject(dir, options));
+  async createProject(dir: string, options: { name?: string; description?: string } = {}, grid?: GridRequest): Promise<OpenProject> {
+    if (!grid) return this.adopt(await createProject(dir, options));
+    return this.adopt((await createProjectFromRequest(dir, options, grid)).project);
   }
 
   /** Opens `dir`, creating an empty project there first when the folder is new or empty. */

@@ -15,7 +15,20 @@ export const recentProjectSchema = z.object({ dir: z.string(), name: z.string(),
 export const projectRequests = {
   'project.create': defineRequest({
     description: 'Create a new project folder (must be empty or absent) and open it.',
-    request: z.object({ dir: z.string().min(1), name: z.string().min(1).optional(), description: z.string().optional() }).strict(),
+    request: z.object({
+      dir: z.string().min(1), name: z.string().min(1).optional(), description: z.string().optional(),
+      /** the project's grid (run/create-project.ts): one of bbox, gridFrom, basin or an uploaded file; absent = the first forcing import's */
+      grid: z.object({
+        bbox: z.tuple([z.number(), z.number(), z.number(), z.number()]).optional(),
+        resolution: z.number().positive().optional(),
+        origin: z.tuple([z.number(), z.number()]).optional(),
+        gridFrom: z.string().min(1).optional(),
+        basin: z.string().min(1).optional(),
+        feature: z.string().min(1).optional(),
+        /** web mode: the file's bytes, used as gridFrom or basin */
+        file: z.object({ name: z.string().min(1), base64: z.string().min(1), use: z.enum(['grid-from', 'basin']) }).strict().optional(),
+      }).strict().optional(),
+    }).strict(),
     response: projectInfoSchema,
   }),
   'project.open': defineRequest({

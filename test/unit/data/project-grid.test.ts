@@ -22,6 +22,8 @@ import { openDataset } from '../../../main/data/store/netcdf-store.ts';
 import { DEMO_PRESET } from '../../../main/training/run-config.ts';
 import { wasmGridCapacity } from '../../../main/training/grid-capacity.ts';
 import { dailyForcing, geotiffFromAsc } from '../importers/make-files.ts';
+import { inProcessApi } from '../in-process-api.ts';
+import { ApiError } from '../../../main/api/api-error.ts';
 
 const jobCtx = { signal: new AbortController().signal, progress: () => undefined, log: () => undefined };
 
@@ -122,4 +124,24 @@ test('project create --basin: outline bbox plus one cell; the first forcing impo
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+const { tmp, api } = inProcessApi('vegdyn-newproject-api-', {}, true);
+
+test('project.create with a grid: an uploaded outline (web mode) or a box; a refused grid is a request error naming grid', { timeout: 60_000 }, async () => {
+  const outline = JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { name: 'Creek' }, geometry: { type: 'Polygon', coordinates: [[[-89.9, 40.2], [-89.7, 40.2], [-89.7, 40.4], [-89.9, 40.4], [-89.9, 40.2]]] } }] });
+  const dir = path.join(tmp, 'creek');
+  await api.request('project.create', { dir, grid: { file: { name: 'creek.geojson', base64: Buffer.from(outline).toString('base64'), use: 'basin' } } });
+  const g = (await openProject(dir)).manifest.grid!;
+  // -89.9..-89.7 x 40.2..40.4 on the 1/8 lattice (centres -89.9375..-89.6875, 40.1875..40.4375) plus one cell each side
+  assert.deepEqual([g.ncols, g.nrows, g.lon0, g.latTop], [5, 5, -90.0625, 40.5625]);
+  assert.ok(existsSync(path.join(dir, 'data', 'outline.geojson')));
+  await assert.rejects(api.request('project.create', { dir: path.join(tmp, 'bad'), grid: { bbox: [-89, 40, -90, 41] } }), (e: unknown) => {
+    assert.ok(e instanceof ApiError, String(e));
+    assert.equal(e.code, 'invalid-request');
+    assert.equal(e.field, 'grid');
+    assert.match(e.message, /--bbox: west \(-89\) must be less than east \(-90\)/);
+    return true;
+  });
+  assert.equal(existsSync(path.join(tmp, 'bad')), false);
 });
