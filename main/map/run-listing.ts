@@ -5,11 +5,13 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { findMetricsFile, findPredictionFile, readMetricsFile, readPredictionFile, readSpreadMapsFile, type Prediction } from '../run/run-files.ts';
+import { findMetricsFile, findPredictionFile, readMetricsFile, readPredictionAxis, readPredictionDay, readPredictionFile, readSpreadMapsFile, type Prediction } from '../run/run-files.ts';
 import { HISTORY_FILE, RUN_CONFIG_FILE, SPREAD_MAPS_FILE, listRunIds, readModelJson, readRunConfig, readRunRecord, readRunSummary, runDir, runFileIndex, runsDir } from '../run/run-folder.ts';
 import { LEARNED_PARAMETERS_FILE } from '../physics/grid/learned-parameters.ts';
 import { PARAMETER_SPECS } from '../physics/grid/pft-params.ts';
 import type { ParameterRange } from '../physics/parameter-range.ts';
+import { daysBetween } from '../data/time-axis.ts';
+import { LruCache } from '../util/lru-cache.ts';
 
 export interface BoxStats {
   readonly n: number;
@@ -76,14 +78,20 @@ export function learnedOf(v: unknown): LearnedParameters | null {
 
 const fileCache = new Map<string, { stamp: string; value: unknown }>();
 
-function cached<T>(file: string, read: () => T): T {
+function fileStamp(file: string): string {
   const st = statSync(file);
-  const stamp = `${st.mtimeMs}:${st.size}`;
-  const hit = fileCache.get(file);
+  return `${st.mtimeMs}:${st.size}`;
+}
+
+/** `read(file)`, kept until the file changes; `what` tells apart several things read from one file. */
+function cached<T>(file: string, read: () => T, what = ''): T {
+  const stamp = fileStamp(file);
+  const key = what ? `${file}#${what}` : file;
+  const hit = fileCache.get(key);
   if (hit && hit.stamp === stamp) return hit.value as T;
   const value = read();
   if (fileCache.size > 64) fileCache.delete(fileCache.keys().next().value!);
-  fileCache.set(file, { stamp, value });
+  fileCache.set(key, { stamp, value });
   return value;
 }
 
@@ -182,11 +190,34 @@ export function listRuns(projectDir: string): RunListing[] {
 
 export type { Prediction };
 
-export function readPrediction(projectDir: string, runId: string, entry: string): Prediction {
+function predictionFile(projectDir: string, runId: string, entry: string): string {
   if (!/^[A-Za-z0-9._-]+$/.test(entry)) throw new Error(`'${entry}' is not a model name`);
   const file = findPredictionFile(runDir(projectDir, runId), entry);
   if (!file) throw new Error(`run ${runId} has no predictions of '${entry}'`);
+  return file;
+}
+
+/** Every day of a run entry's prediction (the series of a cell or an area need them all). */
+export function readPrediction(projectDir: string, runId: string, entry: string): Prediction {
+  const file = predictionFile(projectDir, runId, entry);
   return cached(file, () => readPredictionFile(file));
+}
+
+/** bytes of single prediction days kept for the map (a 63 x 54 day is 14 kB: ~1100 days) */
+export const PREDICTION_DAY_CACHE_BYTES = 16 * 1024 * 1024;
+const dayCache = new LruCache<Float32Array>(PREDICTION_DAY_CACHE_BYTES);
+
+/**
+ * Day `k` of a run entry's prediction, read alone (a hyperslab) for the map: browsing dates never
+ * loads a whole prediction (a 36-year one is 124 MB); null outside the predicted days.
+ */
+export function readPredictionDayOf(projectDir: string, runId: string, entry: string, dayOfDataset: number, datasetStart: string): Float32Array | null {
+  const file = predictionFile(projectDir, runId, entry);
+  const stamp = fileStamp(file);
+  const axis = cached(file, () => readPredictionAxis(file), 'axis');
+  const k = dayOfDataset - daysBetween(datasetStart, axis.startDate);
+  if (k < 0 || k >= axis.days) return null;
+  return dayCache.through(`${file}:${stamp}:${k}`, () => readPredictionDay(file, k));
 }
 
 /** Per-cell metric grids of a run: '<entry>/<metric>' -> values (row 0 = north). */

@@ -3,11 +3,9 @@
  * (run outputs), the learned per-PFT parameters mapped to cells by land cover, and per-cell NSE.
  */
 import type { DatasetSlices } from '../data/dataset-slices.ts';
-import { cellCount } from '../data/grid.ts';
-import { daysBetween } from '../data/time-axis.ts';
 import { LAND_COVER_TO_PFT } from '../physics/grid/pft-params.ts';
 import { masked, missingGrid, observationAtOrBefore, percentileRange, type LayerSource } from './layer-source.ts';
-import { listRuns, readMetrics, readPrediction, readSpreadMaps, runLabel, type RunListing } from './run-listing.ts';
+import { listRuns, readMetrics, readPredictionDayOf, readSpreadMaps, runLabel, type RunListing } from './run-listing.ts';
 import { parameterLabel } from '../util/unit-labels.ts';
 
 export type RunOutputSource = LayerSource<'run-output', { readonly runId: string; readonly entry: string; readonly output: 'lai' | 'diff' }>;
@@ -25,14 +23,11 @@ const SPREAD_LAYERS: Readonly<Record<string, { label: string; units: string; wha
   nse_range: { label: 'ensemble NSE range (max - min)', units: 'dimensionless', what: "range of the members' test-period NSE" },
 };
 
-/** Daily prediction of a run entry on dataset day `d`, masked (NaN outside the predicted record). */
+/** Daily prediction of a run entry on dataset day `d`, masked (NaN outside the predicted record); only that day is read. */
 function predictionDay(slices: DatasetSlices, projectDir: string, runId: string, entry: string, d: number): Float32Array {
   const meta = slices.meta;
-  const n = cellCount(meta.grid);
-  const p = readPrediction(projectDir, runId, entry);
-  const k = d - daysBetween(meta.startDate, p.startDate);
-  if (k < 0 || k >= p.days) return missingGrid(meta);
-  return masked(meta, p.daily.subarray(k * n, (k + 1) * n));
+  const day = readPredictionDayOf(projectDir, runId, entry, d, meta.startDate);
+  return day ? masked(meta, day) : missingGrid(meta);
 }
 
 function outputSources(slices: DatasetSlices, projectDir: string, run: RunListing, laiMax: number): RunOutputSource[] {

@@ -167,8 +167,8 @@ function gridDims(f: H5File, file: string): GridSpec {
   return { nrows: la.length, ncols: lo.length, lon0: lo[0]!, latTop: la[la.length - 1]!, cellSize };
 }
 
-/** Reads a prediction written by writePrediction. */
-export function readPredictionFile(file: string): Prediction {
+/** Opens a prediction file, checks its daily time axis and hands its grid, axis and 'lai' variable to `use`. */
+function withPrediction<T>(file: string, use: (p: { grid: GridSpec; t: number[]; lai: H5Dataset }) => T): T {
   requireReady(file);
   const f = new h5wasm.File(file, 'r');
   try {
@@ -180,11 +180,37 @@ export function readPredictionFile(file: string): Prediction {
     const t = Array.from(time.value as ArrayLike<number>, Number);
     if (t.length === 0) throw new Error(`${file}: variable 'time' is empty`);
     for (let k = 1; k < t.length; k++) if (t[k] !== t[0]! + k) throw new Error(`${file}: variable 'time': step ${k} is day ${t[k]}, expected ${t[0]! + k} (predictions are daily)`);
-    const daily = readSeries(lai, file, 'lai', t.length, grid);
-    return { startDate: addDays(TIME_REFERENCE, t[0]!), days: t.length, daily };
+    return use({ grid, t, lai });
   } finally {
     f.close();
   }
+}
+
+/** Reads a prediction written by writePrediction, every day. */
+export function readPredictionFile(file: string): Prediction {
+  return withPrediction(file, ({ grid, t, lai }) => ({ startDate: addDays(TIME_REFERENCE, t[0]!), days: t.length, daily: readSeries(lai, file, 'lai', t.length, grid) }));
+}
+
+/** A prediction file's first date and day count, without reading its values. */
+export function readPredictionAxis(file: string): { readonly startDate: string; readonly days: number } {
+  return withPrediction(file, ({ t }) => ({ startDate: addDays(TIME_REFERENCE, t[0]!), days: t.length }));
+}
+
+/** Day `k` (0-based from the file's first date) of a prediction: one hyperslab, rows north first, NaN where missing. */
+export function readPredictionDay(file: string, k: number): Float32Array {
+  return withPrediction(file, ({ grid, t, lai }) => {
+    if (!(Number.isInteger(k) && k >= 0 && k < t.length)) throw new Error(`${file}: day ${k} is outside its ${t.length} days`);
+    const block = lai.slice([[k, k + 1], [], []]);
+    if (!(block instanceof Float32Array)) throw new Error(`${file}: variable 'lai': expected 32-bit floats, found ${lai.dtype}`);
+    const fill = attr(lai, '_FillValue');
+    const fillValue = typeof fill === 'number' ? Math.fround(fill) : Number.NaN;
+    const n = grid.ncols * grid.nrows;
+    const out = new Float32Array(n);
+    // stored rows run south first
+    for (let r = 0; r < grid.nrows; r++) out.set(block.subarray(r * grid.ncols, (r + 1) * grid.ncols), (grid.nrows - 1 - r) * grid.ncols);
+    if (!Number.isNaN(fillValue)) for (let i = 0; i < n; i++) if (out[i] === fillValue) out[i] = Number.NaN;
+    return out;
+  });
 }
 
 /** predictions/<entry>.nc, or null when the run has none for that entry. */

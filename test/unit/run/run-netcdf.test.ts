@@ -14,7 +14,7 @@ import { runExperiment } from '../../../main/run/experiment.ts';
 import { encodeBundle } from '../../../main/training/tensor-bundle.ts';
 import { writeClip } from '../../../main/run/clip-file.ts';
 import { evaluateRun } from '../../../main/run/evaluate-run.ts';
-import { bitRound, readMetricsFile } from '../../../main/run/run-files.ts';
+import { bitRound, readMetricsFile, readPredictionDay, readPredictionFile } from '../../../main/run/run-files.ts';
 import { makeTinyDataset } from '../training/tiny-dataset.ts';
 import { inProcessApi } from '../in-process-api.ts';
 import { ApiError } from '../../../main/api/api-error.ts';
@@ -100,6 +100,10 @@ test('predictions and metrics are CF NetCDF4 that gdalinfo georeferences; GDAL, 
     assert.ok(same(nseApi.values[cell], nseMem[cell]!), `cell ${cell}: API NSE ${nseApi.values[cell]} vs ${nseMem[cell]}`);
   }
   assert.ok(Number.isNaN(gdalAt(predSub, 0)[5]!), 'the cell outside the basin is missing');
+  // the map reads one day of a prediction (a hyperslab): the same values as the whole file's day
+  const full = readPredictionFile(predFile);
+  for (const k of [0, 1, 400, full.days - 1]) assert.deepEqual(readPredictionDay(predFile, k), full.daily.slice(k * C, (k + 1) * C), `day ${k}`);
+  assert.throws(() => readPredictionDay(predFile, full.days), /lstm\.nc: day 1461 is outside its 1461 days/);
 
   // re-evaluation from the saved weights, only inside the project's clip (the three west columns)
   const west = -112.5 + 3 * 0.125;
