@@ -41,6 +41,6 @@ test('package.json pins every tfjs package to exactly the patched release', () =
   const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as Record<string, Record<string, string> | undefined>;
   const specs = { ...pkg.dependencies, ...pkg.optionalDependencies, ...pkg.devDependencies };
   const tfjs = Object.entries(specs).filter(([name]) => name.startsWith('@tensorflow/'));
-  assert.deepEqual(tfjs.map(([name]) => name).sort(), ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu']);
+  assert.deepEqual(tfjs.map(([name]) => name).sort(), ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-webgpu', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu']);
   for (const [name, spec] of tfjs) assert.equal(spec, PATCHED_TFJS_VERSION, `${name} is pinned to '${spec}'`);
 });
