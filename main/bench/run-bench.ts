@@ -5,9 +5,10 @@ import { leafBench } from './leaf-bench.ts';
 import { runFilesBench } from './run-files-bench.ts';
 import { mapBrowseBench } from './map-browse-bench.ts';
 import { firstRunBench } from './first-run-bench.ts';
+import { forcingImportBench } from './forcing-import-bench.ts';
 
 /** Every benchmark suite; areas add theirs here. */
-const SUITES: readonly BenchSuite[] = [modelsBench, uiBench, leafBench, runFilesBench, mapBrowseBench, firstRunBench];
+const SUITES: readonly BenchSuite[] = [modelsBench, uiBench, leafBench, runFilesBench, mapBrowseBench, firstRunBench, forcingImportBench];
 
 export async function runBench(options: { only?: string; quick: boolean }): Promise<void> {
   const report = consoleReporter();

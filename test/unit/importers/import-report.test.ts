@@ -79,3 +79,36 @@ test('humidity: vapour pressure is preferred over relative humidity, and the cho
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('own-format NetCDF3 far from the UCRB: its own grid (--grid-from), variables and units given with --map and --units', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'vegdyn-ownformat-'));
+  try {
+    const dims = ['t', 'y', 'x'];
+    const n = 3 * 3 * 4;
+    const arr = (name: string, v: (k: number) => number, units: string) => ({ name, dtype: 'Float32' as const, dims, values: Array.from({ length: n }, (_, k) => v(k)), attrs: { units } });
+    // a station-network product over the Murray-Darling: odd names, temperature in degC labelled 'unknown'
+    const nc = writeNetcdf(dir, 'mdb.nc', 'NC', {
+      dims: [{ name: 't', size: 3 }, { name: 'y', size: 3 }, { name: 'x', size: 4 }],
+      arrays: [
+        { name: 't', dtype: 'Float64', dims: ['t'], values: [0.5, 1.5, 2.5], attrs: { units: 'days since 2015-01-10 00:00:00', standard_name: 'time' } },
+        { name: 'y', dtype: 'Float64', dims: ['y'], values: axis(-34.95, 0.1, 3), attrs: { units: 'degrees_north', standard_name: 'latitude' } },
+        { name: 'x', dtype: 'Float64', dims: ['x'], values: axis(146.05, 0.1, 4), attrs: { units: 'degrees_east', standard_name: 'longitude' } },
+        arr('rain_day', () => 3, 'mm'), arr('temp_mean', (k) => 20 + (k % 4), 'unknown'), arr('p_sfc', () => 1000, 'hPa'), arr('spec_hum', () => 0.008, 'kg kg-1'),
+        arr('lw_in', () => 320, 'W m-2'), arr('sw_in', () => 280, 'W m-2'), arr('wind_spd', () => 2.5, 'm s-1'),
+      ],
+    });
+    const project = path.join(dir, 'mdb');
+    const { createProjectWithGrid } = await import('../../../main/run/create-project.ts');
+    const { grid } = await createProjectWithGrid(project, { gridFrom: nc });
+    assert.deepEqual([grid!.ncols, grid!.nrows, grid!.cellSize, grid!.lon0, grid!.latTop], [4, 3, 0.1, 146.05, -34.75]);
+    const params = { kind: 'forcing', paths: [nc], mapping: { Rainf: 'rain_day', Tair: 'temp_mean', PSurf: 'p_sfc', Qair: 'spec_hum', LWdown: 'lw_in', SWdown: 'sw_in', Wind: 'wind_spd' } };
+    await assert.rejects(job(project, params), /mdb\.nc, variable 'temp_mean': .*unknown/);
+    const r = await job(project, { ...params, units: { temp_mean: 'degC' } });
+    assert.ok(r.notes.includes("Tair <- 'temp_mean' (degC): mapped by --map; units 'degC' from --units"), r.notes.join('\n'));
+    const ds = await openDataset(project);
+    assert.ok(Math.abs(ds.forcing('Tair')[0]! - (20 + 273.15)) < 1e-3);
+    assert.ok(Math.abs(ds.forcing('PSurf')[0]! - 100000) < 1e-2);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
