@@ -5,8 +5,8 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { findMetricsFile, findPredictionFile, readMetricsFile, readPredictionAxis, readPredictionDay, readPredictionFile, readSpreadMapsFile, type Prediction } from '../run/run-files.ts';
-import { HISTORY_FILE, RUN_CONFIG_FILE, SPREAD_MAPS_FILE, listRunIds, readModelJson, readRunConfig, readRunRecord, readRunSummary, runDir, runFileIndex, runsDir } from '../run/run-folder.ts';
+import { findMetricsFile, findPredictionFile, readGridVariables, readMetricsFile, readPredictionAxis, readPredictionDay, readPredictionFile, readSpreadMapsFile, type Prediction } from '../run/run-files.ts';
+import { HISTORY_FILE, RUN_CONFIG_FILE, SCENARIO_CHANGES_FILE, SCENARIO_SUMMARY_FILE, SPREAD_MAPS_FILE, listRunIds, listScenarioRuns, readModelJson, readRunConfig, readRunRecord, readRunSummary, readScenarioSummary, runDir, runFileIndex, runsDir, scenarioRunDir, type ScenarioSummary } from '../run/run-folder.ts';
 import { LEARNED_PARAMETERS_FILE } from '../physics/grid/learned-parameters.ts';
 import { PARAMETER_SPECS } from '../physics/grid/pft-params.ts';
 import type { ParameterRange } from '../physics/parameter-range.ts';
@@ -233,3 +233,24 @@ export function readSpreadMaps(projectDir: string, runId: string): ReadonlyMap<s
   if (!existsSync(file)) return null;
   return cached(file, () => readSpreadMapsFile(file));
 }
+
+/** A run's scenario results: the summary, or null when unreadable (listed nowhere then). */
+export function readScenarioResult(projectDir: string, runId: string, scenario: string): ScenarioSummary | null {
+  const dir = runDir(projectDir, runId);
+  const file = path.join(scenarioRunDir(dir, scenario), SCENARIO_SUMMARY_FILE);
+  try {
+    return cached(file, () => readScenarioSummary(dir, scenario));
+  } catch {
+    return null;
+  }
+}
+
+/** The change maps and extrapolation fractions of a run's scenario: variable name -> values (row 0 = north). */
+export function readScenarioChanges(projectDir: string, runId: string, scenario: string): ReadonlyMap<string, Float32Array> {
+  const file = path.join(scenarioRunDir(runDir(projectDir, runId), scenario), SCENARIO_CHANGES_FILE);
+  if (!existsSync(file)) throw new Error(`run ${runId} has no results of scenario '${scenario}'`);
+  // the data variables carry grid_mapping; lat, lon and crs do not
+  return cached(file, () => readGridVariables(file, (name, attribute) => (typeof attribute('grid_mapping') === 'string' ? name : undefined)));
+}
+
+export { listScenarioRuns };

@@ -7,13 +7,14 @@ import { LAND_COVER_TO_PFT } from '../physics/grid/pft-params.ts';
 import { masked, missingGrid, observationAtOrBefore, percentileRange, type LayerSource } from './layer-source.ts';
 import { listRuns, readMetrics, readPredictionDayOf, readSpreadMaps, runLabel, type RunListing } from './run-listing.ts';
 import { parameterLabel } from '../util/unit-labels.ts';
+import { scenarioSources, type ScenarioSource } from './scenario-sources.ts';
 
 export type RunOutputSource = LayerSource<'run-output', { readonly runId: string; readonly entry: string; readonly output: 'lai' | 'diff' }>;
 /** a learned parameter per cell ('value'), or its learned value minus its default ('diff') */
 export type ParameterSource = LayerSource<'parameter', { readonly runId: string; readonly model: string; readonly parameter: string; readonly view: 'value' | 'diff' }>;
 export type MetricSource = LayerSource<'metric', { readonly runId: string; readonly entry: string; readonly metric: 'nse' }>;
 export type SpreadSource = LayerSource<'spread', { readonly runId: string; readonly entry: string; readonly spread: string }>;
-export type RunLayerSource = RunOutputSource | ParameterSource | MetricSource | SpreadSource;
+export type RunLayerSource = RunOutputSource | ParameterSource | MetricSource | SpreadSource | ScenarioSource;
 
 /** The ensemble spread maps of spread/test-period.nc (main/run/ensemble.ts), as map layers. */
 const SPREAD_LAYERS: Readonly<Record<string, { label: string; units: string; what: string }>> = {
@@ -133,6 +134,7 @@ export function runSources(slices: DatasetSlices, projectDir: string, laiMax: nu
   return listRuns(projectDir).filter((r) => r.status === 'finished').flatMap((run) => [
     ...outputSources(slices, projectDir, run, laiMax), ...parameterSources(slices, run), ...metricSources(slices, projectDir, run),
     ...spreadSources(slices, projectDir, run),
+    ...scenarioSources(slices, projectDir, run),
   ]);
 }
 

@@ -357,6 +357,18 @@ export function readSpreadMapsFile(file: string): Map<string, Float32Array> {
 
 /** The (lat, lon) variables of a grid file tagged with vegdyn_entry and `tag`: '<entry>/<tag value>' -> values. */
 function readTaggedGrids(file: string, tag: string): Map<string, Float32Array> {
+  return readGridVariables(file, (_, attribute) => {
+    const entry = attribute('vegdyn_entry');
+    const value = attribute(tag);
+    return typeof entry === 'string' && typeof value === 'string' ? `${entry}/${value}` : undefined;
+  });
+}
+
+/**
+ * The (lat, lon) variables of a grid file (writeGridFile): key(variable name, text attribute) ->
+ * values [row north-first][col], NaN where missing; variables `key` gives no key for are skipped.
+ */
+export function readGridVariables(file: string, key: (name: string, attribute: (a: string) => unknown) => string | undefined): Map<string, Float32Array> {
   requireReady(file);
   const f = new h5wasm.File(file, 'r');
   try {
@@ -364,9 +376,8 @@ function readTaggedGrids(file: string, tag: string): Map<string, Float32Array> {
     for (const name of f.keys()) {
       const v = f.get(name);
       if (!(v instanceof h5wasm.Dataset)) continue;
-      const entry = attr(v, 'vegdyn_entry');
-      const metric = attr(v, tag);
-      if (typeof entry !== 'string' || typeof metric !== 'string') continue;
+      const k = key(name, (a) => attr(v, a));
+      if (k === undefined) continue;
       const shape = v.shape ?? [];
       if (shape.length !== 2) throw new Error(`${file}: variable '${name}': shape [${shape.join(', ')}], expected (lat, lon)`);
       const [nrows, ncols] = shape as [number, number];
@@ -381,10 +392,11 @@ function readTaggedGrids(file: string, tag: string): Map<string, Float32Array> {
           grid[r * ncols + c] = x === fillValue ? NaN : x;
         }
       }
-      out.set(`${entry}/${metric}`, grid);
+      out.set(k, grid);
     }
     return out;
   } finally {
     f.close();
   }
 }
+

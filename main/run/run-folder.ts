@@ -461,3 +461,12 @@ export async function writeJobScript(dir: string, script: string): Promise<strin
   chmodSync(file, 0o755);
   return file;
 }
+
+/** The scenarios a run has results of (scenarios/<name>/summary.json present), by name. */
+export function listScenarioRuns(dir: string): string[] {
+  const root = path.join(dir, SCENARIO_RUNS_DIR);
+  if (!existsSync(root)) return [];
+  return readdirSync(root, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && RUN_ID.test(d.name) && existsSync(path.join(root, d.name, SCENARIO_SUMMARY_FILE)))
+    .map((d) => d.name).sort();
+}

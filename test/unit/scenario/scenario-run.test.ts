@@ -115,6 +115,29 @@ test('the scenario-run job writes daily LAI NetCDF4 (gdalinfo), change maps, fla
   assert.match(csv[1]!, /^2003-01-01,lstm,basin,\d+\.\d{4},\d+\.\d{4}$/);
 });
 
+test('the map offers the change maps with their units, serves the values written, and exports them as GeoTIFF', async () => {
+  const { layers } = await api.request('map.layers', {});
+  const id = 'run:sc1:scenario:warm-dry:change:physics-only:annual';
+  const change = layers.find((l) => l.id === id);
+  assert.ok(change, `layer ${id} listed (${layers.filter((l) => l.id.includes(':scenario:')).length} scenario layers)`);
+  assert.equal(change.units, 'm2 m-2');
+  assert.equal(change.kind, 'diverging');
+  assert.equal(change.range[0], -change.range[1]);
+  assert.equal(layers.find((l) => l.id === 'run:sc1:scenario:warm-dry:relchange:lstm:JJA')?.units, '%');
+  assert.equal(layers.find((l) => l.id === 'run:sc1:scenario:warm-dry:extrapolation')?.units, '%');
+  const changes = path.join(runDir, 'scenarios', 'warm-dry', 'changes.nc');
+  const g = await api.request('map.grid', { layer: id });
+  const pct = await api.request('map.grid', { layer: 'run:sc1:scenario:warm-dry:extrapolation' });
+  const tif = await api.request('map.exportGeoTiff', { layer: id });
+  for (const cell of [1, 7, C - 1]) {
+    const fromNc = gdalAt(`NETCDF:"${changes}":change_physics_only_annual`, cell);
+    assert.ok(Math.abs(Number(g.values[cell]) - fromNc) < 1e-6, `cell ${cell}: map ${g.values[cell]} vs file ${fromNc}`);
+    assert.equal(pct.values[cell], 100, 'CO2 outside the envelope on every day: 100 %');
+    assert.ok(Math.abs(gdalAt(tif.path, cell) - fromNc) < 1e-6, `cell ${cell}: GeoTIFF vs file`);
+  }
+  assert.ok(g.values[0] === null || Number.isNaN(g.values[0]), 'missing outside the basin');
+});
+
 test('a scenario that changes nothing gives identical baseline and scenario LAI and flags only what the baseline itself has outside the training range', async () => {
   const r = await runScenario({ runDir, scenario: 'none' });
   for (const e of r.entries) {
