@@ -71,6 +71,8 @@ export function registerModelCommands(program: Command): void {
         printer.done();
         process.stdout.write(`\nMedian test NSE (${r.config.periods.test.from}..${r.config.periods.test.to}, same cells for every line):\n${r.tableText}\n\n`);
         process.stdout.write(`report:  ${r.reportPath}\nNSE maps (GeoTIFF): ${r.geotiffPath}\nrun folder: ${r.runDir}\nwall time: ${r.seconds.toFixed(0)} s\n`);
+        // an ensemble multiplies the training time, so the demo prints how to run one rather than running it
+        process.stdout.write(`uncertainty: an ensemble of 3 LSTM members (mean, spread maps, members' NSE spread; docs/cluster.md):\n  vegdyn train --project ${projectDir} --ensemble 3 --config FILE   (FILE: {"models": ["lstm"]})\n`);
         if (r.notBeatingClimatology.length) process.stdout.write(`WARNING: not beating the day-of-year climatology: ${r.notBeatingClimatology.join(', ')}\n`);
         for (const f of r.experiment.failed) process.stdout.write(`WARNING: ${f.kind} failed and is missing from the table: ${f.reason}\n`);
         for (const s of r.experiment.skipped) process.stdout.write(`note: ${s.kind} not run: ${s.reason}\n`);
