@@ -24,7 +24,7 @@ import { WEIGHTS_FILE, modelDir, writeModelJson, writeModelRecord, writeRunConfi
 import { AdamW } from '../training/adamw.ts';
 import { ParamGroupAdamW } from '../training/param-groups.ts';
 import { dayOfYearClimatology, type Climatology } from '../training/climatology.ts';
-import { FeatureBuilder } from '../training/features.ts';
+import { describeMissingStatic, FeatureBuilder } from '../training/features.ts';
 import { AntecedentIndices } from '../training/antecedent.ts';
 import { describeCapacityRefusal, wasmGridCapacity } from '../training/grid-capacity.ts';
 import { describeReductions, learnsDeparture, type RunConfig, type TrainableModelKind } from '../training/run-config.ts';
@@ -263,6 +263,7 @@ export async function runExperiment(opts: ExperimentOptions & { optimizerFactory
 
   const clip = await resolveRunClip(config, opts.projectDir ?? path.dirname(path.dirname(runDir)), runDir, dataset);
   if (clip) log(`clip '${clip.name}': training and evaluation use the ${clip.cellCount} cells inside it`);
+  if (config.features.staticLayers) for (const line of describeMissingStatic(dataset)) log(`missing static input: ${line}`);
   const { normalization, runDataset, clim, features, featuresFor } = prepareRunInputs(trainingView(dataset, clip), config, record, train, progress);
 
   const known = new Set<string>(modelKinds());

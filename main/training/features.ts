@@ -83,6 +83,27 @@ export function co2Awareness(channels: readonly string[]): Co2Awareness {
   return channels.includes(CO2_CHANNEL) ? 'constant-in-training' : 'no-channel';
 }
 
+/**
+ * Which basin cells miss a static input, one line per layer, and how the networks treat them: a
+ * missing value is standardized to 0, the basin mean; an unclassified land cover has an all-zero
+ * one-hot. Printed by the run so that a partial DEM or soil map is not used silently.
+ */
+export function describeMissingStatic(dataset: Pick<Dataset, 'mask' | 'staticLayers'>): string[] {
+  const s = dataset.staticLayers;
+  const basin = dataset.mask.reduce((a, m) => a + m, 0);
+  const lines: string[] = [];
+  const layers: [string, ArrayLike<number>][] = [['elevation', s.elevation], ['sand', s.sandPercent], ['clay', s.clayPercent], ['organic fraction', s.organicFraction]];
+  for (const [name, values] of layers) {
+    let missing = 0;
+    for (let c = 0; c < dataset.mask.length; c++) if (dataset.mask[c] && !Number.isFinite(values[c]!)) missing++;
+    if (missing > 0) lines.push(`${name}: ${missing} of ${basin} basin cells have no value; the networks see the basin mean there (0 after standardization)`);
+  }
+  let unclassified = 0;
+  for (let c = 0; c < dataset.mask.length; c++) if (dataset.mask[c] && s.landCover[c] === 0) unclassified++;
+  if (unclassified > 0) lines.push(`land cover: ${unclassified} of ${basin} basin cells are unclassified; their land-cover channels are all 0`);
+  return lines;
+}
+
 function standardizeOverMask(values: ArrayLike<number>, mask: Uint8Array): Float32Array {
   let s = 0;
   let n = 0;
