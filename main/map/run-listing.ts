@@ -5,7 +5,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { findMetricsFile, findPredictionFile, readGridVariables, readMetricsFile, readPredictionAxis, readPredictionDay, readPredictionFile, readSpreadMapsFile, type Prediction } from '../run/run-files.ts';
+import { findMetricsFile, findPredictionFile, readGridVariables, readMetricsFile, readPredictionAxis, readPredictionCell, readPredictionDay, readPredictionFile, readSpreadMapsFile, type Prediction } from '../run/run-files.ts';
 import { HISTORY_FILE, RUN_CONFIG_FILE, SCENARIO_CHANGES_FILE, SCENARIO_SUMMARY_FILE, SPREAD_MAPS_FILE, listRunIds, listScenarioRuns, readModelJson, readRunConfig, readRunRecord, readRunSummary, readScenarioSummary, runDir, runFileIndex, runsDir, scenarioRunDir, type ScenarioSummary } from '../run/run-folder.ts';
 import { LEARNED_PARAMETERS_FILE } from '../physics/grid/learned-parameters.ts';
 import { PARAMETER_SPECS } from '../physics/grid/pft-params.ts';
@@ -203,7 +203,7 @@ export function readPrediction(projectDir: string, runId: string, entry: string)
   return cached(file, () => readPredictionFile(file));
 }
 
-/** bytes of single prediction days kept for the map (a 63 x 54 day is 14 kB: ~1100 days) */
+/** bytes of single prediction days and cell series kept for the map (a 63 x 54 day is 14 kB, a 36-year cell 53 kB) */
 export const PREDICTION_DAY_CACHE_BYTES = 16 * 1024 * 1024;
 const dayCache = new LruCache<Float32Array>(PREDICTION_DAY_CACHE_BYTES);
 
@@ -217,7 +217,15 @@ export function readPredictionDayOf(projectDir: string, runId: string, entry: st
   const axis = cached(file, () => readPredictionAxis(file), 'axis');
   const k = dayOfDataset - daysBetween(datasetStart, axis.startDate);
   if (k < 0 || k >= axis.days) return null;
-  return dayCache.through(`${file}:${stamp}:${k}`, () => readPredictionDay(file, k));
+  return dayCache.through(`${file}:${stamp}:day:${k}`, () => readPredictionDay(file, k));
+}
+
+/** Every day of one cell of a run entry's prediction, read alone (a hyperslab) for a clicked cell's chart. */
+export function readPredictionCellOf(projectDir: string, runId: string, entry: string, cell: number): { readonly startDate: string; readonly days: number; readonly values: Float32Array } {
+  const file = predictionFile(projectDir, runId, entry);
+  const stamp = fileStamp(file);
+  const axis = cached(file, () => readPredictionAxis(file), 'axis');
+  return { ...axis, values: dayCache.through(`${file}:${stamp}:cell:${cell}`, () => readPredictionCell(file, cell)) };
 }
 
 /** Per-cell metric grids of a run: '<entry>/<metric>' -> values (row 0 = north). */

@@ -10,7 +10,7 @@ import { cellCount } from '../data/grid.ts';
 import { daysBetween, type DayRange } from '../data/time-axis.ts';
 import { activeClip } from './clip.ts';
 import { splitsOf } from './summary.ts';
-import { listRuns, readPrediction, runLabel } from './run-listing.ts';
+import { listRuns, readPrediction, readPredictionCellOf, runLabel } from './run-listing.ts';
 import { isProcessModelOnly } from '../models/model-kinds.ts';
 
 export type SeriesWhere = { readonly cell: number } | { readonly subbasin: number } | { readonly clip: true };
@@ -93,9 +93,10 @@ export function mapSeries(slices: DatasetSlices, projectDir: string, where: Seri
   const run = runId === undefined ? runs[0] : runs.find((r) => r.id === runId);
   if (runId !== undefined && !run) throw new Error(`no finished run '${runId}' with predictions`);
   for (const entry of run?.predictions ?? []) {
-    const p = readPrediction(projectDir, run!.id, entry);
+    // a cell reads its own column of the file; an area mean needs every cell of every day
+    const p = 'cell' in where ? readPredictionCellOf(projectDir, run!.id, entry, where.cell) : readPrediction(projectDir, run!.id, entry);
     const offset = daysBetween(meta.startDate, p.startDate);
-    const picked = pick.inMemory(p.daily);
+    const picked = 'values' in p ? p.values : pick.inMemory(p.daily);
     const aligned = new Float32Array(meta.dayCount).fill(Number.NaN);
     for (let k = 0; k < p.days; k++) if (k + offset >= 0 && k + offset < meta.dayCount) aligned[k + offset] = picked[k]!;
     const label = run!.entries.find((e) => e.id === entry)?.label ?? entry;

@@ -196,6 +196,23 @@ export function readPredictionAxis(file: string): { readonly startDate: string; 
   return withPrediction(file, ({ t }) => ({ startDate: addDays(TIME_REFERENCE, t[0]!), days: t.length }));
 }
 
+/** Every day of one cell (grid.ts index, row 0 north) of a prediction: one hyperslab, NaN where missing. */
+export function readPredictionCell(file: string, cell: number): Float32Array {
+  return withPrediction(file, ({ grid, lai }) => {
+    if (!(Number.isInteger(cell) && cell >= 0 && cell < grid.ncols * grid.nrows)) throw new Error(`${file}: cell ${cell} is outside its ${grid.ncols}x${grid.nrows} grid`);
+    // stored rows run south first
+    const row = grid.nrows - 1 - Math.floor(cell / grid.ncols);
+    const col = cell % grid.ncols;
+    const block = lai.slice([[], [row, row + 1], [col, col + 1]]);
+    if (!(block instanceof Float32Array)) throw new Error(`${file}: variable 'lai': expected 32-bit floats, found ${lai.dtype}`);
+    const fill = attr(lai, '_FillValue');
+    const fillValue = typeof fill === 'number' ? Math.fround(fill) : Number.NaN;
+    const out = Float32Array.from(block);
+    if (!Number.isNaN(fillValue)) for (let i = 0; i < out.length; i++) if (out[i] === fillValue) out[i] = Number.NaN;
+    return out;
+  });
+}
+
 /** Day `k` (0-based from the file's first date) of a prediction: one hyperslab, rows north first, NaN where missing. */
 export function readPredictionDay(file: string, k: number): Float32Array {
   return withPrediction(file, ({ grid, t, lai }) => {

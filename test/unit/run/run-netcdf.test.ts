@@ -14,7 +14,7 @@ import { runExperiment } from '../../../main/run/experiment.ts';
 import { encodeBundle } from '../../../main/training/tensor-bundle.ts';
 import { writeClip } from '../../../main/run/clip-file.ts';
 import { evaluateRun } from '../../../main/run/evaluate-run.ts';
-import { bitRound, readMetricsFile, readPredictionDay, readPredictionFile } from '../../../main/run/run-files.ts';
+import { bitRound, readMetricsFile, readPredictionCell, readPredictionDay, readPredictionFile } from '../../../main/run/run-files.ts';
 import { makeTinyDataset } from '../training/tiny-dataset.ts';
 import { inProcessApi } from '../in-process-api.ts';
 import { ApiError } from '../../../main/api/api-error.ts';
@@ -104,6 +104,15 @@ test('predictions and metrics are CF NetCDF4 that gdalinfo georeferences; GDAL, 
   const full = readPredictionFile(predFile);
   for (const k of [0, 1, 400, full.days - 1]) assert.deepEqual(readPredictionDay(predFile, k), full.daily.slice(k * C, (k + 1) * C), `day ${k}`);
   assert.throws(() => readPredictionDay(predFile, full.days), /lstm\.nc: day 1461 is outside its 1461 days/);
+  // and one cell's days for a clicked cell's chart: the whole file's column, aligned on the dataset's days by map.series
+  const offset = Math.round((Date.parse(`${full.startDate}T00:00:00Z`) - Date.parse(`${ds.startDate}T00:00:00Z`)) / 86_400_000);
+  for (const cell of [1, 7, C - 1]) {
+    const column = Float32Array.from({ length: full.days }, (_, k) => full.daily[k * C + cell]!);
+    assert.deepEqual(readPredictionCell(predFile, cell), column, `cell ${cell}`);
+    const chart = await api.request('map.series', { cell, run: 'nc1' });
+    const values = chart.series.find((q) => q.id === 'nc1:lstm')!.values;
+    for (const k of [0, 400, full.days - 1]) assert.ok(same(values[k + offset], column[k]!), `cell ${cell} day ${k}: chart ${values[k + offset]} vs file ${column[k]}`);
+  }
 
   // re-evaluation from the saved weights, only inside the project's clip (the three west columns)
   const west = -112.5 + 3 * 0.125;
