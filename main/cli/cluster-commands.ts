@@ -5,8 +5,9 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { defaultProjectDir } from '../config/vegdyn-home.ts';
-import type { PresetName } from '../training/run-config.ts';
-import { formatEnsembleResult, parsePositiveInt, readOverrides } from './model-commands.ts';
+import {
+  CONFIG_OPTION_HELP, RUN_ID_OPTION_HELP, checkPresetName, formatEnsembleResult, parsePositiveInt, readOverrides,
+} from './model-commands.ts';
 
 interface SubmitFlags {
   scheduler: string; project?: string; preset: string; config?: string; runId?: string; ensemble?: number; sameWindows?: boolean;
@@ -22,8 +23,8 @@ export function registerClusterCommands(program: Command): void {
     .requiredOption('--scheduler <name>', 'the cluster scheduler (slurm)')
     .option('--project <dir>', 'project folder on the filesystem the nodes share (default: the demo project in VEGDYN_HOME)')
     .option('--preset <name>', 'demo or paper', 'demo')
-    .option('--config <file>', 'JSON overrides on top of the preset (unknown keys are rejected)')
-    .option('--run-id <id>', 'run folder name under runs/')
+    .option('--config <file>', CONFIG_OPTION_HELP)
+    .option('--run-id <id>', RUN_ID_OPTION_HELP)
     .option('--ensemble <n>', 'N members differing in seed, one array task each', parsePositiveInt('--ensemble'))
     .option('--same-windows', 'ensemble members draw the same training windows')
     .option('--partition <name>', 'Slurm partition (checked against sinfo)')
@@ -34,11 +35,11 @@ export function registerClusterCommands(program: Command): void {
     .option('--dry-run', 'print the script without writing or submitting anything')
     .action(async (opts: SubmitFlags) => {
       if (opts.scheduler !== 'slurm') throw new Error(`--scheduler '${opts.scheduler}': only 'slurm' is supported`);
-      if (opts.preset !== 'demo' && opts.preset !== 'paper') throw new Error(`unknown preset '${opts.preset}' (demo or paper)`);
+      checkPresetName(opts.preset);
       if (opts.ensemble === 1) throw new Error('--ensemble: an ensemble needs at least 2 members (leave the flag out for one run)');
       const { submitToSlurm } = await import('../run/cluster.ts');
       const r = await submitToSlurm({
-        projectDir: path.resolve(opts.project ?? defaultProjectDir()), preset: opts.preset as PresetName, overrides: readOverrides(opts.config),
+        projectDir: path.resolve(opts.project ?? defaultProjectDir()), preset: opts.preset, overrides: readOverrides(opts.config),
         ...(opts.runId ? { runId: opts.runId } : {}), ...(opts.ensemble !== undefined ? { ensemble: opts.ensemble } : {}),
         ...(opts.sameWindows ? { sameWindows: true } : {}), ...(opts.partition ? { partition: opts.partition } : {}),
         ...(opts.gpusPerTask ? { gpusPerTask: opts.gpusPerTask } : {}), ...(opts.cpusPerTask ? { cpusPerTask: opts.cpusPerTask } : {}),

@@ -8,6 +8,15 @@ import type { Command } from 'commander';
 import { defaultProjectDir } from '../config/vegdyn-home.ts';
 import type { PresetName } from '../training/run-config.ts';
 
+/** The help of the options `train` and `cluster submit` share. */
+export const CONFIG_OPTION_HELP = 'JSON overrides on top of the preset (unknown keys are rejected)';
+export const RUN_ID_OPTION_HELP = 'run folder name under runs/';
+
+/** `--preset` of `train` and `cluster submit`: one of the run-config presets. */
+export function checkPresetName(preset: string): asserts preset is PresetName {
+  if (preset !== 'demo' && preset !== 'paper') throw new Error(`unknown preset '${preset}' (demo or paper)`);
+}
+
 export function readOverrides(file: string | undefined): Record<string, unknown> {
   if (!file) return {};
   let parsed: unknown;
@@ -87,14 +96,14 @@ export function registerModelCommands(program: Command): void {
     .description("train, predict and evaluate models on a project's dataset (resumes an interrupted run given the same --run-id)")
     .option('--project <dir>', 'project folder (default: the demo project in VEGDYN_HOME)')
     .option('--preset <name>', 'demo or paper', 'demo')
-    .option('--config <file>', 'JSON overrides on top of the preset (unknown keys are rejected)')
-    .option('--run-id <id>', 'run folder name under runs/')
+    .option('--config <file>', CONFIG_OPTION_HELP)
+    .option('--run-id <id>', RUN_ID_OPTION_HELP)
     .option('--ensemble <n>', 'train N members differing in seed (seed, seed + 1, ...) and write their mean and spread', parsePositiveInt('--ensemble'))
     .option('--same-windows', 'ensemble members draw the same training windows (they differ only in their initial weights)')
     .option('--member <k>', 'train only ensemble member K (0-based) and do not collect: what each task of a cluster job array runs', parseNonNegativeInt('--member'))
     .option('--periods <spec>', "train=A..B,validate=C..D,test=E..F (ISO dates inside the dataset's record); default: the preset's periods when they fit the record, else the dataset's own split")
     .action(async (opts: { project?: string; preset: string; config?: string; runId?: string; ensemble?: number; sameWindows?: boolean; member?: number; periods?: string }) => {
-      if (opts.preset !== 'demo' && opts.preset !== 'paper') throw new Error(`unknown preset '${opts.preset}' (demo or paper)`);
+      checkPresetName(opts.preset);
       if (opts.member !== undefined && opts.ensemble === undefined) throw new Error('--member needs --ensemble N');
       if (opts.member !== undefined && !opts.runId) throw new Error('--member needs the ensemble\'s --run-id');
       if (opts.sameWindows && opts.ensemble === undefined) throw new Error('--same-windows needs --ensemble N');
@@ -103,7 +112,7 @@ export function registerModelCommands(program: Command): void {
         import('../run/demo.ts'), import('../run/experiment.ts'), import('../report/html-report.ts'), import('../run/ensemble.ts'),
       ]);
       const overrides = readOverrides(opts.config);
-      const resolved = resolveRunConfig(overrides, opts.preset as PresetName);
+      const resolved = resolveRunConfig(overrides, opts.preset);
       const projectDir = path.resolve(opts.project ?? defaultProjectDir());
       const dataset = await openDataset(projectDir);
       const { fitRunToDataset } = await import('../run/fit-run.ts');

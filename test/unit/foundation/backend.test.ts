@@ -6,15 +6,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import type { BackendReport } from '../../../main/compute/backend.ts';
 // Chromium's SwiftShader Vulkan driver and the Vulkan loader Chromium ships beside it: a software
 // WebGPU adapter on a machine without a GPU
-import { swiftshaderEnv } from '../tfjs/webgpu-env.ts';
+import { installed, swiftshaderEnv } from '../tfjs/webgpu-env.ts';
 
-const require = createRequire(import.meta.url);
 const home = mkdtempSync(path.join(os.tmpdir(), 'vegdyn-backend-'));
 test.after(() => rmSync(home, { recursive: true, force: true }));
 
@@ -24,15 +22,6 @@ function info(env: Record<string, string | undefined> = {}, args: string[] = [])
     env: { ...process.env, VEGDYN_HOME: home, VEGDYN_BACKEND: undefined, ...env },
   });
   return { status: r.status, stderr: r.stderr, report: r.status === 0 ? (JSON.parse(r.stdout) as { backend: BackendReport }).backend : undefined };
-}
-
-function installed(pkg: string): boolean {
-  try {
-    require.resolve(`${pkg}/package.json`);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 test('the report names the chosen backend and, for every other one, why it was not used', () => {

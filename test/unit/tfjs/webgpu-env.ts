@@ -12,7 +12,8 @@ const ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 const LOADER_DIR = '/usr/lib/chromium';
 
 const require = createRequire(import.meta.url);
-function installed(pkg: string): boolean {
+/** whether an (optional) npm package resolves from here */
+export function installed(pkg: string): boolean {
   try {
     require.resolve(`${pkg}/package.json`);
     return true;
