@@ -143,7 +143,8 @@ test('a task requeued mid-training (as by preemption) resumes from its checkpoin
       assert.equal(up.status, 0, up.stderr);
       break;
     }
-    if (/JobState=RUNNING/.test(show) && i > 4) break;
+    // running again, not still the killed first start: Slurm counts the restart (Restarts=1)
+    if (/JobState=RUNNING/.test(show) && /Restarts=[1-9]/.test(show)) break;
     if (i > 40) assert.fail(`the requeued task did not become pending:\n${show}`);
   }
 
