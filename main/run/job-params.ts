@@ -50,6 +50,8 @@ export const demoDataJobParamsSchema = z.object({
   endDate: isoDate.optional(),
   /** regenerate even when the project already has a dataset (default true) */
   force: z.boolean().default(true),
+  /** a changed climate as `vegdyn demo-data --change TEXT --change-from YEAR` takes it (data/virtual-basin/changed-climate.ts) */
+  change: z.object({ changes: z.string().min(1), from: z.string().min(4) }).strict().optional(),
 }).strict();
 
 export const importJobParamsSchema = z.object({

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { describeGrid, sameGrid, UCRB_GRID } from '../grid.ts';
 import { readProjectGrid, recordProjectGrid } from '../project-grid.ts';
 import type { Dataset } from '../dataset.ts';
-import { generateVirtualBasinAsync, type GenerationProgress } from './generate.ts';
+import { generateVirtualBasinAsync, type GenerationProgress, type VirtualBasinDataset } from './generate.ts';
+import type { ClimateChange } from './changed-climate.ts';
 import { datasetPath, hasDataset, openDataset, writeDataset } from '../store/netcdf-store.ts';
 
 export interface DemoDataProgress {
@@ -23,12 +24,15 @@ export interface DemoDataOptions {
   readonly endDate?: string;
   /** regenerate even when the project already has a dataset */
   readonly force?: boolean;
+  /** also grow the vegetation in a changed climate (the result's dataset.changedClimate); implies force */
+  readonly change?: ClimateChange;
   readonly onProgress?: (p: DemoDataProgress) => void;
   readonly signal?: AbortSignal;
 }
 
 export interface DemoDataResult {
-  readonly dataset: Dataset;
+  /** with changedClimate when the options asked for a changed climate */
+  readonly dataset: VirtualBasinDataset;
   /** true when this call generated and wrote the data, false when it opened existing data */
   readonly created: boolean;
   readonly file: string;
@@ -60,7 +64,7 @@ export function ensureDemoDataset(projectDir: string, options: DemoDataOptions =
 async function run(dir: string, options: DemoDataOptions): Promise<DemoDataResult> {
   const report = options.onProgress ?? (() => undefined);
   const file = datasetPath(dir);
-  if (!options.force && hasDataset(dir)) {
+  if (!options.force && !options.change && hasDataset(dir)) {
     report({ phase: 'reading', fraction: 0, message: `opening ${file}` });
     const dataset = await openDataset(dir, options.signal ? { signal: options.signal } : {});
     report({ phase: 'done', fraction: 1, message: `opened ${file}` });
@@ -76,6 +80,7 @@ async function run(dir: string, options: DemoDataOptions): Promise<DemoDataResul
     ...(options.startDate ? { startDate: options.startDate } : {}),
     ...(options.endDate ? { endDate: options.endDate } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.change ? { change: options.change } : {}),
     onProgress: (g) => report({ phase: g.phase === 'done' ? 'writing' : g.phase, fraction: GENERATION_SHARE * g.fraction, message: g.message }),
   });
   const t1 = performance.now();

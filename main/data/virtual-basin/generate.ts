@@ -21,6 +21,7 @@ import { WeatherGenerator, allocateDayForcing, buildClimatology } from './climat
 import { generateLandSurface } from './land-surface.ts';
 import { VegetationModel } from './vegetation.ts';
 import { observeLai } from './observations.ts';
+import { changeDayForcing, co2RatioOn, type ClimateChange } from './changed-climate.ts';
 
 export const GENERATOR_NAME = 'vegdyn-virtual-ucrb';
 /** Bump when any process or constant changes the generated numbers. */
@@ -47,7 +48,24 @@ export interface VirtualBasinOptions {
   readonly endDate?: string;
   readonly onProgress?: (p: GenerationProgress) => void;
   readonly signal?: AbortSignal;
+  /**
+   * a changed climate from a day inside the period on: the vegetation is simulated a second time
+   * in it (the baseline dataset itself is unchanged) and its truth returned as `changedClimate`
+   */
+  readonly change?: ClimateChange;
 }
+
+/** The true LAI under a changed climate, next to the baseline's (the dataset's trueLai). */
+export interface ChangedClimateTruth {
+  readonly change: ClimateChange;
+  /** the day index of change.from on the dataset's axis */
+  readonly fromDay: number;
+  /** [day][cell] over the dataset's days; equal to the baseline truth before fromDay */
+  readonly trueLai: Float32Array;
+}
+
+/** What the generator returns: the dataset, and the changed climate's truth when one was asked for. */
+export type VirtualBasinDataset = Dataset & { readonly changedClimate?: ChangedClimateTruth };
 
 /** Gauges that close the named subbasins (the eight USGS HUC-4 units of the real UCRB), lon/lat. */
 export const SUBBASIN_OUTLETS: ReadonlyArray<{ readonly name: string; readonly outlets: ReadonlyArray<readonly [number, number]> }> = [
@@ -130,7 +148,7 @@ function checkOptions(o: VirtualBasinOptions): { seed: number; startDate: string
  * The generation as steps: yields after every simulated year so callers can let the event loop
  * run (progress messages, cancellation); the return value is the Dataset.
  */
-export function* virtualBasinSteps(options: VirtualBasinOptions = {}): Generator<void, Dataset, void> {
+export function* virtualBasinSteps(options: VirtualBasinOptions = {}): Generator<void, VirtualBasinDataset, void> {
   const { seed, startDate, endDate } = checkOptions(options);
   const grid = UCRB_GRID;
   const report = options.onProgress ?? (() => undefined);
@@ -155,6 +173,13 @@ export function* virtualBasinSteps(options: VirtualBasinOptions = {}): Generator
   const day = allocateDayForcing(n);
   const scratchLai = new Float32Array(n);
   const scratchSnow = new Uint8Array(n);
+  // the changed climate: a copy of the vegetation branches off the baseline on its first day
+  const change = options.change;
+  const changeFrom = change ? skip + daysBetween(startDate, change.from) : Infinity;
+  if (change && (changeFrom < skip || changeFrom >= totalDays)) throw new Error(`virtual basin: the changed climate's first day ${change.from} is outside ${startDate}..${endDate}`);
+  const changedLai = change ? new Float32Array(dayCount * n) : undefined;
+  const changedDay = allocateDayForcing(n);
+  let changedVeg: VegetationModel | undefined;
   const originMs = parseIsoDate(SIMULATION_ORIGIN);
   for (let k = 0; k < totalDays; k++) {
     const date = new Date(originMs + k * 86_400_000);
@@ -164,6 +189,13 @@ export function* virtualBasinSteps(options: VirtualBasinOptions = {}): Generator
     const t = k - skip;
     const laiOut = t >= 0 ? trueLai.subarray(t * n, (t + 1) * n) : scratchLai;
     const snowOut = t >= 0 ? snow.subarray(t * n, (t + 1) * n) : scratchSnow;
+    if (changedLai && k >= changeFrom) {
+      changedVeg ??= veg.clone();
+      for (const name of FORCING_NAMES) changedDay[name].set(day[name]);
+      const iso = addDays(SIMULATION_ORIGIN, k);
+      changeDayForcing(changedDay, change!, date.getUTCMonth());
+      changedVeg.step(doy, changedDay.Rainf, changedDay.Tair, changedDay.PSurf, changedDay.SWdown, changedDay.LWdown, changedLai.subarray(t * n, (t + 1) * n), scratchSnow, co2RatioOn(change!, iso));
+    }
     veg.step(doy, day.Rainf, day.Tair, day.PSurf, day.SWdown, day.LWdown, laiOut, snowOut);
     if (t >= 0) for (const name of FORCING_NAMES) forcing[name].set(day[name], t * n);
     if (doy === 1 || k === totalDays - 1) {
@@ -198,11 +230,14 @@ export function* virtualBasinSteps(options: VirtualBasinOptions = {}): Generator
     attributes: { generator: GENERATOR_NAME, generator_version: GENERATOR_VERSION, seed, split_rule: rule, simulation_origin: SIMULATION_ORIGIN },
   });
   report({ phase: 'done', fraction: 1, message: `${dayCount} days x ${n} cells` });
-  return dataset;
+  if (!change || !changedLai) return dataset;
+  const fromDay = changeFrom - skip;
+  changedLai.set(trueLai.subarray(0, fromDay * n));
+  return Object.assign(dataset, { changedClimate: { change, fromDay, trueLai: changedLai } });
 }
 
 /** Generates the virtual basin synchronously (fast for a few years; ~see docs for the full period). */
-export function generateVirtualBasin(options: VirtualBasinOptions = {}): Dataset {
+export function generateVirtualBasin(options: VirtualBasinOptions = {}): VirtualBasinDataset {
   const steps = virtualBasinSteps(options);
   for (;;) {
     const r = steps.next();
@@ -211,7 +246,7 @@ export function generateVirtualBasin(options: VirtualBasinOptions = {}): Dataset
 }
 
 /** Same as generateVirtualBasin but lets the event loop run between years (progress, AbortSignal). */
-export async function generateVirtualBasinAsync(options: VirtualBasinOptions = {}): Promise<Dataset> {
+export async function generateVirtualBasinAsync(options: VirtualBasinOptions = {}): Promise<VirtualBasinDataset> {
   const steps = virtualBasinSteps(options);
   for (;;) {
     const r = steps.next();

@@ -6,6 +6,15 @@
  * model in the app is handed the answer. Memory enters through soil water (weeks to months),
  * snowpack (months), smoothed moisture and vigour indices (20 and 45 days), the phenology state
  * and the leaf area itself.
+ *
+ * Atmospheric CO2 (a changed climate, changed-climate.ts) acts through two documented effects,
+ * both functions of r = CO2 / historic CO2 of the same date, so the historic record (r = 1) is
+ * exactly what it was before CO2 entered the model (generator 1.2.0, the numbers unchanged):
+ * - fertilization (Keeling-Bacastow beta factor on the leaf-area range of the carrying capacity):
+ *   K = LAI_min + (LAI_max - LAI_min) x season x supply x (1 + CO2_LAI_BETA ln r)
+ * - water-use efficiency (partial stomatal closure): evapotranspiration x r^(-CO2_ET_EXPONENT),
+ *   which leaves more soil water and so more supply where water limits the canopy.
+ * The constants and their sources are in docs/virtual-basin.md ("Changed climate").
  */
 import type { LandCoverCode } from '../dataset.ts';
 import { STEFAN_BOLTZMANN, clamp } from './climate.ts';
@@ -44,6 +53,28 @@ export const VEGETATION_PARAMS: Readonly<Record<LandCoverCode, VegetationParams>
 const DEGREE_DAY_MELT = 3.0; // mm per K per day (snow melt factor)
 const SNOW_COVER_SWE = 10; // mm of snow water above which the ground counts as snow-covered
 const LATENT_HEAT = 2.45; // MJ kg-1
+/**
+ * beta of the leaf-area response, 1 + beta ln(CO2 / CO2_ref): growth betas of 0.1-0.3 are the most
+ * likely range fitted for grassland (Kellner et al. 2017) and 0.4 (C4) to 0.8 (C3) are used for
+ * crop growth (Soltani & Sinclair 2012); leaf area responds less than biomass (specific leaf area
+ * falls under elevated CO2, Ainsworth & Long 2005), so the upper end of the grassland range:
+ * +10 % of the leaf-area range at 550 ppm against the 2010 record (390 ppm).
+ */
+export const CO2_LAI_BETA = 0.3;
+/**
+ * exponent of the evapotranspiration response, r^-0.3: -9.8 % at 550 against 390 ppm. Leaf stomatal
+ * conductance falls ~21 % in long-term elevated-CO2 studies (Medlyn et al. 2001, FACE at 475-600 ppm);
+ * at canopy scale the fall is damped, and an eddy-covariance inversion gives -0.073 % transpiration
+ * per ppm (Ueyama et al. 2020), -11.7 % for +160 ppm.
+ */
+export const CO2_ET_EXPONENT = 0.3;
+
+/** The CO2 factors of the leaf-area range and of evapotranspiration at CO2 ratio r (exactly 1 at r = 1). */
+export function co2Factors(ratio: number): { lai: number; et: number } {
+  if (ratio === 1) return { lai: 1, et: 1 };
+  if (!(ratio > 0)) throw new Error(`virtual basin vegetation: CO2 ratio must be positive, got ${ratio}`);
+  return { lai: 1 + CO2_LAI_BETA * Math.log(ratio), et: ratio ** -CO2_ET_EXPONENT };
+}
 
 export interface VegetationState {
   readonly swe: Float32Array;
@@ -66,7 +97,7 @@ export class VegetationModel {
   readonly state: VegetationState;
   readonly params: VegetationParams[];
 
-  constructor(readonly landCover: Uint8Array, sand: Float32Array, clay: Float32Array, organic: Float32Array) {
+  constructor(readonly landCover: Uint8Array, private readonly sand: Float32Array, private readonly clay: Float32Array, private readonly organic: Float32Array) {
     const n = landCover.length;
     const mk = () => new Float32Array(n);
     this.state = { swe: mk(), soilWater: mk(), capacity: mk(), smiSlow: mk(), vigour: mk(), tMean10: mk(), gdd: mk(), phenology: mk(), lai: mk() };
@@ -84,11 +115,20 @@ export class VegetationModel {
     }
   }
 
+  /** An independent copy in the same state (a changed climate branches off the baseline here). */
+  clone(): VegetationModel {
+    const copy = new VegetationModel(this.landCover, this.sand, this.clay, this.organic);
+    for (const key of Object.keys(this.state) as (keyof VegetationState)[]) copy.state[key].set(this.state[key]);
+    return copy;
+  }
+
   /**
    * Advances every cell by one day. Inputs are that day's forcing arrays (NLDAS units); `doy` is
    * the day of year. Writes the day's LAI into `laiOut` and snow cover (0/1) into `snowOut`.
+   * `co2Ratio` is the day's CO2 over the historic CO2 of the date (1: the historic record).
    */
-  step(doy: number, rainf: Float32Array, tair: Float32Array, psurf: Float32Array, swdown: Float32Array, lwdown: Float32Array, laiOut: Float32Array, snowOut: Uint8Array): void {
+  step(doy: number, rainf: Float32Array, tair: Float32Array, psurf: Float32Array, swdown: Float32Array, lwdown: Float32Array, laiOut: Float32Array, snowOut: Uint8Array, co2Ratio = 1): void {
+    const co2 = co2Factors(co2Ratio);
     // locals for the hot loop (3402 cells x 13 000+ days)
     const { swe: sweA, soilWater, capacity, smiSlow: smiA, vigour: vigA, tMean10, gdd: gddA, phenology, lai: laiA } = this.state;
     const params = this.params;
@@ -122,7 +162,7 @@ export class VegetationModel {
       const pet = tc > 0 ? (1.26 * delta) / (delta + gammaPsy) * (rn * 0.0864) / LATENT_HEAT : 0; // mm day-1
       const lai = laiA[i]!;
       const cover = 0.25 + 0.75 * (1 - Math.exp(-0.5 * lai));
-      const et = snowCovered ? 0 : pet * cover * Math.min(1, w / (0.7 * cap));
+      const et = snowCovered ? 0 : pet * cover * Math.min(1, w / (0.7 * cap)) * co2.et;
       w = Math.max(w - et, 0);
       w -= 0.01 * w * (w / cap) ** 4; // slow deep drainage when wet
       // irrigated cropland: water applied during the season whenever the root zone falls below half
@@ -148,7 +188,7 @@ export class VegetationModel {
       // carrying capacity: seasonal share follows phenology; all leaf area is water limited
       const season = 1 - p.seasonalShare + p.seasonalShare * ph;
       const supply = 1 - p.waterSensitivity + p.waterSensitivity * (0.35 * water + 0.65 * vigour);
-      const k = p.laiMin + (p.laiMax - p.laiMin) * season * supply;
+      const k = p.laiMin + (p.laiMax - p.laiMin) * season * supply * co2.lai;
       let next: number;
       if (k > lai) next = lai + p.growthRate * Math.max(lai, 0.05) * (1 - lai / k);
       else next = lai - (lai - k) / p.senesceDays;

@@ -4,27 +4,10 @@
  */
 import { addDays, dayOfYear } from '../../data/time-axis.ts';
 import { dayLengthHours } from './solar.ts';
+import { co2Ppm } from '../../data/historic-co2.ts';
 
-/**
- * Annual-mean CO2 at Mauna Loa (NOAA GML), umol mol-1, at decade anchors; linear in between and
- * held constant outside 1960..2020.
- */
-const CO2_ANCHORS: readonly (readonly [number, number])[] = [
-  [1960, 316.9], [1970, 325.7], [1980, 338.8], [1990, 354.4], [2000, 369.7], [2010, 389.9], [2020, 414.2],
-];
-
-export function co2Ppm(year: number): number {
-  const first = CO2_ANCHORS[0]!;
-  const last = CO2_ANCHORS[CO2_ANCHORS.length - 1]!;
-  if (year <= first[0]) return first[1];
-  if (year >= last[0]) return last[1];
-  for (let i = 1; i < CO2_ANCHORS.length; i++) {
-    const [y1, c1] = CO2_ANCHORS[i]!;
-    const [y0, c0] = CO2_ANCHORS[i - 1]!;
-    if (year <= y1) return c0 + ((c1 - c0) * (year - y0)) / (y1 - y0);
-  }
-  return last[1];
-}
+// the historic CO2 lives with the data (the virtual basin's generator needs it too)
+export { co2Ppm } from '../../data/historic-co2.ts';
 
 export interface ChunkCalendar {
   /** day of year (1..366) and fractional calendar year, [batch][time] flattened (b * time + t) */
