@@ -6,7 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { findMetricsFile, findPredictionFile, readGridVariables, readMetricsFile, readPredictionAxis, readPredictionCell, readPredictionDay, readPredictionFile, readSpreadMapsFile, type Prediction } from '../run/run-files.ts';
-import { HISTORY_FILE, RUN_CONFIG_FILE, SCENARIO_CHANGES_FILE, SCENARIO_SUMMARY_FILE, SPREAD_MAPS_FILE, listRunIds, listScenarioRuns, readModelJson, readRunConfig, readRunRecord, readRunSummary, readScenarioSummary, runDir, runFileIndex, runsDir, scenarioRunDir, type ScenarioSummary } from '../run/run-folder.ts';
+import { HISTORY_FILE, RUN_CONFIG_FILE, SCENARIO_CHANGES_FILE, SCENARIO_SUMMARY_FILE, SPREAD_MAPS_FILE, listRunIds, memberDirOf, spreadPath, type EnsembleSummary, listScenarioRuns, readModelJson, readRunConfig, readRunRecord, readRunSummary, readScenarioSummary, runDir, runFileIndex, runsDir, scenarioRunDir, type ScenarioSummary } from '../run/run-folder.ts';
 import { LEARNED_PARAMETERS_FILE } from '../physics/grid/learned-parameters.ts';
 import { PARAMETER_SPECS } from '../physics/grid/pft-params.ts';
 import type { ParameterRange } from '../physics/parameter-range.ts';
@@ -52,6 +52,8 @@ export interface RunListing {
   readonly history: Readonly<Record<string, readonly { epoch: number; trainLoss: number; valLoss: number | null }[]>>;
   /** learned per-PFT parameters of physics-encoded models (models/<kind>/learned-parameters.json) */
   readonly parameters: Readonly<Record<string, LearnedParameters>>;
+  /** an ensemble run: its collected members and their NSE distribution (the entries score the mean); null otherwise */
+  readonly ensemble: EnsembleSummary | null;
 }
 
 export interface LearnedParameters {
@@ -116,7 +118,7 @@ export function readRun(projectDir: string, runId: string): RunListing {
     return {
       id: runId, status: 'unreadable', createdAt: null, preset: null, models: [], backend: null, seconds: null,
       error: err instanceof Error ? err.message : String(err), failed: [], skipped: [], periods: null, config: null,
-      entries: [], predictions: [], history: {}, parameters: {},
+      entries: [], predictions: [], history: {}, parameters: {}, ensemble: null,
     };
   }
 }
@@ -168,6 +170,7 @@ function listingOf(dir: string, runId: string): RunListing {
     predictions: runFileIndex(dir).predictions,
     history,
     parameters,
+    ensemble: summary?.ensemble ?? null,
   };
 }
 
@@ -190,10 +193,12 @@ export function listRuns(projectDir: string): RunListing[] {
 
 export type { Prediction };
 
-function predictionFile(projectDir: string, runId: string, entry: string): string {
+/** predictions/<entry>.nc of a run, or of one of its ensemble members (`member`: 'm01'). */
+function predictionFile(projectDir: string, runId: string, entry: string, member?: string): string {
   if (!/^[A-Za-z0-9._-]+$/.test(entry)) throw new Error(`'${entry}' is not a model name`);
-  const file = findPredictionFile(runDir(projectDir, runId), entry);
-  if (!file) throw new Error(`run ${runId} has no predictions of '${entry}'`);
+  const dir = runDir(projectDir, runId);
+  const file = findPredictionFile(member === undefined ? dir : memberDirOf(dir, member), entry);
+  if (!file) throw new Error(`run ${runId}${member === undefined ? '' : ` member ${member}`} has no predictions of '${entry}'`);
   return file;
 }
 
@@ -220,12 +225,44 @@ export function readPredictionDayOf(projectDir: string, runId: string, entry: st
   return dayCache.through(`${file}:${stamp}:day:${k}`, () => readPredictionDay(file, k));
 }
 
-/** Every day of one cell of a run entry's prediction, read alone (a hyperslab) for a clicked cell's chart. */
-export function readPredictionCellOf(projectDir: string, runId: string, entry: string, cell: number): { readonly startDate: string; readonly days: number; readonly values: Float32Array } {
-  const file = predictionFile(projectDir, runId, entry);
+export interface CellSeries {
+  readonly startDate: string;
+  readonly days: number;
+  readonly values: Float32Array;
+}
+
+/** Every day of one cell of a prediction file's `variable`, read alone (a hyperslab) and cached with the days. */
+function cellOfFile(file: string, cell: number, variable = 'lai'): CellSeries {
   const stamp = fileStamp(file);
   const axis = cached(file, () => readPredictionAxis(file), 'axis');
-  return { ...axis, values: dayCache.through(`${file}:${stamp}:cell:${cell}`, () => readPredictionCell(file, cell)) };
+  return { ...axis, values: dayCache.through(`${file}:${stamp}:${variable}:cell:${cell}`, () => readPredictionCell(file, cell, variable)) };
+}
+
+/** Every day of one cell of a run entry's prediction (of ensemble member `member`: 'm01'), read alone for a clicked cell's chart. */
+export function readPredictionCellOf(projectDir: string, runId: string, entry: string, cell: number, member?: string): CellSeries {
+  return cellOfFile(predictionFile(projectDir, runId, entry, member), cell);
+}
+
+/**
+ * Every day of an ensemble member's prediction, not cached: an area's band needs each member's
+ * whole file once, and keeping N of them (124 MB each for 36 years) would crowd out the rest.
+ */
+export function readMemberPrediction(projectDir: string, runId: string, member: string, entry: string): Prediction {
+  return readPredictionFile(predictionFile(projectDir, runId, entry, member));
+}
+
+/**
+ * Day `dayOfDataset` of an ensemble's spread per test date (spread/<entry>.nc, variable 'lai_std'
+ * or 'lai_range_5_95'), read alone (a hyperslab); null outside the test period or when the run has no such file.
+ */
+export function readSpreadDayOf(projectDir: string, runId: string, entry: string, variable: string, dayOfDataset: number, datasetStart: string): Float32Array | null {
+  const file = spreadPath(runDir(projectDir, runId), entry);
+  if (!existsSync(file)) return null;
+  const stamp = fileStamp(file);
+  const axis = cached(file, () => readPredictionAxis(file, variable), `axis:${variable}`);
+  const k = dayOfDataset - daysBetween(datasetStart, axis.startDate);
+  if (k < 0 || k >= axis.days) return null;
+  return dayCache.through(`${file}:${stamp}:${variable}:day:${k}`, () => readPredictionDay(file, k, variable));
 }
 
 /** Per-cell metric grids of a run: '<entry>/<metric>' -> values (row 0 = north). */

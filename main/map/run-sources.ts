@@ -5,7 +5,7 @@
 import type { DatasetSlices } from '../data/dataset-slices.ts';
 import { LAND_COVER_TO_PFT } from '../physics/grid/pft-params.ts';
 import { masked, missingGrid, observationAtOrBefore, percentileRange, type LayerSource } from './layer-source.ts';
-import { listRuns, readMetrics, readPredictionDayOf, readSpreadMaps, runLabel, type RunListing } from './run-listing.ts';
+import { listRuns, readMetrics, readPredictionDayOf, readSpreadDayOf, readSpreadMaps, runLabel, type RunListing } from './run-listing.ts';
 import { parameterLabel } from '../util/unit-labels.ts';
 import { scenarioSources, type ScenarioSource } from './scenario-sources.ts';
 
@@ -13,7 +13,8 @@ export type RunOutputSource = LayerSource<'run-output', { readonly runId: string
 /** a learned parameter per cell ('value'), or its learned value minus its default ('diff') */
 export type ParameterSource = LayerSource<'parameter', { readonly runId: string; readonly model: string; readonly parameter: string; readonly view: 'value' | 'diff' }>;
 export type MetricSource = LayerSource<'metric', { readonly runId: string; readonly entry: string; readonly metric: 'nse' }>;
-export type SpreadSource = LayerSource<'spread', { readonly runId: string; readonly entry: string; readonly spread: string }>;
+/** an ensemble's spread: over the test period (spread/test-period.nc, 'period') or on the chosen date (spread/<entry>.nc, 'date') */
+export type SpreadSource = LayerSource<'spread', { readonly runId: string; readonly entry: string; readonly spread: string; readonly time: 'period' | 'date' }>;
 export type RunLayerSource = RunOutputSource | ParameterSource | MetricSource | SpreadSource | ScenarioSource;
 
 /** The ensemble spread maps of spread/test-period.nc (main/run/ensemble.ts), as map layers. */
@@ -22,6 +23,15 @@ const SPREAD_LAYERS: Readonly<Record<string, { label: string; units: string; wha
   lai_range_5_95: { label: 'ensemble 5-95 % range of LAI', units: 'm2 m-2', what: "5-95 % range of the members' daily LAI, averaged over the test period" },
   nse_std: { label: 'ensemble spread of NSE (std)', units: 'dimensionless', what: "standard deviation of the members' test-period NSE" },
   nse_range: { label: 'ensemble NSE range (max - min)', units: 'dimensionless', what: "range of the members' test-period NSE" },
+};
+
+/**
+ * The spreads also shown per test date, from spread/<entry>.nc: read one date at a time when the
+ * date slider asks (one hyperslab, as a prediction day), so nothing is computed or written for them.
+ */
+const DAILY_SPREAD_LAYERS: Readonly<Record<string, { label: string; what: string }>> = {
+  lai_std: { label: 'ensemble spread of LAI (std) on the date', what: "standard deviation of the members' LAI on the chosen date" },
+  lai_range_5_95: { label: 'ensemble 5-95 % range of LAI on the date', what: "5-95 % range of the members' LAI on the chosen date" },
 };
 
 /** Daily prediction of a run entry on dataset day `d`, masked (NaN outside the predicted record); only that day is read. */
@@ -117,15 +127,32 @@ function spreadSources(slices: DatasetSlices, projectDir: string, run: RunListin
     const spec = SPREAD_LAYERS[spread];
     if (!spec) return [];
     const shown = masked(slices.meta, values);
-    return [{
-      kind: 'spread', props: { runId: run.id, entry, spread },
+    const top = Math.max(1e-3, percentileRange(shown, 2, 98)[1]);
+    const group = `Run: ${runLabel(run)}`;
+    const test = run.periods?.['test'];
+    const daily = DAILY_SPREAD_LAYERS[spread];
+    const perDate: SpreadSource[] = daily ? [{
+      kind: 'spread', props: { runId: run.id, entry, spread, time: 'date' },
       layer: {
-        id: `run:${run.id}:spread:${entry}:${spread}`, label: `${label(entry)} ${spec.label}`, group: `Run: ${runLabel(run)}`, units: spec.units,
-        kind: 'sequential', time: 'static', range: [0, Math.max(1e-3, percentileRange(shown, 2, 98)[1])], colormap: 'cividis',
+        // a single date spreads wider than the period's mean: twice its upper range
+        id: `run:${run.id}:spread-date:${entry}:${spread}`, label: `${label(entry)} ${daily.label}`, group, units: spec.units,
+        kind: 'sequential', time: 'daily', range: [0, Number((2 * top).toPrecision(3))], colormap: 'cividis',
+        description: `${daily.what} (${label(entry)}, ensemble run ${run.id}); test period only${test ? ` (${test.from} to ${test.to})` : ''}, missing on other dates`,
+      },
+      grid(d) {
+        const day = readSpreadDayOf(projectDir, run.id, entry, spread, d, slices.meta.startDate);
+        return { values: day ? masked(slices.meta, day) : missingGrid(slices.meta), sourceDay: day ? d : null };
+      },
+    }] : [];
+    return [{
+      kind: 'spread', props: { runId: run.id, entry, spread, time: 'period' },
+      layer: {
+        id: `run:${run.id}:spread:${entry}:${spread}`, label: `${label(entry)} ${spec.label}`, group, units: spec.units,
+        kind: 'sequential', time: 'static', range: [0, top], colormap: 'cividis',
         description: `${spec.what} (${label(entry)}, ensemble run ${run.id})`,
       },
       grid: () => ({ values: shown, sourceDay: null }),
-    }];
+    }, ...perDate];
   });
 }
 

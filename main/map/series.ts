@@ -10,19 +10,26 @@ import { cellCount } from '../data/grid.ts';
 import { daysBetween, type DayRange } from '../data/time-axis.ts';
 import { activeClip } from './clip.ts';
 import { splitsOf } from './summary.ts';
-import { listRuns, readPrediction, readPredictionCellOf, runLabel } from './run-listing.ts';
+import { listRuns, readMemberPrediction, readPrediction, readPredictionCellOf, runLabel, type RunListing } from './run-listing.ts';
 import { isProcessModelOnly } from '../models/model-kinds.ts';
+import { memberSpread } from '../evaluation/ensemble-spread.ts';
 
 export type SeriesWhere = { readonly cell: number } | { readonly subbasin: number } | { readonly clip: true };
 
 export interface ChartSeries {
   readonly id: string;
   readonly label: string;
-  readonly kind: 'observed' | 'truth' | 'model' | 'physics';
+  /** 'spread': one edge of an ensemble's band around the mean series `band.of` */
+  readonly kind: 'observed' | 'truth' | 'model' | 'physics' | 'spread';
   /** day indices of the values (observed); absent when the values cover every day from 0 */
   readonly days?: number[];
   readonly values: Float32Array;
+  /** the band edge this series is: which series it surrounds, and which edge */
+  readonly band?: { readonly of: string; readonly edge: 'lower' | 'upper' };
 }
+
+/** the ensemble band's edges: percentiles of the members' LAI per day */
+const BAND_EDGES = [{ edge: 'lower', q: 'p05', name: '5 %' }, { edge: 'upper', q: 'p95', name: '95 %' }] as const;
 
 export interface MapSeries {
   readonly title: string;
@@ -81,6 +88,21 @@ function pickOf(slices: DatasetSlices, projectDir: string, where: SeriesWhere): 
   return regionPick(slices, `Subbasin ${sb.name} (area-weighted mean)`, regionWeights(meta.grid, sb.cellFractions, meta.mask));
 }
 
+/**
+ * The band around an ensemble's mean series `of` (entry `entry` of run `run`): per day, the 5th and
+ * 95th percentiles over the collected members of the members' own series at the place, so an
+ * area's band is the spread of the members' area means, not a mean of per-cell spreads. None for
+ * a run that is no ensemble, or an entry the members did not all predict (physics-only: member 0's).
+ */
+function ensembleBand(run: RunListing, entry: string, of: string, label: string, memberSeries: (member: string) => Float32Array): ChartSeries[] {
+  const members = run.ensemble?.collected ?? [];
+  if (members.length < 2 || !(entry in (run.ensemble?.nse ?? {}))) return [];
+  const spread = memberSpread(members.map(memberSeries));
+  return BAND_EDGES.map(({ edge, q, name }) => ({
+    id: `${of}:${q}`, label: `${label} ${name} of ${members.length} members`, kind: 'spread' as const, values: spread[q], band: { of, edge },
+  }));
+}
+
 /** The chart's series at `where`: observations, the truth where known, and run `runId`'s models (default: the newest finished run with predictions). */
 export function mapSeries(slices: DatasetSlices, projectDir: string, where: SeriesWhere, runId?: string): MapSeries {
   const meta = slices.meta;
@@ -92,15 +114,22 @@ export function mapSeries(slices: DatasetSlices, projectDir: string, where: Seri
   const runs = listRuns(projectDir).filter((r) => r.status === 'finished' && r.predictions.length > 0);
   const run = runId === undefined ? runs[0] : runs.find((r) => r.id === runId);
   if (runId !== undefined && !run) throw new Error(`no finished run '${runId}' with predictions`);
-  for (const entry of run?.predictions ?? []) {
+  // one entry's series at `where`, aligned to the dataset's days (of ensemble member `member`: 'm01')
+  const picked = (r: RunListing, entry: string, member?: string): Float32Array => {
     // a cell reads its own column of the file; an area mean needs every cell of every day
-    const p = 'cell' in where ? readPredictionCellOf(projectDir, run!.id, entry, where.cell) : readPrediction(projectDir, run!.id, entry);
+    const p = 'cell' in where ? readPredictionCellOf(projectDir, r.id, entry, where.cell, member)
+      : member === undefined ? readPrediction(projectDir, r.id, entry) : readMemberPrediction(projectDir, r.id, member, entry);
     const offset = daysBetween(meta.startDate, p.startDate);
-    const picked = 'values' in p ? p.values : pick.inMemory(p.daily);
+    const values = 'values' in p ? p.values : pick.inMemory(p.daily);
     const aligned = new Float32Array(meta.dayCount).fill(Number.NaN);
-    for (let k = 0; k < p.days; k++) if (k + offset >= 0 && k + offset < meta.dayCount) aligned[k + offset] = picked[k]!;
+    for (let k = 0; k < p.days; k++) if (k + offset >= 0 && k + offset < meta.dayCount) aligned[k + offset] = values[k]!;
+    return aligned;
+  };
+  for (const entry of run?.predictions ?? []) {
     const label = run!.entries.find((e) => e.id === entry)?.label ?? entry;
-    series.push({ id: `${run!.id}:${entry}`, label: `${label} · ${runLabel(run!)}`, kind: isProcessModelOnly(entry) ? 'physics' : 'model', values: aligned });
+    const id = `${run!.id}:${entry}`;
+    series.push({ id, label: `${label} · ${runLabel(run!)}`, kind: isProcessModelOnly(entry) ? 'physics' : 'model', values: picked(run!, entry) });
+    series.push(...ensembleBand(run!, entry, id, label, (member) => picked(run!, entry, member)));
   }
   return { title: pick.title, series, ...(run?.periods ? { splits: runSplits(meta, run.periods), splitsOf: runLabel(run) } : { splits: splitsOf(meta) }) };
 }

@@ -167,16 +167,19 @@ function gridDims(f: H5File, file: string): GridSpec {
   return { nrows: la.length, ncols: lo.length, lon0: lo[0]!, latTop: la[la.length - 1]!, cellSize };
 }
 
-/** Opens a prediction file, checks its daily time axis and hands its grid, axis and 'lai' variable to `use`. */
-function withPrediction<T>(file: string, use: (p: { grid: GridSpec; t: number[]; lai: H5Dataset }) => T): T {
+/**
+ * Opens a prediction file, checks its daily time axis and hands its grid, axis and daily variable
+ * (`variable`: 'lai', or in an ensemble's spread/<entry>.nc 'lai_std', 'lai_p05', ...) to `use`.
+ */
+function withPrediction<T>(file: string, use: (p: { grid: GridSpec; t: number[]; lai: H5Dataset }) => T, variable = 'lai'): T {
   requireReady(file);
   const f = new h5wasm.File(file, 'r');
   try {
     const grid = gridDims(f, file);
     const time = f.get('time');
-    const lai = f.get('lai');
+    const lai = f.get(variable);
     if (!(time instanceof h5wasm.Dataset)) throw new Error(`${file}: variable 'time' missing`);
-    if (!(lai instanceof h5wasm.Dataset)) throw new Error(`${file}: variable 'lai' missing`);
+    if (!(lai instanceof h5wasm.Dataset)) throw new Error(`${file}: variable '${variable}' missing`);
     const t = Array.from(time.value as ArrayLike<number>, Number);
     if (t.length === 0) throw new Error(`${file}: variable 'time' is empty`);
     for (let k = 1; k < t.length; k++) if (t[k] !== t[0]! + k) throw new Error(`${file}: variable 'time': step ${k} is day ${t[k]}, expected ${t[0]! + k} (predictions are daily)`);
@@ -192,33 +195,33 @@ export function readPredictionFile(file: string): Prediction {
 }
 
 /** A prediction file's first date and day count, without reading its values. */
-export function readPredictionAxis(file: string): { readonly startDate: string; readonly days: number } {
-  return withPrediction(file, ({ t }) => ({ startDate: addDays(TIME_REFERENCE, t[0]!), days: t.length }));
+export function readPredictionAxis(file: string, variable = 'lai'): { readonly startDate: string; readonly days: number } {
+  return withPrediction(file, ({ t }) => ({ startDate: addDays(TIME_REFERENCE, t[0]!), days: t.length }), variable);
 }
 
-/** Every day of one cell (grid.ts index, row 0 north) of a prediction: one hyperslab, NaN where missing. */
-export function readPredictionCell(file: string, cell: number): Float32Array {
+/** Every day of one cell (grid.ts index, row 0 north) of a prediction's `variable`: one hyperslab, NaN where missing. */
+export function readPredictionCell(file: string, cell: number, variable = 'lai'): Float32Array {
   return withPrediction(file, ({ grid, lai }) => {
     if (!(Number.isInteger(cell) && cell >= 0 && cell < grid.ncols * grid.nrows)) throw new Error(`${file}: cell ${cell} is outside its ${grid.ncols}x${grid.nrows} grid`);
     // stored rows run south first
     const row = grid.nrows - 1 - Math.floor(cell / grid.ncols);
     const col = cell % grid.ncols;
     const block = lai.slice([[], [row, row + 1], [col, col + 1]]);
-    if (!(block instanceof Float32Array)) throw new Error(`${file}: variable 'lai': expected 32-bit floats, found ${lai.dtype}`);
+    if (!(block instanceof Float32Array)) throw new Error(`${file}: variable '${variable}': expected 32-bit floats, found ${lai.dtype}`);
     const fill = attr(lai, '_FillValue');
     const fillValue = typeof fill === 'number' ? Math.fround(fill) : Number.NaN;
     const out = Float32Array.from(block);
     if (!Number.isNaN(fillValue)) for (let i = 0; i < out.length; i++) if (out[i] === fillValue) out[i] = Number.NaN;
     return out;
-  });
+  }, variable);
 }
 
-/** Day `k` (0-based from the file's first date) of a prediction: one hyperslab, rows north first, NaN where missing. */
-export function readPredictionDay(file: string, k: number): Float32Array {
+/** Day `k` (0-based from the file's first date) of a prediction's `variable`: one hyperslab, rows north first, NaN where missing. */
+export function readPredictionDay(file: string, k: number, variable = 'lai'): Float32Array {
   return withPrediction(file, ({ grid, t, lai }) => {
     if (!(Number.isInteger(k) && k >= 0 && k < t.length)) throw new Error(`${file}: day ${k} is outside its ${t.length} days`);
     const block = lai.slice([[k, k + 1], [], []]);
-    if (!(block instanceof Float32Array)) throw new Error(`${file}: variable 'lai': expected 32-bit floats, found ${lai.dtype}`);
+    if (!(block instanceof Float32Array)) throw new Error(`${file}: variable '${variable}': expected 32-bit floats, found ${lai.dtype}`);
     const fill = attr(lai, '_FillValue');
     const fillValue = typeof fill === 'number' ? Math.fround(fill) : Number.NaN;
     const n = grid.ncols * grid.nrows;
@@ -227,7 +230,7 @@ export function readPredictionDay(file: string, k: number): Float32Array {
     for (let r = 0; r < grid.nrows; r++) out.set(block.subarray(r * grid.ncols, (r + 1) * grid.ncols), (grid.nrows - 1 - r) * grid.ncols);
     if (!Number.isNaN(fillValue)) for (let i = 0; i < n; i++) if (out[i] === fillValue) out[i] = Number.NaN;
     return out;
-  });
+  }, variable);
 }
 
 /** predictions/<entry>.nc, or null when the run has none for that entry. */

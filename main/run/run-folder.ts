@@ -98,6 +98,13 @@ export function memberId(index: number): string {
   return `m${String(index).padStart(2, '0')}`;
 }
 
+/** members/<id>/ of an ensemble run, from a member id as the ensemble's records list it ('m03'). */
+export function memberDirOf(dir: string, id: string): string {
+  const m = /^m(\d{2})$/.exec(id);
+  if (!m) throw new Error(`'${id}' is not an ensemble member id (m00..m${MAX_MEMBERS - 1})`);
+  return memberDir(dir, Number(m[1]));
+}
+
 /** spread/<entry>.nc of an ensemble run. */
 export function spreadPath(dir: string, entry: string): string {
   if (!RUN_ID.test(entry)) throw new Error(`'${entry}' is not an entry id`);

@@ -9,6 +9,7 @@ import type { ResponseOf } from '../../main/api/contract.ts';
 import { h } from './dom.ts';
 import { dayToIso, dayToUnixSeconds } from './dates.ts';
 import { formatUnits } from './units.ts';
+import { bandEdgeSeries, bandPairs, ensembleBands } from './series-band.ts';
 
 export type SeriesResponse = ResponseOf<'map.series'>;
 
@@ -134,13 +135,17 @@ export class SeriesChart {
     const series: uPlot.Series[] = [{ label: 'Date', value: (_u, v) => (v === null ? '–' : new Date(v * 1000).toISOString().slice(0, 10)) }];
     data.series.forEach((s, i) => {
       const stroke = SERIES_COLORS[i % SERIES_COLORS.length]!;
-      series.push(s.kind === 'observed'
+      const edge = bandEdgeSeries(s, data.series, SERIES_COLORS);
+      // the uncalibrated process model (defaults) dashed, beside its calibrated line
+      const dash = s.id.endsWith(':physics-only') ? { dash: [6, 4] } : {};
+      series.push(edge ?? (s.kind === 'observed'
         ? { label: s.label, stroke, width: 0, paths: () => null, points: { show: true, size: 5, fill: stroke, stroke }, value: (_u, v) => (v === null ? '–' : v.toFixed(2)) }
-        : { label: s.label, stroke, width: 1.4, points: { show: false }, spanGaps: false, value: (_u, v) => (v === null ? '–' : v.toFixed(2)) });
+        : { label: s.label, stroke, width: 1.4, ...dash, points: { show: false }, spanGaps: false, value: (_u, v) => (v === null ? '–' : v.toFixed(2)) }));
     });
     const opts: uPlot.Options = {
       ...this.size(),
       series,
+      bands: ensembleBands(data.series, SERIES_COLORS),
       scales: { x: { time: true } },
       axes: [{}, { label: `LAI [${formatUnits(data.units)}]`, size: 50 }],
       cursor: { drag: { x: true, y: false } },
@@ -170,6 +175,8 @@ export class SeriesChart {
     this.plot.setSize(this.size());
     requestAnimationFrame(() => this.plot?.setSize(this.size()));
     this.body.setAttribute('data-series', data.series.map((s) => s.id).join(','));
+    // the ensemble bands drawn: the mean series each surrounds (tests read it)
+    this.body.setAttribute('data-bands', bandPairs(data.series).map((b) => b.of).join(','));
     if (visibleDays) this.plot.setScale('x', { min: dayToUnixSeconds(data.startDate, visibleDays[0]), max: dayToUnixSeconds(data.startDate, visibleDays[1]) });
   }
 

@@ -56,11 +56,13 @@ export type MapLayer = z.infer<typeof mapLayerSchema>;
 export const seriesSchema = z.object({
   id: z.string(),
   label: z.string(),
-  /** observed: sparse at observation days; the rest are daily over the whole axis */
-  kind: z.enum(['observed', 'truth', 'model', 'physics']),
+  /** observed: sparse at observation days; the rest are daily over the whole axis; spread: an edge of an ensemble's band */
+  kind: z.enum(['observed', 'truth', 'model', 'physics', 'spread']),
   /** day indices of the values (observed), or omitted when values cover every day from 0 */
   days: z.array(z.number().int()).optional(),
   values: nullableNumbers,
+  /** a band edge (kind 'spread'): the id of the series it surrounds, and which edge (5th / 95th percentile of the members) */
+  band: z.object({ of: z.string(), edge: z.enum(['lower', 'upper']) }).optional(),
 });
 
 const boxSchema = z.object({
@@ -91,6 +93,16 @@ export const runSchema = z.object({
   })),
   predictions: z.array(z.string()),
   history: z.record(z.string(), z.array(z.object({ epoch: z.number(), trainLoss: z.number().nullable(), valLoss: z.number().nullable() }))),
+  /** an ensemble run: the collected members, their seeds and each entry's members' median NSE (min / median / max); null otherwise */
+  ensemble: z.object({
+    members: z.number().int(),
+    collected: z.array(z.string()),
+    seeds: z.array(z.number().int()),
+    nse: z.record(z.string(), z.object({
+      perMember: z.array(z.object({ member: z.string(), median: z.number().nullable() })),
+      min: z.number().nullable(), median: z.number().nullable(), max: z.number().nullable(),
+    })),
+  }).nullable(),
   /** learned per-PFT parameters of physics-encoded models, with their PFT defaults */
   parameters: z.record(z.string(), z.object({
     pfts: z.array(z.string()),

@@ -12,6 +12,7 @@ import { resolveRunConfig } from '../../../main/training/run-config.ts';
 import { collectEnsemble, memberConfig, prepareEnsemble, trainMember } from '../../../main/run/ensemble.ts';
 import { readPredictionFile, runFilesReady } from '../../../main/run/run-files.ts';
 import { memberSpread } from '../../../main/evaluation/ensemble-spread.ts';
+import { subbasinMean } from '../../../main/data/aggregate.ts';
 import { makeTinyDataset } from '../training/tiny-dataset.ts';
 import { writeDataset } from '../../../main/data/store/netcdf-store.ts';
 import { inProcessApi } from '../in-process-api.ts';
@@ -138,5 +139,38 @@ test('a 2-member ensemble: members, mean, spread maps per date and over the test
     assert.ok(near(served.values[7]!, gdalAt(`NETCDF:"${mapsFile}":lai_std_lstm`, 7)[0]!, 1e-6));
     const outside: number | null | undefined = served.values[0];
     assert.ok(outside === null || Number.isNaN(outside), `the cell outside the basin is missing, got ${outside}`);
+
+    // the spread on one date: the file's value on test dates, missing before the test period
+    const onDate = await api.request('map.grid', { layer: 'run:ens:spread-date:lstm:lai_std', day: testStart + 100 });
+    assert.equal(onDate.sourceDay, testStart + 100);
+    assert.ok(near(onDate.values[7]!, gdalAt(`NETCDF:"${spreadFile}":lai_std`, 7)[100]!, 1e-6), `std on the date ${onDate.values[7]}`);
+    const rangeOnDate = await api.request('map.grid', { layer: 'run:ens:spread-date:lstm:lai_range_5_95', day: testStart + 100 });
+    assert.ok(near(rangeOnDate.values[7]!, 0.9 * Math.abs(a[(testStart + 100) * C + 7]! - b[(testStart + 100) * C + 7]!), 2 ** -10));
+    const beforeTest = await api.request('map.grid', { layer: 'run:ens:spread-date:lstm:lai_std', day: 10 });
+    assert.equal(beforeTest.sourceDay, null);
+    assert.ok(Array.from(beforeTest.values).every((v) => v === null || Number.isNaN(v)), 'no spread before the test period');
+
+    // the series chart's band: per day, the 5th and 95th percentiles of the members at the cell,
+    // and for a subbasin of the members' area means (not the mean of per-cell spreads)
+    const lerp = (x: number, y: number, q: number) => Math.min(x, y) + q * Math.abs(x - y);
+    const cellSeries = await api.request('map.series', { cell: 7, run: 'ens' });
+    const edges = cellSeries.series.filter((x) => x.kind === 'spread');
+    assert.deepEqual(edges.map((x) => [x.id, x.band]), [['ens:lstm:p05', { of: 'ens:lstm', edge: 'lower' }], ['ens:lstm:p95', { of: 'ens:lstm', edge: 'upper' }]]);
+    assert.ok(cellSeries.series.some((x) => x.id === 'ens:lstm'), 'the band surrounds the mean series, which is charted');
+    assert.match(edges[0]!.label, /5 % of 2 members/);
+    for (const t of [30, testStart + 100, 4 * 365]) {
+      const [x, y] = [a[t * C + 7]!, b[t * C + 7]!];
+      assert.ok(near(edges[0]!.values[t]!, lerp(x, y, 0.05), 1e-6) && near(edges[1]!.values[t]!, lerp(x, y, 0.95), 1e-6), `day ${t}: band ${edges[0]!.values[t]}..${edges[1]!.values[t]}, members ${x}, ${y}`);
+    }
+    const sub = await api.request('map.series', { subbasin: 1, run: 'ens' });
+    const subEdges = sub.series.filter((x) => x.kind === 'spread');
+    const [meanA, meanB] = [subbasinMean(ds, 1, a), subbasinMean(ds, 1, b)];
+    for (const t of [testStart + 100]) {
+      const [x, y] = [meanA[t]!, meanB[t]!];
+      assert.ok(near(subEdges[0]!.values[t]!, lerp(x, y, 0.05), 1e-4) && near(subEdges[1]!.values[t]!, lerp(x, y, 0.95), 1e-4), `subbasin day ${t}: band ${subEdges[0]!.values[t]}..${subEdges[1]!.values[t]}, member means ${x}, ${y}`);
+    }
+    // the comparison panel's data: the members' median NSE beside the mean's
+    const listed = (await api.request('map.runs', {})).runs.find((x) => x.id === 'ens')!;
+    assert.deepEqual(listed.ensemble?.nse['lstm']?.perMember.map((p) => p.median), medians);
   }
 });
