@@ -29,10 +29,15 @@ export function decodeValues(raw: Float64Array, attrs: Readonly<Record<string, A
   const vmin = num(attrs.valid_min) ?? (range.length === 2 ? range[0] : undefined) ?? -Infinity;
   const vmax = num(attrs.valid_max) ?? (range.length === 2 ? range[1] : undefined) ?? Infinity;
   const out = new Float32Array(raw.length);
+  // one pass over tens of millions of values for a year of hourly forcing: the usual one or two
+  // missing-value markers are compared directly (NaN when absent, which equals nothing)
+  const m0 = missing[0] ?? NaN;
+  const m1 = missing[1] ?? NaN;
+  const more = missing.slice(2);
   for (let i = 0; i < raw.length; i++) {
     const r = raw[i]!;
-    // 9.97e36 is netCDF's default fill for floats, written where data were never set
-    if (Number.isNaN(r) || r < vmin || r > vmax || Math.abs(r) >= 9.9e36 || missing.includes(r)) out[i] = NaN;
+    // NaN fails every comparison; 9.97e36 is netCDF's default fill for floats, written where data were never set
+    if (!(r >= vmin && r <= vmax) || Math.abs(r) >= 9.9e36 || r === m0 || r === m1 || (more.length > 0 && more.includes(r))) out[i] = NaN;
     else out[i] = r * scale + offset;
   }
   return out;

@@ -292,8 +292,14 @@ export async function importForcingNetcdf(inputs: readonly string[], options: Fo
   const sums = Object.fromEntries(FORCING_NAMES.map((f) => [f, new Float32Array(days * n)])) as Record<ForcingName, Float32Array>;
   const winSize = weights.rowCount * weights.colCount;
   const stepFields: Partial<Record<SourceRole, Float32Array>> = {};
-  const derived: Record<ForcingName, Float32Array> = Object.fromEntries(FORCING_NAMES.map((f) => [f, new Float32Array(winSize)])) as Record<ForcingName, Float32Array>;
-  const regridded = new Float32Array(n);
+  const copies: Partial<Record<SourceRole, Float32Array>> = {};
+  const scratch = { Qair: new Float32Array(winSize), Wind: new Float32Array(winSize) };
+  // Steps are summed into days at source resolution and each complete day is regridded once (the
+  // weights are linear, so regridding the day's sum equals summing the regridded steps where all
+  // are valid; a source cell missing at any step of a day is left out of that day's mean). Only
+  // the days still being filled are held, usually one.
+  const filling = new Map<number, { sums: Record<ForcingName, Float32Array>; steps: number }>();
+  const spare: Record<ForcingName, Float32Array>[] = [];
   const minValid = options.minValidFraction ?? 0.5;
   const validCount = Object.fromEntries(FORCING_NAMES.map((f) => [f, 0])) as Record<ForcingName, number>;
 
@@ -303,26 +309,36 @@ export async function importForcingNetcdf(inputs: readonly string[], options: Fo
     options.onProgress?.(fi, metas.length, meta.path);
     const nc = await openForcingFile(meta.path, options, true);
     try {
-      const slabs = new Map<SourceRole, { data: Float32Array; strides: { t: number; y: number; x: number } }>();
-      for (const [role, src] of meta.roles) slabs.set(role, readWindow(nc, src.variable, meta.coords, weights, meta.times.length));
+      // each variable's window for all of this file's steps: read, decoded and converted in one pass
+      // each (per-value work over a year of hourly steps is what made the import slow)
+      const slabs = new Map<SourceRole, Slab>();
+      for (const [role, src] of meta.roles) {
+        const slab = readWindow(nc, src.variable, meta.coords, weights, meta.times.length);
+        convertInPlace(slab.data, src.conversion, dt / 1000);
+        slabs.set(role, slab);
+      }
       for (let t = 0; t < meta.times.length; t++) {
         const s: Step = { file: fi, t, ms: meta.times[t]!, mid: meta.boundsMid?.[t] ?? NaN };
         const day = dayOf(s) - firstDay;
         if (day < 0 || day >= days) continue;
-        for (const [role, slab] of slabs) {
-          const out = (stepFields[role] ??= new Float32Array(winSize));
-          const conv = meta.roles.get(role)!.conversion;
-          let k = 0;
-          for (let y = 0; y < weights.rowCount; y++) {
-            for (let x = 0; x < weights.colCount; x++) out[k++] = conv.apply(slab.data[t * slab.strides.t + y * slab.strides.y + x * slab.strides.x]!, dt / 1000);
-          }
+        for (const [role, slab] of slabs) stepFields[role] = stepField(slab, t, weights, (copies[role] ??= new Float32Array(winSize)));
+        const derived = deriveStep(stepFields, scratch, winSize);
+        let open = filling.get(day);
+        if (!open) {
+          const reused = spare.pop();
+          if (reused) for (const f of FORCING_NAMES) reused[f].fill(0);
+          open = { sums: reused ?? Object.fromEntries(FORCING_NAMES.map((f) => [f, new Float32Array(winSize)])) as Record<ForcingName, Float32Array>, steps: 0 };
+          filling.set(day, open);
         }
-        deriveStep(stepFields, derived, winSize);
         for (const f of FORCING_NAMES) {
-          areaAverage(derived[f], weights, regridded, minValid);
-          const acc = sums[f];
-          const off = day * n;
-          for (let c = 0; c < n; c++) acc[off + c] = acc[off + c]! + regridded[c]!;
+          const acc = open.sums[f];
+          const v = derived[f];
+          for (let k = 0; k < winSize; k++) acc[k] = acc[k]! + v[k]!;
+        }
+        if (++open.steps === stepsPerDay) {
+          for (const f of FORCING_NAMES) areaAverage(open.sums[f], weights, sums[f].subarray(day * n, (day + 1) * n), minValid);
+          filling.delete(day);
+          spare.push(open.sums);
         }
       }
     } finally {
@@ -370,8 +386,30 @@ function checkAccumulationWindows(metas: readonly FileMeta[], dtMs: number): voi
   }
 }
 
+interface Slab { readonly data: Float32Array; readonly strides: { readonly t: number; readonly y: number; readonly x: number } }
+
+function convertInPlace(data: Float32Array, conv: UnitConversion, dtSeconds: number): void {
+  if (conv.unchanged) return;
+  for (let i = 0; i < data.length; i++) data[i] = conv.apply(data[i]!, dtSeconds);
+}
+
+/**
+ * Step t of a slab as a row-major window: a view into the slab when the file stores time, latitude,
+ * longitude in that order (the usual layout), else a strided copy into `copy`.
+ */
+function stepField(slab: Slab, t: number, w: OverlapWeights, copy: Float32Array): Float32Array {
+  const size = w.rowCount * w.colCount;
+  const { t: st, y: sy, x: sx } = slab.strides;
+  if (sx === 1 && sy === w.colCount && st === size) return slab.data.subarray(t * size, (t + 1) * size);
+  let k = 0;
+  for (let y = 0; y < w.rowCount; y++) {
+    for (let x = 0; x < w.colCount; x++) copy[k++] = slab.data[t * st + y * sy + x * sx]!;
+  }
+  return copy;
+}
+
 /** Reads a variable's window (all times of this file) and returns it decoded with strides. */
-function readWindow(nc: NcFile, v: NcVariable, coords: Coords, w: OverlapWeights, nt: number) {
+function readWindow(nc: NcFile, v: NcVariable, coords: Coords, w: OverlapWeights, nt: number): Slab {
   const tDim = coords.timeVar.dims[0]!, yDim = coords.latVar.dims[0]!, xDim = coords.lonVar.dims[0]!;
   const start: number[] = [];
   const count: number[] = [];
@@ -393,19 +431,24 @@ function readWindow(nc: NcFile, v: NcVariable, coords: Coords, w: OverlapWeights
   return { data, strides: { t: strideOf(tDim), y: strideOf(yDim), x: strideOf(xDim) } };
 }
 
-/** Step-level derived forcings at source resolution, from the converted role fields. */
-function deriveStep(src: Partial<Record<SourceRole, Float32Array>>, out: Record<ForcingName, Float32Array>, size: number): void {
-  out.Rainf.set(src.Rainf!);
-  out.Tair.set(src.Tair!);
-  out.PSurf.set(src.PSurf!);
-  out.LWdown.set(src.LWdown!);
-  out.SWdown.set(src.SWdown!);
-  if (src.Wind) out.Wind.set(src.Wind);
-  else for (let i = 0; i < size; i++) out.Wind[i] = Math.hypot(src.Wind_E![i]!, src.Wind_N![i]!);
-  if (src.Qair) out.Qair.set(src.Qair);
-  else if (src.VapPres) for (let i = 0; i < size; i++) out.Qair[i] = specificHumidity(src.VapPres[i]!, src.PSurf![i]!);
-  else if (src.DewPoint) for (let i = 0; i < size; i++) out.Qair[i] = specificHumidity(saturationVapourPressure(src.DewPoint[i]!), src.PSurf![i]!);
-  else for (let i = 0; i < size; i++) out.Qair[i] = specificHumidity((src.RelHum![i]! / 100) * saturationVapourPressure(src.Tair![i]!), src.PSurf![i]!);
+/**
+ * Step-level forcings at source resolution from the converted role fields: the given fields as they
+ * are, humidity and wind derived into `scratch` when the file has other quantities.
+ */
+function deriveStep(src: Partial<Record<SourceRole, Float32Array>>, scratch: { Qair: Float32Array; Wind: Float32Array }, size: number): Record<ForcingName, Float32Array> {
+  let wind = src.Wind;
+  if (!wind) {
+    wind = scratch.Wind;
+    for (let i = 0; i < size; i++) wind[i] = Math.hypot(src.Wind_E![i]!, src.Wind_N![i]!);
+  }
+  let q = src.Qair;
+  if (!q) {
+    q = scratch.Qair;
+    if (src.VapPres) for (let i = 0; i < size; i++) q[i] = specificHumidity(src.VapPres[i]!, src.PSurf![i]!);
+    else if (src.DewPoint) for (let i = 0; i < size; i++) q[i] = specificHumidity(saturationVapourPressure(src.DewPoint[i]!), src.PSurf![i]!);
+    else for (let i = 0; i < size; i++) q[i] = specificHumidity((src.RelHum![i]! / 100) * saturationVapourPressure(src.Tair![i]!), src.PSurf![i]!);
+  }
+  return { Rainf: src.Rainf!, Tair: src.Tair!, PSurf: src.PSurf!, Qair: q, LWdown: src.LWdown!, SWdown: src.SWdown!, Wind: wind };
 }
 
 /**

@@ -48,6 +48,8 @@ export const ROLE_STANDARD_NAMES: Readonly<Record<SourceRole, readonly string[]>
 export interface UnitConversion {
   readonly label: string;
   readonly apply: (v: number, dtSeconds: number) => number;
+  /** the values are already in the target unit (the importer then skips the per-value pass) */
+  readonly unchanged?: boolean;
 }
 
 export function canonicalUnits(u: string): string {
@@ -55,7 +57,7 @@ export function canonicalUnits(u: string): string {
 }
 
 const K = (label: string, apply: (v: number, dt: number) => number): UnitConversion => ({ label, apply });
-const same = (u: string) => K(`${u} (unchanged)`, (v) => v);
+const same = (u: string): UnitConversion => ({ label: `${u} (unchanged)`, apply: (v) => v, unchanged: true });
 
 const TEMPERATURE: Record<string, UnitConversion> = {
   k: same('K'), kelvin: same('K'), 'deg k': same('K'), degk: same('K'),

@@ -4,7 +4,9 @@
  * thread. So before the importer opens a NetCDF4 file, a worker thread performs the same reads
  * (every object, every attribute, every dataset's values) under a time limit; only a file that
  * passed is then read on the calling thread. The reads are deterministic, so what finished in the
- * worker finishes again. The price is reading the file twice.
+ * worker finishes again. The price is reading the file twice; a file that passed is remembered
+ * (by path, size and modification time) so that opening it again, as an import does (once for its
+ * metadata, once for its values), does not probe it again.
  */
 import { Worker } from 'node:worker_threads';
 import { promises as fs } from 'node:fs';
@@ -33,9 +35,16 @@ const { workerData, parentPort } = require('node:worker_threads');
 })().catch((e) => parentPort.postMessage({ ok: false, message: String((e && e.message) || e) }));
 `;
 
+/** Files that passed: path -> size and modification time when they did (bounded, oldest dropped). */
+const passed = new Map<string, string>();
+const PASSED_MAX = 512;
+
 /** Throws an ImportError when the file cannot be fully read within the time limit. */
 export async function probeHdf5(path: string): Promise<void> {
-  const size = (await fs.stat(path)).size;
+  const stat = await fs.stat(path);
+  const size = stat.size;
+  const stamp = `${size}:${stat.mtimeMs}`;
+  if (passed.get(path) === stamp) return;
   // generous: ~10 s plus 1 s per 20 MB, so a loaded machine does not fail a good file
   const limitMs = 10_000 + Math.ceil(size / 20e6) * 1000;
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { path, h5url: import.meta.resolve('h5wasm/node') }, stdout: true, stderr: true });
@@ -50,6 +59,9 @@ export async function probeHdf5(path: string): Promise<void> {
       worker.once('exit', (code) => { clearTimeout(timer); resolve({ ok: false, message: `reader stopped (exit ${code})` }); });
     });
     if (!result.ok) throw new ImportError(path, `is not a readable NetCDF4/HDF5 file, it looks truncated or corrupt (${result.message ?? 'unknown reason'})`);
+    passed.delete(path);
+    passed.set(path, stamp);
+    if (passed.size > PASSED_MAX) passed.delete(passed.keys().next().value!);
   } catch (err) {
     if (err instanceof ImportError) throw err;
     throw new ImportError(path, `is not a readable NetCDF4/HDF5 file (${err instanceof Error ? err.message : String(err)})`);

@@ -67,7 +67,9 @@ function checkSize(path: string, name: string, shape: readonly number[]): number
 function toFloat64(data: unknown, path: string, name: string): Float64Array {
   if (data instanceof Float64Array) return data;
   if (ArrayBuffer.isView(data) && !(data instanceof DataView)) {
-    const src = data as unknown as ArrayLike<number | bigint>;
+    // a native element-wise copy for number arrays (forcing slabs are tens of MB); 64-bit integers need Number()
+    if (!(data instanceof BigInt64Array) && !(data instanceof BigUint64Array)) return new Float64Array(data as unknown as ArrayLike<number>);
+    const src = data as unknown as ArrayLike<bigint>;
     const out = new Float64Array(src.length);
     for (let i = 0; i < src.length; i++) out[i] = Number(src[i]);
     return out;
