@@ -9,11 +9,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { describeGrid, type GridSpec } from '../grid.ts';
 import { polygonProblem } from '../polygon-validity.ts';
-import { ImportError, guardFile } from './errors.ts';
+import { ImportError, guardFile, guardFileSync } from './errors.ts';
 import { UnzipLimitError, unzipShapefileParts } from './bounded-unzip.ts';
 import { checkInputFile, InputFileError, MAX_INPUT_BYTES, readInputFile } from '../../util/input-file.ts';
 import { gdalReason, removeScratchOutput, withGdal, type GdalDataset, type GdalOutputPath } from './gdal-runtime.ts';
 import { polygonCellFractions } from '../polygon-fractions.ts';
+import { unionPolygons } from '../polygon-union.ts';
 import type { ImportedBasinFeature, ImportedBasins } from './types.ts';
 
 export interface BasinImportOptions {
@@ -142,6 +143,13 @@ export async function readBasinFeatures(file: string, options: Omit<BasinImportO
   }
 }
 
+/** The union of the features' polygons (the outline of a basin given as its parts). */
+export function dissolveFeatures(file: string, features: readonly BasinFeature[]): GeoJSON.Polygon | GeoJSON.MultiPolygon {
+  const geometry = guardFileSync(file, 'dissolving its features', () => unionPolygons(features.map((f) => f.geometry)));
+  if (!geometry) throw new ImportError(file, `its ${features.length} features dissolve to nothing (their union has no area)`);
+  return geometry;
+}
+
 export async function importBasins(file: string, options: BasinImportOptions): Promise<ImportedBasins> {
   const grid = options.grid;
   if (options.feature !== undefined && options.dissolve) throw new ImportError(file, 'give either a feature name or dissolve, not both');
@@ -153,16 +161,11 @@ export async function importBasins(file: string, options: BasinImportOptions): P
     notes.push(`kept feature '${options.feature}' of ${read.length}`);
     read = chosen;
   } else if (options.dissolve && read.length > 1) {
-    const coordinates = read.flatMap((f) => (f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates));
-    notes.push(`dissolved ${read.length} features into one basin (${read.map((f) => f.name).slice(0, 5).join(', ')}${read.length > 5 ? ', ...' : ''})`);
-    read = [{ id: 1, name: path.basename(file).replace(/\.[^.]+$/, ''), geometry: { type: 'MultiPolygon', coordinates }, properties: { dissolved: read.length } }];
+    const geometry = dissolveFeatures(file, read);
+    notes.push(`dissolved ${read.length} features into one basin (${read.map((f) => f.name).slice(0, 5).join(', ')}${read.length > 5 ? ', ...' : ''}): their union, so areas where they overlap count once`);
+    read = [{ id: 1, name: path.basename(file).replace(/\.[^.]+$/, ''), geometry, properties: { dissolved: read.length } }];
   }
-  const features: ImportedBasinFeature[] = read.map((f) => {
-    const fr = polygonCellFractions(grid, f.geometry);
-    // dissolved parts that overlap would count a cell twice; a cell holds at most all of its area
-    if (options.dissolve) for (let c = 0; c < fr.length; c++) fr[c] = Math.min(1, fr[c]!);
-    return { ...f, cellFractions: fr };
-  });
+  const features: ImportedBasinFeature[] = read.map((f) => ({ ...f, cellFractions: polygonCellFractions(grid, f.geometry) }));
   const outside = features.filter((f) => !f.cellFractions.some((v) => v > 0));
   if (outside.length === features.length) {
     throw new ImportError(file, `has no polygon overlapping the project grid (${describeGrid(grid)})`);

@@ -9,7 +9,7 @@ import { GridDefinitionError, gridFromBbox, gridFromCentres, type LatticeOptions
 import { ImportError } from './errors.ts';
 import { readForcingAxes } from './forcing-netcdf.ts';
 import { readRasterAxes } from './raster-gdal.ts';
-import { readBasinFeatures, type BasinFeature } from './basins.ts';
+import { dissolveFeatures, readBasinFeatures, type BasinFeature } from './basins.ts';
 
 const RASTER_EXTENSIONS = ['.tif', '.tiff', '.gtif', '.vrt', '.img'];
 
@@ -53,8 +53,7 @@ export async function gridFromBasin(file: string, options: LatticeOptions & { fe
     if (chosen.length === 0) throw new ImportError(file, `has no feature named '${options.feature}' (names: ${features.map((f) => f.name).join(', ')})`);
     features = chosen;
   }
-  const coordinates = features.flatMap((f) => (f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates));
-  const geometry: GeoJSON.Polygon | GeoJSON.MultiPolygon = coordinates.length === 1 ? { type: 'Polygon', coordinates: coordinates[0]! } : { type: 'MultiPolygon', coordinates };
+  const geometry = features.length === 1 ? features[0]!.geometry : dissolveFeatures(file, features);
   const name = features.length === 1 ? features[0]!.name : `${features.length} features of ${path.basename(file)}`;
   try {
     const grid = gridFromBbox(bboxOf(features), { ...options, marginCells: options.marginCells ?? 1 });

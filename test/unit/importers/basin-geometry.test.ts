@@ -13,6 +13,7 @@ import { importBasins } from '../../../main/data/importers/basins.ts';
 import { polygonCellFractions } from '../../../main/data/polygon-fractions.ts';
 import { ringSelfIntersection } from '../../../main/data/polygon-validity.ts';
 import { gridFromBbox } from '../../../main/data/grid-definition.ts';
+import { gridFromBasin } from '../../../main/data/importers/grid-from-file.ts';
 import { run as runImportJob, paramsSchema } from '../../../main/run/import-job.ts';
 import { ApiError } from '../../../main/api/api-error.ts';
 import { inProcessApi } from '../in-process-api.ts';
@@ -58,6 +59,46 @@ test('a bowtie is refused naming the feature; many features: one by name, or dis
     await assert.rejects(outline({}), /counties\.geojson: holds 3 features; a basin outline must be exactly one \(Multi\)Polygon: choose one by name \(--feature NAME; names: 'North', 'South', 'Far away'\) or merge them \(--dissolve\)/);
     const ok = await outline({ feature: 'North' });
     assert.ok(ok.notes.includes("kept feature 'North' of 3"), ok.notes.join('\n'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('dissolve is the union: two overlapping squares give each cell the area of their union, also as a project outline', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'vegdyn-union-'));
+  try {
+    // two 0.25 deg squares off the 1/8 deg cell edges, overlapping by 0.15625 x 0.21875 deg: some
+    // cells hold parts of both (e.g. 0.25 + 0.75 of a cell that their union covers 0.75 of)
+    type Rect = [number, number, number, number]; // W, S, E, N
+    const a: Rect = [-108.4375, 39.0625, -108.1875, 39.3125];
+    const b: Rect = [-108.34375, 39.09375, -108.09375, 39.34375];
+    const rect = ([w, s, e, n]: Rect) => ({ type: 'Polygon', coordinates: [[[w, s], [e, s], [e, n], [w, n], [w, s]]] });
+    const file = path.join(dir, 'overlap.geojson');
+    writeFileSync(file, collection([{ name: 'A', geometry: rect(a) }, { name: 'B', geometry: rect(b) }]));
+    const overlapArea = (p: Rect, q: Rect) => Math.max(0, Math.min(p[2], q[2]) - Math.max(p[0], q[0])) * Math.max(0, Math.min(p[3], q[3]) - Math.max(p[1], q[1]));
+    const both: Rect = [Math.max(a[0], b[0]), Math.max(a[1], b[1]), Math.min(a[2], b[2]), Math.min(a[3], b[3])];
+    const h = grid.cellSize / 2;
+    const cellRect = (i: number): Rect => {
+      const x = grid.lon0 + (i % grid.ncols) * grid.cellSize, y = grid.latTop - Math.floor(i / grid.ncols) * grid.cellSize;
+      return [x - h, y - h, x + h, y + h];
+    };
+    const fraction = (i: number, r: Rect) => overlapArea(cellRect(i), r) / grid.cellSize ** 2;
+    const expected = Float64Array.from({ length: grid.nrows * grid.ncols }, (_, i) => fraction(i, a) + fraction(i, b) - fraction(i, both));
+    const total = expected.reduce((x, v) => x + v, 0);
+    assert.ok(Math.abs(total - 5.8125) < 1e-9, `the union covers 5.8125 cells (0.125 - 0.0341796875 deg2), expected sums to ${total}`);
+    assert.ok(expected.some((v, i) => Math.min(1, fraction(i, a) + fraction(i, b)) > v + 0.2), 'some cell tells a union from a capped sum');
+
+    const merged = await importBasins(file, { grid, dissolve: true });
+    assert.equal(merged.features.length, 1);
+    assert.ok(merged.notes.some((x) => /dissolved 2 features into one basin \(A, B\): their union, so areas where they overlap count once/.test(x)), merged.notes.join('\n'));
+    const got = merged.features[0]!.cellFractions;
+    for (let i = 0; i < expected.length; i++) assert.ok(Math.abs(got[i]! - expected[i]!) < 1e-6, `cell ${i}: ${got[i]} vs ${expected[i]}`);
+
+    // the outline of `project create --basin` with several features is the same union
+    const basinGrid = await gridFromBasin(file);
+    const outlineFr = polygonCellFractions(grid, basinGrid.outline.geometry);
+    const onProject = polygonCellFractions(basinGrid.grid, basinGrid.outline.geometry).reduce((x, v) => x + v, 0);
+    assert.ok(Math.abs(outlineFr.reduce((x, v) => x + v, 0) - 5.8125) < 1e-6 && Math.abs(onProject - 5.8125) < 1e-6, `outline covers ${onProject} cells`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
