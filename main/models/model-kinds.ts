@@ -7,13 +7,15 @@
  * No imports: the renderer bundles this list.
  */
 export const MODEL_KIND_LIST = [
-  { kind: 'lstm', label: 'LSTM', trainable: true, network: true },
-  { kind: 'conv-lstm', label: 'ConvLSTM', trainable: true, network: true },
-  { kind: 'phys-conv-lstm', label: 'Physics-encoded ConvLSTM', trainable: true, network: true },
+  // learnsProcessParameters: the kinds whose process-model parameters are trained (and so take the
+  // `parameterization` option: per PFT or a per-cell network)
+  { kind: 'lstm', label: 'LSTM', trainable: true, network: true, learnsProcessParameters: false },
+  { kind: 'conv-lstm', label: 'ConvLSTM', trainable: true, network: true, learnsProcessParameters: false },
+  { kind: 'phys-conv-lstm', label: 'Physics-encoded ConvLSTM', trainable: true, network: true, learnsProcessParameters: true },
   // the process model alone with its PFT default parameters: the uncalibrated reference
-  { kind: 'physics-only', label: 'Physics only (defaults)', trainable: false, network: false },
+  { kind: 'physics-only', label: 'Physics only (defaults)', trainable: false, network: false, learnsProcessParameters: false },
   // the same process model whose parameters the trainer calibrates (same loss, splits, early stopping)
-  { kind: 'physics-calibrated', label: 'Physics only (calibrated)', trainable: true, network: false },
+  { kind: 'physics-calibrated', label: 'Physics only (calibrated)', trainable: true, network: false, learnsProcessParameters: true },
 ] as const;
 
 type Entry = (typeof MODEL_KIND_LIST)[number];
@@ -31,6 +33,11 @@ export const MODEL_LABELS: Readonly<Record<ModelKind, string>> = Object.freeze(O
 /** true for the kinds with a neural network (hidden size, output head) */
 export function hasNetwork(kind: string): boolean {
   return MODEL_KIND_LIST.some((m) => m.kind === kind && m.network);
+}
+
+/** true for the kinds that train process-model parameters (the `parameterization` option applies to them) */
+export function learnsProcessParameters(kind: string): boolean {
+  return MODEL_KIND_LIST.some((m) => m.kind === kind && m.learnsProcessParameters);
 }
 
 /** true for the process model alone (defaults or calibrated): a known kind without a network */

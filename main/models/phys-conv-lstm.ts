@@ -25,7 +25,7 @@ import { ConvLstmLayer } from './conv-lstm.ts';
 import { defaultConvImpl, defaultInferenceConvImpl, type ConvImpl } from './conv3x3.ts';
 import { subSeed } from './init.ts';
 import { checkInputs, type ForwardOptions, type ForwardResult, type LaiModel, type ModelContext, type NamedVariable } from './model.ts';
-import { physicsConfigFields, requireDataset, requireStartDays } from './physics-only.ts';
+import { physicsConfigFields, physicsRunnerOptions, requireDataset, requireStartDays } from './physics-only.ts';
 import { GridPhysicsRunner } from '../physics/grid/grid-physics-runner.ts';
 import { runProcess } from '../physics/grid/checkpointed-run.ts';
 import type { LearnedParameterReport } from '../physics/grid/learned-parameters.ts';
@@ -83,12 +83,7 @@ export class PhysConvLstmModel implements LaiModel<PhysConvLstmConfig> {
     const c = this.config;
     this.physicsLossWeight = c.physicsLoss;
     const ds = requireDataset('phys-conv-lstm', ctx, c.rows, c.cols);
-    this.physics = new GridPhysicsRunner(ds, {
-      conductance: c.conductance,
-      learnParameters: c.learnParameters,
-      spinUpYears: c.spinUpYears,
-      refreshSteps: c.spinUpRefreshSteps,
-    });
+    this.physics = new GridPhysicsRunner(ds, physicsRunnerOptions(c));
     this.layer = new ConvLstmLayer(c.inputChannels + 1, c.hidden, c.kernelSize, subSeed(c.seed, 10), 'conv_lstm');
     // zero head: the untrained model reproduces the process model exactly
     this.outKernel = tf.variable(tf.zeros([c.hidden, 1]), true);
@@ -123,10 +118,10 @@ export class PhysConvLstmModel implements LaiModel<PhysConvLstmConfig> {
 
   /** learned parameters per PFT in physical units, with ranges, defaults and sources */
   learnedParameters(): LearnedParameterReport {
-    return this.physics.params.report();
+    return this.physics.report();
   }
 
-  /** the learned parameters mapped onto the grid (value of each cell's PFT; NaN outside the mask) */
+  /** the learned parameters on the grid (per cell, or each cell's PFT value; NaN outside the mask) */
   learnedParameterMaps(): Record<LearnedParameterName, Float32Array> {
     return this.physics.parameterMaps();
   }

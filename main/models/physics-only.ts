@@ -14,9 +14,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { GridPhysicsRunner } from '../physics/grid/grid-physics-runner.ts';
+import { DEFAULT_CELL_NETWORK_HIDDEN, GridPhysicsRunner, type GridPhysicsOptions } from '../physics/grid/grid-physics-runner.ts';
 import { runProcess } from '../physics/grid/checkpointed-run.ts';
-import type { LearnedParameterReport } from '../physics/grid/learned-parameters.ts';
+import { PARAMETERIZATIONS, type LearnedParameterReport } from '../physics/grid/learned-parameters.ts';
 import type { LearnedParameterName } from '../physics/grid/pft-params.ts';
 import { checkInputs, type ForwardOptions, type ForwardResult, type LaiModel, type ModelContext, type NamedVariable } from './model.ts';
 
@@ -32,7 +32,26 @@ export const physicsConfigFields = {
   spinUpYears: positiveInt.max(50).default(3),
   /** while training, re-spin-up at most every this many forward calls once the parameters moved */
   spinUpRefreshSteps: positiveInt.default(50),
+  /**
+   * how the process parameters vary in space: 'per-pft' (one value per plant functional type) or
+   * 'per-cell-network' (a small network of each cell's static attributes gives every cell its own
+   * values, physics/grid/cell-parameter-network.ts)
+   */
+  parameterization: z.enum(PARAMETERIZATIONS).default('per-pft'),
+  /** hidden units of the per-cell network's two layers */
+  cellNetworkHidden: positiveInt.max(256).default(DEFAULT_CELL_NETWORK_HIDDEN),
 };
+
+/** the process-model runner's options from a physics model's config */
+export function physicsRunnerOptions(c: {
+  conductance: GridPhysicsOptions['conductance']; learnParameters: boolean; spinUpYears: number; spinUpRefreshSteps: number;
+  parameterization: GridPhysicsOptions['parameterization']; cellNetworkHidden: number; seed: number;
+}): GridPhysicsOptions {
+  return {
+    conductance: c.conductance, learnParameters: c.learnParameters, spinUpYears: c.spinUpYears, refreshSteps: c.spinUpRefreshSteps,
+    parameterization: c.parameterization, cellNetworkHidden: c.cellNetworkHidden, seed: c.seed,
+  };
+}
 
 const physicsOnlyFields = {
   rows: positiveInt,
@@ -44,7 +63,10 @@ const physicsOnlyFields = {
   ...physicsConfigFields,
 };
 /** the process model with its PFT default parameters (never trained: the uncalibrated reference) */
-export const physicsOnlyConfigSchema = z.strictObject({ kind: z.literal('physics-only'), ...physicsOnlyFields });
+export const physicsOnlyConfigSchema = z.strictObject({ kind: z.literal('physics-only'), ...physicsOnlyFields }).refine((c) => c.parameterization === 'per-pft', {
+  path: ['parameterization'],
+  message: "'physics-only' runs with the PFT defaults and learns nothing, so only 'per-pft' applies; a per-cell network is learned by 'physics-calibrated' or 'phys-conv-lstm'",
+});
 /** the same model as a trainable kind: the trainer calibrates its parameters like any network's weights */
 export const physicsCalibratedConfigSchema = z.strictObject({ kind: z.literal('physics-calibrated'), ...physicsOnlyFields });
 export type PhysicsOnlyConfig = z.infer<typeof physicsOnlyConfigSchema> | z.infer<typeof physicsCalibratedConfigSchema>;
@@ -74,12 +96,7 @@ export class PhysicsOnlyModel implements LaiModel<PhysicsOnlyConfig> {
     this.config = physicsOnlyOrCalibrated.parse(config);
     this.kind = this.config.kind;
     const ds = requireDataset(this.kind, ctx, this.config.rows, this.config.cols);
-    this.physics = new GridPhysicsRunner(ds, {
-      conductance: this.config.conductance,
-      learnParameters: this.config.learnParameters,
-      spinUpYears: this.config.spinUpYears,
-      refreshSteps: this.config.spinUpRefreshSteps,
-    });
+    this.physics = new GridPhysicsRunner(ds, physicsRunnerOptions(this.config));
     this.laiMean = ds.normalization.lai.mean;
     this.laiStd = ds.normalization.lai.std > 0 ? ds.normalization.lai.std : 1;
   }
@@ -94,10 +111,10 @@ export class PhysicsOnlyModel implements LaiModel<PhysicsOnlyConfig> {
 
   /** learned parameters per PFT in physical units, with ranges, defaults and sources */
   learnedParameters(): LearnedParameterReport {
-    return this.physics.params.report();
+    return this.physics.report();
   }
 
-  /** the learned parameters mapped onto the grid (value of each cell's PFT; NaN outside the mask) */
+  /** the learned parameters on the grid (per cell, or each cell's PFT value; NaN outside the mask) */
   learnedParameterMaps(): Record<LearnedParameterName, Float32Array> {
     return this.physics.parameterMaps();
   }

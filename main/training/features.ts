@@ -23,6 +23,7 @@
 import { FORCING_NAMES, LAND_COVER_CLASSES, type Dataset, type Normalization } from '../data/dataset.ts';
 import { addDays, dayOfYear } from '../data/time-axis.ts';
 import { cellCount } from '../data/grid.ts';
+import { standardizeOverMask } from '../data/standardize.ts';
 import { co2Ppm } from '../physics/grid/calendar.ts';
 import { ANTECEDENT_INDICES, type AntecedentIndices } from './antecedent.ts';
 
@@ -102,21 +103,6 @@ export function describeMissingStatic(dataset: Pick<Dataset, 'mask' | 'staticLay
   for (let c = 0; c < dataset.mask.length; c++) if (dataset.mask[c] && s.landCover[c] === 0) unclassified++;
   if (unclassified > 0) lines.push(`land cover: ${unclassified} of ${basin} basin cells are unclassified; their land-cover channels are all 0`);
   return lines;
-}
-
-function standardizeOverMask(values: ArrayLike<number>, mask: Uint8Array): Float32Array {
-  let s = 0;
-  let n = 0;
-  for (let c = 0; c < mask.length; c++) if (mask[c] && Number.isFinite(values[c]!)) { s += values[c]!; n++; }
-  const mean = n ? s / n : 0;
-  let v = 0;
-  for (let c = 0; c < mask.length; c++) if (mask[c] && Number.isFinite(values[c]!)) v += (values[c]! - mean) ** 2;
-  const std = n > 1 ? Math.sqrt(v / n) : 1;
-  const out = new Float32Array(mask.length);
-  for (let c = 0; c < mask.length; c++) {
-    out[c] = mask[c] && Number.isFinite(values[c]!) ? (values[c]! - mean) / (std > 0 ? std : 1) : 0;
-  }
-  return out;
 }
 
 export interface TargetWindow {

@@ -11,9 +11,10 @@
  */
 import { z } from 'zod';
 import { formatIssues } from '../util/zod-issues.ts';
-import { TRAINABLE_MODEL_KINDS, type TrainableModelKind } from '../models/model-kinds.ts';
+import { learnsProcessParameters, MODEL_KIND_LIST, TRAINABLE_MODEL_KINDS, type TrainableModelKind } from '../models/model-kinds.ts';
 import { PAPER_SPLITS, parseIsoDate } from '../data/time-axis.ts';
 import { LEARNED_PARAMETER_NAMES } from '../physics/grid/pft-params.ts';
+import { CELL_NETWORK_WEIGHTS } from '../physics/grid/cell-parameter-network.ts';
 
 /**
  * Learning-rate scales for the process parameters (weights 'physics/<name>_raw' of the
@@ -23,7 +24,8 @@ import { LEARNED_PARAMETER_NAMES } from '../physics/grid/pft-params.ts';
  * about 0.05 (measured: see DEMO_PRESET).
  */
 export function physicsParameterScales(scale: number): Record<string, number> {
-  return Object.fromEntries(LEARNED_PARAMETER_NAMES.map((n) => [`physics/${n}_raw`, scale]));
+  // per-pft raw parameters and the per-cell network's weights (parameterization 'per-cell-network')
+  return Object.fromEntries([...LEARNED_PARAMETER_NAMES.map((n) => `physics/${n}_raw`), ...CELL_NETWORK_WEIGHTS.map((w) => `physics/cellnet/${w}`)].map((name) => [name, scale]));
 }
 
 const isoDate = z.string().refine((s) => {
@@ -169,7 +171,25 @@ export const runConfigSchema = z
     if (!(p.train.to < p.validate.from && p.validate.to < p.test.from)) {
       ctx.addIssue({ code: 'custom', path: ['periods'], message: 'train, validate and test must follow each other without overlap' });
     }
+    checkParameterizationOptions(c.modelOptions, ctx);
   });
+
+/**
+ * `parameterization` belongs to the models that learn process parameters; on any other kind it
+ * would be refused only when that model is built, after the earlier models trained, so it is
+ * checked with the config. Its value is checked by the model's own schema.
+ */
+function checkParameterizationOptions(modelOptions: Record<string, Record<string, unknown>>, ctx: z.RefinementCtx): void {
+  const takers = MODEL_KIND_LIST.filter((m) => m.learnsProcessParameters).map((m) => `'${m.kind}'`).join(' and ');
+  for (const [kind, options] of Object.entries(modelOptions)) {
+    if (!('parameterization' in options) || learnsProcessParameters(kind)) continue;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['modelOptions', kind, 'parameterization'],
+      message: `'${kind}' has no learned process parameters, so 'parameterization' does not apply to it (only ${takers} take it): remove it`,
+    });
+  }
+}
 
 export type RunConfig = z.infer<typeof runConfigSchema>;
 

@@ -9,12 +9,11 @@
  * per segment plus one segment's activations, for one extra forward; gradients are the plain
  * run's (tested).
  *
- * Differentiable inputs: the per-PFT parameters and the initial state. The forcing is data.
+ * Differentiable inputs: the parameters (per PFT or per cell) and the initial state. The forcing is data.
  */
 import * as tf from '@tensorflow/tfjs';
 import { checkpointedScan } from '../../tfjs/gradient-checkpointing.ts';
-import { LEARNED_PARAMETER_NAMES } from './pft-params.ts';
-import type { PftParameterTensors } from './learned-parameters.ts';
+import { isPerCell, parameterList, parametersFromList, type ProcessParameters } from './learned-parameters.ts';
 import { STATE_NAMES, type GridProcessModel, type ProcessState, type RawForcing, type RunResult } from './process-model.ts';
 
 const FORCING_KEYS = ['Rainf', 'Tair', 'PSurf', 'Qair', 'LWdown', 'SWdown'] as const satisfies readonly (keyof RawForcing)[];
@@ -29,7 +28,7 @@ export function runProcess(
   forcing: RawForcing,
   startDate: string,
   startDays: readonly number[],
-  params: PftParameterTensors,
+  params: ProcessParameters,
   state0: ProcessState,
   every: number,
   recordGradients: boolean,
@@ -42,11 +41,11 @@ export function runProcess(
     sequences: FORCING_KEYS.map((k) => forcing[k]),
     sequenceGradients: false,
     state: STATE_NAMES.map((n) => state0[n]),
-    params: LEARNED_PARAMETER_NAMES.map((n) => params[n]),
+    params: parameterList(params),
     backwardPerElement: false,
     segment: (t0, seqs, st, ps) => {
       const seg = Object.fromEntries(FORCING_KEYS.map((k, i) => [k, seqs[i]!])) as unknown as RawForcing;
-      const values = Object.fromEntries(LEARNED_PARAMETER_NAMES.map((n, i) => [n, ps[i]!])) as PftParameterTensors;
+      const values = parametersFromList(ps, isPerCell(params));
       const stateIn = Object.fromEntries(STATE_NAMES.map((n, i) => [n, st[i]!])) as ProcessState;
       const out = process.run(seg, startDate, startDays.map((d) => d + t0), values, stateIn);
       // day-major, as the scan wants its outputs

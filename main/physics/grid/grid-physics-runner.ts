@@ -3,7 +3,8 @@
  * - raw forcing recovered from the model inputs: channels FORCING_CHANNEL_OFFSET.. hold the 7
  *   NLDAS forcings in FORCING_NAMES order, normalized with the dataset's training statistics
  *   (main/training/features.ts); raw = x * std + mean. So no extra raw channels are needed.
- * - the learned per-PFT parameters (PftParameters),
+ * - the learned parameters (a ParameterSource): per PFT (PftParameters), per cell from a network
+ *   of the static attributes (CellParameterNetwork), or fixed per-cell maps (FixedCellParameters),
  * - the initial state of a chunk: a spin-up over a climatological year (day-of-year means of the
  *   training-period forcing), repeated `spinUpYears` times with the current parameters; the state
  *   after every day of the last year is tabulated, and a chunk starting on day-of-year d starts
@@ -19,7 +20,10 @@ import { withoutTape } from '../../tfjs/engine-tape.ts';
 import { hasSyncReadback, storageIdentity } from '../../tfjs/readback.ts';
 import { FORCING_NAMES, type Dataset, type ForcingName } from '../../data/dataset.ts';
 import { addDays, dayOfYear } from '../../data/time-axis.ts';
-import { PftParameters } from './learned-parameters.ts';
+import { isPerCell, parameterList, parametersFromList, PftParameters, type LearnedParameterReport, type Parameterization, type ParameterSource } from './learned-parameters.ts';
+import { CellParameterNetwork } from './cell-parameter-network.ts';
+import { FixedCellParameters } from './fixed-cell-parameters.ts';
+import { staticAttributes } from './static-attributes.ts';
 import { GridProcessModel, processCellsFromDataset, STATE_NAMES, type ProcessState, type RawForcing } from './process-model.ts';
 import type { ConductanceScheme } from './canopy.ts';
 import { LEARNED_PARAMETER_NAMES, type LearnedParameterName } from './pft-params.ts';
@@ -39,7 +43,17 @@ export interface GridPhysicsOptions {
   readonly learnParameters: boolean;
   readonly spinUpYears: number;
   readonly refreshSteps: number;
+  /** per-pft (default) or per-cell-network (cell-parameter-network.ts) */
+  readonly parameterization?: Parameterization;
+  /** hidden units of the per-cell network's two layers, and its weight seed */
+  readonly cellNetworkHidden?: number;
+  readonly seed?: number;
+  /** run with these per-cell parameter maps instead (not learned): [cells] per parameter, physical units */
+  readonly fixedCellParameters?: Readonly<Record<LearnedParameterName, ArrayLike<number>>>;
 }
+
+/** hidden units of the per-cell network when the config does not say */
+export const DEFAULT_CELL_NETWORK_HIDDEN = 16;
 
 /** The parameters the optimizer updates: the six key ones plus the active conductance parameter. */
 export function learnedSet(scheme: ConductanceScheme, learn: boolean): Set<LearnedParameterName> {
@@ -50,7 +64,7 @@ export function learnedSet(scheme: ConductanceScheme, learn: boolean): Set<Learn
 
 export class GridPhysicsRunner {
   readonly process: GridProcessModel;
-  readonly params: PftParameters;
+  readonly params: ParameterSource;
   readonly rows: number;
   readonly cols: number;
   readonly cells: number;
@@ -74,7 +88,34 @@ export class GridPhysicsRunner {
     this.cells = this.rows * this.cols;
     this.norm = { ...dataset.normalization.forcing };
     this.process = new GridProcessModel(processCellsFromDataset(dataset), options.conductance, dataset.atmosphericCo2Ppm);
-    this.params = new PftParameters(learnedSet(options.conductance, options.learnParameters));
+    this.params = this.createParameters();
+  }
+
+  private createParameters(): ParameterSource {
+    const o = this.options;
+    if (o.fixedCellParameters) return new FixedCellParameters(o.fixedCellParameters, this.cells);
+    const learned = learnedSet(o.conductance, o.learnParameters);
+    if ((o.parameterization ?? 'per-pft') === 'per-pft') return new PftParameters(learned);
+    const attributes = staticAttributes(this.dataset, this.climateMeans());
+    return new CellParameterNetwork(attributes, this.process.cells.pft, learned, { hidden: o.cellNetworkHidden ?? DEFAULT_CELL_NETWORK_HIDDEN, seed: o.seed ?? 0 });
+  }
+
+  /** long-term mean per cell of each physics forcing over the training period (the spin-up climatology's annual mean) */
+  climateMeans(): Record<(typeof PHYSICS_FORCINGS)[number], Float32Array> {
+    const clim = this.climatologyForcing();
+    const n = this.cells;
+    const out = {} as Record<(typeof PHYSICS_FORCINGS)[number], Float32Array>;
+    for (const name of PHYSICS_FORCINGS) {
+      const a = new Float32Array(n);
+      for (let d = 0; d < 365; d++) for (let c = 0; c < n; c++) a[c] += clim[name][d * n + c]! / 365;
+      out[name] = a;
+    }
+    return out;
+  }
+
+  /** the learned parameters' report: per PFT, or per-PFT means and movement across cells */
+  report(): LearnedParameterReport {
+    return this.params.report(this.process.cells.pft, this.dataset.mask);
   }
 
   /**
@@ -170,17 +211,7 @@ export class GridPhysicsRunner {
    * [cells], row-major (row 0 = north), NaN outside the basin mask. Physical units as in report().
    */
   parameterMaps(): Record<LearnedParameterName, Float32Array> {
-    const report = this.params.report();
-    const pft = this.process.cells.pft;
-    const mask = this.dataset.mask;
-    const out = {} as Record<LearnedParameterName, Float32Array>;
-    for (const name of LEARNED_PARAMETER_NAMES) {
-      const values = report.parameters[name].values;
-      const a = new Float32Array(this.cells);
-      for (let c = 0; c < this.cells; c++) a[c] = mask[c] ? values[pft[c]!]! : NaN;
-      out[name] = a;
-    }
-    return out;
+    return this.params.cellMaps(this.process.cells.pft, this.dataset.mask);
   }
 
   /** ProcessState <-> the LaiModel's opaque ModelState (tensors in STATE_NAMES order). */
@@ -214,9 +245,7 @@ export class GridPhysicsRunner {
   /** the parameter values as new tensors (spinUp runs them with the tape paused) */
   private detachedValues() {
     const v = this.params.values();
-    const out = {} as ReturnType<PftParameters['values']>;
-    for (const k of LEARNED_PARAMETER_NAMES) out[k] = hasSyncReadback() ? tf.tensor1d(v[k].dataSync() as Float32Array) : tf.clone(v[k]);
-    return out;
+    return parametersFromList(parameterList(v).map((t) => (hasSyncReadback() ? tf.tensor1d(t.dataSync() as Float32Array) : tf.clone(t))), isPerCell(v));
   }
 
   /**
@@ -225,8 +254,9 @@ export class GridPhysicsRunner {
    * storage; see main/tfjs/readback.ts).
    */
   private fingerprint(): string | readonly object[] {
-    if (!hasSyncReadback()) return LEARNED_PARAMETER_NAMES.map((k) => storageIdentity(this.params.raw[k]));
-    return LEARNED_PARAMETER_NAMES.map((k) => Array.from(this.params.raw[k].dataSync()).join(',')).join(';');
+    const vars = this.params.named('').map((v) => v.variable);
+    if (!hasSyncReadback()) return vars.map((v) => storageIdentity(v));
+    return vars.map((v) => Array.from(v.dataSync()).join(',')).join(';');
   }
 
   private climatologyYear(): number {

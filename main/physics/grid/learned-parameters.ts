@@ -13,17 +13,67 @@ import { LEARNED_PARAMETER_NAMES, PARAMETER_SPECS, PFT_COUNT, PFT_NAMES, type Le
 /** physical values per PFT, each a [PFT_COUNT] tensor */
 export type PftParameterTensors = Record<LearnedParameterName, tf.Tensor1D>;
 
+/** physical values per grid cell, each a [cells] tensor (a per-cell network's output, or given maps) */
+export interface CellParameterTensors {
+  readonly perCell: Record<LearnedParameterName, tf.Tensor1D>;
+}
+
+/** what the process model runs with: per-PFT tables or per-cell maps */
+export type ProcessParameters = PftParameterTensors | CellParameterTensors;
+
+export function isPerCell(p: ProcessParameters): p is CellParameterTensors {
+  return 'perCell' in p;
+}
+
+/** the parameter tensors in LEARNED_PARAMETER_NAMES order, and back (the checkpointed run passes a list) */
+export function parameterList(p: ProcessParameters): tf.Tensor1D[] {
+  const t = isPerCell(p) ? p.perCell : p;
+  return LEARNED_PARAMETER_NAMES.map((n) => t[n]);
+}
+export function parametersFromList(list: readonly tf.Tensor[], perCell: boolean): ProcessParameters {
+  const t = Object.fromEntries(LEARNED_PARAMETER_NAMES.map((n, i) => [n, list[i]!])) as Record<LearnedParameterName, tf.Tensor1D>;
+  return perCell ? { perCell: t } : t;
+}
+
+/** how the process parameters vary in space: one value per PFT, or a network of each cell's static attributes */
+export const PARAMETERIZATIONS = ['per-pft', 'per-cell-network'] as const;
+export type Parameterization = (typeof PARAMETERIZATIONS)[number];
+
+/**
+ * What the physics models need of their learned parameters, whichever the parameterization:
+ * PftParameters (per PFT) and CellParameterNetwork (cell-parameter-network.ts).
+ */
+export interface ParameterSource {
+  readonly parameterization: Parameterization;
+  readonly learned: ReadonlySet<LearnedParameterName>;
+  /** every weight with its stable name (saved, restored, learning-rate scales) */
+  named(prefix: string): { name: string; variable: tf.Variable }[];
+  trainable(): tf.Variable[];
+  /** physical values (differentiable w.r.t. the weights); caller disposes */
+  values(): ProcessParameters;
+  /** per parameter the value of every cell [cells] (cellPft: PFT index per cell); NaN where mask is 0 */
+  cellMaps(cellPft: Int32Array, mask: ArrayLike<number>): Record<LearnedParameterName, Float32Array>;
+  report(cellPft: Int32Array, mask: ArrayLike<number>): LearnedParameterReport;
+  dispose(): void;
+}
+
 /** JSON report of the learned parameters, for the run folder and the map legend */
 /** where a run saves a physics model's report: runs/<id>/models/<kind>/<this file> */
 export const LEARNED_PARAMETERS_FILE = 'learned-parameters.json';
 
 export interface LearnedParameterReport {
   readonly pfts: readonly string[];
+  /** absent in reports written before per-cell parameters: per-pft */
+  readonly parameterization?: Parameterization;
   readonly parameters: Record<
     LearnedParameterName,
     {
       units: string; min: number; max: number; description: string; source: string; defaults: number[]; values: number[]; learned: boolean;
-      /** how far the values moved from the defaults (parameterMovement) */
+      /**
+       * how far the values moved from the defaults (parameterMovement): across PFTs, or, with
+       * the per-cell network, across the basin cells (each against its PFT's default); `values`
+       * are then the mean over each PFT's basin cells (the default where a PFT has none)
+       */
       movement: ParameterMovement;
     }
   >;
@@ -50,11 +100,47 @@ export function parameterMovement(defaults: readonly number[], values: readonly 
 /** One line per learned parameter: 'vcmax25 [umol m-2 s-1]: mean +3.1 %, spread 2.0 %, max |5.2| %' */
 export function formatParameterMovement(report: LearnedParameterReport): string[] {
   const pct = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(1)} %`;
+  const across = report.parameterization === 'per-cell-network' ? 'cells' : 'PFTs';
   return Object.entries(report.parameters).filter(([, p]) => p.learned).map(([name, p]) =>
-    `${name} [${p.units}]: mean ${pct(p.movement.meanPercent)}, spread across PFTs ${p.movement.spreadPercent.toFixed(1)} %, largest ${p.movement.maxAbsPercent.toFixed(1)} %`);
+    `${name} [${p.units}]: mean ${pct(p.movement.meanPercent)}, spread across ${across} ${p.movement.spreadPercent.toFixed(1)} %, largest ${p.movement.maxAbsPercent.toFixed(1)} %`);
 }
 
-export class PftParameters {
+/**
+ * The report of per-cell values: per PFT the mean of its basin cells, movement across cells.
+ * maps: per parameter [cells] (NaN outside the mask), as ParameterSource.cellMaps.
+ */
+export function reportOfCellMaps(
+  maps: Record<LearnedParameterName, Float32Array>,
+  cellPft: Int32Array,
+  learned: ReadonlySet<LearnedParameterName>,
+  parameterization: Parameterization,
+): LearnedParameterReport {
+  const parameters = {} as LearnedParameterReport['parameters'];
+  for (const name of LEARNED_PARAMETER_NAMES) {
+    const spec = PARAMETER_SPECS[name];
+    const sum = new Float64Array(PFT_COUNT);
+    const cnt = new Float64Array(PFT_COUNT);
+    const cellValues: number[] = [];
+    const cellDefaults: number[] = [];
+    maps[name].forEach((v, c) => {
+      if (!Number.isFinite(v)) return;
+      const k = cellPft[c]!;
+      sum[k] += v;
+      cnt[k]++;
+      cellValues.push(v);
+      cellDefaults.push(spec.defaults[k]!);
+    });
+    const values = spec.defaults.map((d, k) => (cnt[k]! > 0 ? Math.fround(sum[k]! / cnt[k]!) : d));
+    parameters[name] = {
+      units: spec.range.units, min: spec.range.min, max: spec.range.max, description: spec.range.description, source: spec.source,
+      defaults: [...spec.defaults], values, learned: learned.has(name), movement: parameterMovement(cellDefaults, cellValues),
+    };
+  }
+  return { pfts: [...PFT_NAMES], parameterization, parameters };
+}
+
+export class PftParameters implements ParameterSource {
+  readonly parameterization = 'per-pft';
   /** raw (unconstrained) variables, one [PFT_COUNT] vector per parameter */
   readonly raw: Record<LearnedParameterName, tf.Variable>;
 
@@ -88,6 +174,16 @@ export class PftParameters {
     return out;
   }
 
+  cellMaps(cellPft: Int32Array, mask: ArrayLike<number>): Record<LearnedParameterName, Float32Array> {
+    const report = this.report();
+    const out = {} as Record<LearnedParameterName, Float32Array>;
+    for (const name of LEARNED_PARAMETER_NAMES) {
+      const values = report.parameters[name].values;
+      out[name] = Float32Array.from(cellPft, (k, c) => (mask[c] ? values[k]! : NaN));
+    }
+    return out;
+  }
+
   report(): LearnedParameterReport {
     const parameters = {} as LearnedParameterReport['parameters'];
     for (const name of LEARNED_PARAMETER_NAMES) {
@@ -115,7 +211,7 @@ export class PftParameters {
         movement: parameterMovement(spec.defaults, values),
       };
     }
-    return { pfts: [...PFT_NAMES], parameters };
+    return { pfts: [...PFT_NAMES], parameterization: 'per-pft', parameters };
   }
 
   dispose(): void {

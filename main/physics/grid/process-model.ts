@@ -24,7 +24,7 @@ import { bigLeafFactor, canopyTopRates, K_EXT, type ConductanceScheme } from './
 import { chunkCalendar } from './calendar.ts';
 import { btranFromSaturation, MIN_RELATIVE_SATURATION, soilProperties, type SoilProperties } from './soil-water.ts';
 import { B_REFERENCE, FIXED_PFT_PARAMETERS, PFT_COUNT, pftOfLandCover } from './pft-params.ts';
-import type { PftParameterTensors } from './learned-parameters.ts';
+import { isPerCell, type ProcessParameters } from './learned-parameters.ts';
 import { PAR_FRACTION, UMOL_PER_J_PAR } from './solar.ts';
 
 export const STATE_NAMES = ['soilWater', 'snow', 'leafC', 'storeC', 'tempAvg', 'btranAvg'] as const;
@@ -173,14 +173,15 @@ export class GridProcessModel {
    * Runs the model over a chunk.
    * @param forcing raw forcing, each [batch, time, cells]
    * @param startDate ISO date of the dataset's day 0; startDays: day index of time step 0 per batch element
-   * @param params physical parameter values per PFT (PftParameters.values())
+   * @param params physical parameter values per PFT ([PFT_COUNT] each, PftParameters.values()) or
+   *   per cell ({ perCell }: [cells] each, a per-cell network's output or given parameter maps)
    * @param state0 state before the first day, [batch, cells] each (not disposed)
    */
   run(
     forcing: RawForcing,
     startDate: string,
     startDays: readonly number[],
-    params: PftParameterTensors,
+    params: ProcessParameters,
     state0: ProcessState,
     options: { recordFluxes?: boolean; recordStates?: boolean } = {},
   ): RunResult {
@@ -194,11 +195,18 @@ export class GridProcessModel {
       // ---- per-cell parameters, [1, cells]
       // one-hot [cells, PFT] x [PFT, 1] rather than tf.gather: gather's gradient
       // (UnsortedSegmentSum) has no wasm kernel, matMul's has
-      const cell = (p: tf.Tensor1D) => tf.matMul(this.pftOneHot, p.reshape([-1, 1])).reshape([1, n]) as tf.Tensor2D;
-      const sla = cell(params.sla);
-      const alloc = cell(params.leafAllocation);
-      const turnover = tf.div(1 / 365, cell(params.leafLongevity));
-      const bCell = tf.mul(cell(params.bExponent), this.c.bRatio);
+      const perCell = isPerCell(params);
+      const table = perCell ? params.perCell : params;
+      for (const [name, p] of Object.entries(table)) {
+        const want = perCell ? n : PFT_COUNT;
+        if (p.size !== want) throw new Error(`process model: parameter '${name}' has ${p.size} values, expected ${want} (${perCell ? 'one per cell' : 'one per PFT'})`);
+      }
+      const cell = (name: keyof typeof table) =>
+        (perCell ? table[name].reshape([1, n]) : tf.matMul(this.pftOneHot, table[name].reshape([-1, 1])).reshape([1, n])) as tf.Tensor2D;
+      const sla = cell('sla');
+      const alloc = cell('leafAllocation');
+      const turnover = tf.div(1 / 365, cell('leafLongevity'));
+      const bCell = tf.mul(cell('bExponent'), this.c.bRatio);
       const drainExp = tf.add(tf.mul(bCell, 2), 3);
       // deciduous canopies bank more carbon for next spring's leaf-out (CLM's fcur = 0 for them)
       const storeShare = tf.add(K.storageAllocation, tf.mul(this.c.deciduousness, K.deciduousStorageExtra));
@@ -217,9 +225,9 @@ export class GridProcessModel {
           par,
           daylightS,
           co2Ppm: co2,
-          vcmax25: cell(params.vcmax25).reshape([1, 1, n]),
-          gsMax: cell(params.gsMax).reshape([1, 1, n]),
-          g1: cell(params.g1Medlyn).reshape([1, 1, n]),
+          vcmax25: cell('vcmax25').reshape([1, 1, n]),
+          gsMax: cell('gsMax').reshape([1, 1, n]),
+          g1: cell('g1Medlyn').reshape([1, 1, n]),
         },
         this.scheme,
       );
