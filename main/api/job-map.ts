@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { backendCheckParamsSchema, selfTestParamsSchema } from '../compute/jobs/compute-job-params.ts';
-import { demoDataJobParamsSchema, evaluateJobParamsSchema, firstRunJobParamsSchema, importJobParamsSchema, scenarioRunJobParamsSchema, trainJobParamsSchema } from '../run/job-params.ts';
+import { demoDataJobParamsSchema, evaluateJobParamsSchema, extrapolationTestJobParamsSchema, firstRunJobParamsSchema, importJobParamsSchema, scenarioRunJobParamsSchema, trainJobParamsSchema } from '../run/job-params.ts';
 import { leafExperimentConfigSchema } from './requests/leaf.ts';
 import type { JobKind as RegisteredJobKind } from '../run/job-kinds.ts';
 import type * as SelfTestJob from '../compute/jobs/self-test-job.ts';
@@ -19,6 +19,7 @@ import type * as DemoDataJob from '../run/demo-data-job.ts';
 import type * as TrainJob from '../run/train-job.ts';
 import type * as EvaluateJob from '../run/evaluate-job.ts';
 import type * as ScenarioRunJob from '../run/scenario-run-job.ts';
+import type * as ExtrapolationTestJob from '../run/extrapolation-test-job.ts';
 import type * as ImportJob from '../run/import-job.ts';
 import type * as FirstRunJob from '../run/first-run-job.ts';
 
@@ -31,6 +32,7 @@ export const jobParamsSchemas = {
   train: trainJobParamsSchema,
   evaluate: evaluateJobParamsSchema,
   'scenario-run': scenarioRunJobParamsSchema,
+  'extrapolation-test': extrapolationTestJobParamsSchema,
   import: importJobParamsSchema,
   'first-run': firstRunJobParamsSchema,
 } as const satisfies Record<RegisteredJobKind, z.ZodType>;
@@ -57,6 +59,7 @@ export interface JobMap {
   train: [ParamsOf<'train'>, ResultOf<typeof TrainJob>, JobProgressBase & TrainingFigures];
   evaluate: [ParamsOf<'evaluate'>, ResultOf<typeof EvaluateJob>, JobProgressBase];
   'scenario-run': [ParamsOf<'scenario-run'>, ResultOf<typeof ScenarioRunJob>, JobProgressBase];
+  'extrapolation-test': [ParamsOf<'extrapolation-test'>, ResultOf<typeof ExtrapolationTestJob>, JobProgressBase];
   import: [ParamsOf<'import'>, ResultOf<typeof ImportJob>, JobProgressBase];
   'first-run': [ParamsOf<'first-run'>, ResultOf<typeof FirstRunJob>, JobProgressBase & { etaSeconds?: number }];
 }

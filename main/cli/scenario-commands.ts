@@ -1,5 +1,5 @@
 /**
- * Scenario commands: `vegdyn scenario create NAME`, `vegdyn scenario list`, `vegdyn scenario run NAME --run RUNDIR`. A scenario is
+ * Scenario commands: `vegdyn scenario create NAME`, `vegdyn scenario list`, `vegdyn scenario run NAME --run RUNDIR`, `vegdyn scenario extrapolation-test`. A scenario is
  * delta-change forcing stored in the project (data/scenario/); options take one value or 12
  * comma-separated monthly values (January first).
  */
@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { defaultProjectDir } from '../config/vegdyn-home.ts';
 import { createScenario, listScenarios } from '../data/scenario/scenario-store.ts';
+import { DEFAULT_TEST_CHANGE } from '../data/virtual-basin/changed-climate.ts';
 import { parsePeriod, SCENARIO_CHANGES, type MonthlyValue, type Scenario } from '../data/scenario/scenario-definition.ts';
 
 /** '2' or '1,1,2,2,3,3,3,3,2,2,1,1' -> a number or 12 numbers; the option is named in the error */
@@ -96,6 +97,42 @@ export function registerScenarioCommands(program: Command): void {
           },
         });
         process.stdout.write(`${r.tableText}\nwritten: ${r.dir}\n`);
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+    });
+  scenario
+    .command('extrapolation-test')
+    .description('the extrapolation test on the virtual basin: the generator grows its vegetation in a changed climate over the test years; every model of a run trained on the historic climate (--run, or one trained here with the demo preset) and physics-only are scored against that truth (NSE, bias, error of the predicted change); writes <run>/extrapolation/ and a report section (docs/extrapolation.md)')
+    .option('--run <dir>', 'a finished run trained on the virtual basin (<project>/runs/<id>); nothing is trained')
+    .option('--project <dir>', 'project to train a new run in (without --run)')
+    .option('--change <changes>', `the changed climate (default ${DEFAULT_TEST_CHANGE}); keys dT, precip, sw, co2`)
+    .option('--change-from <year>', 'first changed day, a year or YYYY-MM-DD (default: the first test year)')
+    .option('--quick', 'tiny variant: a 5 x 5 window, 1980-01..1981-06, hidden 4, one epoch (checks the pipeline; not a measurement)')
+    .option('--json', 'print the summary as JSON')
+    .action(async (opts: { run?: string; project?: string; change?: string; changeFrom?: string; quick?: boolean; json?: boolean }) => {
+      const [{ initComputeBackend, formatBackendReport }, { runExtrapolationTest }] = await Promise.all([import('../compute/backend.ts'), import('../run/extrapolation-test.ts')]);
+      process.stderr.write(`${formatBackendReport(await initComputeBackend())}\n`);
+      const abort = new AbortController();
+      const onSigint = () => abort.abort(new Error('cancelled (Ctrl-C)'));
+      process.once('SIGINT', onSigint);
+      let lastPct = -1;
+      try {
+        const r = await runExtrapolationTest({
+          ...(opts.run ? { runDir: path.resolve(opts.run) } : {}),
+          ...(opts.project ? { projectDir: path.resolve(opts.project) } : {}),
+          ...(opts.change ? { change: opts.change } : {}),
+          ...(opts.changeFrom ? { changeFrom: opts.changeFrom } : {}),
+          quick: opts.quick ?? false,
+          signal: abort.signal,
+          log: (line) => process.stderr.write(`${line}\n`),
+          onProgress: (f, message) => {
+            const pct = Math.floor(f * 100);
+            if (pct !== lastPct) { lastPct = pct; process.stderr.write(`[${String(pct).padStart(3)}%] ${message}\n`); }
+          },
+        });
+        if (opts.json) process.stdout.write(`${JSON.stringify({ runDir: r.runDir, files: r.files, summary: r.summary }, null, 2)}\n`);
+        else process.stdout.write(`${r.tableText}\nwritten: ${r.files.join(', ')}\n`);
       } finally {
         process.off('SIGINT', onSigint);
       }

@@ -21,6 +21,7 @@ export const JOB_KINDS = {
   train: new URL('./train-job.ts', import.meta.url),
   evaluate: new URL('./evaluate-job.ts', import.meta.url),
   'scenario-run': new URL('./scenario-run-job.ts', import.meta.url),
+  'extrapolation-test': new URL('./extrapolation-test-job.ts', import.meta.url),
   import: new URL('./import-job.ts', import.meta.url),
   'first-run': new URL('./first-run-job.ts', import.meta.url),
 } as const satisfies Record<string, URL>;

@@ -34,6 +34,19 @@ export const evaluateJobParamsSchema = z.object({
   test: z.object({ from: isoDate, to: isoDate }).strict().optional(),
 }).strict();
 
+export const extrapolationTestJobParamsSchema = z.object({
+  /** the project a new run is trained in, or that the run belongs to */
+  projectDir: z.string().min(1),
+  /** a finished run of the project trained on the virtual basin; absent: train one (demo preset) */
+  runId: runId.optional(),
+  /** the change as `vegdyn demo-data --change` takes it, e.g. 'dT=3,precip=0.85,co2=550' */
+  change: z.string().min(1).optional(),
+  /** first changed day: a year or YYYY-MM-DD (default: the run's first test year) */
+  changeFrom: z.string().min(4).optional(),
+  /** the tiny variant: a small window, 18 months, hidden 4, one epoch (a pipeline check) */
+  quick: z.boolean().default(false),
+}).strict();
+
 export const scenarioRunJobParamsSchema = z.object({
   projectDir: z.string().min(1),
   runId,

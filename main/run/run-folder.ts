@@ -477,3 +477,51 @@ export function listScenarioRuns(dir: string): string[] {
     .filter((d) => d.isDirectory() && RUN_ID.test(d.name) && existsSync(path.join(root, d.name, SCENARIO_SUMMARY_FILE)))
     .map((d) => d.name).sort();
 }
+
+/**
+ * extrapolation/ of a run: what `vegdyn scenario extrapolation-test` wrote (docs/extrapolation.md)
+ *   summary.json   ExtrapolationSummary: the change, the scored days, each entry's scores against the virtual basin's truth
+ *   table.md       the same as a Markdown table
+ */
+export const EXTRAPOLATION_DIR = 'extrapolation';
+export const EXTRAPOLATION_SUMMARY_FILE = path.join(EXTRAPOLATION_DIR, 'summary.json');
+export const EXTRAPOLATION_TABLE_FILE = path.join(EXTRAPOLATION_DIR, 'table.md');
+
+const finiteOrNull = z.number().nullable();
+export const extrapolationSummarySchema = z.looseObject({
+  runId: z.string(),
+  /** the change in words and as a scenario definition */
+  change: z.string(),
+  definition: z.looseObject({ changes: z.record(z.string(), z.unknown()), co2Ppm: z.unknown() }),
+  /** first changed day, and the scored days (inclusive) */
+  changeFrom: z.string(),
+  scored: z.object({ from: z.string(), to: z.string(), days: z.number().int() }),
+  generator: z.object({ name: z.string(), version: z.string(), seed: z.number().int() }),
+  /** basin cells and grid the test ran on ('quick' is a cropped window) */
+  grid: z.object({ ncols: z.number().int(), nrows: z.number().int(), basinCells: z.number().int(), quick: z.boolean() }),
+  entries: z.array(z.looseObject({
+    id: z.string(),
+    label: z.string(),
+    co2: z.enum(['process-model', 'blind-no-channel', 'blind-constant-in-training']),
+    nseChanged: finiteOrNull,
+    nseBaseline: finiteOrNull,
+    biasChanged: finiteOrNull,
+    predictedChange: finiteOrNull,
+    trueChange: finiteOrNull,
+    changeError: finiteOrNull,
+    cellChangeErrorMedian: finiteOrNull,
+    cellChangeAbsErrorMedian: finiteOrNull,
+  })),
+  seconds: z.number(),
+  createdAt: z.string(),
+});
+export type ExtrapolationSummary = z.infer<typeof extrapolationSummarySchema>;
+
+export function readExtrapolationSummary(dir: string): ExtrapolationSummary | null {
+  const file = path.join(dir, EXTRAPOLATION_SUMMARY_FILE);
+  return existsSync(file) ? parseFile(extrapolationSummarySchema, file) : null;
+}
+
+export async function writeExtrapolationSummary(dir: string, summary: ExtrapolationSummary): Promise<void> {
+  await writeChecked(extrapolationSummarySchema, path.join(dir, EXTRAPOLATION_SUMMARY_FILE), 'extrapolation summary', summary);
+}

@@ -70,10 +70,12 @@ export interface ScenarioRunResult {
   readonly tableText: string;
 }
 
-interface Entry { id: string; label: string; weights?: string }
+/** a model a scenario run predicts with: a trained kind (its weights file) or physics-only with its prior parameters */
+export interface ScenarioEntry { id: string; label: string; weights?: string }
+type Entry = ScenarioEntry;
 
 /** The entries a scenario run predicts: trained kinds with weights, and physics-only. Throws when no model has weights. */
-function scenarioEntries(runDir: string, config: RunConfig): Entry[] {
+export function scenarioEntries(runDir: string, config: RunConfig): Entry[] {
   const known = new Set<string>(modelKinds());
   const trained = config.models.map((kind) => ({ id: kind, label: modelLabel(kind), weights: path.join(modelDir(runDir, kind), WEIGHTS_FILE) }));
   const withWeights = trained.filter((e) => existsSync(e.weights));
@@ -86,7 +88,7 @@ function scenarioEntries(runDir: string, config: RunConfig): Entry[] {
   return out;
 }
 
-function co2Response(id: string, channels: readonly string[]): ScenarioSummary['entries'][number]['co2'] {
+export function co2Response(id: string, channels: readonly string[]): ScenarioSummary['entries'][number]['co2'] {
   // the physics-encoded ConvLSTM has the process model inside: it responds through it
   if (!hasNetwork(id) || id === 'phys-conv-lstm') return 'process-model';
   return co2Awareness(channels) === 'no-channel' ? 'blind-no-channel' : 'blind-constant-in-training';
@@ -100,7 +102,8 @@ function historicCo2Of(startDate: string): (day: number) => number {
   };
 }
 
-async function predictEntry(entry: Entry, runDir: string, config: RunConfig, inputs: RunInputs, record: DayRange, signal: AbortSignal | undefined, onChunk: (done: number, total: number) => void): Promise<Float32Array> {
+/** Daily LAI of one entry over `record` on the given inputs (baseline or changed forcing). */
+export async function predictEntry(entry: Entry, runDir: string, config: RunConfig, inputs: RunInputs, record: DayRange, signal: AbortSignal | undefined, onChunk: (done: number, total: number) => void): Promise<Float32Array> {
   const ds = inputs.runDataset;
   const modelConfig = entry.weights
     ? readModelRecord(runDir, entry.id).config

@@ -13,6 +13,9 @@ import { historicCo2OnDate } from '../historic-co2.ts';
 import { baselineNeeds, deltaChangeSeries, scenarioCo2At, scenarioDataset, type BaselineSeries } from '../scenario/delta-change.ts';
 import { checkScenario, SCENARIO_SCHEMA_VERSION, type MonthlyValue, type Scenario } from '../scenario/scenario-definition.ts';
 
+/** The change the extrapolation test uses by default (issue #13's example): +3 K, 15 % less precipitation, 550 ppm. */
+export const DEFAULT_TEST_CHANGE = 'dT=3,precip=0.85,co2=550';
+
 /** A changed climate: the scenario's changes (its period is from..the data's end), from the ISO date `from` on. */
 export interface ClimateChange {
   readonly scenario: Scenario;

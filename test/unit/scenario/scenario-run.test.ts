@@ -19,10 +19,10 @@ import { createScenario } from '../../../main/data/scenario/scenario-store.ts';
 import { extrapolationFlags, trainingEnvelope } from '../../../main/data/scenario/extrapolation.ts';
 import { runScenario } from '../../../main/run/scenario-run.ts';
 import { readScenarioSummary } from '../../../main/run/run-folder.ts';
-import type { JobFinishedEvent, JobProgressEvent } from '../../../main/api/job-map.ts';
 import { makeTinyDataset } from '../training/tiny-dataset.ts';
 import { hashTree } from '../importers/project-hash.ts';
 import { inProcessApi } from '../in-process-api.ts';
+import { runJob } from '../job-run.ts';
 
 const tiny = makeTinyDataset();
 const ds = { ...tiny, grid: { ...tiny.grid, lon0: -112.4375, latTop: 43.0625 } };
@@ -49,16 +49,8 @@ function gdalAt(target: string, cell: number): number {
   return v === -9999 ? NaN : v;
 }
 
-async function scenarioJob(scenario: string): Promise<{ end: JobFinishedEvent; progress: JobProgressEvent[] }> {
-  let jobId = '';
-  const progress: JobProgressEvent[] = [];
-  api.on('job.progress', (p) => { if (p.jobId === jobId) progress.push(p); });
-  const finished = new Promise<JobFinishedEvent>((resolve, reject) => {
-    api.on('job.finished', (p) => { if (p.jobId === jobId) resolve(p); });
-    api.on('job.failed', (p) => { if (p.jobId === jobId) reject(new Error(p.message)); });
-  });
-  jobId = (await api.request('jobs.start', { kind: 'scenario-run', params: { projectDir, runId: 'sc1', scenario } })).jobId;
-  return { end: await finished, progress };
+function scenarioJob(scenario: string): ReturnType<typeof runJob> {
+  return runJob(api, { kind: 'scenario-run', params: { projectDir, runId: 'sc1', scenario } });
 }
 
 test('setup: a tiny trained run with the co2_change channel', async () => {
