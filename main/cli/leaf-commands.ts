@@ -107,17 +107,17 @@ export function registerLeafCommands(program: Command): void {
     .requiredOption('--input <csv>', 'leaf CSV (example-dataset layout, or any other with --column / --fill)')
     .requiredOption('--out <csv>', 'output CSV')
     .option('--btran-from <source>', `btran source: ${BTRAN_SOURCES.join(', ')}`, 'one')
-    .option('--backend <name>', 'force a compute backend (tensorflow-gpu, tensorflow, wasm, cpu; not webgpu)'))
+    .option('--backend <name>', 'force a compute backend (tensorflow-gpu, webgpu, tensorflow, wasm, cpu)'))
     .action(async (opts: ReadFlags & { input: string; out: string; btranFrom: string; backend?: string }) => {
       if (!(BTRAN_SOURCES as readonly string[]).includes(opts.btranFrom)) throw new Error(`--btran-from must be one of ${BTRAN_SOURCES.join(', ')} (got '${opts.btranFrom}')`);
       // tfjs and the model load only when a leaf command runs, not for `vegdyn --help`
-      const [{ initComputeBackend, SYNC_READBACK_WORK }, { writeFileAtomic }, { leafForwardCsv }] = await Promise.all([
+      const [{ initComputeBackend }, { writeFileAtomic }, { leafForwardCsv }] = await Promise.all([
         import('../compute/backend.ts'), import('../project/atomic-write.ts'), import('../leaf/leaf-forward.ts'),
       ]);
-      const backend = await initComputeBackend({ ...(opts.backend ? { prefer: opts.backend as BackendName } : {}), exclude: SYNC_READBACK_WORK });
+      const backend = await initComputeBackend(opts.backend ? { prefer: opts.backend as BackendName } : {});
       const text = await readInputText(opts.input);
       const t0 = performance.now();
-      const { csv, result } = leafForwardCsv(text, opts.btranFrom as BtranSource, { source: opts.input, ...readOptionsOf(opts) });
+      const { csv, result } = await leafForwardCsv(text, opts.btranFrom as BtranSource, { source: opts.input, ...readOptionsOf(opts) });
       await writeFileAtomic(path.resolve(opts.out), csv);
       printReadReport(result, (s) => process.stderr.write(s));
       process.stdout.write(`${result.rows.length} leaves solved on ${backend.chosen} in ${((performance.now() - t0) / 1000).toFixed(2)} s (Newton: ${result.iterations} iterations, ${result.converged ? 'converged' : 'NOT converged'}); ${result.skipped.length} rows skipped; wrote ${opts.out}\n`);

@@ -139,19 +139,7 @@ const LOADERS: Record<BackendName, (forced: boolean) => Promise<Loaded>> = {
 export interface InitBackendOptions {
   /** force one backend (overrides VEGDYN_BACKEND and config.json) */
   prefer?: BackendName;
-  /** backends this work cannot run on, and why (the automatic choice passes them by; forcing one is an error) */
-  exclude?: { names: readonly BackendName[]; why: string };
 }
-
-/**
- * For work that reads tensors back synchronously throughout (the leaf model's CSV and
- * experiments, main/leaf/): webgpu has no synchronous read-back in Node (main/tfjs/readback.ts).
- * That work is small (hundreds of leaves), so a CPU backend serves it well.
- */
-export const SYNC_READBACK_WORK: NonNullable<InitBackendOptions['exclude']> = {
-  names: ['webgpu'],
-  why: 'leaf work, which reads results back synchronously (webgpu cannot in Node)',
-};
 
 function parseBackendName(value: string, source: string): BackendName {
   const parsed = backendNameSchema.safeParse(value);
@@ -177,32 +165,19 @@ let cached: { key: string; report: Promise<BackendReport> } | undefined;
 export function initComputeBackend(options: InitBackendOptions = {}): Promise<BackendReport> {
   const forced = resolveForced(options);
   wasmThreadCount(); // a bad VEGDYN_WASM_THREADS is an error, not a silent fall back to another backend
-  const exclude = options.exclude;
-  if (forced && exclude?.names.includes(forced.name)) {
-    return Promise.reject(new Error(`backend ${forced.name} (forced by ${forced.by}) cannot run ${exclude.why}; use wasm or cpu`));
-  }
   const key = forced ? forced.name : 'auto';
-  if (cached && cached.key === key) {
-    // a forced backend is not excluded (checked above); an automatic choice is kept unless excluded
-    if (!exclude || forced) return cached.report;
-    const earlier = cached.report;
-    return earlier.then((r) => (exclude.names.includes(r.chosen) ? chooseBackend(forced, exclude) : r));
-  }
-  const report = chooseBackend(forced, exclude);
+  if (cached && cached.key === key) return cached.report;
+  const report = chooseBackend(forced);
   cached = { key, report };
   report.catch(() => { if (cached?.report === report) cached = undefined; });
   return report;
 }
 
-async function chooseBackend(forced: { name: BackendName; by: string } | undefined, exclude: InitBackendOptions['exclude']): Promise<BackendReport> {
+async function chooseBackend(forced: { name: BackendName; by: string } | undefined): Promise<BackendReport> {
   const attempts: BackendAttempt[] = [];
   let webgpuAdapter: WebgpuAdapterSummary | undefined;
   const candidates = forced ? [forced.name] : BACKEND_ORDER;
   for (const name of candidates) {
-    if (exclude?.names.includes(name)) {
-      attempts.push({ name, ok: false, reason: `not used for ${exclude.why}` });
-      continue;
-    }
     try {
       const loaded = await LOADERS[name](forced !== undefined);
       webgpuAdapter ??= loaded.webgpuAdapter;

@@ -23,7 +23,8 @@ import { kFoldSplits, seededNormal, temporalSplit, type Split } from './leaf-spl
 import { fitMetrics, type FitMetrics } from './leaf-metrics.ts';
 import { pftOneHot, SoilBNetwork, VcmaxNetwork } from './leaf-networks.ts';
 import { formatCsv } from './csv.ts';
-import { initComputeBackend, SYNC_READBACK_WORK, type BackendReport } from '../compute/backend.ts';
+import { initComputeBackend, type BackendReport } from '../compute/backend.ts';
+import { readAndDispose } from '../tfjs/readback.ts';
 
 export interface LeafExperimentContext {
   readonly signal?: AbortSignal;
@@ -43,7 +44,8 @@ export interface LeafExperimentResult {
   /** CPU seconds of this process (user + system): the cost of the run when cores are shared */
   readonly cpuSeconds: number;
   readonly epochs: number;
-  readonly folds: { readonly train: SetMetrics; readonly test: SetMetrics; readonly vcmax: PftVcmax[]; readonly bCorrelation?: number }[];
+  /** per fold; trainLoss: the training RMSE of each epoch (before that epoch's update) */
+  readonly folds: { readonly train: SetMetrics; readonly test: SetMetrics; readonly vcmax: PftVcmax[]; readonly trainLoss: number[]; readonly bCorrelation?: number }[];
   readonly skippedRows: number;
   /** skipped rows counted by reason and column */
   readonly skippedByReason: SkipCount[];
@@ -62,11 +64,12 @@ function defaultEpochs(c: LeafExperimentConfig): number {
 }
 
 /** Synthetic An (noise-free) with CLM4.5 Vcmax25 and the experiment's btran. */
-function syntheticAn(ds: LeafDataset, experiment: string): Float32Array {
-  return tf.tidy(() => {
+async function syntheticAn(ds: LeafDataset, experiment: string): Promise<Float32Array> {
+  const [an] = await readAndDispose([tf.tidy(() => {
     const bt = btranFor(ds, ds.records, experiment === 'vcmax-b' ? 'synthetic-B' : 'one');
-    return solveLeaves(leafEnvironmentOf(ds.records), defaultTraitsOf(ds.records, bt)).anet.dataSync() as Float32Array;
-  });
+    return solveLeaves(leafEnvironmentOf(ds.records), defaultTraitsOf(ds.records, bt)).anet;
+  })]);
+  return an!;
 }
 
 function setMetrics(sim: Float32Array, obs: Float32Array, recs: readonly LeafRecord[]): SetMetrics {
@@ -85,7 +88,7 @@ function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
 export async function runLeafExperiment(rawConfig: unknown, ctx: LeafExperimentContext = {}): Promise<LeafExperimentResult> {
   const config = parseLeafExperimentConfig(rawConfig);
   const runDir = config.runDir;
-  const backend = await initComputeBackend({ ...(config.backend ? { prefer: config.backend } : {}), exclude: SYNC_READBACK_WORK });
+  const backend = await initComputeBackend(config.backend ? { prefer: config.backend } : {});
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   const log = ctx.log ?? (() => undefined);
@@ -128,7 +131,7 @@ export async function runLeafExperiment(rawConfig: unknown, ctx: LeafExperimentC
 
   let observed: Float32Array;
   if (synthetic) {
-    const clean = syntheticAn(ds, config.experiment);
+    const clean = await syntheticAn(ds, config.experiment);
     const mean = clean.reduce((s, v) => s + v, 0) / clean.length;
     const normal = seededNormal(config.seed);
     observed = Float32Array.from(clean, (v) => v + config.noiseFraction * mean * normal());
@@ -158,7 +161,7 @@ export async function runLeafExperiment(rawConfig: unknown, ctx: LeafExperimentC
         pft: tf.tensor1d(idx.map((i) => pftIndex[i]!), 'int32'),
         soil,
         // NN_B inputs as the seed's: clay and sand as fractions, f_om; one row per (layer, leaf), layer-major
-        soilX: soil ? tf.stack([tf.div(soil.clayPct, 100), tf.div(soil.sandPct, 100), soil.fom].map((t) => tf.reshape(t, [-1])), 1) as tf.Tensor2D : undefined,
+        soilX: soil ? tf.tidy(() => tf.stack([tf.div(soil.clayPct, 100), tf.div(soil.sandPct, 100), soil.fom].map((t) => tf.reshape(t, [-1])), 1) as tf.Tensor2D) : undefined,
         pftByLayer: tf.tensor1d(Array.from({ length: layers }, () => idx.map((i) => pftIndex[i]!)).flat(), 'int32'),
         obs: tf.tensor1d(idx.map((i) => observed[i]!)),
       };
@@ -174,33 +177,40 @@ export async function runLeafExperiment(rawConfig: unknown, ctx: LeafExperimentC
     };
     const optimizer = tf.train.adam(config.learningRate);
     const vars = [...(nnV?.variables() ?? []), ...(nnB?.variables() ?? [])];
+    const trainLoss: number[] = [];
     for (let e = 0; e < epochs; e++) {
       if (ctx.signal?.aborted) throw Object.assign(new Error('leaf experiment cancelled'), { name: 'AbortError' });
       const loss = optimizer.minimize(() => tf.sqrt(tf.mean(tf.square(tf.sub(simulate(train).an, train.obs)))) as tf.Scalar, true, vars);
-      const l = loss!.dataSync()[0]!;
-      loss!.dispose();
+      const [lossValue] = await readAndDispose([loss!]);
+      const l = lossValue![0]!;
+      trainLoss.push(l);
       if (e % 25 === 0 || e === epochs - 1) log(`fold ${f + 1}/${splits.length} epoch ${e + 1}/${epochs} RMSE ${l.toFixed(4)}`);
       ctx.progress?.((f + (e + 1) / epochs) / splits.length, `fold ${f + 1} epoch ${e + 1}`);
       if (e % 10 === 0) await new Promise((r) => setImmediate(r)); // lets cancellation and progress through
     }
     optimizer.dispose();
-    const evaluate = (b: Batch) => tf.tidy(() => {
-      const s = simulate(b);
-      return { an: s.an.dataSync() as Float32Array, v: s.vcmax25.dataSync() as Float32Array, b: s.b?.dataSync() as Float32Array | undefined };
-    });
-    const tr = evaluate(train);
-    const te = test.rs.length ? evaluate(test) : { an: new Float32Array(), v: new Float32Array(), b: undefined };
+    // read back with data(), which every backend has (webgpu has no dataSync() in Node: main/tfjs/readback.ts)
+    const evaluate = async (b: Batch) => {
+      const s = tf.tidy(() => simulate(b));
+      const [an, v, bv] = await readAndDispose([s.an, s.vcmax25, ...(s.b ? [s.b] : [])]);
+      return { an: an!, v: v!, b: bv };
+    };
+    const tr = await evaluate(train);
+    const te = test.rs.length ? await evaluate(test) : { an: new Float32Array(), v: new Float32Array(), b: undefined };
+    // NN_V's Vcmax25 per PFT: one row per PFT, all PFTs in one forward
+    const learnedByPft = nnV ? (await readAndDispose([tf.tidy(() => nnV.apply(pftOneHot(tf.tensor1d(pftNames.map((_, p) => p), 'int32'), pftNames.length)))]))[0] : undefined;
     const vcmax: PftVcmax[] = pftNames.map((name, p) => {
-      const learned = nnV ? tf.tidy(() => nnV.apply(pftOneHot(tf.tensor1d([p], 'int32'), pftNames.length)).dataSync()[0]!) : recs.find((r) => r.pft.name === name)!.vcmaxDefault;
       const clm45 = recs.find((r) => r.pft.name === name)!.vcmaxDefault;
+      const learned = learnedByPft ? learnedByPft[p]! : clm45;
       return { pft: name, learned, clm45, relativeError: (learned - clm45) / clm45 };
     });
     let bCorrelation: number | undefined;
     if (nnB && tr.b && config.experiment === 'vcmax-b') {
-      const truth = tf.tidy(() => syntheticB(train.soil!.sandPct, train.soil!.clayPct, train.soil!.fom).dataSync());
-      bCorrelation = pearson(tr.b.slice(0, train.rs.length), truth.slice(0, train.rs.length));
+      const [truth] = await readAndDispose([tf.tidy(() => syntheticB(train.soil!.sandPct, train.soil!.clayPct, train.soil!.fom))]);
+      bCorrelation = pearson(tr.b.slice(0, train.rs.length), truth!.slice(0, train.rs.length));
     }
-    folds.push({ train: setMetrics(tr.an, train.obs.dataSync() as Float32Array, train.rs), test: setMetrics(te.an, test.obs.dataSync() as Float32Array, test.rs), vcmax, ...(bCorrelation !== undefined ? { bCorrelation } : {}) });
+    const obsOf = (idx: readonly number[]) => Float32Array.from(idx, (i) => observed[i]!);
+    folds.push({ train: setMetrics(tr.an, obsOf(split.train), train.rs), test: setMetrics(te.an, obsOf(split.test), test.rs), vcmax, trainLoss, ...(bCorrelation !== undefined ? { bCorrelation } : {}) });
     for (const [set, b, r] of [['train', train, tr], ['test', test, te]] as const) {
       b.rs.forEach((rec, i) => predictionRows.push([f + 1, set, rec.line, rec.location, rec.date, rec.pftLabel, observed[set === 'train' ? split.train[i]! : split.test[i]!]!, r.an[i]!, r.v[i] ?? Number.NaN, r.b?.[i] ?? Number.NaN]));
     }

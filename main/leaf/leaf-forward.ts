@@ -1,6 +1,8 @@
 /** `vegdyn leaf forward`: the leaf model on every row of a leaf CSV with default (CLM4.5) Vcmax25. */
 import * as tf from '@tensorflow/tfjs';
-import { solveLeaves, disposeSolution } from '../physics/leaf-model.ts';
+import { solveLeaves } from '../physics/leaf-model.ts';
+import { DEFAULT_NEWTON, stepExcess } from '../physics/newton-solver.ts';
+import { readAndDispose } from '../tfjs/readback.ts';
 import { LIMITING_NAMES } from '../physics/leaf-residual.ts';
 import { countSkipped, defaultTraitsOf, leafEnvironmentOf, parseLeafCsv, type LeafCsvOptions, type LeafDataset, type SkipCount, type SkippedRow } from './leaf-dataset.ts';
 import { describeDateFormat } from './leaf-dates.ts';
@@ -34,18 +36,19 @@ export interface LeafForwardResult {
   readonly converged: boolean;
 }
 
-export function leafForward(ds: LeafDataset, btranSource: BtranSource, source = 'leaf CSV'): LeafForwardResult {
+export async function leafForward(ds: LeafDataset, btranSource: BtranSource, source = 'leaf CSV'): Promise<LeafForwardResult> {
   const recs = ds.records;
-  const arrays = tf.tidy(() => {
+  const { tensors, stats, excess } = tf.tidy(() => {
     const btran = btranFor(ds, recs, btranSource, source);
     const traits = defaultTraitsOf(recs, btran);
     const s = solveLeaves(leafEnvironmentOf(recs), traits);
-    const data = [s.anet, s.ci, s.gs, s.limiting, s.residual, btran, traits.vcmax25].map((t) => t.dataSync());
-    const stats = { ...s.stats };
-    disposeSolution(s);
-    return { data, stats };
+    // without synchronous read-back the Newton loop ran to its cap; its convergence is tested here
+    const excess = s.nextStep ? stepExcess(s.nextStep, s.ci, DEFAULT_NEWTON.relTolerance) : undefined;
+    return { tensors: [s.anet, s.ci, s.gs, tf.cast(s.limiting, 'float32'), s.residual, btran, traits.vcmax25], stats: { ...s.stats }, excess };
   });
-  const [an, ci, gs, lim, res, bt, vc] = arrays.data;
+  // data(), not dataSync(): webgpu has no synchronous read-back in Node (main/tfjs/readback.ts)
+  const [an, ci, gs, lim, res, bt, vc, ex] = await readAndDispose([...tensors, ...(excess ? [excess] : [])]);
+  const converged = ex ? ex[0]! <= 0 : stats.converged;
   const rows = recs.map((r, i) => ({
       line: r.line, pft: r.pftLabel, btran: bt![i]!, vcmax25: vc![i]!, an: an![i]!, ci: ci![i]!, gs: gs![i]! * 1e-6,
       limiting: LIMITING_NAMES[lim![i]!] ?? 'unknown', residual: res![i]!,
@@ -53,13 +56,13 @@ export function leafForward(ds: LeafDataset, btranSource: BtranSource, source = 
   return {
     rows, skipped: ds.skipped, skippedByReason: countSkipped(ds.skipped), inputs: ds.report?.inputs ?? {},
     ...(ds.report?.dateFormat ? { dateFormat: describeDateFormat(ds.report.dateFormat) } : {}),
-    iterations: arrays.stats.iterations, converged: arrays.stats.converged,
+    iterations: stats.iterations, converged,
   };
 }
 
-export function leafForwardCsv(text: string, btranSource: BtranSource, options: LeafCsvOptions = {}): { csv: string; result: LeafForwardResult } {
+export async function leafForwardCsv(text: string, btranSource: BtranSource, options: LeafCsvOptions = {}): Promise<{ csv: string; result: LeafForwardResult }> {
   const ds = parseLeafCsv(text, options);
-  const result = leafForward(ds, btranSource, options.source);
+  const result = await leafForward(ds, btranSource, options.source);
   const csv = formatCsv(
     ['line', 'pft', 'btran', 'vcmax25_umol_m2_s', 'an_umol_m2_s', 'ci_pa', 'gs_mol_m2_s', 'limiting', 'newton_residual_pa'],
     result.rows.map((r) => [r.line, r.pft, r.btran, r.vcmax25, r.an, r.ci, r.gs, r.limiting, r.residual]),

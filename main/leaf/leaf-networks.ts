@@ -15,10 +15,11 @@ export interface Dense {
 /** PyTorch's nn.Linear initialisation: U(-1/sqrt(in), 1/sqrt(in)), seeded. */
 function dense(nIn: number, nOut: number, seed: number, name: string): Dense {
   const k = 1 / Math.sqrt(nIn);
-  return {
+  // tidy: a variable shares its initial tensor's storage, and that tensor would otherwise stay counted
+  return tf.tidy(() => ({
     w: tf.variable(tf.randomUniform([nIn, nOut], -k, k, 'float32', seed), true, `${name}_w`),
     b: tf.variable(tf.randomUniform([nOut], -k, k, 'float32', seed + 1), true, `${name}_b`),
-  };
+  }));
 }
 
 function mlp(x: tf.Tensor2D, layers: readonly Dense[]): tf.Tensor {
@@ -56,7 +57,7 @@ export class SoilBNetwork {
   constructor(readonly nPft: number, readonly embeddingSize: number, seed: number) {
     const nIn = 3 + embeddingSize;
     this.layers = [dense(nIn, nIn, seed + 10, 'nnb_hidden'), dense(nIn, 1, seed + 12, 'nnb_out')];
-    if (embeddingSize > 0) this.embedding = tf.variable(tf.randomNormal([nPft, embeddingSize], 0, 1, 'float32', seed + 14), true, 'nnb_pft_embedding');
+    if (embeddingSize > 0) this.embedding = tf.tidy(() => tf.variable(tf.randomNormal([nPft, embeddingSize], 0, 1, 'float32', seed + 14), true, 'nnb_pft_embedding'));
   }
   /** soil [N, 3] (clay fraction, sand fraction, f_om), pftIndex int32 [N] -> B [N] in (0, 1) */
   apply(soil: tf.Tensor2D, pftIndex: tf.Tensor1D): tf.Tensor {

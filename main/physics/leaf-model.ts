@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { CI_GUESS_RATIO_C3, CI_GUESS_RATIO_C4 } from './constants.ts';
 import { leafRates, type LeafEnvironment, type LeafRates, type LeafTraits } from './leaf-biochemistry.ts';
 import { leafResidual, limitingProcess, type Co2Reference, type ConductanceModel } from './leaf-residual.ts';
+import { hasSyncReadback } from '../tfjs/readback.ts';
 import { DEFAULT_NEWTON, solveImplicit, solveUnrolled, type NewtonOptions, type NewtonStats, type ScalarResidual } from './newton-solver.ts';
 
 type T = tf.Tensor;
@@ -47,11 +48,17 @@ export type LeafSolution = {
   readonly residual: T;
   /** 0 Rubisco, 1 light / RuBP, 2 PEP (int32) */
   readonly limiting: T;
+  /**
+   * The Newton step F / F' at the returned ci, only where the backend has no synchronous
+   * read-back (webgpu): there the iterations cannot stop at convergence, so the caller tests it
+   * afterwards (newton-solver.ts stepExcess). Elsewhere stats.converged says it.
+   */
+  readonly nextStep?: T;
   readonly stats: NewtonStats;
 };
 
 export function disposeSolution(s: LeafSolution): void {
-  tf.dispose([s.ci, s.anet, s.agross, s.ac, s.aj, s.ap, s.rd, s.gs, s.cs, s.residual, s.limiting]);
+  tf.dispose([s.ci, s.anet, s.agross, s.ac, s.aj, s.ap, s.rd, s.gs, s.cs, s.residual, s.limiting, ...(s.nextStep ? [s.nextStep] : [])]);
 }
 
 const ENV_FIELDS = ['parUmol', 'tLeafK', 'tAirK', 'pressurePa', 'o2Pa', 'co2Pa', 'vpdKPa', 'gb', 'isC3'] as const satisfies readonly (keyof LeafEnvironment)[];
@@ -94,6 +101,7 @@ export function solveLeaves(env: LeafEnvironment, traits: LeafTraits, options: P
     return {
       ci, anet: r.anet, agross: r.agross.rate, ac: r.ac, aj: r.aj, ap: r.ap, rd: rates.rd, gs: r.gs, cs: r.cs,
       residual: r.f, limiting: limitingProcess(r, env.isC3), stats,
+      ...(hasSyncReadback() ? {} : { nextStep: tf.div(r.f, r.dfdci) }),
     };
   });
 }

@@ -34,6 +34,14 @@ export type NewtonStats = {
   lastMaxStep: number;
 };
 
+/**
+ * The convergence test: max(|step| - relTolerance * (|x| + 1)), a scalar tensor that is <= 0 when
+ * every element converged. Callers without synchronous read-back apply it after the solve.
+ */
+export function stepExcess(step: T, x: T, relTolerance: number): T {
+  return tf.tidy(() => tf.max(tf.sub(tf.abs(step), tf.mul(relTolerance, tf.add(tf.abs(x), 1)))));
+}
+
 /** Runs Newton from x0 without recording a tape; returns x* (caller owns it). */
 export function newtonIterate(residual: ScalarResidual, x0: T, params: readonly T[], consts: readonly T[], options: NewtonOptions = DEFAULT_NEWTON, stats?: NewtonStats): T {
   let x = tf.clone(x0);
@@ -47,15 +55,14 @@ export function newtonIterate(residual: ScalarResidual, x0: T, params: readonly 
       const raw = tf.div(f, dfdx);
       // a leaf whose derivative vanished or overflowed keeps its value instead of poisoning the batch
       const step = tf.where(tf.isFinite(raw), raw, tf.zerosLike(raw));
-      const excess = tf.max(tf.sub(tf.abs(step), tf.mul(options.relTolerance, tf.add(tf.abs(x), 1))));
-      return [tf.sub(x, step), tf.stack([tf.max(tf.abs(step)), excess])];
+      return [tf.sub(x, step), tf.stack([tf.max(tf.abs(step)), stepExcess(step, x, options.relTolerance)])];
     });
     x.dispose();
     x = next;
     iterations++;
     if (!syncCheck) {
       // no synchronous read-back (webgpu, main/tfjs/readback.ts): every iteration runs, the
-      // convergence test is left to the caller's stats (lastMaxStep stays unknown)
+      // convergence test is left to the caller (stepExcess after the solve; lastMaxStep stays unknown)
       worst.dispose();
       continue;
     }

@@ -38,3 +38,15 @@ export async function readableSync(tensors: readonly tf.Tensor[]): Promise<void>
   if (hasSyncReadback()) return;
   await Promise.all(tensors.map((t) => t.data()));
 }
+
+/**
+ * The values of these float32 tensors, read with data() (which every backend has), then the
+ * tensors disposed. On wasm / cpu data() is dataSync() behind a resolved promise.
+ */
+export async function readAndDispose(tensors: readonly tf.Tensor[]): Promise<Float32Array[]> {
+  try {
+    return (await Promise.all(tensors.map((t) => t.data()))) as Float32Array[];
+  } finally {
+    tf.dispose([...tensors]);
+  }
+}

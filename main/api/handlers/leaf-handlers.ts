@@ -1,6 +1,6 @@
 import type { HandlersFor } from '../define.ts';
 import type { leafRequests } from '../requests/leaf.ts';
-import { initComputeBackend, SYNC_READBACK_WORK } from '../../compute/backend.ts';
+import { initComputeBackend } from '../../compute/backend.ts';
 import { writeFileAtomic } from '../../project/atomic-write.ts';
 import { checkOutputPath, OutputPathError } from '../../project/output-path.ts';
 import { InputFileError, readInputText } from '../../util/input-file.ts';
@@ -15,8 +15,8 @@ export const leafHandlers: HandlersFor<typeof leafRequests> = {
     const target = req.outCsv === undefined ? undefined
       : await checkOutputPath(req.outCsv, ctx.projectDir(), 'outCsv').catch((err: unknown) => { throw err instanceof OutputPathError ? new ApiError({ code: 'invalid-request', message: err.message, field: err.field }) : err; });
     const text = await readInputText(req.input).catch((err: unknown) => { throw err instanceof InputFileError ? new ApiError({ code: 'invalid-request', message: `input: ${err.message}`, field: 'input' }) : err; });
-    await initComputeBackend({ exclude: SYNC_READBACK_WORK });
-    const { csv, result } = leafForwardCsv(text, req.btranFrom ?? 'one', {
+    await initComputeBackend();
+    const { csv, result } = await leafForwardCsv(text, req.btranFrom ?? 'one', {
       source: req.input, pftMapping: req.pftMapping ?? {},
       ...(req.columns ? { columns: req.columns } : {}), ...(req.fill ? { fill: req.fill } : {}), ...(req.dateFormat ? { dateFormat: req.dateFormat } : {}),
     });

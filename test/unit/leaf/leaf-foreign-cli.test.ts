@@ -60,7 +60,7 @@ test('leaf forward and leaf train read another lab\'s single-PFT CSV through --c
   try {
     await tf.setBackend('cpu');
     const recs = cropRows();
-    const reference = leafForwardCsv(canonical(recs), 'one').result;
+    const reference = (await leafForwardCsv(canonical(recs), 'one')).result;
     assert.equal(reference.rows.length, 82);
     const anByLine = new Map(reference.rows.map((r) => [r.line, r.an]));
     // observed An: the reference model's x 0.9 (NaN -> empty for the skipped rows)

@@ -17,7 +17,7 @@ const full = readFileSync(new URL('../../fixtures/leaf/example_dataset.csv', imp
 async function observedFixture(dir: string): Promise<{ file: string; an: number[] }> {
   await tf.setBackend('cpu');
   const ds = parseLeafCsv(full);
-  const an = leafForward(ds, 'default-B').rows.map((r) => r.an * 0.9);
+  const an = (await leafForward(ds, 'default-B')).rows.map((r) => r.an * 0.9);
   const lines = full.trim().split(/\r?\n/);
   const out = [`${lines[0]},Obs`, ...lines.slice(1).map((l, i) => `${l},${i === 3 ? '-9999' : i === 10 ? '' : String(an[i])}`)];
   const file = path.join(dir, 'observed.csv');

@@ -21,7 +21,7 @@ for (const mode of ['one', 'synthetic-B'] as const) {
   test(`net photosynthesis agrees with diffEcosys within 0.5 % on every row (btran ${mode})`, async () => {
     await tf.setBackend('cpu');
     const ds = parseLeafCsv(dataset);
-    const out = leafForward(ds, mode);
+    const out = await leafForward(ds, mode);
     const ref = refRows.filter((r) => r[at('btran_mode')] === mode);
     assert.equal(out.rows.length, 446);
     assert.equal(ref.length, 446);

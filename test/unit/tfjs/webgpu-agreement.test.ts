@@ -10,11 +10,7 @@
  */
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { swiftshaderEnv } from './webgpu-env.ts';
+import { runWebgpuChild, swiftshaderEnv } from './webgpu-env.ts';
 
 interface ModelResult {
   lai: number; inference: number; loss: number;
@@ -33,23 +29,7 @@ const skip = swiftshaderEnv.skip;
 let result: ChildResult | undefined;
 
 before(async () => {
-  if (skip) return;
-  const home = mkdtempSync(path.join(os.tmpdir(), 'vegdyn-webgpu-'));
-  try {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/unit/tfjs/webgpu-agreement-child.ts'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...swiftshaderEnv.env, VEGDYN_HOME: home, VEGDYN_BACKEND: undefined, VEGDYN_WASM_THREADS: '1' },
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    assert.equal(code, 0, `child failed: ${err.slice(-2000)}`);
-    result = JSON.parse(out.trim().split('\n').at(-1)!) as ChildResult;
-  } finally {
-    rmSync(home, { recursive: true, force: true });
-  }
+  if (!skip) result = await runWebgpuChild<ChildResult>('test/unit/tfjs/webgpu-agreement-child.ts');
 });
 
 const TOL = 1e-4;

@@ -5,8 +5,12 @@
  * process at its start, so the webgpu side of every test runs in a child process with this env.
  * VEGDYN_TEST_WEBGPU_ENV=system uses the machine's own Vulkan (a real GPU) instead.
  */
-import { existsSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
 
 const ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 const LOADER_DIR = '/usr/lib/chromium';
@@ -36,3 +40,26 @@ export const swiftshaderEnv: { skip: string | false; env: Record<string, string>
     LD_LIBRARY_PATH: [LOADER_DIR, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':'),
   },
 };
+
+/**
+ * Runs a child script (path from the repository root) with the webgpu environment, a fresh
+ * VEGDYN_HOME and one wasm thread, and returns the JSON object on its last stdout line.
+ */
+export async function runWebgpuChild<T>(script: string): Promise<T> {
+  const home = mkdtempSync(path.join(os.tmpdir(), 'vegdyn-webgpu-'));
+  try {
+    const child = spawn(process.execPath, ['--import', 'tsx', script], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...swiftshaderEnv.env, VEGDYN_HOME: home, VEGDYN_BACKEND: undefined, VEGDYN_WASM_THREADS: '1' },
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(code, 0, `${script} failed: ${err.slice(-2000)}`);
+    return JSON.parse(out.trim().split('\n').at(-1)!) as T;
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
