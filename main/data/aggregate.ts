@@ -133,3 +133,49 @@ export function basinMean(dataset: Dataset, series: Float32Array): Float64Array 
 export function polygonMean(dataset: Dataset, geometry: GeoJSON.Polygon | GeoJSON.MultiPolygon, series: Float32Array, options: AggregateOptions = {}): Float64Array {
   return areaWeightedMean(dataset.grid, series, polygonCellFractions(dataset.grid, geometry), options);
 }
+
+/** A (step, lat, lon) hyperslab of a stored grid file: [start, end) per axis, rows south first. */
+export type StoredBox = readonly [readonly [number, number], readonly [number, number], readonly [number, number]];
+
+/** Steps per hyperslab when a region's series is read from a file: bounds the memory of one read. */
+export const REGION_BLOCK_STEPS = 512;
+
+/**
+ * The region's mean at each of `steps` steps of a stored [step][lat][lon] variable (NetCDF files
+ * keep rows south first), reading only the region's bounding box, REGION_BLOCK_STEPS steps at a
+ * time, through `read` (which returns the box's values, NaN where missing). The dataset's slices
+ * and the runs' prediction files both read their region series this way.
+ */
+export function regionSeriesInBlocks(grid: GridSpec, region: RegionWeights, steps: number, read: (box: StoredBox) => Float32Array): Float32Array {
+  const out = new Float32Array(steps);
+  if (region.cells.length === 0) return out.fill(Number.NaN);
+  // the region's bounding box in stored rows (south first), and each cell's place in it
+  let r0 = Infinity, r1 = -Infinity, c0 = Infinity, c1 = -Infinity;
+  for (const c of region.cells) {
+    const row = grid.nrows - 1 - Math.floor(c / grid.ncols);
+    const col = c % grid.ncols;
+    r0 = Math.min(r0, row); r1 = Math.max(r1, row + 1); c0 = Math.min(c0, col); c1 = Math.max(c1, col + 1);
+  }
+  const width = c1 - c0;
+  const local: RegionWeights = {
+    cells: region.cells.map((c) => (grid.nrows - 1 - Math.floor(c / grid.ncols) - r0) * width + (c % grid.ncols) - c0),
+    weights: region.weights, total: region.total, cellCount: (r1 - r0) * width,
+  };
+  for (let t0 = 0; t0 < steps; t0 += REGION_BLOCK_STEPS) {
+    const t1 = Math.min(steps, t0 + REGION_BLOCK_STEPS);
+    out.set(regionMeans(local, read([[t0, t1], [r0, r1], [c0, c1]])), t0);
+  }
+  return out;
+}
+
+/** A key that changes whenever the region's cells or weights do (for caches of region series). */
+export function regionKey(region: RegionWeights): string {
+  // FNV-1a over the cell indices and the weights' float32 bits
+  let h = 0x811c9dc5;
+  const bits = new Uint32Array(Float32Array.from(region.weights).buffer);
+  for (let k = 0; k < region.cells.length; k++) {
+    h = Math.imul(h ^ region.cells[k]!, 0x01000193);
+    h = Math.imul(h ^ bits[k]!, 0x01000193);
+  }
+  return `${region.cells.length}:${(h >>> 0).toString(16)}:${region.total}`;
+}

@@ -5,13 +5,14 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { findMetricsFile, findPredictionFile, readGridVariables, readMetricsFile, readPredictionAxis, readPredictionCell, readPredictionDay, readPredictionFile, readSpreadMapsFile, type Prediction } from '../run/run-files.ts';
+import { findMetricsFile, findPredictionFile, readGridVariables, readMetricsFile, readPredictionAxis, readPredictionCell, readPredictionDay, readPredictionRegion, readSpreadMapsFile } from '../run/run-files.ts';
 import { HISTORY_FILE, RUN_CONFIG_FILE, SCENARIO_CHANGES_FILE, SCENARIO_SUMMARY_FILE, SPREAD_MAPS_FILE, listRunIds, memberDirOf, spreadPath, type EnsembleSummary, listScenarioRuns, readModelJson, readRunConfig, readRunRecord, readRunSummary, readScenarioSummary, runDir, runFileIndex, runsDir, scenarioRunDir, type ScenarioSummary } from '../run/run-folder.ts';
 import { LEARNED_PARAMETERS_FILE } from '../physics/grid/learned-parameters.ts';
 import { PARAMETER_SPECS } from '../physics/grid/pft-params.ts';
 import type { ParameterRange } from '../physics/parameter-range.ts';
 import { daysBetween } from '../data/time-axis.ts';
 import { LruCache } from '../util/lru-cache.ts';
+import { regionKey, type RegionWeights } from '../data/aggregate.ts';
 
 export interface BoxStats {
   readonly n: number;
@@ -191,8 +192,6 @@ export function listRuns(projectDir: string): RunListing[] {
   return runs.sort((a, b) => (b.createdAt ?? '').localeCompare(a.createdAt ?? '') || b.id.localeCompare(a.id));
 }
 
-export type { Prediction };
-
 /** predictions/<entry>.nc of a run, or of one of its ensemble members (`member`: 'm01'). */
 function predictionFile(projectDir: string, runId: string, entry: string, member?: string): string {
   if (!/^[A-Za-z0-9._-]+$/.test(entry)) throw new Error(`'${entry}' is not a model name`);
@@ -202,13 +201,7 @@ function predictionFile(projectDir: string, runId: string, entry: string, member
   return file;
 }
 
-/** Every day of a run entry's prediction (the series of a cell or an area need them all). */
-export function readPrediction(projectDir: string, runId: string, entry: string): Prediction {
-  const file = predictionFile(projectDir, runId, entry);
-  return cached(file, () => readPredictionFile(file));
-}
-
-/** bytes of single prediction days and cell series kept for the map (a 63 x 54 day is 14 kB, a 36-year cell 53 kB) */
+/** bytes of single prediction days, cell series and region means kept for the map (a 63 x 54 day is 14 kB, a 36-year cell or region series 53 kB) */
 export const PREDICTION_DAY_CACHE_BYTES = 16 * 1024 * 1024;
 const dayCache = new LruCache<Float32Array>(PREDICTION_DAY_CACHE_BYTES);
 
@@ -225,30 +218,35 @@ export function readPredictionDayOf(projectDir: string, runId: string, entry: st
   return dayCache.through(`${file}:${stamp}:day:${k}`, () => readPredictionDay(file, k));
 }
 
-export interface CellSeries {
+/** A prediction reduced to one place (a cell, a region's area mean): first date, day count, one value per day. */
+export interface PlaceSeries {
   readonly startDate: string;
   readonly days: number;
   readonly values: Float32Array;
 }
 
 /** Every day of one cell of a prediction file's `variable`, read alone (a hyperslab) and cached with the days. */
-function cellOfFile(file: string, cell: number, variable = 'lai'): CellSeries {
+function cellOfFile(file: string, cell: number, variable = 'lai'): PlaceSeries {
   const stamp = fileStamp(file);
   const axis = cached(file, () => readPredictionAxis(file), 'axis');
   return { ...axis, values: dayCache.through(`${file}:${stamp}:${variable}:cell:${cell}`, () => readPredictionCell(file, cell, variable)) };
 }
 
 /** Every day of one cell of a run entry's prediction (of ensemble member `member`: 'm01'), read alone for a clicked cell's chart. */
-export function readPredictionCellOf(projectDir: string, runId: string, entry: string, cell: number, member?: string): CellSeries {
+export function readPredictionCellOf(projectDir: string, runId: string, entry: string, cell: number, member?: string): PlaceSeries {
   return cellOfFile(predictionFile(projectDir, runId, entry, member), cell);
 }
 
 /**
- * Every day of an ensemble member's prediction, not cached: an area's band needs each member's
- * whole file once, and keeping N of them (124 MB each for 36 years) would crowd out the rest.
+ * The area-weighted mean over a region (subbasin, clip) of every day of a run entry's prediction
+ * (of ensemble member `member`), read box by box (one hyperslab per block of days) and cached by
+ * region with the days: an area's chart or band never loads a whole file (124 MB for 36 years).
  */
-export function readMemberPrediction(projectDir: string, runId: string, member: string, entry: string): Prediction {
-  return readPredictionFile(predictionFile(projectDir, runId, entry, member));
+export function readPredictionRegionOf(projectDir: string, runId: string, entry: string, region: RegionWeights, member?: string): PlaceSeries {
+  const file = predictionFile(projectDir, runId, entry, member);
+  const stamp = fileStamp(file);
+  const axis = cached(file, () => readPredictionAxis(file), 'axis');
+  return { ...axis, values: dayCache.through(`${file}:${stamp}:lai:region:${regionKey(region)}`, () => readPredictionRegion(file, region)) };
 }
 
 /**

@@ -2,15 +2,16 @@
  * LAI time series for the chart: at one cell, or the area-weighted mean (data/aggregate.ts) over a
  * subbasin or the active clip. Observations and the true LAI are read as slices of the dataset
  * (one cell's series, or the region's bounding box block by block); model series come from one
- * finished run's predictions, aligned to the dataset's day axis.
+ * finished run's predictions (and its ensemble members'), read the same way (hyperslabs, bounded
+ * cache: run-listing.ts) and aligned to the dataset's day axis.
  */
-import { findSubbasin, regionMeans, regionWeights, type RegionWeights } from '../data/aggregate.ts';
+import { findSubbasin, regionWeights, type RegionWeights } from '../data/aggregate.ts';
 import type { DatasetMeta, DatasetSlices, SeriesVariable } from '../data/dataset-slices.ts';
 import { cellCount } from '../data/grid.ts';
 import { daysBetween, type DayRange } from '../data/time-axis.ts';
 import { activeClip } from './clip.ts';
 import { splitsOf } from './summary.ts';
-import { listRuns, readMemberPrediction, readPrediction, readPredictionCellOf, runLabel, type RunListing } from './run-listing.ts';
+import { listRuns, readPredictionCellOf, readPredictionRegionOf, runLabel, type PlaceSeries, type RunListing } from './run-listing.ts';
 import { isProcessModelOnly } from '../models/model-kinds.ts';
 import { memberSpread } from '../evaluation/ensemble-spread.ts';
 
@@ -53,8 +54,8 @@ function runSplits(meta: DatasetMeta, periods: Readonly<Record<string, { from: s
 interface Pick {
   readonly title: string;
   dataset(variable: SeriesVariable): Float32Array;
-  /** the same reduction of an in-memory [step][cell] series */
-  inMemory(series: Float32Array): Float32Array;
+  /** the same reduction of a run entry's prediction (of ensemble member `member`), read as hyperslabs (a cell's column, a region's box) */
+  prediction(projectDir: string, runId: string, entry: string, member?: string): PlaceSeries;
 }
 
 function cellPick(slices: DatasetSlices, cell: number): Pick {
@@ -68,12 +69,12 @@ function cellPick(slices: DatasetSlices, cell: number): Pick {
   return {
     title: `Cell row ${row}, column ${col} (${lat.toFixed(4)}° N, ${(-lon).toFixed(4)}° W)`,
     dataset: (v) => slices.cellSeries(v, cell),
-    inMemory: (s) => Float32Array.from({ length: s.length / n }, (_, t) => s[t * n + cell]!),
+    prediction: (dir, runId, entry, member) => readPredictionCellOf(dir, runId, entry, cell, member),
   };
 }
 
 function regionPick(slices: DatasetSlices, title: string, region: RegionWeights): Pick {
-  return { title, dataset: (v) => slices.regionSeries(v, region), inMemory: (s) => Float32Array.from(regionMeans(region, s)) };
+  return { title, dataset: (v) => slices.regionSeries(v, region), prediction: (dir, runId, entry, member) => readPredictionRegionOf(dir, runId, entry, region, member) };
 }
 
 function pickOf(slices: DatasetSlices, projectDir: string, where: SeriesWhere): Pick {
@@ -116,11 +117,10 @@ export function mapSeries(slices: DatasetSlices, projectDir: string, where: Seri
   if (runId !== undefined && !run) throw new Error(`no finished run '${runId}' with predictions`);
   // one entry's series at `where`, aligned to the dataset's days (of ensemble member `member`: 'm01')
   const picked = (r: RunListing, entry: string, member?: string): Float32Array => {
-    // a cell reads its own column of the file; an area mean needs every cell of every day
-    const p = 'cell' in where ? readPredictionCellOf(projectDir, r.id, entry, where.cell, member)
-      : member === undefined ? readPrediction(projectDir, r.id, entry) : readMemberPrediction(projectDir, r.id, member, entry);
+    // a cell reads its own column of the file, an area its bounding box: never the whole file
+    const p = pick.prediction(projectDir, r.id, entry, member);
     const offset = daysBetween(meta.startDate, p.startDate);
-    const values = 'values' in p ? p.values : pick.inMemory(p.daily);
+    const values = p.values;
     const aligned = new Float32Array(meta.dayCount).fill(Number.NaN);
     for (let k = 0; k < p.days; k++) if (k + offset >= 0 && k + offset < meta.dayCount) aligned[k + offset] = values[k]!;
     return aligned;

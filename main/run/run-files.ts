@@ -17,6 +17,7 @@ import type { Dataset as H5Dataset, File as H5File } from 'h5wasm/node';
 import { existsSync, readdirSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { GridSpec } from '../data/grid.ts';
+import { regionSeriesInBlocks, type RegionWeights, type StoredBox } from '../data/aggregate.ts';
 import { addDays } from '../data/time-axis.ts';
 import { FLOAT_FILL, TIME_REFERENCE } from '../data/store/cf-conventions.ts';
 import { writeGridCoordinates } from '../data/store/cf-grid-coordinates.ts';
@@ -199,20 +200,37 @@ export function readPredictionAxis(file: string, variable = 'lai'): { readonly s
   return withPrediction(file, ({ t }) => ({ startDate: addDays(TIME_REFERENCE, t[0]!), days: t.length }), variable);
 }
 
+/** A (day, lat, lon) hyperslab of a prediction's daily variable as stored (rows south first), fill values -> NaN. */
+function readBox(lai: H5Dataset, file: string, variable: string, box: StoredBox): Float32Array {
+  const block = lai.slice(box.map((r) => [...r]));
+  if (!(block instanceof Float32Array)) throw new Error(`${file}: variable '${variable}': expected 32-bit floats, found ${lai.dtype}`);
+  const fill = attr(lai, '_FillValue');
+  const fillValue = typeof fill === 'number' ? Math.fround(fill) : Number.NaN;
+  const out = Float32Array.from(block);
+  if (!Number.isNaN(fillValue)) for (let i = 0; i < out.length; i++) if (out[i] === fillValue) out[i] = Number.NaN;
+  return out;
+}
+
 /** Every day of one cell (grid.ts index, row 0 north) of a prediction's `variable`: one hyperslab, NaN where missing. */
 export function readPredictionCell(file: string, cell: number, variable = 'lai'): Float32Array {
-  return withPrediction(file, ({ grid, lai }) => {
+  return withPrediction(file, ({ grid, t, lai }) => {
     if (!(Number.isInteger(cell) && cell >= 0 && cell < grid.ncols * grid.nrows)) throw new Error(`${file}: cell ${cell} is outside its ${grid.ncols}x${grid.nrows} grid`);
     // stored rows run south first
     const row = grid.nrows - 1 - Math.floor(cell / grid.ncols);
     const col = cell % grid.ncols;
-    const block = lai.slice([[], [row, row + 1], [col, col + 1]]);
-    if (!(block instanceof Float32Array)) throw new Error(`${file}: variable '${variable}': expected 32-bit floats, found ${lai.dtype}`);
-    const fill = attr(lai, '_FillValue');
-    const fillValue = typeof fill === 'number' ? Math.fround(fill) : Number.NaN;
-    const out = Float32Array.from(block);
-    if (!Number.isNaN(fillValue)) for (let i = 0; i < out.length; i++) if (out[i] === fillValue) out[i] = Number.NaN;
-    return out;
+    return readBox(lai, file, variable, [[0, t.length], [row, row + 1], [col, col + 1]]);
+  }, variable);
+}
+
+/**
+ * The area-weighted mean (data/aggregate.ts) over a region of every day of a prediction's
+ * `variable`, reading only the region's bounding box, a block of days at a time: a subbasin's or
+ * a clip's chart never loads the whole file (a 36-year prediction is 124 MB).
+ */
+export function readPredictionRegion(file: string, region: RegionWeights, variable = 'lai'): Float32Array {
+  return withPrediction(file, ({ grid, t, lai }) => {
+    if (region.cellCount !== grid.ncols * grid.nrows) throw new Error(`${file}: the region is on a grid of ${region.cellCount} cells, the prediction's has ${grid.ncols}x${grid.nrows}`);
+    return regionSeriesInBlocks(grid, region, t.length, (box) => readBox(lai, file, variable, box));
   }, variable);
 }
 
@@ -220,15 +238,10 @@ export function readPredictionCell(file: string, cell: number, variable = 'lai')
 export function readPredictionDay(file: string, k: number, variable = 'lai'): Float32Array {
   return withPrediction(file, ({ grid, t, lai }) => {
     if (!(Number.isInteger(k) && k >= 0 && k < t.length)) throw new Error(`${file}: day ${k} is outside its ${t.length} days`);
-    const block = lai.slice([[k, k + 1], [], []]);
-    if (!(block instanceof Float32Array)) throw new Error(`${file}: variable '${variable}': expected 32-bit floats, found ${lai.dtype}`);
-    const fill = attr(lai, '_FillValue');
-    const fillValue = typeof fill === 'number' ? Math.fround(fill) : Number.NaN;
-    const n = grid.ncols * grid.nrows;
-    const out = new Float32Array(n);
+    const block = readBox(lai, file, variable, [[k, k + 1], [0, grid.nrows], [0, grid.ncols]]);
+    const out = new Float32Array(grid.ncols * grid.nrows);
     // stored rows run south first
     for (let r = 0; r < grid.nrows; r++) out.set(block.subarray(r * grid.ncols, (r + 1) * grid.ncols), (grid.nrows - 1 - r) * grid.ncols);
-    if (!Number.isNaN(fillValue)) for (let i = 0; i < n; i++) if (out[i] === fillValue) out[i] = Number.NaN;
     return out;
   }, variable);
 }

@@ -7,17 +7,13 @@
 import type { Dataset as H5Dataset } from 'h5wasm/node';
 import type { GridSpec } from '../grid.ts';
 import { cellCount } from '../grid.ts';
-import { regionMeans, type RegionWeights } from '../aggregate.ts';
+import { regionSeriesInBlocks, type StoredBox } from '../aggregate.ts';
 import { checkStep, sampleSteps, type DatasetSlices, type SeriesVariable } from '../dataset-slices.ts';
 import { LruCache } from '../../util/lru-cache.ts';
 import { attr, datasetPath, getVar, openStoreFile, readDatasetMeta, withFileName } from './netcdf-store.ts';
 
 /** Default bytes of grids and series kept: about 1200 daily grids of the UCRB window. */
 export const DEFAULT_SLICE_CACHE_BYTES = 16 * 1024 * 1024;
-/** Steps per hyperslab when a region's series is read: bounds the memory of one read. */
-const REGION_BLOCK_STEPS = 512;
-
-type Box = readonly [[number, number], [number, number], [number, number]];
 
 export async function openDatasetSlices(projectDir: string, options: { cacheBytes?: number } = {}): Promise<DatasetSlices> {
   const file = datasetPath(projectDir);
@@ -50,7 +46,7 @@ export async function openDatasetSlices(projectDir: string, options: { cacheByte
   const steps = (name: SeriesVariable): number => (name === 'LAI' ? meta.observations.dayIndex.length : meta.dayCount);
 
   /** (step, lat, lon) hyperslab as stored (rows south first), fill values -> NaN. */
-  const read = (name: SeriesVariable, box: Box): Float32Array => {
+  const read = (name: SeriesVariable, box: StoredBox): Float32Array => {
     const { v, fill } = variable(name);
     let block: unknown;
     try {
@@ -92,26 +88,7 @@ export async function openDatasetSlices(projectDir: string, options: { cacheByte
       });
     },
     regionSeries(name, region) {
-      const T = steps(name);
-      const out = new Float32Array(T);
-      if (region.cells.length === 0) return out.fill(Number.NaN);
-      // the region's bounding box in stored rows (south first), and each cell's place in it
-      let r0 = Infinity, r1 = -Infinity, c0 = Infinity, c1 = -Infinity;
-      for (const c of region.cells) {
-        const row = grid.nrows - 1 - Math.floor(c / grid.ncols);
-        const col = c % grid.ncols;
-        r0 = Math.min(r0, row); r1 = Math.max(r1, row + 1); c0 = Math.min(c0, col); c1 = Math.max(c1, col + 1);
-      }
-      const width = c1 - c0;
-      const local: RegionWeights = {
-        cells: region.cells.map((c) => (grid.nrows - 1 - Math.floor(c / grid.ncols) - r0) * width + (c % grid.ncols) - c0),
-        weights: region.weights, total: region.total, cellCount: (r1 - r0) * width,
-      };
-      for (let t0 = 0; t0 < T; t0 += REGION_BLOCK_STEPS) {
-        const t1 = Math.min(T, t0 + REGION_BLOCK_STEPS);
-        out.set(regionMeans(local, read(name, [[t0, t1], [r0, r1], [c0, c1]])), t0);
-      }
-      return out;
+      return regionSeriesInBlocks(grid, region, steps(name), (box) => read(name, box));
     },
     close() {
       if (!open) return;

@@ -12,9 +12,10 @@ import { cellLat, cellLon } from '../../../main/data/grid.ts';
 import { resolveRunConfig } from '../../../main/training/run-config.ts';
 import { runExperiment } from '../../../main/run/experiment.ts';
 import { encodeBundle } from '../../../main/training/tensor-bundle.ts';
-import { writeClip } from '../../../main/run/clip-file.ts';
+import { clipFractions, writeClip, type ProjectClip } from '../../../main/run/clip-file.ts';
 import { evaluateRun } from '../../../main/run/evaluate-run.ts';
-import { bitRound, readMetricsFile, readPredictionCell, readPredictionDay, readPredictionFile } from '../../../main/run/run-files.ts';
+import { bitRound, readMetricsFile, readPredictionCell, readPredictionDay, readPredictionFile, readPredictionRegion } from '../../../main/run/run-files.ts';
+import { regionMeans, regionWeights, type RegionWeights } from '../../../main/data/aggregate.ts';
 import { makeTinyDataset } from '../training/tiny-dataset.ts';
 import { inProcessApi } from '../in-process-api.ts';
 import { ApiError } from '../../../main/api/api-error.ts';
@@ -113,10 +114,24 @@ test('predictions and metrics are CF NetCDF4 that gdalinfo georeferences; GDAL, 
     const values = chart.series.find((q) => q.id === 'nc1:lstm')!.values;
     for (const k of [0, 400, full.days - 1]) assert.ok(same(values[k + offset], column[k]!), `cell ${cell} day ${k}: chart ${values[k + offset]} vs file ${column[k]}`);
   }
+  // and an area's chart (subbasin, clip): only the region's bounding box is read, giving the whole file's area means
+  const regionChart = async (where: { subbasin: number } | { clip: true }, region: RegionWeights, what: string) => {
+    const means = Float32Array.from(regionMeans(region, full.daily));
+    assert.deepEqual(readPredictionRegion(predFile, region), means, what);
+    const values = (await api.request('map.series', { ...where, run: 'nc1' })).series.find((q) => q.id === 'nc1:lstm')!.values;
+    const finite = [...means.keys()].filter((k) => Number.isFinite(means[k]!));
+    assert.ok(finite.length > full.days / 2, `${what}: only ${finite.length} days with a mean`);
+    for (const k of finite) assert.ok(same(values[k + offset], means[k]!), `${what} day ${k}: chart ${values[k + offset]} vs file ${means[k]}`);
+  };
+  const sb = ds.subbasins.at(-1)!;
+  await regionChart({ subbasin: sb.id }, regionWeights(grid, sb.cellFractions, ds.mask), `subbasin ${sb.name}`);
 
   // re-evaluation from the saved weights, only inside the project's clip (the three west columns)
   const west = -112.5 + 3 * 0.125;
-  await writeClip(projectDir, { name: 'west', source: 'drawn', createdAt: new Date().toISOString(), geometry: { type: 'Polygon', coordinates: [[[-112.6, 43.2], [west, 43.2], [west, 42.0], [-112.6, 42.0], [-112.6, 43.2]]] } });
+  const clip: ProjectClip = { name: 'west', source: 'drawn', createdAt: new Date().toISOString(), geometry: { type: 'Polygon', coordinates: [[[-112.6, 43.2], [west, 43.2], [west, 42.0], [-112.6, 42.0], [-112.6, 43.2]]] } };
+  await writeClip(projectDir, clip);
+  // the clip's chart
+  await regionChart({ clip: true }, regionWeights(grid, clipFractions(grid, ds.mask, clip), ds.mask), 'clip west');
   const before = statSync(metricsFile).mtimeMs;
   const ev = await evaluateRun({ runDir, dataset: ds, clip: true });
   assert.ok(statSync(metricsFile).mtimeMs > before);
