@@ -8,7 +8,7 @@ import type { NativeDialogKind } from '../main/api/client.ts';
 
 export const DIALOG_CHANNEL = 'vegdyn:open-dialog';
 
-const DIALOG_KINDS: readonly NativeDialogKind[] = ['project', 'leaf-csv', 'import-file'];
+const DIALOG_KINDS: readonly NativeDialogKind[] = ['project', 'new-project', 'leaf-csv', 'import-file'];
 
 export function isDialogKind(v: unknown): v is NativeDialogKind {
   return typeof v === 'string' && (DIALOG_KINDS as readonly string[]).includes(v);

@@ -105,9 +105,11 @@ async function showOpenDialogFor(event: IpcMainInvokeEvent, kind: NativeDialogKi
   const win = BrowserWindow.fromWebContents(event.sender);
   const options: Electron.OpenDialogOptions = kind === 'project'
     ? { title: 'Open VegDyn project', properties: ['openDirectory'] }
+    : kind === 'new-project'
+      ? { title: 'Folder for the new VegDyn project (empty or new)', buttonLabel: 'Use this folder', properties: ['openDirectory', 'createDirectory', 'promptToCreate'] }
     : kind === 'leaf-csv'
       ? { title: 'Load leaf CSV', properties: ['openFile'], filters: [{ name: 'Leaf CSV', extensions: ['csv'] }, { name: 'All files', extensions: ['*'] }] }
-      : { title: 'Import data', properties: ['openFile'], filters: [{ name: 'NetCDF, GeoTIFF, GeoJSON, zipped shapefile', extensions: ['nc', 'nc4', 'tif', 'tiff', 'geojson', 'json', 'zip'] }, { name: 'All files', extensions: ['*'] }] };
+      : { title: 'Import data', properties: ['openFile'], filters: [{ name: 'NetCDF, GRIB, GeoTIFF, GeoJSON, zipped shapefile', extensions: ['nc', 'nc4', 'grb', 'grb2', 'grib', 'grib2', 'tif', 'tiff', 'geojson', 'json', 'zip'] }, { name: 'All files', extensions: ['*'] }] };
   const choice = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
   return choice.canceled ? null : (choice.filePaths[0] ?? null);
 }

@@ -160,7 +160,8 @@ export function createHttpTransport(options: HttpTransportOptions): ApiTransport
 }
 
 /** What a native open dialog of the Electron shell picks: a project folder, a leaf CSV file, or files to import. */
-export type NativeDialogKind = 'project' | 'leaf-csv' | 'import-file';
+/** 'new-project': a folder for a new project (the dialog may create it) */
+export type NativeDialogKind = 'project' | 'new-project' | 'leaf-csv' | 'import-file';
 
 /** The one object the Electron preload exposes as `window.vegdyn`. */
 export interface VegdynBridge {

@@ -10,6 +10,7 @@ import { ApiError } from './api-error.ts';
 import { CreateProjectError, createProjectWithGrid, type CreatedProject, type GridChoice } from '../run/create-project.ts';
 import { GridDefinitionError } from '../data/grid-definition.ts';
 import { ImportError } from '../data/importers/errors.ts';
+import { saveUpload } from '../run/import-upload.ts';
 
 export interface GridRequest {
   readonly bbox?: [number, number, number, number] | undefined;
@@ -26,8 +27,12 @@ export async function createProjectFromRequest(dir: string, options: { name?: st
   try {
     let upload: string | undefined;
     if (req.file && scratch) {
-      upload = path.join(scratch, path.basename(req.file.name));
-      await fs.writeFile(upload, Buffer.from(req.file.base64, 'base64'));
+      // the same checks (name, base64, size) as the import panel's uploads, into a scratch folder: no project folder exists yet
+      try {
+        upload = (await saveUpload(scratch, req.file.name, req.file.base64)).path;
+      } catch (err) {
+        throw new ApiError({ code: 'invalid-request', message: (err as Error).message, field: 'grid.file' });
+      }
     }
     const choice: GridChoice = {
       ...(req.bbox ? { bbox: req.bbox } : {}),

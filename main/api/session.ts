@@ -45,9 +45,11 @@ export class Session implements HandlerContext {
     return this.adopt(project);
   }
 
-  async createProject(dir: string, options: { name?: string; description?: string } = {}, grid?: GridRequest): Promise<OpenProject> {
-    if (!grid) return this.adopt(await createProject(dir, options));
-    return this.adopt((await createProjectFromRequest(dir, options, grid)).project);
+  /** Creates and opens a project; `notes` say what its grid was made from (none without a grid choice). */
+  async createProject(dir: string, options: { name?: string; description?: string } = {}, grid?: GridRequest): Promise<{ project: OpenProject; notes: string[] }> {
+    if (!grid) return { project: await this.adopt(await createProject(dir, options)), notes: [] };
+    const created = await createProjectFromRequest(dir, options, grid);
+    return { project: await this.adopt(created.project), notes: created.notes };
   }
 
   /** Opens `dir`, creating an empty project there first when the folder is new or empty. */

@@ -22,6 +22,15 @@ export interface SavedUpload {
 }
 
 export async function saveImportUpload(projectDir: string, name: string, base64: string): Promise<SavedUpload> {
+  return saveUpload(path.join(projectDir, UPLOADS_DIR), name, base64);
+}
+
+/**
+ * Checks an uploaded file (its name, base64 content and size) and writes it atomically into
+ * `dir` under its own name. Also used for the file a new project's grid is made from
+ * (api/project-grid-request.ts), which has no project folder to go into yet.
+ */
+export async function saveUpload(dir: string, name: string, base64: string): Promise<SavedUpload> {
   if (!SAFE_NAME.test(name) || name.includes('..')) {
     throw new Error(`upload '${name}': the file name may hold only letters, digits, '.', '-', '_' and spaces, and may not start with a dot`);
   }
@@ -31,7 +40,6 @@ export async function saveImportUpload(projectDir: string, name: string, base64:
   if (bytes.length > UPLOAD_MAX_BYTES) {
     throw new Error(`upload '${name}': ${bytes.length} bytes, over the ${UPLOAD_MAX_BYTES}-byte upload limit; import it by path on the engine's machine (or with vegdyn import)`);
   }
-  const dir = path.join(projectDir, UPLOADS_DIR);
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, name);
   await writeFileAtomic(file, bytes);

@@ -9,6 +9,7 @@ import type { MapLayer } from '../../main/api/requests/map.ts';
 import { h, field } from './dom.ts';
 import { COLORMAP_LABELS, type ColormapName } from './colormaps.ts';
 import { displayUnit, isTemperature, type TemperatureUnit } from './units.ts';
+import { missingLayerList, type MissingLayer } from './missing-layer-list.ts';
 
 export interface LayerDisplay {
   readonly colormap: ColormapName;
@@ -28,6 +29,7 @@ export class LayerPanel {
   private readonly temperature: HTMLSelectElement;
   private readonly temperatureField: HTMLElement;
   private layers: readonly MapLayer[] = [];
+  private missing: HTMLElement | null = null;
   /** the unit the fields and labels use now (the select's value until it changes) */
   private tempUnit: TemperatureUnit = 'C';
   onSelect: (layerId: string) => void = () => undefined;
@@ -75,10 +77,14 @@ export class LayerPanel {
     });
   }
 
-  setLayers(layers: readonly MapLayer[], selected: string | null): void {
+  /** `missing`: the layer kinds the project lacks, listed with the reason after the layers */
+  setLayers(layers: readonly MapLayer[], selected: string | null, missing: readonly MissingLayer[] = []): void {
     this.layers = layers;
     const legend = this.list.querySelector('legend')!;
     this.list.replaceChildren(legend);
+    this.missing?.remove();
+    this.missing = missingLayerList(missing);
+    if (this.missing) this.list.after(this.missing);
     if (layers.length === 0) {
       this.list.append(h('p', { class: 'hint', text: 'No layers: the project has no dataset yet.' }));
       return;

@@ -1,8 +1,8 @@
 /** Renderer entry: builds the workspace shell and the map, then connects to the engine. */
 import { buildShell } from './app-shell.ts';
 import { describeError, mountNotices, notify, attempt } from './notify.ts';
-import { MapView } from './map-view.ts';
-import { Workspace, UCRB_BOUNDS } from './workspace.ts';
+import { MapView, WORLD_BOUNDS } from './map-view.ts';
+import { Workspace } from './workspace.ts';
 import { connectEngine } from './engine.ts';
 import { ProjectPanel } from './project-panel.ts';
 import { ClipPanel } from './clip-panel.ts';
@@ -32,7 +32,7 @@ async function start(): Promise<void> {
     api = connectEngine();
   } catch (err) {
     // still show the basemap so the window is not empty, and say what is wrong
-    new MapView({ container: shell.mapContainer, initialBounds: UCRB_BOUNDS, label: 'Map of the Upper Colorado River Basin' });
+    new MapView({ container: shell.mapContainer, initialBounds: WORLD_BOUNDS, label: 'Map' });
     shell.connectionBadge.textContent = 'not connected';
     shell.connectionBadge.setAttribute('data-state', 'error');
     notify('error', 'Cannot reach the VegDyn engine', describeError(err));

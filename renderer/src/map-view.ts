@@ -14,6 +14,9 @@ import { isSoftwareWebGl } from './gl-info.ts';
 /** West, south, east, north (degrees). */
 export type Bounds = [number, number, number, number];
 
+/** The view before a project's extent is known: no region is special, the map frames the open project once it loads. */
+export const WORLD_BOUNDS: Bounds = [-180, -60, 180, 75];
+
 export interface RasterProps {
   readonly image: ImageData;
   readonly bounds: Bounds;

@@ -1,13 +1,15 @@
 /**
- * Project section: the open project's folder, recently opened projects, and opening another
- * project folder: with the native folder dialog in the Electron shell, by typed path in web mode
- * (the engine refuses folders that are not VegDyn projects, with a reason).
+ * Project section: the open project's folder, recently opened projects, opening another project
+ * folder (with the native folder dialog in the Electron shell, by typed path in web mode; the
+ * engine refuses folders that are not VegDyn projects, with a reason), and "New project…"
+ * (new-project-form.ts: a project on its own grid).
  */
 import type { ApiClient } from '../../main/api/client.ts';
 import type { Shell } from './app-shell.ts';
 import { h, field } from './dom.ts';
 import { attempt, notify } from './notify.ts';
 import { nativeDialogs } from './native-dialogs.ts';
+import { NewProjectForm } from './new-project-form.ts';
 
 export class ProjectPanel {
   private readonly current: HTMLElement;
@@ -29,7 +31,15 @@ export class ProjectPanel {
       choose = h('button', { type: 'button', class: 'primary', text: 'Open project…' });
       choose.addEventListener('click', () => void dialogs.openDialog('project').then((dir) => (dir ? this.open(dir) : undefined)));
     }
-    body.append(this.current, choose ?? '', form, h('div', { class: 'layer-group-title', text: 'Recent' }), this.recent);
+    const newForm = new NewProjectForm(api, dialogs);
+    const newButton = h('button', { type: 'button', text: 'New project…', 'aria-expanded': 'false' });
+    newButton.addEventListener('click', () => {
+      newForm.toggle();
+      newButton.setAttribute('aria-expanded', String(!newForm.element.hidden));
+    });
+    // the engine opened the new project (project.opened reloads the map); show it here too
+    newForm.onCreated = () => this.refresh();
+    body.append(this.current, h('div', { class: 'row' }, choose ?? '', newButton), newForm.element, form, h('div', { class: 'layer-group-title', text: 'Recent' }), this.recent);
   }
 
   async open(dir: string): Promise<void> {

@@ -119,6 +119,8 @@ export class SeriesChart {
     this.body.setAttribute('data-splits-of', data.splitsOf ?? 'dataset');
     this.body.setAttribute('data-splits', JSON.stringify(data.splits));
     const { days, columns } = seriesTable(data);
+    // how many values the chart draws (all series), for people reading the DOM: an empty chart says 0
+    this.body.setAttribute('data-points', String(columns.reduce((n, c) => n + c.filter((v) => v !== null && Number.isFinite(v)).length, 0)));
     const xs = days.map((d) => dayToUnixSeconds(data.startDate, d));
     const sameShape = this.plot && previous && previous.dayCount === data.dayCount && previous.startDate === data.startDate
       && previous.series.map((s) => `${s.id}|${s.label}|${s.kind}`).join() === data.series.map((s) => `${s.id}|${s.label}|${s.kind}`).join()

@@ -11,7 +11,7 @@ import type { MapLayer } from '../../main/api/requests/map.ts';
 import type { Shell } from './app-shell.ts';
 import { h, formatValue } from './dom.ts';
 import { attempt, describeError, notify } from './notify.ts';
-import { MapView, type Bounds } from './map-view.ts';
+import { MapView, WORLD_BOUNDS, type Bounds } from './map-view.ts';
 import { LayerPanel, type LayerDisplay } from './layer-panel.ts';
 import { Colorbar, niceTicks } from './colorbar.ts';
 import { DateSlider } from './date-slider.ts';
@@ -24,8 +24,6 @@ import { displayUnit, type DisplayUnit } from './units.ts';
 
 export type Summary = ResponseOf<'map.summary'>;
 export type DatasetSummary = NonNullable<Summary['dataset']>;
-
-export const UCRB_BOUNDS: Bounds = [-112.5, 36.375, -104.625, 43.125];
 
 interface GridEntry {
   readonly values: Float32Array;
@@ -46,6 +44,8 @@ export class Workspace {
   private readonly seriesPanel: HTMLElement;
   private readonly subbasinSelect: HTMLSelectElement;
   private clickMode: 'cell' | 'subbasin' = 'cell';
+  /** the project and extent the map was last framed on */
+  private framed: string | null = null;
 
   summary: Summary | null = null;
   layers: MapLayer[] = [];
@@ -74,8 +74,9 @@ export class Workspace {
   constructor(private readonly shell: Shell, private readonly api: ApiClient) {
     this.map = new MapView({
       container: shell.mapContainer,
-      initialBounds: UCRB_BOUNDS,
-      label: 'Map of the Upper Colorado River Basin',
+      // framed on the open project's grid when its summary arrives (frameProject)
+      initialBounds: WORLD_BOUNDS,
+      label: 'Map of the open project',
       onHover: (p) => this.showReadout(p),
       onClick: (p) => void this.clickMap(p),
     });
@@ -137,10 +138,12 @@ export class Workspace {
     this.shell.datasetSource.textContent = ds ? ds.source : 'no dataset yet';
     if (!ds) {
       this.layers = [];
-      this.layerPanel.setLayers([], null);
+      const layers = await attempt('Loading the layer list', () => this.api.request('map.layers', {}));
+      this.layerPanel.setLayers([], null, layers?.missing ?? []);
       this.slider.setProps(null);
       this.colorbar.render(null);
       this.map.update({ raster: null, basin: null, subbasins: null });
+      this.frameProject();
       return;
     }
     this.subbasinSelect.replaceChildren(...ds.subbasins.map((s) => h('option', { value: s.id, text: s.name })));
@@ -152,7 +155,7 @@ export class Workspace {
     const layers = await attempt('Loading the layer list', () => this.api.request('map.layers', {}));
     this.layers = layers?.layers ?? [];
     const first = this.layers.find((l) => l.id === this.layerId) ?? this.layers[0];
-    this.layerPanel.setLayers(this.layers, first?.id ?? null);
+    this.layerPanel.setLayers(this.layers, first?.id ?? null, layers?.missing ?? []);
     // start on the last observation date of the training period: a typical summer scene is more telling than day 0
     const obs = ds.observationDays;
     if (!keepDay) {
@@ -162,6 +165,21 @@ export class Workspace {
     this.slider.setProps({ startDate: ds.startDate, dayCount: ds.dayCount, observationDays: obs }, this.day);
     this.onDayChange(this.day);
     if (first) await this.selectLayer(first.id);
+    this.frameProject();
+  }
+
+  /** The open project's extent: its dataset's grid, else the grid it was created on; null before it has one. */
+  extent(): Bounds | null {
+    return this.summary?.dataset?.bounds ?? this.summary?.projectGrid?.bounds ?? null;
+  }
+
+  /** Frames the map on the project's grid when the project or its extent changed (a reload of the same one keeps the user's view). */
+  private frameProject(): void {
+    const extent = this.extent();
+    const key = extent && this.summary ? `${this.summary.project.dir}|${extent.join(',')}` : null;
+    if (key === null || key === this.framed) return;
+    this.framed = key;
+    this.refit();
   }
 
   get dataset(): DatasetSummary | null {
@@ -369,10 +387,10 @@ export class Workspace {
    * opened or closed, the map is shorter or taller than when it was last fitted).
    */
   refit(): void {
-    const ds = this.dataset;
-    if (!ds) return;
+    const extent = this.extent();
+    if (!extent) return;
     const bottom = Math.max(this.colorbar.element.hidden ? 0 : this.colorbar.element.offsetHeight, this.slider.element.hidden ? 0 : this.slider.element.offsetHeight);
-    const [w, s, e, n] = ds.bounds;
+    const [w, s, e, n] = extent;
     this.map.map.fitBounds([[w, s], [e, n]], { padding: { top: 20, left: 20, right: 20, bottom: bottom + 40 }, animate: false });
   }
 

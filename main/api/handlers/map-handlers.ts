@@ -17,6 +17,9 @@ import { listRuns } from '../../map/run-listing.ts';
 import { runForMap } from '../../map/runs-for-map.ts';
 import { mapSeries } from '../../map/series.ts';
 import { datasetSummary } from '../../map/summary.ts';
+import { missingLayers } from '../../map/missing-layers.ts';
+import { readProjectGrid } from '../../data/project-grid.ts';
+import { gridBounds } from '../../data/grid.ts';
 import { LEAF_RUNS_DIR, listLeafRuns, readLeafRun, storeLeafUpload } from './map-leaf.ts';
 import { toNullable } from '../binary-wire.ts';
 
@@ -30,13 +33,21 @@ export const mapHandlers: HandlersFor<typeof mapRequests> = {
     const dir = ctx.projectDir();
     const name = sessionOf(ctx).project?.manifest.name ?? dir;
     const ds = await projectDataset(dir);
-    return { project: { name, dir }, dataset: ds ? datasetSummary(ds.meta) : null };
+    const own = ds ? { grid: ds.meta.grid, from: 'dataset' as const } : await readProjectGrid(dir);
+    return {
+      project: { name, dir },
+      projectGrid: own ? { grid: { ...own.grid }, bounds: gridBounds(own.grid), from: own.from } : null,
+      dataset: ds ? datasetSummary(ds.meta) : null,
+    };
   },
 
   async 'map.layers'(_req, ctx) {
     const dir = ctx.projectDir();
     const ds = await projectDataset(dir);
-    return { layers: ds ? layerCatalogue(ds, dir) : [] };
+    const missing = missingLayers(ds?.meta ?? null, listRuns(dir));
+    // a layer that would only show empty grids (observed LAI before any was imported) is listed as missing instead
+    const absent = new Set(missing.map((m) => m.id));
+    return { layers: ds ? layerCatalogue(ds, dir).filter((l) => !absent.has(l.id)) : [], missing };
   },
 
   async 'map.runs'(_req, ctx) {

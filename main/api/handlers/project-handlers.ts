@@ -10,7 +10,10 @@ function infoOf(p: OpenProject) {
 }
 
 export const projectHandlers: HandlersFor<typeof projectRequests> = {
-  'project.create': async (req, ctx) => infoOf(await sessionOf(ctx).createProject(req.dir, { name: req.name, description: req.description }, req.grid)),
+  'project.create': async (req, ctx) => {
+    const { project, notes } = await sessionOf(ctx).createProject(req.dir, { name: req.name, description: req.description }, req.grid);
+    return { ...infoOf(project), notes };
+  },
   'project.open': async (req, ctx) => infoOf(await sessionOf(ctx).openProject(req.dir)),
   'project.info': async (_req, ctx) => {
     const project = sessionOf(ctx).project;

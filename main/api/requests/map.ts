@@ -132,6 +132,8 @@ export const mapRequests = {
     request: z.object({}).strict(),
     response: z.object({
       project: z.object({ name: z.string(), dir: z.string() }),
+      /** the project's grid and its cell-corner bounds (west, south, east, north): the dataset's, else project.json's; null when it has none yet */
+      projectGrid: z.object({ grid: gridSpecSchema, bounds: z.tuple([z.number(), z.number(), z.number(), z.number()]), from: z.enum(['dataset', 'project']) }).nullable(),
       /** null when the project has no dataset yet */
       dataset: z.object({
         id: z.string(),
@@ -153,9 +155,13 @@ export const mapRequests = {
     }),
   }),
   'map.layers': defineRequest({
-    description: 'Every layer the map can show for the open project, with units, kind, time behaviour and a default range.',
+    description: 'Every layer the map can show for the open project, with units, kind, time behaviour and a default range; and the layer kinds it lacks, with the reason (no LAI imported, no trained run, ...).',
     request: z.object({}).strict(),
-    response: z.object({ layers: z.array(mapLayerSchema) }),
+    response: z.object({
+      layers: z.array(mapLayerSchema),
+      /** layer kinds the project does not have yet, and why (main/map/missing-layers.ts) */
+      missing: z.array(z.object({ id: z.string(), label: z.string(), group: z.string(), reason: z.string() })),
+    }),
   }),
   'map.grid': defineRequest({
     description: 'One layer on one day as a grid of values (null = missing), row 0 = north.',

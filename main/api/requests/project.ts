@@ -29,7 +29,8 @@ export const projectRequests = {
         file: z.object({ name: z.string().min(1), base64: z.string().min(1), use: z.enum(['grid-from', 'basin']) }).strict().optional(),
       }).strict().optional(),
     }).strict(),
-    response: projectInfoSchema,
+    /** notes: what the grid was made from and its size (e.g. 'grid: 17 x 11 cells of 0.125 deg, ...') */
+    response: projectInfoSchema.extend({ notes: z.array(z.string()) }),
   }),
   'project.open': defineRequest({
     description: 'Open an existing project folder; a folder without project.json or with a newer schema is refused.',

@@ -131,7 +131,8 @@ const { tmp, api } = inProcessApi('vegdyn-newproject-api-', {}, true);
 test('project.create with a grid: an uploaded outline (web mode) or a box; a refused grid is a request error naming grid', { timeout: 60_000 }, async () => {
   const outline = JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { name: 'Creek' }, geometry: { type: 'Polygon', coordinates: [[[-89.9, 40.2], [-89.7, 40.2], [-89.7, 40.4], [-89.9, 40.4], [-89.9, 40.2]]] } }] });
   const dir = path.join(tmp, 'creek');
-  await api.request('project.create', { dir, grid: { file: { name: 'creek.geojson', base64: Buffer.from(outline).toString('base64'), use: 'basin' } } });
+  const created = await api.request('project.create', { dir, grid: { file: { name: 'creek.geojson', base64: Buffer.from(outline).toString('base64'), use: 'basin' } } });
+  assert.ok(created.notes.some((n) => /^grid: 5 x 5 cells of 0\.125 deg/.test(n)), created.notes.join('\n'));
   const g = (await openProject(dir)).manifest.grid!;
   // -89.9..-89.7 x 40.2..40.4 on the 1/8 lattice (centres -89.9375..-89.6875, 40.1875..40.4375) plus one cell each side
   assert.deepEqual([g.ncols, g.nrows, g.lon0, g.latTop], [5, 5, -90.0625, 40.5625]);
@@ -144,4 +145,21 @@ test('project.create with a grid: an uploaded outline (web mode) or a box; a ref
     return true;
   });
   assert.equal(existsSync(path.join(tmp, 'bad')), false);
+  // an upload gets the import panel's checks (import-upload.ts): a name that is a path is refused, naming grid.file
+  await assert.rejects(api.request('project.create', { dir: path.join(tmp, 'bad'), grid: { file: { name: '../creek.geojson', base64: Buffer.from(outline).toString('base64'), use: 'basin' } } }), (e: unknown) => {
+    assert.ok(e instanceof ApiError, String(e));
+    assert.equal(e.field, 'grid.file');
+    assert.match(e.message, /upload '\.\.\/creek\.geojson': the file name may hold only/);
+    return true;
+  });
+  assert.equal(existsSync(path.join(tmp, 'bad')), false);
+  // the summary gives the map the project's own grid before it has a dataset; map.layers says what is missing
+  await api.request('project.open', { dir });
+  const summary = await api.request('map.summary', {});
+  assert.equal(summary.dataset, null);
+  assert.deepEqual(summary.projectGrid?.bounds, [-90.125, 40.0, -89.5, 40.625]);
+  assert.equal(summary.projectGrid?.from, 'project');
+  const layers = await api.request('map.layers', {});
+  assert.deepEqual(layers.layers, []);
+  assert.ok(layers.missing.some((m) => m.id === 'forcing' && /no forcing imported/.test(m.reason)), JSON.stringify(layers.missing));
 });
