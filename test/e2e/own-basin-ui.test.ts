@@ -50,7 +50,8 @@ async function fillNewProject(dir: string, mode: GridMode, opts: { bbox?: number
   await page.getByLabel('New project folder').fill(dir);
   await page.getByLabel(mode).check();
   if (opts.bbox) for (const [i, side] of ['West', 'South', 'East', 'North'].entries()) await page.getByLabel(side, { exact: true }).fill(String(opts.bbox[i]));
-  if (opts.resolution !== undefined) await page.getByLabel('Resolution (degrees)').fill(String(opts.resolution));
+  // the form keeps what the previous attempt typed, as it would for a user: set or clear it
+  if (mode !== 'The cells of a file (forcing NetCDF/GRIB or GeoTIFF)') await page.getByLabel('Resolution (degrees)').fill(opts.resolution === undefined ? '' : String(opts.resolution));
   if (opts.file) await page.setInputFiles('[data-testid=new-project-file]', opts.file);
   await page.getByRole('button', { name: 'Create project' }).click();
 }
