@@ -5,8 +5,8 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { findMetricsFile, findPredictionFile, readGridVariables, readMetricsFile, readPredictionAxis, readPredictionCell, readPredictionDay, readPredictionRegion, readSpreadMapsFile } from '../run/run-files.ts';
-import { HISTORY_FILE, RUN_CONFIG_FILE, SCENARIO_CHANGES_FILE, SCENARIO_SUMMARY_FILE, SPREAD_MAPS_FILE, listRunIds, memberDirOf, spreadPath, type EnsembleSummary, listScenarioRuns, readModelJson, readRunConfig, readRunRecord, readRunSummary, readScenarioSummary, runDir, runFileIndex, runsDir, scenarioRunDir, type ScenarioSummary } from '../run/run-folder.ts';
+import { findMetricsFile, findPredictionFile, readGridVariables, readMetricsFile, readParameterMaps, readPredictionAxis, readPredictionCell, readPredictionDay, readPredictionRegion, readSpreadMapsFile } from '../run/run-files.ts';
+import { HISTORY_FILE, PARAMETER_MAPS_FILE, RUN_CONFIG_FILE, SCENARIO_CHANGES_FILE, SCENARIO_SUMMARY_FILE, SPREAD_MAPS_FILE, listRunIds, memberDirOf, spreadPath, type EnsembleSummary, listScenarioRuns, readModelJson, readRunConfig, readRunRecord, readRunSummary, readScenarioSummary, runDir, runFileIndex, runsDir, scenarioRunDir, type ScenarioSummary } from '../run/run-folder.ts';
 import { LEARNED_PARAMETERS_FILE } from '../physics/grid/learned-parameters.ts';
 import { PARAMETER_SPECS } from '../physics/grid/pft-params.ts';
 import type { ParameterRange } from '../physics/parameter-range.ts';
@@ -268,6 +268,13 @@ export function readMetrics(projectDir: string, runId: string): ReadonlyMap<stri
   const file = findMetricsFile(runDir(projectDir, runId));
   if (!file) throw new Error(`run ${runId} has no evaluation yet`);
   return cached(file, () => readMetricsFile(file));
+}
+
+/** A physics model's learned parameters per cell (models/<kind>/parameter-maps.nc): name -> values (row 0 = north); null when the run has none. */
+export function readParameterMapsOf(projectDir: string, runId: string, model: string): ReadonlyMap<string, Float32Array> | null {
+  const file = path.join(runDir(projectDir, runId), 'models', model, PARAMETER_MAPS_FILE);
+  if (!existsSync(file)) return null;
+  return cached(file, () => readParameterMaps(file));
 }
 
 /** An ensemble run's spread maps: '<entry>/<spread>' -> values (row 0 = north); null when the run is no ensemble. */

@@ -1,11 +1,12 @@
 /**
  * Layer sources of finished runs: each entry's daily LAI and its difference to the observations
- * (run outputs), the learned per-PFT parameters mapped to cells by land cover, and per-cell NSE.
+ * (run outputs), the learned parameters per cell (the run's parameter-maps.nc; runs written
+ * before it: the per-PFT values mapped to cells by land cover), and per-cell NSE.
  */
 import type { DatasetSlices } from '../data/dataset-slices.ts';
 import { LAND_COVER_TO_PFT } from '../physics/grid/pft-params.ts';
 import { masked, missingGrid, observationAtOrBefore, percentileRange, type LayerSource } from './layer-source.ts';
-import { listRuns, readMetrics, readPredictionDayOf, readSpreadDayOf, readSpreadMaps, runLabel, type RunListing } from './run-listing.ts';
+import { listRuns, readMetrics, readParameterMapsOf, readPredictionDayOf, readSpreadDayOf, readSpreadMaps, runLabel, type RunListing } from './run-listing.ts';
 import { parameterLabel } from '../util/unit-labels.ts';
 import { scenarioSources, type ScenarioSource } from './scenario-sources.ts';
 
@@ -69,7 +70,7 @@ function outputSources(slices: DatasetSlices, projectDir: string, run: RunListin
   ]);
 }
 
-function parameterSources(slices: DatasetSlices, run: RunListing): ParameterSource[] {
+function parameterSources(slices: DatasetSlices, projectDir: string, run: RunListing): ParameterSource[] {
   const meta = slices.meta;
   const group = `Run: ${runLabel(run)}`;
   const label = (id: string) => run.entries.find((e) => e.id === id)?.label ?? id;
@@ -84,7 +85,12 @@ function parameterSources(slices: DatasetSlices, run: RunListing): ParameterSour
     }
     return { values: out, sourceDay: null };
   };
+  // the saved per-cell map when the run has one (it varies per cell with the per-cell network)
+  const perCell = (model: string, parameter: string) => readParameterMapsOf(projectDir, run.id, model)?.get(parameter);
+  const minus = (a: Float32Array, b: Float32Array) => a.map((v, c) => v - b[c]!);
   return Object.entries(run.parameters).flatMap(([model, lp]) => Object.entries(lp.parameters).flatMap(([parameter, q]): ParameterSource[] => {
+    const cellMap = perCell(model, parameter);
+    const how = cellMap ? 'per cell' : 'per vegetation type, mapped to cells by land cover';
     // human name, symbol and units: from the physics declaration (run-listing.ts learnedOf), formatted once (unit-labels.ts)
     const name = parameterLabel(q);
     const min = Number.isFinite(q.min) ? q.min : 0;
@@ -94,13 +100,15 @@ function parameterSources(slices: DatasetSlices, run: RunListing): ParameterSour
     return [
       {
         kind: 'parameter', props: { runId: run.id, model, parameter, view: 'value' },
-        layer: { id: `run:${run.id}:param:${model}/${parameter}`, label: `${label(model)}: ${name}${q.learned ? ' (learned)' : ' (default)'}`, group, units: q.units, kind: 'sequential', time: 'static', range: [min, max], colormap: 'cividis', description: `${q.description}; per vegetation type, mapped to cells by land cover; ${facts}` },
-        grid: byLandCover(q.values),
+        layer: { id: `run:${run.id}:param:${model}/${parameter}`, label: `${label(model)}: ${name}${q.learned ? ' (learned)' : ' (default)'}`, group, units: q.units, kind: 'sequential', time: 'static', range: [min, max], colormap: 'cividis', description: `${q.description}; ${how}; ${facts}` },
+        grid: cellMap ? () => ({ values: masked(meta, cellMap), sourceDay: null }) : byLandCover(q.values),
       },
       {
         kind: 'parameter', props: { runId: run.id, model, parameter, view: 'diff' },
-        layer: { id: `run:${run.id}:param-diff:${model}/${parameter}`, label: `${label(model)}: ${name}, difference from default`, group, units: q.units, kind: 'diverging', time: 'static', range: [-half, half], colormap: 'rdbu', description: `${q.description}: learned value minus its default, per vegetation type mapped to cells by land cover; ${facts}` },
-        grid: byLandCover(q.values.map((v, k) => v - (q.defaults[k] ?? Number.NaN))),
+        layer: { id: `run:${run.id}:param-diff:${model}/${parameter}`, label: `${label(model)}: ${name}, difference from default`, group, units: q.units, kind: 'diverging', time: 'static', range: [-half, half], colormap: 'rdbu', description: `${q.description}: learned value minus its default, ${how}; ${facts}` },
+        grid: cellMap
+          ? () => ({ values: masked(meta, minus(cellMap, byLandCover(q.defaults)().values)), sourceDay: null })
+          : byLandCover(q.values.map((v, k) => v - (q.defaults[k] ?? Number.NaN))),
       },
     ];
   }));
@@ -159,7 +167,7 @@ function spreadSources(slices: DatasetSlices, projectDir: string, run: RunListin
 /** Layer sources of every finished run, newest run first; `laiMax` is the observed LAI layer's upper range. */
 export function runSources(slices: DatasetSlices, projectDir: string, laiMax: number): RunLayerSource[] {
   return listRuns(projectDir).filter((r) => r.status === 'finished').flatMap((run) => [
-    ...outputSources(slices, projectDir, run, laiMax), ...parameterSources(slices, run), ...metricSources(slices, projectDir, run),
+    ...outputSources(slices, projectDir, run, laiMax), ...parameterSources(slices, projectDir, run), ...metricSources(slices, projectDir, run),
     ...spreadSources(slices, projectDir, run),
     ...scenarioSources(slices, projectDir, run),
   ]);

@@ -20,7 +20,7 @@ import type { Evaluation } from '../evaluation/evaluate.ts';
 import { evaluateAndWriteRun } from './run-evaluation.ts';
 import { CLIP_FILE, clipCells, readClip, writeClip, type ClipCells } from './clip-file.ts';
 import { modelFolderStore, saveWeightsFile } from './model-folder-store.ts';
-import { WEIGHTS_FILE, modelDir, writeModelJson, writeModelRecord, writeRunConfig, writeRunRecord, type RunRecord } from './run-folder.ts';
+import { WEIGHTS_FILE, modelDir, writeModelJson, writeModelParameterMaps, writeModelRecord, writeRunConfig, writeRunRecord, type RunRecord } from './run-folder.ts';
 import { AdamW } from '../training/adamw.ts';
 import { ParamGroupAdamW } from '../training/param-groups.ts';
 import { dayOfYearClimatology, type Climatology } from '../training/climatology.ts';
@@ -30,9 +30,10 @@ import { describeCapacityRefusal, wasmGridCapacity } from '../training/grid-capa
 import { describeReductions, learnsDeparture, type RunConfig, type TrainableModelKind } from '../training/run-config.ts';
 import { trainModel, type StatefulOptimizer, type TrainProgress, type TrainResult } from '../training/trainer.ts';
 import { LEARNED_PARAMETERS_FILE, formatParameterMovement, type LearnedParameterReport } from '../physics/grid/learned-parameters.ts';
+import { LEARNED_PARAMETER_NAMES, PARAMETER_SPECS, type LearnedParameterName } from '../physics/grid/pft-params.ts';
 import { readableSync } from '../tfjs/readback.ts';
 
-function hasLearnedParameters(model: LaiModel): model is LaiModel & { learnedParameters(): LearnedParameterReport } {
+function hasLearnedParameters(model: LaiModel): model is LaiModel & { learnedParameters(): LearnedParameterReport; learnedParameterMaps(): Record<LearnedParameterName, Float32Array> } {
   return typeof (model as { learnedParameters?: unknown }).learnedParameters === 'function';
 }
 
@@ -335,6 +336,16 @@ export async function runExperiment(opts: ExperimentOptions & { optimizerFactory
           await readableSync(model.namedVariables().map((v) => v.variable)); // webgpu: see main/tfjs/readback.ts
           const report = model.learnedParameters();
           await writeModelJson(runDir, kind, LEARNED_PARAMETERS_FILE, report);
+          // and per cell, as CF NetCDF4 (they vary per cell with the per-cell network)
+          const maps = model.learnedParameterMaps();
+          await writeModelParameterMaps(runDir, kind, {
+            runId: runInfo.id, model: kind, parameterization: report.parameterization ?? 'per-pft', grid: dataset.grid, pfts: report.pfts,
+            parameters: LEARNED_PARAMETER_NAMES.map((name) => {
+              const q = report.parameters[name];
+              const r = PARAMETER_SPECS[name].range;
+              return { name, title: r.title ?? name, symbol: r.symbol ?? name, units: q.units, min: q.min, max: q.max, description: q.description, learned: q.learned, defaults: q.defaults, values: maps[name] };
+            }),
+          });
           log(`${modelLabel(kind)}: learned parameters moved from their defaults by\n  ${formatParameterMovement(report).join('\n  ')}`);
         }
         const tp = performance.now();

@@ -303,6 +303,8 @@ export interface GridVariable {
   readonly units: string;
   /** further text attributes (vegdyn_entry ...) */
   readonly attributes?: Readonly<Record<string, string>>;
+  /** numeric attributes written as 32-bit floats, the variable's type (CF valid_min, valid_max ...) */
+  readonly numbers?: Readonly<Record<string, number>>;
 }
 
 /**
@@ -338,6 +340,7 @@ export async function writeGridFile(
         text(ds, 'units', v.units);
         text(ds, 'grid_mapping', 'crs');
         for (const [k, a] of Object.entries(v.attributes ?? {})) text(ds, k, a);
+        for (const [k, x] of Object.entries(v.numbers ?? {})) ds.create_attribute(k, Float32Array.of(x), null, '<f');
       }
     } finally {
       f.close();
@@ -433,3 +436,57 @@ export function readGridVariables(file: string, key: (name: string, attribute: (
   }
 }
 
+
+/**
+ * A physics model's learned parameters per cell (models/<kind>/parameter-maps.nc): one (lat, lon)
+ * variable per process parameter in physical units, with CF long_name, units, valid_min and
+ * valid_max (its declared range), and the per-PFT defaults and learned flag as vegdyn_ attributes.
+ */
+export interface ParameterMapsFile {
+  readonly runId: string;
+  readonly model: string;
+  readonly parameterization: string;
+  readonly grid: GridSpec;
+  readonly parameters: readonly {
+    readonly name: string;
+    readonly title: string;
+    readonly symbol: string;
+    readonly units: string;
+    readonly min: number;
+    readonly max: number;
+    readonly description: string;
+    readonly learned: boolean;
+    /** default per PFT, in `pfts` order */
+    readonly defaults: readonly number[];
+    /** [row north-first][col], NaN outside the basin */
+    readonly values: Float32Array;
+  }[];
+  readonly pfts: readonly string[];
+}
+
+export async function writeParameterMaps(target: string, spec: ParameterMapsFile): Promise<{ path: string; bytes: number }> {
+  return writeGridFile(target, spec.grid, {
+    title: `VegDyn learned process parameters of ${spec.model}, run ${spec.runId}`,
+    vegdyn_run_id: spec.runId,
+    vegdyn_model: spec.model,
+    vegdyn_parameterization: spec.parameterization,
+    comment: 'One variable per process parameter, in physical units, per grid cell; cells outside the basin hold _FillValue. valid_min/valid_max: the declared physical range (the learned value is min + (max - min) sigmoid(raw)).',
+  }, spec.parameters.map((q) => ({
+    name: q.name, values: q.values, longName: `${q.title} (${q.symbol})`, units: q.units,
+    numbers: { valid_min: q.min, valid_max: q.max },
+    attributes: {
+      vegdyn_parameter: q.name, vegdyn_entry: spec.model, vegdyn_learned: String(q.learned), description: q.description,
+      vegdyn_default_by_pft: spec.pfts.map((p, k) => `${p}=${q.defaults[k]}`).join(' '),
+    },
+  })));
+}
+
+/** The parameter maps of a parameter-maps.nc: parameter name -> values [row north-first][col], NaN outside the basin. */
+export function readParameterMaps(file: string): Map<string, Float32Array> {
+  const out = readGridVariables(file, (_, attribute) => {
+    const p = attribute('vegdyn_parameter');
+    return typeof p === 'string' ? p : undefined;
+  });
+  if (out.size === 0) throw new Error(`${file}: no parameter variables (none carries a vegdyn_parameter attribute)`);
+  return out;
+}

@@ -10,7 +10,8 @@
  *   config.json               the resolved RunConfig (main/training/run-config.ts)
  *   clip.json                 the clip polygon of a clipped run (clip-file.ts)
  *   models/<kind>/            model.json, weights.vdtb, checkpoint.vdtb, best.vdtb, history.json,
- *                             learned-parameters.json (physics-encoded models)
+ *                             learned-parameters.json (physics-encoded models), parameter-maps.nc
+ *                             (their learned parameters per cell, CF NetCDF4, run-files.ts)
  *   evaluation/summary.json   RunSummary: medians and spread per entry, NSE by land cover, reductions
  *   evaluation/metrics.nc     per-cell metrics of every entry (run-files.ts)
  *   predictions/<entry>.nc    daily LAI per entry (run-files.ts)
@@ -37,7 +38,7 @@ import { z } from 'zod';
 import { writeFileAtomic } from '../project/atomic-write.ts';
 import { formatIssues } from '../util/zod-issues.ts';
 import { runConfigSchema, type RunConfig } from '../training/run-config.ts';
-import { findMetricsFile, predictionEntries, predictionPath } from './run-files.ts';
+import { findMetricsFile, predictionEntries, predictionPath, readParameterMaps, writeParameterMaps, type ParameterMapsFile } from './run-files.ts';
 
 export const RUNS_DIR = 'runs';
 export const RUN_RECORD_FILE = 'run.json';
@@ -86,6 +87,19 @@ export function listRunIds(projectDir: string): string[] {
 export function modelDir(dir: string, kind: string): string {
   if (!RUN_ID.test(kind)) throw new Error(`'${kind}' is not a model kind`);
   return path.join(dir, MODELS_DIR, kind);
+}
+
+/** models/<kind>/parameter-maps.nc: a physics model's learned parameters per cell */
+export const PARAMETER_MAPS_FILE = 'parameter-maps.nc';
+
+export async function writeModelParameterMaps(dir: string, kind: string, spec: ParameterMapsFile): Promise<{ path: string; bytes: number }> {
+  return writeParameterMaps(path.join(modelDir(dir, kind), PARAMETER_MAPS_FILE), spec);
+}
+
+/** a model's parameter maps (parameter -> [row north-first][col]), or null when the run has none */
+export function readModelParameterMaps(dir: string, kind: string): Map<string, Float32Array> | null {
+  const file = path.join(modelDir(dir, kind), PARAMETER_MAPS_FILE);
+  return existsSync(file) ? readParameterMaps(file) : null;
 }
 
 /** members/m<NN>/ of an ensemble run (index from 0). */
