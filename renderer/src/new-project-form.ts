@@ -54,7 +54,7 @@ export class NewProjectForm {
   onCreated: (info: ResponseOf<'project.create'>) => Promise<void> = async () => undefined;
 
   constructor(private readonly api: ApiClient, dialogs: NativeDialogs | null) {
-    this.dir = h('input', { type: 'text', placeholder: '/path/to/new/project', 'aria-label': 'New project folder' });
+    this.dir = h('input', { type: 'text', placeholder: '/path/to/new/project', 'aria-label': 'Folder for the new project' });
     this.name = h('input', { type: 'text', placeholder: 'the folder\'s name', 'aria-label': 'New project name' });
     const modeList = h('fieldset', { class: 'layer-list' }, h('legend', { text: 'Grid' }));
     for (const m of MODES) {

@@ -47,7 +47,7 @@ const t0 = Date.now();
 const phase = (what: string): void => console.log(`[own-basin-ui] ${((Date.now() - t0) / 1000).toFixed(1)} s: ${what}`);
 
 async function fillNewProject(dir: string, mode: GridMode, opts: { bbox?: number[]; resolution?: number; file?: string } = {}): Promise<void> {
-  await page.getByLabel('New project folder').fill(dir);
+  await page.getByLabel('Folder for the new project').fill(dir);
   await page.getByLabel(mode).check();
   if (opts.bbox) for (const [i, side] of ['West', 'South', 'East', 'North'].entries()) await page.getByLabel(side, { exact: true }).fill(String(opts.bbox[i]));
   // the form keeps what the previous attempt typed, as it would for a user: set or clear it
