@@ -14,6 +14,7 @@ import { dataRequests } from './requests/data.ts';
 import { leafRequests } from './requests/leaf.ts';
 import { runsRequests } from './requests/runs.ts';
 import { importRequests } from './requests/import.ts';
+import { scenariosRequests } from './requests/scenarios.ts';
 import { jobEvents } from './events/jobs.ts';
 import { projectEvents } from './events/project.ts';
 
@@ -26,6 +27,7 @@ export const requests = {
   ...leafRequests,
   ...runsRequests,
   ...importRequests,
+  ...scenariosRequests,
 } as const;
 
 export const events = {

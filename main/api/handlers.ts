@@ -13,6 +13,7 @@ import { dataHandlers } from './handlers/data-handlers.ts';
 import { leafHandlers } from './handlers/leaf-handlers.ts';
 import { runsHandlers } from './handlers/runs-handlers.ts';
 import { importHandlers } from './handlers/import-handlers.ts';
+import { scenarioHandlers } from './handlers/scenario-handlers.ts';
 
 export type Handlers = HandlersFor<Requests>;
 
@@ -25,4 +26,5 @@ export const handlers: Handlers = {
   ...leafHandlers,
   ...runsHandlers,
   ...importHandlers,
+  ...scenarioHandlers,
 };

@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { defaultProjectDir } from '../config/vegdyn-home.ts';
 import { createScenario, listScenarios } from '../data/scenario/scenario-store.ts';
 import { DEFAULT_TEST_CHANGE } from '../data/virtual-basin/changed-climate.ts';
-import { parsePeriod, SCENARIO_CHANGES, type MonthlyValue, type Scenario } from '../data/scenario/scenario-definition.ts';
+import { describeChanges, parsePeriod, type MonthlyValue, type Scenario } from '../data/scenario/scenario-definition.ts';
 
 /** '2' or '1,1,2,2,3,3,3,3,2,2,1,1' -> a number or 12 numbers; the option is named in the error */
 function monthlyOption(option: string) {
@@ -31,10 +31,7 @@ function collectChange(text: string, acc: Record<string, MonthlyValue>): Record<
 }
 
 function describe(s: Scenario): string {
-  const fmt = (v: MonthlyValue) => (typeof v === 'number' ? String(v) : `[${v.join(',')}]`);
-  const parts = Object.entries(s.changes).map(([k, v]) => `${k} ${SCENARIO_CHANGES[k as keyof typeof SCENARIO_CHANGES].kind === 'add' ? '+' : 'x'}${fmt(v)}`);
-  if (s.co2Ppm !== undefined) parts.push(`CO2 ${fmt(s.co2Ppm)} ppm`);
-  return `${s.name}  ${parts.join(', ') || '(no change)'}  period ${s.period ? `${s.period.from}..${s.period.to}` : "(the run's test period)"}${s.description ? `  ${s.description}` : ''}`;
+  return `${s.name}  ${describeChanges(s) || '(no change)'}  period ${s.period ? `${s.period.from}..${s.period.to}` : "(the run's test period)"}${s.description ? `  ${s.description}` : ''}`;
 }
 
 export function registerScenarioCommands(program: Command): void {

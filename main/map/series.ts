@@ -42,7 +42,7 @@ export interface MapSeries {
 }
 
 /** A run's resolved periods (inclusive ISO dates, config.json) as day ranges on the dataset's axis. */
-function runSplits(meta: DatasetMeta, periods: Readonly<Record<string, { from: string; to: string }>>): MapSeries['splits'] {
+export function runSplits(meta: DatasetMeta, periods: Readonly<Record<string, { from: string; to: string }>>): MapSeries['splits'] {
   const range = (name: 'train' | 'validate' | 'test'): DayRange => {
     const p = periods[name];
     if (!p) return { ...meta.splits[name] };

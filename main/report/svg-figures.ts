@@ -39,9 +39,9 @@ export function nseColor(v: number): string {
 
 /**
  * A grid layer drawn cell by cell (row 0 = north at the top). Cells outside `mask` are left
- * blank; masked-in cells with NaN are grey.
+ * blank; masked-in cells with NaN are grey (`colorOf`: the NSE scale unless given).
  */
-export function gridMapSvg(grid: GridSpec, values: ArrayLike<number>, mask: ArrayLike<number>, title: string, cell = 5): string {
+export function gridMapSvg(grid: GridSpec, values: ArrayLike<number>, mask: ArrayLike<number>, title: string, cell = 5, colorOf: (v: number) => string = nseColor): string {
   const w = grid.ncols * cell;
   const h = grid.nrows * cell;
   const parts: string[] = [];
@@ -49,7 +49,7 @@ export function gridMapSvg(grid: GridSpec, values: ArrayLike<number>, mask: Arra
     for (let c = 0; c < grid.ncols; c++) {
       const i = r * grid.ncols + c;
       if (!mask[i]) continue;
-      parts.push(`<rect x="${c * cell}" y="${r * cell}" width="${cell}" height="${cell}" fill="${nseColor(values[i]!)}"/>`);
+      parts.push(`<rect x="${c * cell}" y="${r * cell}" width="${cell}" height="${cell}" fill="${colorOf(values[i]!)}"/>`);
     }
   }
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${w + 2}" height="${h + 22}" viewBox="-1 -20 ${w + 2} ${h + 22}" role="img" aria-label="${escapeXml(title)}">` +

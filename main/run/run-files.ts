@@ -170,7 +170,8 @@ function gridDims(f: H5File, file: string): GridSpec {
 
 /**
  * Opens a prediction file, checks its daily time axis and hands its grid, axis and daily variable
- * (`variable`: 'lai', or in an ensemble's spread/<entry>.nc 'lai_std', 'lai_p05', ...) to `use`.
+ * (`variable`: 'lai', in an ensemble's spread/<entry>.nc 'lai_std', 'lai_p05', ..., in a scenario's
+ * daily/<entry>.nc 'lai_baseline') to `use`.
  */
 function withPrediction<T>(file: string, use: (p: { grid: GridSpec; t: number[]; lai: H5Dataset }) => T, variable = 'lai'): T {
   requireReady(file);

@@ -34,6 +34,7 @@ import { periodRange, prepareRunInputs, resolveRunClip, trainingView, type RunIn
 import { loadWeightsFile } from './model-folder-store.ts';
 import { ncName, writeGridFile, type GridVariable } from './run-files.ts';
 import { readableSync } from '../tfjs/readback.ts';
+import { addScenarioToReport } from './scenario-report.ts';
 import {
   RUN_RECORD_FILE, SCENARIO_CHANGES_FILE, SCENARIO_DAILY_DIR, SCENARIO_SERIES_FILE, WEIGHTS_FILE,
   modelDir, readModelRecord, readRunConfig, readRunRecord, scenarioRunDir, writeScenarioSummary, type ScenarioSummary,
@@ -223,6 +224,7 @@ export async function runScenario(opts: ScenarioRunOptions): Promise<ScenarioRun
     createdAt: new Date().toISOString(),
   };
   await writeScenarioSummary(runDir, JSON.parse(JSON.stringify(summary)) as ScenarioSummary);
+  await addScenarioToReport(runDir, baseline, scenario, summary, results.map((r) => ({ label: r.label, annualChange: r.maps.find((m) => m.season === 'annual')!.absolute })));
   opts.onProgress?.(1, 'written');
   return { dir, summary, flags, entries: results, tableText: scenarioTable(summary) };
 }

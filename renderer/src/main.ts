@@ -12,6 +12,7 @@ import { TrainingPanel } from './training-panel.ts';
 import { LeafPanel } from './leaf-panel.ts';
 import { FirstRunPanel } from './first-run-panel.ts';
 import { ImportPanel } from './import-panel.ts';
+import { ScenariosPanel } from './scenarios-panel.ts';
 import type { ApiClient } from '../../main/api/client.ts';
 
 declare global {
@@ -44,15 +45,20 @@ async function start(): Promise<void> {
   const clipPanel = new ClipPanel(shell.section('clip-section', 'Basin clip', false), api, workspace);
   const modelsPanel = new ModelsPanel(shell.section('models-section', 'Model comparison', false), api, workspace, shell.mapWrap);
   const trainingPanel = new TrainingPanel(shell.section('training-section', 'Training', false), api, workspace);
+  const scenariosPanel = new ScenariosPanel(shell.section('scenarios-section', 'Scenarios', false), api, workspace);
+  scenariosPanel.onResults = () => workspace.reload();
   const refreshRuns = async (): Promise<void> => {
     const res = await attempt('Loading the runs', () => api.request('map.runs', {}));
     if (!res) return;
     try {
       modelsPanel.setRuns(res.runs);
       trainingPanel.setRuns(res.runs);
+      scenariosPanel.setRuns(res.runs);
     } catch (err) {
       notify('error', 'Showing the runs failed', describeError(err));
     }
+    // a run's scenario results go with the runs (a new run, a re-evaluation, another project)
+    await scenariosPanel.refresh();
   };
   trainingPanel.onRunsChanged = () => void workspace.reload().then(refreshRuns);
   // empty states and the demo project's first start (data generation, the pretrained run's scores)

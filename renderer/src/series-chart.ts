@@ -10,6 +10,7 @@ import { h } from './dom.ts';
 import { dayToIso, dayToUnixSeconds } from './dates.ts';
 import { formatUnits } from './units.ts';
 import { bandEdgeSeries, bandPairs, ensembleBands } from './series-band.ts';
+import { overlayDash } from './scenario-overlay.ts';
 
 export type SeriesResponse = ResponseOf<'map.series'>;
 
@@ -138,8 +139,10 @@ export class SeriesChart {
     data.series.forEach((s, i) => {
       const stroke = SERIES_COLORS[i % SERIES_COLORS.length]!;
       const edge = bandEdgeSeries(s, data.series, SERIES_COLORS);
-      // the uncalibrated process model (defaults) dashed, beside its calibrated line
-      const dash = s.id.endsWith(':physics-only') ? { dash: [6, 4] } : {};
+      // the uncalibrated process model (defaults) dashed, beside its calibrated line; in a scenario
+      // overlay the baselines are dashed instead (scenario-overlay.ts)
+      const overlay = overlayDash(s.id);
+      const dash = overlay !== undefined ? (overlay ? { dash: overlay } : {}) : s.id.endsWith(':physics-only') ? { dash: [6, 4] } : {};
       series.push(edge ?? (s.kind === 'observed'
         ? { label: s.label, stroke, width: 0, paths: () => null, points: { show: true, size: 5, fill: stroke, stroke }, value: (_u, v) => (v === null ? '–' : v.toFixed(2)) }
         : { label: s.label, stroke, width: 1.4, ...dash, points: { show: false }, spanGaps: false, value: (_u, v) => (v === null ? '–' : v.toFixed(2)) }));

@@ -21,6 +21,7 @@ import { colorize, type RasterStyle } from './raster-image.ts';
 import { dayToIso } from './dates.ts';
 import { markStart, markEnd } from './perf-marks.ts';
 import { displayUnit, type DisplayUnit } from './units.ts';
+import { overlayDays, scenarioOfLayer } from './scenario-overlay.ts';
 
 export type Summary = ResponseOf<'map.summary'>;
 export type DatasetSummary = NonNullable<Summary['dataset']>;
@@ -475,8 +476,10 @@ export class Workspace {
     markStart('click-to-chart');
     const seq = ++this.seriesSeq;
     // ask first, so the request runs while the selection and the dock are drawn
-    const key = JSON.stringify(target);
-    const request = this.seriesCache.get(key) ?? this.api.request('map.series', target);
+    // with a scenario layer on the map, the chart overlays that scenario's baseline and scenario LAI
+    const overlay = 'clip' in target ? null : scenarioOfLayer(this.layerId);
+    const key = JSON.stringify(overlay ? { ...target, ...overlay } : target);
+    const request = this.seriesCache.get(key) ?? (overlay && !('clip' in target) ? this.api.request('map.scenarioSeries', { ...overlay, ...target }) : this.api.request('map.series', target));
     const select = (): void => {
       if ('cell' in target) {
         const g = ds.grid;
@@ -512,7 +515,7 @@ export class Workspace {
       // show the three years around the current date first; "Reset zoom" shows everything
       const from = Math.max(0, this.day - 550);
       const to = Math.min(data.dayCount - 1, from + 1100);
-      this.chart.render(data, [from, to]);
+      this.chart.render(data, (overlay ? overlayDays(data.series) : undefined) ?? [from, to]);
       markEnd('click-to-chart');
     } catch (err) {
       this.seriesCache.delete(key);

@@ -15,7 +15,9 @@ import { exportLayerGeoTiff } from '../../map/export-layer.ts';
 import { projectDataset, requireProjectDataset } from '../../map/project-dataset.ts';
 import { listRuns } from '../../map/run-listing.ts';
 import { runForMap } from '../../map/runs-for-map.ts';
-import { mapSeries } from '../../map/series.ts';
+import { mapSeries, type MapSeries } from '../../map/series.ts';
+import { scenarioSeries } from '../../map/scenario-series.ts';
+import type { DatasetMeta } from '../../data/dataset-slices.ts';
 import { datasetSummary } from '../../map/summary.ts';
 import { missingLayers } from '../../map/missing-layers.ts';
 import { readProjectGrid } from '../../data/project-grid.ts';
@@ -126,15 +128,26 @@ export const mapHandlers: HandlersFor<typeof mapRequests> = {
     const { cell, subbasin, clip } = req;
     if ([cell, subbasin, clip].filter((x) => x !== undefined).length !== 1) throw new Error('give exactly one of cell, subbasin or clip');
     const where = cell !== undefined ? { cell } : subbasin !== undefined ? { subbasin } : { clip: true as const };
-    const out = mapSeries(ds, ctx.projectDir(), where, req.run);
-    return {
-      title: out.title,
-      startDate: ds.meta.startDate,
-      dayCount: ds.meta.dayCount,
-      units: 'm2 m-2',
-      splits: out.splits,
-      ...(out.splitsOf !== undefined ? { splitsOf: out.splitsOf } : {}),
-      series: out.series.map((s) => ({ ...s, values: toNullable(s.values) })),
-    };
+    return seriesReply(ds.meta, mapSeries(ds, ctx.projectDir(), where, req.run));
+  },
+
+  async 'map.scenarioSeries'(req, ctx) {
+    const ds = await datasetOf(ctx);
+    const { cell, subbasin } = req;
+    if ([cell, subbasin].filter((x) => x !== undefined).length !== 1) throw new Error('give exactly one of cell or subbasin');
+    return seriesReply(ds.meta, scenarioSeries(ds.meta, ctx.projectDir(), req.run, req.scenario, cell !== undefined ? { cell } : { subbasin: subbasin! }));
   },
 };
+
+/** a chart's series as the wire carries them (null for NaN) */
+function seriesReply(meta: DatasetMeta, out: MapSeries) {
+  return {
+    title: out.title,
+    startDate: meta.startDate,
+    dayCount: meta.dayCount,
+    units: 'm2 m-2',
+    splits: out.splits,
+    ...(out.splitsOf !== undefined ? { splitsOf: out.splitsOf } : {}),
+    series: out.series.map((s) => ({ ...s, values: toNullable(s.values) })),
+  };
+}

@@ -65,6 +65,19 @@ export const seriesSchema = z.object({
   band: z.object({ of: z.string(), edge: z.enum(['lower', 'upper']) }).optional(),
 });
 
+/** what the chart draws: series on the dataset's day axis, the periods to shade */
+const seriesResponseSchema = z.object({
+  title: z.string(),
+  startDate: z.string(),
+  dayCount: z.number().int(),
+  units: z.string(),
+  /** the periods shaded: the charted run's own (from its resolved config), else the dataset's */
+  splits: z.object({ train: dayRangeSchema, validate: dayRangeSchema, test: dayRangeSchema }),
+  /** whose periods `splits` are: the charted run's label; absent for the dataset's */
+  splitsOf: z.string().optional(),
+  series: z.array(seriesSchema),
+});
+
 const boxSchema = z.object({
   n: z.number(), median: z.number().nullable(), q25: z.number().nullable(), q75: z.number().nullable(),
   whiskerLow: z.number().nullable(), whiskerHigh: z.number().nullable(), min: z.number().nullable(), max: z.number().nullable(),
@@ -255,16 +268,16 @@ export const mapRequests = {
       /** the run whose model series are added (default: the newest finished run) */
       run: z.string().optional(),
     }).strict(),
-    response: z.object({
-      title: z.string(),
-      startDate: z.string(),
-      dayCount: z.number().int(),
-      units: z.string(),
-      /** the periods shaded: the charted run's own (from its resolved config), else the dataset's */
-      splits: z.object({ train: dayRangeSchema, validate: dayRangeSchema, test: dayRangeSchema }),
-      /** whose periods `splits` are: the charted run's label; absent for the dataset's */
-      splitsOf: z.string().optional(),
-      series: z.array(seriesSchema),
-    }),
+    response: seriesResponseSchema,
+  }),
+  'map.scenarioSeries': defineRequest({
+    description: "Baseline and scenario LAI of a run's scenario results per model, at one cell (its column of the daily files) or a subbasin (area-weighted means): the chart's overlay.",
+    request: z.object({
+      run: z.string().min(1),
+      scenario: z.string().min(1),
+      cell: z.number().int().nonnegative().optional(),
+      subbasin: z.number().int().optional(),
+    }).strict(),
+    response: seriesResponseSchema,
   }),
 } as const;

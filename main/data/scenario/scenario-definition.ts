@@ -76,6 +76,14 @@ export function monthValue(v: MonthlyValue, month: number): number {
   return typeof v === 'number' ? v : v[month]!;
 }
 
+/** The changes in words, as the CLI, the app and the report show them: 'Tair +2, Rainf x0.8, CO2 550 ppm' ('' for none). */
+export function describeChanges(s: Pick<Scenario, 'changes' | 'co2Ppm'>): string {
+  const fmt = (v: MonthlyValue) => (typeof v === 'number' ? String(v) : `[${v.join(',')}]`);
+  const parts = Object.entries(s.changes).map(([k, v]) => `${k} ${SCENARIO_CHANGES[k as ScenarioVariable].kind === 'add' ? '+' : 'x'}${fmt(v)}`);
+  if (s.co2Ppm !== undefined) parts.push(`CO2 ${fmt(s.co2Ppm)} ppm`);
+  return parts.join(', ');
+}
+
 /**
  * Names an unknown variable in `changes` with what scenarios can change, before zod's generic
  * "unknown key" (which would not say why Qair, say, cannot be set).

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { initComputeBackend } from '../../../main/compute/backend.ts';
 import { writeDataset } from '../../../main/data/store/netcdf-store.ts';
@@ -18,6 +18,8 @@ import { runExperiment } from '../../../main/run/experiment.ts';
 import { createScenario } from '../../../main/data/scenario/scenario-store.ts';
 import { extrapolationFlags, trainingEnvelope } from '../../../main/data/scenario/extrapolation.ts';
 import { runScenario } from '../../../main/run/scenario-run.ts';
+import { buildHtmlReport } from '../../../main/report/html-report.ts';
+import { withScenarioSection } from '../../../main/report/scenario-section.ts';
 import { readScenarioSummary } from '../../../main/run/run-folder.ts';
 import { makeTinyDataset } from '../training/tiny-dataset.ts';
 import { hashTree } from '../importers/project-hash.ts';
@@ -57,7 +59,9 @@ test('setup: a tiny trained run with the co2_change channel', async () => {
   await initComputeBackend({ prefer: 'wasm' });
   await api.request('project.create', { dir: projectDir, name: 'sc' });
   await writeDataset(projectDir, ds);
-  await runExperiment({ dataset: ds, config, runDir, resume: false });
+  const r = await runExperiment({ dataset: ds, config, runDir, resume: false });
+  // the run's report, as a demo run has one: scenario runs add their section to it
+  writeFileSync(path.join(runDir, 'report.html'), buildHtmlReport({ title: 'sc', runId: 'sc1', dataset: ds, evaluation: r.evaluation, predictions: r.predictions, seriesStart: r.record.start, facts: [], reductions: [] }));
   await createScenario(projectDir, { name: 'warm-dry', changes: { Tair: 3, Rainf: 0.85 }, co2Ppm: 550 });
   await createScenario(projectDir, { name: 'none', changes: { Tair: 0, Rainf: 1 } });
 });
@@ -105,6 +109,18 @@ test('the scenario-run job writes daily LAI NetCDF4 (gdalinfo), change maps, fla
   assert.equal(csv[0], 'date,entry,region,baseline,scenario');
   assert.equal(csv.length, 1 + 2 * 2 * 365, 'a row per day, entry and region (basin, West)');
   assert.match(csv[1]!, /^2003-01-01,lstm,basin,\d+\.\d{4},\d+\.\d{4}$/);
+
+  // the run's report gained the scenario's section: definition, basin change per model, envelope share, change maps
+  const report = readFileSync(path.join(runDir, 'report.html'), 'utf8');
+  const start = report.indexOf('<section id="scenario-warm-dry"');
+  assert.ok(start > report.indexOf('<h2>Run facts</h2>'), 'the section follows the run report');
+  const section = report.slice(start, report.indexOf('</section>', start));
+  assert.match(section, /Tair \+3, Rainf x0\.85, CO2 550 ppm; humidity keeps the baseline relative humidity\. Period 2003-01-01 to 2003-12-31/);
+  assert.match(section, /<strong>100\.0 % of basin cell-days<\/strong> have forcing outside the training envelope \(training range; /);
+  const physBasin = phys.changes.annual!.find((r) => r.region === 'basin')!;
+  assert.ok(section.includes(`<td>Physics only (defaults)</td><td>${physBasin.baseline!.toFixed(3)}</td><td>${physBasin.scenario!.toFixed(3)}</td><td>${physBasin.change!.toFixed(3)}</td>`), 'the physics-only row holds the summary\'s basin means');
+  assert.equal((section.match(/aria-label="[^"]*: annual mean LAI change"/g) ?? []).length, 2, 'a change map per model');
+  assert.ok(report.trimEnd().endsWith('</body></html>'));
 });
 
 test('the map offers the change maps with their units, serves the values written, and exports them as GeoTIFF', async () => {
@@ -130,6 +146,56 @@ test('the map offers the change maps with their units, serves the values written
   assert.ok(g.values[0] === null || Number.isNaN(g.values[0]), 'missing outside the basin');
 });
 
+test("the app's requests: scenarios.list with the results' basin changes, scenarios.create refusing with the engine's message, map.scenarioSeries as the files hold it", async () => {
+  const listed = await api.request('scenarios.list', {});
+  assert.deepEqual(listed.scenarios.map((s) => s.name), ['none', 'warm-dry']);
+  const result = listed.results.find((r) => r.runId === 'sc1' && r.scenario === 'warm-dry');
+  assert.ok(result, 'the run\'s results are listed');
+  assert.equal(result.outsideEnvelope, 1);
+  const basin = readScenarioSummary(runDir, 'warm-dry')!.entries.find((e) => e.id === 'physics-only')!.changes.annual!.find((r) => r.region === 'basin')!;
+  assert.equal(result.entries.find((e) => e.id === 'physics-only')?.change, basin.change);
+
+  const before = hashTree(path.join(projectDir, 'scenarios'));
+  for (const [bad, message] of [
+    [{ name: 'bad', changes: { Qair: 1 } }, /changes: unknown variable 'Qair'; a scenario changes Tair/],
+    [{ name: 'bad', changes: { Rainf: -0.2 } }, /changes\.Rainf: must not be negative/],
+    [{ name: 'bad', changes: {}, co2Ppm: 2500 }, /co2Ppm: CO2 must be within 150-2000 ppm \(got 2500\)/],
+  ] as const) {
+    await assert.rejects(api.request('scenarios.create', bad), (err: Error & { code?: string }) => {
+      assert.match(err.message, message);
+      assert.equal(err.code, 'invalid-request');
+      return true;
+    });
+  }
+  assert.equal(hashTree(path.join(projectDir, 'scenarios')), before, 'a refused scenario writes nothing');
+  const made = await api.request('scenarios.create', { name: 'monthly', changes: { Tair: [1, 1, 2, 2, 3, 3, 3, 3, 2, 2, 1, 1] }, co2Ppm: 450, period: { from: '2003-06-01', to: '2003-08-31' } });
+  assert.equal(made.file, path.join(projectDir, 'scenarios', 'monthly.json'));
+  assert.deepEqual(JSON.parse(readFileSync(made.file, 'utf8')).changes, { Tair: [1, 1, 2, 2, 3, 3, 3, 3, 2, 2, 1, 1] });
+  rmSync(made.file);
+
+  // a cell: its column of the daily file, as GDAL reads it, on the dataset's day axis
+  const daily = path.join(runDir, 'scenarios', 'warm-dry', 'daily', 'physics-only.nc');
+  const cell = 7;
+  const where = [String(cellLon(grid, cell % grid.ncols)), String(cellLat(grid, Math.floor(cell / grid.ncols)))];
+  const cellSeries = await api.request('map.scenarioSeries', { run: 'sc1', scenario: 'warm-dry', cell });
+  assert.deepEqual(cellSeries.series.map((s) => s.id), ['baseline:lstm', 'scenario:lstm', 'baseline:physics-only', 'scenario:physics-only']);
+  const first = daysBetween(ds.startDate, '2003-01-01');
+  for (const [id, variable] of [['scenario:physics-only', 'lai'], ['baseline:physics-only', 'lai_baseline']] as const) {
+    const s = cellSeries.series.find((x) => x.id === id)!;
+    const fromGdal = gdal('gdallocationinfo', ['-valonly', '-wgs84', `NETCDF:"${daily}":${variable}`, ...where]).trim().split('\n').map(Number);
+    assert.equal(s.days?.[0], first);
+    assert.equal(s.values.length, 365);
+    s.values.forEach((v, t) => assert.ok(Math.abs(Number(v) - fromGdal[t]!) < 1e-6, `${id} day ${t}: ${v} vs ${fromGdal[t]}`));
+  }
+  // a subbasin: its rows of series.csv
+  const west = ds.subbasins.find((s) => s.name === 'West')!;
+  const sub = await api.request('map.scenarioSeries', { run: 'sc1', scenario: 'warm-dry', subbasin: west.id });
+  const rows = readFileSync(path.join(runDir, 'scenarios', 'warm-dry', 'series.csv'), 'utf8').trim().split('\n').map((l) => l.split(',')).filter((f) => f[1] === 'lstm' && f[2] === 'West');
+  assert.deepEqual(sub.series.find((s) => s.id === 'scenario:lstm')?.values.map((v) => Number(v).toFixed(4)), rows.map((f) => f[4]));
+  assert.deepEqual(sub.series.find((s) => s.id === 'baseline:lstm')?.values.map((v) => Number(v).toFixed(4)), rows.map((f) => f[3]));
+  await assert.rejects(api.request('map.scenarioSeries', { run: 'sc1', scenario: 'nope', cell }), /run sc1 has no \(readable\) results of scenario 'nope'/);
+});
+
 test('a scenario that changes nothing gives identical baseline and scenario LAI and flags only what the baseline itself has outside the training range', async () => {
   const r = await runScenario({ runDir, scenario: 'none' });
   for (const e of r.entries) {
@@ -140,6 +206,12 @@ test('a scenario that changes nothing gives identical baseline and scenario LAI 
   const envelope = trainingEnvelope(ds, { start: 0, end: daysBetween(ds.startDate, '2002-01-01') }, () => 370);
   const own = extrapolationFlags(ds, { start: daysBetween(ds.startDate, '2003-01-01'), end: ds.dayCount }, envelope);
   assert.equal(r.flags.sharePerVariable.CO2, 0);
+  // each scenario has one section in the report; a scenario run again replaces its own
+  const report = readFileSync(path.join(runDir, 'report.html'), 'utf8');
+  assert.deepEqual(report.match(/<section id="scenario-[^"]+"/g), ['<section id="scenario-warm-dry"', '<section id="scenario-none"']);
+  const again = withScenarioSection(report, 'warm-dry', '<section id="scenario-warm-dry" data-scenario="warm-dry">again</section>');
+  assert.deepEqual(again.match(/<section id="scenario-[^"]+"/g), ['<section id="scenario-warm-dry"', '<section id="scenario-none"']);
+  assert.ok(again.includes('>again</section>') && again.length < report.length);
   assert.equal(r.flags.share, own.share);
   assert.deepEqual(Array.from(r.flags.fraction), Array.from(own.fraction));
 });
