@@ -63,7 +63,7 @@ export class ScenariosPanel {
     this.runSelect = h('select', { 'aria-label': 'Run to apply the scenario to' });
     this.scenarioSelect = h('select', { 'aria-label': 'Scenario to run' });
     this.start = h('button', { type: 'button', class: 'primary', text: 'Run scenario' });
-    this.cancel = h('button', { type: 'button', text: 'Cancel', disabled: true });
+    this.cancel = h('button', { type: 'button', text: 'Cancel', disabled: true, 'data-testid': 'scenario-cancel' });
     this.progress = h('progress', { class: 'progress', max: 1, value: 0, 'aria-label': 'Scenario run progress', 'data-testid': 'scenario-progress' });
     this.message = h('p', { class: 'status-line', 'data-testid': 'scenario-message', 'aria-live': 'polite', text: 'Idle.' });
 

@@ -1,11 +1,12 @@
 /**
  * What-if scenarios in the app (issue #13): on a two-year demo project with a tiny trained LSTM
  * run (`vegdyn train`, hidden 4, one epoch), the Scenarios panel refuses bad definitions with the
- * engine's messages (and writes nothing), defines a scenario, runs it on the run as a job with
- * progress, lists each model's basin change, and puts the change maps on the map with a colorbar
- * in their units (m² m⁻² for the absolute change, % for the relative one); a clicked cell then
- * charts baseline and scenario LAI. The scenario's period is two months of 1981 so the spin-up
- * before it is one month and the run stays short (physics-only predicts the whole grid).
+ * engine's messages (and writes nothing), defines a scenario, runs it on the run as a job (a
+ * cancelled run writes nothing; then one with progress to the end), lists each model's basin
+ * change, and puts the change maps on the map with a colorbar in their units (m² m⁻² for the
+ * absolute change, % for the relative one); a clicked cell then charts baseline and scenario LAI.
+ * The scenario's period is two months of 1981 so the spin-up before it is one month and the run
+ * stays short (physics-only predicts the whole grid).
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -66,9 +67,17 @@ test('a scenario defined in the panel runs on a trained run and shows its change
   assert.ok(existsSync(path.join(scenariosDir, 'warm.json')));
   await page.locator('[data-testid=scenario-list] tr[data-scenario=warm]').waitFor();
 
-  // run it on the trained run: progress, then the results
+  // a run cancelled from the panel ends as cancelled and writes nothing
   await page.selectOption('select[aria-label="Run to apply the scenario to"]', 'tiny');
   await page.selectOption('select[aria-label="Scenario to run"]', 'warm');
+  await page.getByRole('button', { name: 'Run scenario' }).click();
+  await page.waitForFunction(() => !(document.querySelector('[data-testid=scenario-cancel]') as HTMLButtonElement).disabled);
+  await page.getByTestId('scenario-cancel').click();
+  await page.waitForFunction(() => /^(Cancelled|Finished|Failed)/.test(document.querySelector('[data-testid=scenario-message]')?.textContent ?? ''), undefined, { timeout: 120_000 });
+  assert.equal(await page.textContent('[data-testid=scenario-message]'), 'Cancelled: nothing was written.');
+  assert.ok(!existsSync(path.join(ws.projectDir, 'runs', 'tiny', 'scenarios', 'warm')));
+
+  // run it on the trained run: progress, then the results
   await page.getByRole('button', { name: 'Run scenario' }).click();
   await page.waitForFunction(() => Number((document.querySelector('[data-testid=scenario-progress]') as HTMLProgressElement | null)?.value) > 0, undefined, { timeout: 300_000 });
   await page.waitForFunction(() => /^(Finished|Failed)/.test(document.querySelector('[data-testid=scenario-message]')?.textContent ?? ''), undefined, { timeout: 400_000 });
