@@ -67,26 +67,12 @@ export function scenarioSectionHtml(s: ScenarioSectionInput): string {
   const limit = limitOf(s.maps.entries, s.maps.mask);
   const color = changeColor(limit);
   const figures = s.maps.entries.map((m) => gridMapSvg(s.maps.grid, m.values, s.maps.mask, `${m.label}: annual mean LAI change`, 5, color));
-  return `<section id="scenario-${escapeXml(s.name)}" data-scenario="${escapeXml(s.name)}">
-<h2>Scenario '${escapeXml(s.name)}'</h2>
+  return `<h2>Scenario '${escapeXml(s.name)}'</h2>
 <p>${escapeXml(s.definition)}. Period ${escapeXml(s.period.from)} to ${escapeXml(s.period.to)}.</p>
 <p><strong>${pct(s.outsideEnvelope.share)} of basin cell-days</strong> have forcing outside the training envelope (${escapeXml(s.envelope)}${perVariable ? `; ${perVariable}` : ''}): there the models extrapolate.</p>
 <table><tr><th>model</th><th>baseline LAI</th><th>scenario LAI</th><th>change (m2 m-2)</th><th>change</th><th>CO2 response</th></tr>${rows.join('')}</table>
 <p class="note">Basin mean LAI over the period, m2 m-2. CO2 response: process-model = through Ci in the photosynthesis equations; blind-* = the network never saw CO2 change in training.</p>
 <p>Change maps: annual mean LAI, scenario minus baseline (m2 m-2; green: more leaf area, brown: less).</p>
 ${colorBarSvg(color, limit)}
-<div class="maps">${figures.join('')}</div>
-</section>`;
-}
-
-/** The report with the section of scenario `name` put in (replacing an older one) before the end of the body. */
-export function withScenarioSection(report: string, name: string, section: string): string {
-  const start = report.indexOf(`<section id="scenario-${escapeXml(name)}" `);
-  if (start >= 0) {
-    const end = report.indexOf('</section>', start);
-    if (end >= 0) return report.slice(0, start) + section + report.slice(end + '</section>'.length);
-  }
-  const body = report.lastIndexOf('</body>');
-  if (body < 0) throw new Error('the report has no </body>: not a VegDyn report');
-  return `${report.slice(0, body)}${section}\n${report.slice(body)}`;
+<div class="maps">${figures.join('')}</div>`;
 }

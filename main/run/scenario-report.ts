@@ -9,7 +9,8 @@ import path from 'node:path';
 import type { Dataset } from '../data/dataset.ts';
 import { describeChanges, type Scenario } from '../data/scenario/scenario-definition.ts';
 import { writeFileAtomic } from '../project/atomic-write.ts';
-import { scenarioSectionHtml, withScenarioSection } from '../report/scenario-section.ts';
+import { scenarioSectionHtml } from '../report/scenario-section.ts';
+import { withReportSection } from '../report/extrapolation-section.ts';
 import { REPORT_FILE, type ScenarioSummary } from './run-folder.ts';
 
 export interface ScenarioReportEntry {
@@ -35,6 +36,6 @@ export async function addScenarioToReport(runDir: string, dataset: Dataset, scen
     }),
     maps: { grid: dataset.grid, mask: dataset.mask, entries: maps.map((m) => ({ label: m.label, values: m.annualChange })) },
   });
-  await writeFileAtomic(file, withScenarioSection(readFileSync(file, 'utf8'), scenario.name, section));
+  await writeFileAtomic(file, withReportSection(readFileSync(file, 'utf8'), `scenario-${scenario.name}`, section));
   return file;
 }

@@ -19,7 +19,7 @@ import { createScenario } from '../../../main/data/scenario/scenario-store.ts';
 import { extrapolationFlags, trainingEnvelope } from '../../../main/data/scenario/extrapolation.ts';
 import { runScenario } from '../../../main/run/scenario-run.ts';
 import { buildHtmlReport } from '../../../main/report/html-report.ts';
-import { withScenarioSection } from '../../../main/report/scenario-section.ts';
+import { withReportSection } from '../../../main/report/extrapolation-section.ts';
 import { readScenarioSummary } from '../../../main/run/run-folder.ts';
 import { makeTinyDataset } from '../training/tiny-dataset.ts';
 import { hashTree } from '../importers/project-hash.ts';
@@ -209,9 +209,9 @@ test('a scenario that changes nothing gives identical baseline and scenario LAI 
   // each scenario has one section in the report; a scenario run again replaces its own
   const report = readFileSync(path.join(runDir, 'report.html'), 'utf8');
   assert.deepEqual(report.match(/<section id="scenario-[^"]+"/g), ['<section id="scenario-warm-dry"', '<section id="scenario-none"']);
-  const again = withScenarioSection(report, 'warm-dry', '<section id="scenario-warm-dry" data-scenario="warm-dry">again</section>');
+  const again = withReportSection(report, 'scenario-warm-dry', 'again');
   assert.deepEqual(again.match(/<section id="scenario-[^"]+"/g), ['<section id="scenario-warm-dry"', '<section id="scenario-none"']);
-  assert.ok(again.includes('>again</section>') && again.length < report.length);
+  assert.ok(again.includes('<section id="scenario-warm-dry">\nagain\n</section>') && again.length < report.length);
   assert.equal(r.flags.share, own.share);
   assert.deepEqual(Array.from(r.flags.fraction), Array.from(own.fraction));
 });
