@@ -64,3 +64,31 @@ export function fractionsProblem(fr: LandCoverFractions, landCover: Uint8Array):
   }
   return undefined;
 }
+
+/**
+ * A land-cover import that covers part of the grid: the cells the file classifies take its
+ * majority class and fractions, the others keep what they had (their stored fractions, or one-hot
+ * layers of their majority in datasets that stored none). The classes are those of both.
+ */
+export function mergeLandCover(
+  old: { readonly landCover: Uint8Array; readonly fractions?: LandCoverFractions | undefined },
+  incoming: { readonly landCover: Uint8Array; readonly fractions: LandCoverFractions },
+): { landCover: Uint8Array; fractions: LandCoverFractions } {
+  const cells = incoming.landCover.length;
+  const before = old.fractions ?? oneHotFractions(old.landCover);
+  const classes = [...new Set([...before.classes, ...incoming.fractions.classes])].sort((a, b) => a - b);
+  const landCover = Uint8Array.from(incoming.landCover, (code, c) => (code !== 0 ? code : old.landCover[c]!));
+  const values = new Float32Array(classes.length * cells);
+  const layerOf = (fr: LandCoverFractions) => new Map(fr.classes.map((code, k) => [code, k]));
+  const oldLayer = layerOf(before);
+  const newLayer = layerOf(incoming.fractions);
+  classes.forEach((code, k) => {
+    const kOld = oldLayer.get(code);
+    const kNew = newLayer.get(code);
+    for (let c = 0; c < cells; c++) {
+      const [fr, layer] = incoming.landCover[c] !== 0 ? [incoming.fractions, kNew] : [before, kOld];
+      values[k * cells + c] = landCover[c] === 0 ? NaN : layer === undefined ? 0 : fr.values[layer * cells + c]!;
+    }
+  });
+  return { landCover, fractions: { classes, values } };
+}

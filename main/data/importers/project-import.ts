@@ -24,7 +24,7 @@ import { computeNormalization } from '../normalization.ts';
 import { InMemoryDataset, type DatasetParts } from '../store/in-memory-dataset.ts';
 import { hasDataset, openDataset, writeDataset } from '../store/netcdf-store.ts';
 import { cellsToGeometry } from '../virtual-basin/cell-polygons.ts';
-import { fractionsFromClassMap } from '../land-cover-fractions.ts';
+import { fractionsFromClassMap, mergeLandCover } from '../land-cover-fractions.ts';
 import { writeFileAtomic } from '../../project/atomic-write.ts';
 import { PROJECT_FILE } from '../../project/project-manifest.ts';
 import { polygonCellFractions } from '../polygon-fractions.ts';
@@ -198,26 +198,34 @@ const LAYER_LABELS: Record<string, string> = { elevation: 'elevation', sandPerce
 /**
  * A static-layer import fills the cells the file covers and keeps the others as they were (a small
  * DEM must not blank the rest of the grid), and reports per layer how many basin cells it filled
- * and how many stay missing.
+ * and how many stay missing. Land cover is merged the same way (land-cover-fractions.ts).
  */
 function mergeStaticLayers(old: StaticLayers, incoming: Readonly<Partial<Record<string, Float32Array>>>, mask: Uint8Array, notes: string[]): Record<string, Float32Array> {
   const out: Record<string, Float32Array> = {};
-  const basin = mask.reduce((a, m) => a + m, 0);
   for (const [name, values] of Object.entries(incoming)) {
     if (!values) continue;
     const prev = (old as unknown as Record<string, Float32Array | undefined>)[name];
     const merged = Float32Array.from(values, (v, c) => (Number.isNaN(v) && prev ? prev[c]! : v));
-    let filled = 0, kept = 0, missing = 0;
-    for (let c = 0; c < mask.length; c++) {
-      if (!mask[c]) continue;
-      if (!Number.isNaN(values[c]!)) filled++;
-      else if (!Number.isNaN(merged[c]!)) kept++;
-      else missing++;
-    }
-    notes.push(`${LAYER_LABELS[name] ?? name}: filled ${filled} of ${basin} basin cells from the file${kept ? `, ${kept} keep their previous values` : ''}; ${missing} basin cells stay missing`);
+    notes.push(mergeCounts(LAYER_LABELS[name] ?? name, mask, values.map((v) => (Number.isNaN(v) ? 0 : 1)), (c) => !Number.isNaN(merged[c]!)));
     out[name] = merged;
   }
   return out;
+}
+
+/**
+ * The note of a static-layer merge: basin cells the file filled (`fromFile` non-zero), cells that
+ * keep their previous value, and cells that stay missing.
+ */
+function mergeCounts(label: string, mask: Uint8Array, fromFile: ArrayLike<number>, hasValue: (c: number) => boolean): string {
+  const basin = mask.reduce((a, m) => a + m, 0);
+  let filled = 0, kept = 0, missing = 0;
+  for (let c = 0; c < mask.length; c++) {
+    if (!mask[c]) continue;
+    if (fromFile[c] !== 0) filled++;
+    else if (hasValue(c)) kept++;
+    else missing++;
+  }
+  return `${label}: filled ${filled} of ${basin} basin cells from the file${kept ? `, ${kept} keep their previous values` : ''}; ${missing} basin cells stay missing`;
 }
 
 /** Applies an import result to the project's dataset. */
@@ -236,9 +244,13 @@ export async function applyImport(projectDir: string, result: ImportResult, opti
     case 'lai': next = withLai(old!, result, notes); break;
     case 'landcover': {
       const p = partsOf(old!);
-      const landCoverFractions = fractionsFromClassMap(result.fractions, result.majority);
-      next = new InMemoryDataset({ ...p, staticLayers: { ...p.staticLayers, landCover: result.majority, landCoverFractions }, source: `${p.source}; land cover from ${path.basename(result.provenance.files[0]!)}` });
-      notes.push(`stored the majority class and the area fractions of ${landCoverFractions.classes.length} classes (${landCoverFractions.classes.join(', ')})`);
+      const merged = mergeLandCover(
+        { landCover: p.staticLayers.landCover, fractions: p.staticLayers.landCoverFractions },
+        { landCover: result.majority, fractions: fractionsFromClassMap(result.fractions, result.majority) },
+      );
+      next = new InMemoryDataset({ ...p, staticLayers: { ...p.staticLayers, landCover: merged.landCover, landCoverFractions: merged.fractions }, source: `${p.source}; land cover from ${path.basename(result.provenance.files[0]!)}` });
+      notes.push(`stored the majority class and the area fractions of ${merged.fractions.classes.length} classes (${merged.fractions.classes.join(', ')})`);
+      notes.push(mergeCounts('land cover', p.mask, result.majority, (c) => merged.landCover[c] !== 0));
       break;
     }
     case 'soil': {

@@ -1,6 +1,6 @@
 /**
- * Issue #11 §2: a static-layer import merges into the existing layer and reports filled and
- * missing cells; a dry run makes every check the real import makes (a many-feature outline is
+ * Issue #11 §2: a static-layer import (elevation, soil, land cover) merges into the existing layer
+ * and reports filled and missing cells; a dry run makes every check the real import makes (a many-feature outline is
  * refused by both, and the dry run writes nothing); the forcing variable choice is reported.
  * Real files made with GDAL; in-process import job (the path the CLI and the UI share).
  */
@@ -17,7 +17,7 @@ import { hashTree } from './project-hash.ts';
 const ctx = { signal: new AbortController().signal, progress: () => undefined, log: () => undefined };
 const job = (projectDir: string, params: unknown, dryRun = false) => runImportJob(paramsSchema.parse({ projectDir, params, dryRun }), ctx);
 
-test('a small DEM fills its cells and keeps the rest; dry runs refuse what the import refuses and write nothing', async () => {
+test('a small DEM or land-cover map fills its cells and keeps the rest; dry runs refuse what the import refuses and write nothing', async () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'vegdyn-merge-'));
   try {
     const project = path.join(dir, 'p');
@@ -40,6 +40,21 @@ test('a small DEM fills its cells and keeps the rest; dry runs refuse what the i
     assert.deepEqual([...elev.slice(0, 3)], [5, 6, 1002]);
     assert.deepEqual([...elev.slice(NX, NX + 3)], [7, 8, 1000 + NX + 2]);
     assert.equal(elev[NX * NY - 1], 1000 + NX * NY - 1);
+
+    // land cover merges the same way: class 5 everywhere, then class 7 on three of the 2 x 2
+    // north-western cells (the fourth is no data in the small file and keeps class 5)
+    const lcFull = geotiffFromAsc(dir, 'lc-full.tif', { west, north, size: 0.125, ncols: NX, nrows: NY, values: Array.from({ length: NX * NY }, () => 5), nodata: 0 }, { type: 'Byte' });
+    await job(project, { kind: 'landcover', path: lcFull });
+    const lcSmall = geotiffFromAsc(dir, 'lc-small.tif', { west, north, size: 0.125, ncols: 2, nrows: 2, values: [7, 7, 7, 0], nodata: 0 }, { type: 'Byte' });
+    const lc = await job(project, { kind: 'landcover', path: lcSmall });
+    assert.ok(lc.notes.includes(`land cover: filled 3 of ${NX * NY} basin cells from the file, ${NX * NY - 3} keep their previous values; 0 basin cells stay missing`), lc.notes.join('\n'));
+    const stat = (await openDataset(project)).staticLayers;
+    assert.deepEqual([...stat.landCover.slice(0, 3)], [7, 7, 5]);
+    assert.deepEqual([...stat.landCover.slice(NX, NX + 3)], [7, 5, 5]);
+    assert.equal(stat.landCover.filter((v) => v === 5).length, NX * NY - 3);
+    assert.deepEqual(stat.landCoverFractions?.classes, [5, 7]);
+    const n = NX * NY;
+    assert.deepEqual([0, 2, NX].map((c) => [stat.landCoverFractions!.values[c]!, stat.landCoverFractions!.values[n + c]!]), [[0, 1], [1, 0], [0, 1]]);
 
     // a two-feature file as the basin outline: the dry run refuses it as the import does
     const gj = path.join(dir, 'two.geojson');
