@@ -145,6 +145,7 @@ export async function evaluateRun(opts: EvaluateRunOptions): Promise<EvaluateRun
     },
     predictionAttributes: { vegdyn_preset: config.preset, vegdyn_seed: config.seed },
     onStep: (line) => { log(line); opts.onProgress?.(sharesDone / shares, line); },
+    onNote: (line) => log(`not scored: ${line}`),
   });
   // nothing of the previous evaluation may outlive it: predictions of entries no longer scored,
   // and the report and NSE map a training run made from the old scores

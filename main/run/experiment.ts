@@ -409,6 +409,7 @@ export async function runExperiment(opts: ExperimentOptions & { optimizerFactory
       },
       predictionAttributes: { vegdyn_preset: config.preset, vegdyn_seed: config.seed },
       onStep: (message) => progress({ stage: 'write', fraction: (done + 0.2) / units, message }),
+      onNote: (line) => log(`not scored: ${line}`),
     });
     const evaluation = written.evaluation;
     for (const [id, f] of Object.entries(written.predictionFiles)) runInfo.timings[`write:${id}`] = f.seconds;

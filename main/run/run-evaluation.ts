@@ -14,6 +14,7 @@ import {
   type Evaluation, type SeriesEntry,
 } from '../evaluation/evaluate.ts';
 import type { ClipCells } from './clip-file.ts';
+import { scoringNotes } from '../evaluation/scoring-notes.ts';
 import { writeMetrics, writePrediction } from './run-files.ts';
 import { writeRunSummary, type RunSummaryHead } from './run-folder.ts';
 
@@ -36,6 +37,8 @@ export interface RunEvaluationInput {
   /** global attributes of each prediction file (preset ...) */
   readonly predictionAttributes?: Readonly<Record<string, string | number>>;
   readonly onStep?: (message: string) => void;
+  /** what the evaluation could not compute (evaluation/scoring-notes.ts), a line each; also in summary.json's notScored */
+  readonly onNote?: (line: string) => void;
 }
 
 export interface RunEvaluationResult {
@@ -57,6 +60,8 @@ export async function evaluateAndWriteRun(input: RunEvaluationInput): Promise<Ru
   const ceiling = noiseCeilingEntry(dataset, rows);
   if (ceiling) entries.push(ceiling);
   const evaluation = evaluateEntries(dataset, test, rows, entries, undefined, clip?.cells);
+  const notes = scoringNotes(dataset, input.climatology, evaluation, clip?.cells);
+  for (const line of notes) input.onNote?.(line);
   const period = { from: addDays(dataset.startDate, test.start), to: addDays(dataset.startDate, test.end - 1) };
 
   input.onStep?.('writing per-cell metrics');
@@ -72,6 +77,7 @@ export async function evaluateAndWriteRun(input: RunEvaluationInput): Promise<Ru
       clip: clip ? { name: clip.name, source: clip.source, cells: clip.cellCount } : null,
     },
     ...evaluationSummary(evaluation),
+    ...(notes.length > 0 ? { notScored: notes } : {}),
   });
 
   const predictionFiles: Record<string, { bytes: number; seconds: number }> = {};

@@ -180,6 +180,8 @@ export const runSummarySchema = z.looseObject({
   reevaluated: z.boolean().optional(),
   /** an ensemble run: its members and their NSE distribution (the entries score the ensemble mean) */
   ensemble: z.lazy(() => ensembleSummarySchema).optional(),
+  /** what the evaluation could not compute (short records: climatology days of year, NSE cells) */
+  notScored: z.array(z.string()).optional(),
   evaluated: z.looseObject({
     at: z.string(),
     period: z.object({ from: z.string(), to: z.string() }),

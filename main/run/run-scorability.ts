@@ -7,6 +7,7 @@
 import type { Dataset } from '../data/dataset.ts';
 import { addDays, type DayRange } from '../data/time-axis.ts';
 import { observationRowsIn, type Evaluation } from '../evaluation/evaluate.ts';
+import { DEFAULT_MIN_PAIRS } from '../evaluation/metrics.ts';
 
 function range(ds: Dataset, r: DayRange): string {
   return `${addDays(ds.startDate, r.start)}..${addDays(ds.startDate, r.end - 1)}`;
@@ -30,5 +31,5 @@ export function unscoredReason(ds: Dataset, ev: Evaluation): string | undefined 
   if (ev.observationRows.length === 0) return unscorableTestPeriod(ds, ev.period) ?? 'no observation in the test period';
   if (ev.commonCellCount > 0) return undefined;
   const empty = ev.entries.filter((e) => !(e.summary.nse.n > 0)).map((e) => (e.id === 'climatology' ? `${e.label} (no training-period observations on the test dates' days of year)` : e.label));
-  return `no cell has an NSE for every entry over the test period ${range(ds, ev.period)}${empty.length ? `; nothing scored for: ${empty.join(', ')}` : ''} (NSE needs at least 2 observation dates with variance in a cell)`;
+  return `no cell has an NSE for every entry over the test period ${range(ds, ev.period)}${empty.length ? `; nothing scored for: ${empty.join(', ')}` : ''} (NSE needs at least ${DEFAULT_MIN_PAIRS} observation dates with variance in a cell)`;
 }

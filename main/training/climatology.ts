@@ -21,6 +21,8 @@ import { addDays, dayOfYear, type DayRange } from '../data/time-axis.ts';
 export interface Climatology {
   readonly cellCount: number;
   readonly halfWindow: number;
+  /** the day indices whose observations were averaged (the training period) */
+  readonly reference: DayRange;
   /** [366][cell] climatological LAI for day of year 1..366 (row doy-1); NaN only in cells without any observation in the reference period */
   readonly table: Float32Array;
   /** the climatology for each requested day index of the dataset axis, [time][cell] */
@@ -72,6 +74,7 @@ export function dayOfYearClimatology(
   return {
     cellCount,
     halfWindow,
+    reference,
     table,
     at(dayIndices) {
       const out = new Float32Array(dayIndices.length * cellCount);
