@@ -21,6 +21,8 @@ export class FirstRunPanel {
   private jobId: string | null = null;
   private reloadedForData = false;
   private hasData = false;
+  /** the grid a project was created on (New project…, project create), described; the demo basin cannot go there */
+  private ownGrid: string | null = null;
   /** reload the workspace and the run lists */
   onChanged: () => Promise<void> = async () => undefined;
   /** open the Training section */
@@ -37,8 +39,9 @@ export class FirstRunPanel {
   }
 
   /** After each workspace load: follow a running first start, start it in the demo project, or show the empty state. */
-  async refresh(hasData: boolean): Promise<void> {
+  async refresh(hasData: boolean, ownGrid: string | null = null): Promise<void> {
     this.hasData = hasData;
+    this.ownGrid = ownGrid;
     if (this.jobId) return;
     const res = await attempt('Checking the project for data', () => this.api.request('data.firstRun', { start: 'auto' }));
     if (!res) return;
@@ -111,6 +114,17 @@ export class FirstRunPanel {
     train.addEventListener('click', () => this.onTrain());
     const importData = h('button', { type: 'button', text: 'Import data…' });
     importData.addEventListener('click', () => this.onImport());
+    if (this.ownGrid) {
+      // a project on its own grid: the virtual basin (the demo's grid) cannot be generated into it
+      this.element.replaceChildren(
+        h('h2', { text: 'This project has no data yet' }),
+        ...(status ? [h('p', { class: 'status-line', text: status })] : []),
+        h('p', { class: 'hint', 'data-testid': 'first-run-grid', text: `Its grid: ${this.ownGrid}. Import its forcing first (it sets the daily time axis and the basin mask), then LAI, land cover and basin outlines.` }),
+        h('div', { class: 'row' }, importData),
+      );
+      this.element.hidden = false;
+      return;
+    }
     this.element.replaceChildren(
       h('h2', { text: 'This project has no data yet' }),
       ...(status ? [h('p', { class: 'status-line', text: status })] : []),

@@ -73,7 +73,7 @@ async function start(): Promise<void> {
   const openTraining = (): void => openSection('training-section');
   firstRun.onTrain = openTraining;
   const importPanel = new ImportPanel(shell.section('import-section', 'Import data', false), api);
-  importPanel.onImported = () => workspace.reload().then(refreshRuns).then(() => firstRun.refresh(workspace.dataset !== null));
+  importPanel.onImported = () => workspace.reload().then(refreshRuns).then(() => firstRun.refresh(workspace.dataset !== null, workspace.ownGrid()));
   firstRun.onImport = () => openSection('import-section');
   trainingPanel.onNeedData = () => void firstRun.start();
   modelsPanel.onTrain = openTraining;
@@ -101,13 +101,13 @@ async function start(): Promise<void> {
     shell.connectionBadge.textContent = 'engine unreachable';
     shell.connectionBadge.setAttribute('data-state', 'error');
   }
-  api.on('project.opened', () => void workspace.reload().then(() => projectPanel.refresh()).then(refreshRuns).then(() => firstRun.refresh(workspace.dataset !== null)));
+  api.on('project.opened', () => void workspace.reload().then(() => projectPanel.refresh()).then(refreshRuns).then(() => firstRun.refresh(workspace.dataset !== null, workspace.ownGrid())));
   await workspace.map.whenLoaded();
   await workspace.reload();
   await projectPanel.refresh();
   exportPanel.useCurrentDate();
   await refreshRuns();
-  await firstRun.refresh(workspace.dataset !== null);
+  await firstRun.refresh(workspace.dataset !== null, workspace.ownGrid());
   document.body.setAttribute('data-ready', 'true');
 }
 

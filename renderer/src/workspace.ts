@@ -174,6 +174,14 @@ export class Workspace {
     return this.summary?.dataset?.bounds ?? this.summary?.projectGrid?.bounds ?? null;
   }
 
+  /** The grid a project without a dataset was created on, for people ('17 x 11 cells of 0.125°, ...'); null otherwise. */
+  ownGrid(): string | null {
+    const p = this.summary?.projectGrid;
+    if (!p || p.from !== 'project') return null;
+    const [w, s, e, n] = p.bounds.map((v) => Number(v.toFixed(4)));
+    return `${p.grid.ncols} x ${p.grid.nrows} cells of ${p.grid.cellSize}°, longitude ${w}..${e}, latitude ${s}..${n}`;
+  }
+
   /** Frames the map on the project's grid when the project or its extent changed (a reload of the same one keeps the user's view). */
   private frameProject(): void {
     const extent = this.extent();

@@ -133,6 +133,9 @@ test('New project… for a basin outside the UCRB: bad input refused, then made 
   assert.ok(existsSync(path.join(dir, 'project.json')));
   await page.waitForFunction(() => document.querySelector('[data-testid=project-dir]')?.textContent?.includes('Upper Sangamon'));
   await page.waitForFunction(() => document.querySelector('[data-testid=missing-layers]')?.textContent?.includes('no dataset yet'));
+  // getting started says what the project is, and offers no demo basin (it has another grid)
+  await page.waitForFunction(() => /Its grid: \d+ x \d+ cells of 0\.125°/.test(document.querySelector('[data-testid=first-run-grid]')?.textContent ?? ''));
+  assert.equal(await page.getByRole('button', { name: 'Generate demo data' }).count(), 0);
   const inRegion = ([lon, lat]: [number, number]) => lon > REGION.west && lon < REGION.east && lat > REGION.south && lat < REGION.north;
   await page.waitForFunction((r) => {
     const c = (window as unknown as { vegdynWorkspace: { map: { map: { getCenter(): { lng: number; lat: number } } } } }).vegdynWorkspace.map.map.getCenter();
