@@ -59,6 +59,8 @@ export interface RunListing {
 
 export interface LearnedParameters {
   readonly pfts: readonly string[];
+  /** 'per-pft' (a table; reports without the field), or 'per-cell-network' (values: the mean over each PFT's cells) */
+  readonly parameterization: string;
   /** title and symbol come from the physics declaration (pft-params.ts), the rest from the run's file */
   readonly parameters: Readonly<Record<string, { title: string; symbol: string; units: string; min: number; max: number; description: string; defaults: number[]; values: number[]; learned: boolean }>>;
 }
@@ -76,7 +78,7 @@ export function learnedOf(v: unknown): LearnedParameters | null {
     const declared = (PARAMETER_SPECS as Readonly<Record<string, { range: ParameterRange } | undefined>>)[name]?.range;
     parameters[name] = { title: declared?.title ?? name, symbol: declared?.symbol ?? '', units: declared?.units ?? String(q['units'] ?? ''), min: num(q['min']), max: num(q['max']), description: String(q['description'] ?? ''), defaults: nums(q['defaults']), values: nums(q['values']), learned: q['learned'] === true };
   }
-  return { pfts: (o['pfts'] as unknown[]).map(String), parameters };
+  return { pfts: (o['pfts'] as unknown[]).map(String), parameterization: typeof o['parameterization'] === 'string' ? o['parameterization'] : 'per-pft', parameters };
 }
 
 const fileCache = new Map<string, { stamp: string; value: unknown }>();
@@ -235,6 +237,12 @@ function cellOfFile(file: string, cell: number, variable = 'lai'): PlaceSeries {
 /** Every day of one cell of a run entry's prediction (of ensemble member `member`: 'm01'), read alone for a clicked cell's chart. */
 export function readPredictionCellOf(projectDir: string, runId: string, entry: string, cell: number, member?: string): PlaceSeries {
   return cellOfFile(predictionFile(projectDir, runId, entry, member), cell);
+}
+
+/** Whether every member in `members` (ids, 'm01') of run `runId` has its predictions of `entry` on disk (a copy may leave members/ out). */
+export function membersPredicted(projectDir: string, runId: string, members: readonly string[], entry: string): boolean {
+  const dir = runDir(projectDir, runId);
+  return members.every((m) => findPredictionFile(memberDirOf(dir, m), entry) !== null);
 }
 
 /**

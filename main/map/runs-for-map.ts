@@ -16,7 +16,7 @@ export function runForMap(r: RunListing) {
     entries: r.entries.map((e) => ({ id: e.id, label: e.label, role: e.role, nse: boxOut(e.nse), byLandCover: e.byLandCover.map((b) => ({ code: b.code, name: b.name, nse: boxOut(b.nse) })) })),
     history: Object.fromEntries(Object.entries(r.history).map(([k, h]) => [k, h.map((x) => ({ epoch: x.epoch, trainLoss: finite(x.trainLoss), valLoss: x.valLoss }))])),
     parameters: Object.fromEntries(Object.entries(r.parameters).map(([k, lp]) => [k, {
-      pfts: [...lp.pfts],
+      pfts: [...lp.pfts], parameterization: lp.parameterization,
       parameters: Object.fromEntries(Object.entries(lp.parameters).map(([n, q]) => [n, { ...q, min: finite(q.min), max: finite(q.max), defaults: q.defaults.map(finite), values: q.values.map(finite) }])),
     }])),
   };

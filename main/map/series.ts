@@ -11,7 +11,7 @@ import { cellCount } from '../data/grid.ts';
 import { daysBetween, type DayRange } from '../data/time-axis.ts';
 import { activeClip } from './clip.ts';
 import { splitsOf } from './summary.ts';
-import { listRuns, readPredictionCellOf, readPredictionRegionOf, runLabel, type PlaceSeries, type RunListing } from './run-listing.ts';
+import { listRuns, membersPredicted, readPredictionCellOf, readPredictionRegionOf, runLabel, type PlaceSeries, type RunListing } from './run-listing.ts';
 import { isProcessModelOnly } from '../models/model-kinds.ts';
 import { memberSpread } from '../evaluation/ensemble-spread.ts';
 
@@ -93,11 +93,14 @@ function pickOf(slices: DatasetSlices, projectDir: string, where: SeriesWhere): 
  * The band around an ensemble's mean series `of` (entry `entry` of run `run`): per day, the 5th and
  * 95th percentiles over the collected members of the members' own series at the place, so an
  * area's band is the spread of the members' area means, not a mean of per-cell spreads. None for
- * a run that is no ensemble, or an entry the members did not all predict (physics-only: member 0's).
+ * a run that is no ensemble, an entry the members did not all predict (physics-only: member 0's),
+ * or members whose folders are not there.
  */
-function ensembleBand(run: RunListing, entry: string, of: string, label: string, memberSeries: (member: string) => Float32Array): ChartSeries[] {
+function ensembleBand(projectDir: string, run: RunListing, entry: string, of: string, label: string, memberSeries: (member: string) => Float32Array): ChartSeries[] {
   const members = run.ensemble?.collected ?? [];
   if (members.length < 2 || !(entry in (run.ensemble?.nse ?? {}))) return [];
+  // a copy of the run without its members/ folders (docs/cluster.md) charts the mean alone
+  if (!membersPredicted(projectDir, run.id, members, entry)) return [];
   const spread = memberSpread(members.map(memberSeries));
   return BAND_EDGES.map(({ edge, q, name }) => ({
     id: `${of}:${q}`, label: `${label} ${name} of ${members.length} members`, kind: 'spread' as const, values: spread[q], band: { of, edge },
@@ -129,7 +132,7 @@ export function mapSeries(slices: DatasetSlices, projectDir: string, where: Seri
     const label = run!.entries.find((e) => e.id === entry)?.label ?? entry;
     const id = `${run!.id}:${entry}`;
     series.push({ id, label: `${label} · ${runLabel(run!)}`, kind: isProcessModelOnly(entry) ? 'physics' : 'model', values: picked(run!, entry) });
-    series.push(...ensembleBand(run!, entry, id, label, (member) => picked(run!, entry, member)));
+    series.push(...ensembleBand(projectDir, run!, entry, id, label, (member) => picked(run!, entry, member)));
   }
   return { title: pick.title, series, ...(run?.periods ? { splits: runSplits(meta, run.periods), splitsOf: runLabel(run) } : { splits: splitsOf(meta) }) };
 }

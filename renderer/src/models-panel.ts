@@ -12,6 +12,8 @@ import { CompareView } from './compare-view.ts';
 import { SwipeView } from './swipe-view.ts';
 import type { Workspace } from './workspace.ts';
 import { parameterLabel } from '../../main/api/labels.ts';
+import { ensembleNse } from './ensemble-nse.ts';
+import { parameterComparison } from './parameter-compare.ts';
 
 /** median and quartiles (linear interpolation between order statistics) of the finite values */
 export function medianIqr(values: readonly number[]): { n: number; median: number | null; q25: number | null; q75: number | null } {
@@ -79,6 +81,19 @@ export class ModelsPanel {
     return out;
   }
 
+  /** The physics models of every listed run, side by side (table, and two parameter maps). */
+  private parameterComparison(): HTMLElement | null {
+    return parameterComparison(this.runs, this.workspace.layers, (l, r, how) => {
+      if (how === 'swipe') {
+        this.compare.close();
+        void this.swipe.show(l, r);
+      } else {
+        this.swipe.close();
+        void this.compare.show(l, r);
+      }
+    });
+  }
+
   /** Re-renders the table (the active clip changed). */
   refresh(): void {
     this.render();
@@ -131,7 +146,7 @@ export class ModelsPanel {
       show.addEventListener('click', () => void this.workspace.selectLayer(`run:${run.id}:nse:${e.id}`));
       const m = e.nse?.median ?? null;
       tbody.append(h('tr', { 'data-entry': e.id },
-        h('td', { text: e.role === 'model' ? e.label : `${e.label} (reference)` }),
+        h('td', { text: e.role !== 'model' ? `${e.label} (reference)` : run.ensemble?.nse[e.id] ? `${e.label} (mean of ${run.ensemble.collected.length} members)` : e.label }),
         h('td', { class: e.role === 'model' && m === best ? 'best' : '', text: formatValue(m) }),
         h('td', { text: e.nse ? `${formatValue(e.nse.q25, 2)}..${formatValue(e.nse.q75, 2)}` : '–' }),
         h('td', { text: e.nse ? String(e.nse.n) : '–' }),
@@ -177,6 +192,7 @@ export class ModelsPanel {
       h('div', { class: 'row' }, compareButton, swipeButton),
       h('div', { class: 'layer-group-title', text: 'NSE by vegetation type' }),
       nseBoxplot(run),
+      ...[ensembleNse(run), this.parameterComparison()].filter((x): x is HTMLElement => x !== null),
       ...this.parameterTables(run),
     );
     void this.body;

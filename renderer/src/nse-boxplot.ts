@@ -8,11 +8,20 @@ import type { RunSummary } from '../../main/api/requests/map.ts';
 const SVG = 'http://www.w3.org/2000/svg';
 const COLORS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9'];
 
-function el(tag: string, attrs: Record<string, string | number>, text?: string): SVGElement {
+export function el(tag: string, attrs: Record<string, string | number>, text?: string): SVGElement {
   const e = document.createElementNS(SVG, tag);
   for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
   if (text !== undefined) e.textContent = text;
   return e;
+}
+
+/** Grid lines every 0.5 NSE from `top` down to the tick labels, and the axis title at the bottom of a `height` tall plot. */
+export function nseAxis(svg: SVGSVGElement, x: (v: number) => number, lo: number, hi: number, top: number, height: number, centre: number, title: string): void {
+  for (let t = lo; t <= hi + 1e-9; t += 0.5) {
+    svg.append(el('line', { x1: x(t), x2: x(t), y1: top, y2: height - 30, stroke: t === 0 ? '#888' : '#ddd', 'stroke-width': 1 }));
+    svg.append(el('text', { x: x(t), y: height - 18, 'font-size': 9, 'text-anchor': 'middle', fill: '#333' }, t.toFixed(1)));
+  }
+  svg.append(el('text', { x: centre, y: height - 4, 'font-size': 10, 'text-anchor': 'middle', fill: '#333' }, title));
 }
 
 export function nseBoxplot(run: RunSummary, lo = -1, hi = 1): SVGSVGElement {
@@ -31,12 +40,7 @@ export function nseBoxplot(run: RunSummary, lo = -1, hi = 1): SVGSVGElement {
   svg.setAttribute('aria-label', `NSE by land cover for ${models.map((m) => m.label).join(', ')}`);
   svg.setAttribute('data-testid', 'nse-boxplot');
   const x = (v: number) => left + ((Math.max(lo, Math.min(hi, v)) - lo) / (hi - lo)) * plotW;
-  // axis and grid
-  for (let t = lo; t <= hi + 1e-9; t += 0.5) {
-    svg.append(el('line', { x1: x(t), x2: x(t), y1: 16, y2: height - 30, stroke: t === 0 ? '#888' : '#ddd', 'stroke-width': 1 }));
-    svg.append(el('text', { x: x(t), y: height - 18, 'font-size': 9, 'text-anchor': 'middle', fill: '#333' }, t.toFixed(1)));
-  }
-  svg.append(el('text', { x: left + plotW / 2, y: height - 4, 'font-size': 10, 'text-anchor': 'middle', fill: '#333' }, 'NSE on the test period (per cell)'));
+  nseAxis(svg, x, lo, hi, 16, height, left + plotW / 2, 'NSE on the test period (per cell)');
   let row = 0;
   for (const [code, name] of classes) {
     const y0 = 18 + row * rowH;

@@ -1,7 +1,11 @@
 /**
- * An ensemble run in the app: a 2-member LSTM ensemble (hidden 4, 1 epoch; `vegdyn train
- * --ensemble 2`) on a two-year demo project; the map shows its spread layer over the basin with
- * a colorbar titled with the layer and its units, and the readout gives the engine's value.
+ * An ensemble run in the app: a 3-member LSTM ensemble (hidden 4, 1 epoch; `vegdyn train
+ * --ensemble 3`) on a two-year demo project, after a tiny run of the two physics models
+ * (calibrated physics only, physics-encoded ConvLSTM: one 30-day window, one epoch, one year).
+ * The map shows the spread layers (over the test period, and on the slider's date) with a colorbar
+ * titled with the layer and its units and the engine's value in the readout; a clicked cell's
+ * chart draws the members' 5-95 % band around the ensemble mean; the comparison panel shows the
+ * mean's NSE beside the members' and the physics models' learned parameters side by side.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -23,16 +27,31 @@ const tiny = {
   periods: { record: { from: '1981-01-01', to: '1982-12-31' }, train: { from: '1981-01-01', to: '1981-10-31' }, validate: { from: '1981-11-01', to: '1982-02-28' }, test: { from: '1982-03-01', to: '1982-12-31' } },
 };
 
+// the two physics models as cheaply as they train (the process model runs on every cell of the
+// grid): half a year, one 20-day window, one epoch (~90 s of CPU in all, measured under load)
+const once = { epochs: 1, windowsPerEpoch: 1, batchSize: 1 };
+const tinyPhysics = {
+  models: ['physics-calibrated', 'phys-conv-lstm'], hiddenSize: 4, windowDays: 20, warmupDays: 5, patience: 5, inferenceChunkDays: 400, ...once,
+  perModel: { 'physics-calibrated': once, 'phys-conv-lstm': once },
+  periods: { record: { from: '1981-01-01', to: '1981-06-30' }, train: { from: '1981-01-01', to: '1981-04-30' }, validate: { from: '1981-05-01', to: '1981-05-31' }, test: { from: '1981-06-01', to: '1981-06-30' } },
+};
+
+function train(dir: string, env: NodeJS.ProcessEnv, name: string, config: object, ...args: string[]): void {
+  const file = path.join(dir, `${name}.json`);
+  writeFileSync(file, JSON.stringify(config));
+  const r = spawnSync(process.execPath, [VEGDYN, 'train', '--project', dir, '--config', file, '--run-id', name, ...args], { env: { ...env, VEGDYN_BACKEND: 'wasm' }, encoding: 'utf8', timeout: 900_000 });
+  if (r.status !== 0) throw new Error(`vegdyn train ${name} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+}
+
 before(async () => {
   ws = await openWorkspaceSession('vegdyn-e2e-ens-', (dir, env) => {
     makeDemoProject(dir, env);
-    const config = path.join(dir, 'tiny-ensemble.json');
-    writeFileSync(config, JSON.stringify(tiny));
-    const r = spawnSync(process.execPath, [VEGDYN, 'train', '--project', dir, '--config', config, '--run-id', 'ens', '--ensemble', '2'], { env: { ...env, VEGDYN_BACKEND: 'wasm' }, encoding: 'utf8', timeout: 300_000 });
-    if (r.status !== 0) throw new Error(`vegdyn train --ensemble 2 failed (${r.status}): ${r.stderr}`);
+    train(dir, env, 'phys', tinyPhysics);
+    // the ensemble last: the newest run is the one the chart draws
+    train(dir, env, 'ens', tiny, '--ensemble', '3');
   });
   page = ws.page;
-}, { timeout: 600_000 });
+}, { timeout: 1_800_000 });
 
 after(() => ws?.close());
 
@@ -64,4 +83,87 @@ test("the ensemble's spread layer shows over the basin with a colorbar in m2 m-2
   const value = grid.values[cell]!;
   assert.ok(Math.abs(shown - value) <= 1e-3 * Math.max(1, Math.abs(value)), `readout ${shown}, engine ${value}`);
   await screenshot(page, 'workspace-ensemble-spread');
+});
+
+test("the spread on the slider's date: a daily layer of the members' std, the readout the engine's value for that date", { timeout: 120_000 }, async () => {
+  const label = 'LSTM ensemble spread of LAI (std) on the date';
+  await chooseLayer(page, label);
+  await page.waitForFunction((l) => document.querySelector('[data-testid=colorbar-title]')?.textContent === l, label);
+  assert.equal(await page.textContent('[data-testid=colorbar-units]'), '[m² m⁻²]');
+  // the last day of the record (1982-12-31) lies in the test period
+  const label0 = await page.textContent('[data-testid=date-label]');
+  await page.getByRole('slider', { name: 'Date' }).focus();
+  await page.keyboard.press('End');
+  await page.waitForFunction((l) => document.querySelector('[data-testid=date-label]')?.textContent !== l, label0);
+  const s = await apiFromPage<{ dataset: { dayCount: number; grid: { ncols: number; lon0: number; latTop: number; cellSize: number } } }>(page, 'map.summary', {});
+  const day = s.dataset.dayCount - 1;
+  const grid = await apiFromPage<{ values: (number | null)[]; sourceDay: number | null }>(page, 'map.grid', { layer: 'run:ens:spread-date:lstm:lai_std', day });
+  assert.equal(grid.sourceDay, day);
+  const period = await apiFromPage<{ values: (number | null)[] }>(page, 'map.grid', { layer: 'run:ens:spread:lstm:lai_std' });
+  const finite = grid.values.map((v, i) => (v !== null && v > 0 ? i : -1)).filter((i) => i >= 0);
+  assert.ok(finite.length > 100, `the spread on ${day} has ${finite.length} cells with a positive spread`);
+  // one date's spread is not the period's mean spread
+  assert.ok(finite.some((c) => Math.abs(grid.values[c]! - period.values[c]!) > 1e-4), 'the daily layer shows the date, not the period summary');
+  const g = s.dataset.grid;
+  const cell = finite[Math.floor(finite.length / 3)]!;
+  const [x, y] = await screenOf(page, g.lon0 + (cell % g.ncols) * g.cellSize, g.latTop - Math.floor(cell / g.ncols) * g.cellSize);
+  await page.mouse.move(x, y);
+  const value = grid.values[cell]!;
+  await page.waitForFunction((v) => Math.abs(Number(document.querySelector('[data-testid=readout-value]')?.textContent?.split(' ')[0]) - v) <= 1e-3 * Math.max(1, Math.abs(v)), value);
+  await screenshot(page, 'workspace-ensemble-spread-date');
+});
+
+test("a clicked cell's chart draws the members' 5-95 % band around the ensemble mean", { timeout: 120_000 }, async () => {
+  await chooseLayer(page, 'Observed LAI');
+  const s = await apiFromPage<{ dataset: { mask: number[]; grid: { ncols: number; nrows: number; lon0: number; latTop: number; cellSize: number } } }>(page, 'map.summary', {});
+  const g = s.dataset.grid;
+  const cell = s.dataset.mask.findIndex((m, c) => m === 1 && Math.floor(c / g.ncols) === Math.floor(g.nrows / 2) && c % g.ncols > g.ncols / 2);
+  const [x, y] = await screenOf(page, g.lon0 + (cell % g.ncols) * g.cellSize, g.latTop - Math.floor(cell / g.ncols) * g.cellSize);
+  await page.mouse.click(x, y);
+  await page.waitForFunction(() => document.querySelector('[data-testid=series-chart]')?.getAttribute('data-bands') === 'ens:lstm', undefined, { timeout: 60_000 });
+  const legend = await page.locator('[data-testid=series-chart] .u-legend .u-series').allTextContents();
+  assert.ok(legend.some((l) => l.includes('LSTM 5 % of 3 members')) && legend.some((l) => l.includes('LSTM 95 % of 3 members')), `legend: ${legend.join(' | ')}`);
+  // the band the engine sent surrounds the mean on every day, and is open on some
+  const series = await apiFromPage<{ series: { id: string; values: (number | null)[] }[] }>(page, 'map.series', { cell });
+  const of = (id: string) => series.series.find((x) => x.id === id)!.values;
+  const [lo, mean, hi] = [of('ens:lstm:p05'), of('ens:lstm'), of('ens:lstm:p95')];
+  let open = 0;
+  for (let t = 0; t < mean.length; t++) {
+    if (mean[t] === null) continue;
+    assert.ok(lo[t]! <= mean[t]! + 1e-6 && mean[t]! <= hi[t]! + 1e-6, `day ${t}: ${lo[t]} <= ${mean[t]} <= ${hi[t]}`);
+    if (hi[t]! - lo[t]! > 1e-3) open++;
+  }
+  assert.ok(open > 100, `the band is open on ${open} days`);
+  await screenshot(page, 'workspace-ensemble-band');
+});
+
+test('the comparison panel: the ensemble mean beside its members, and the physics models\' learned parameters side by side', { timeout: 120_000 }, async () => {
+  await page.getByRole('button', { name: 'Model comparison' }).click();
+  await page.selectOption('[data-testid=run-select]', 'ens');
+  const runs = (await apiFromPage<{ runs: { id: string; entries: { id: string; nse: { median: number | null } | null }[]; ensemble: { nse: Record<string, { perMember: { member: string; median: number | null }[] }> } | null }[] }>(page, 'map.runs', {})).runs;
+  const ens = runs.find((r) => r.id === 'ens')!;
+  const members = ens.ensemble!.nse['lstm']!.perMember;
+  assert.equal(members.length, 3);
+  const row = page.locator('[data-testid=ensemble-nse] tr[data-entry=lstm]');
+  assert.equal(Number(await row.locator('td').nth(1).textContent()), Number(ens.entries.find((e) => e.id === 'lstm')!.nse!.median!.toPrecision(3)));
+  const each = (await row.locator('td').nth(3).textContent()) ?? '';
+  for (const m of members) assert.ok(each.includes(m.member), `members listed: ${each}`);
+  assert.equal(await page.locator('[data-testid=ensemble-nse-strip] g[data-model=lstm] circle').count(), members.filter((m) => m.median !== null).length);
+  assert.match((await page.textContent('[data-testid=nse-table] tr[data-entry=lstm] td')) ?? '', /mean of 3 members/);
+
+  // the parameters of both physics models of run phys, a column each, beside the defaults
+  const table = page.getByTestId('parameter-compare');
+  const heads = await table.locator('thead th').allTextContents();
+  const modelHeads = heads.slice(4);
+  assert.ok(modelHeads.some((t) => t.startsWith('Physics only (calibrated)')) && modelHeads.some((t) => t.startsWith('Physics-encoded ConvLSTM')), `columns: ${heads.join(' | ')}`);
+  const phys = (await apiFromPage<{ runs: { id: string; parameters: Record<string, { parameters: Record<string, { values: (number | null)[] }> }> }[] }>(page, 'map.runs', {})).runs.find((r) => r.id === 'phys')!;
+  const first = Object.entries(phys.parameters['physics-calibrated']!.parameters)[0]!;
+  const shown = await table.locator(`tr[data-parameter="${first[0]}"] >> nth=0`).locator('td[data-model="phys/physics-calibrated"]').textContent();
+  assert.equal(Number((shown ?? '').split(' ')[0]), Number(first[1].values[0]!.toPrecision(3)));
+  await page.getByTestId('parameter-compare-maps').click();
+  await page.waitForSelector('[data-testid=compare-pane][data-loaded=true] >> nth=1', { timeout: 60_000 });
+  const titles = await page.locator('[data-testid=compare-pane] .compare-title').allTextContents();
+  assert.ok(titles[0]!.startsWith('Physics only (calibrated)') && titles[1]!.startsWith('Physics-encoded ConvLSTM'), `maps: ${titles.join(' | ')}`);
+  await screenshot(page, 'workspace-parameter-compare');
+  await page.getByRole('button', { name: 'Close comparison' }).click();
 });

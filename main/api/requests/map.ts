@@ -119,6 +119,8 @@ export const runSchema = z.object({
   /** learned per-PFT parameters of physics-encoded models, with their PFT defaults */
   parameters: z.record(z.string(), z.object({
     pfts: z.array(z.string()),
+    /** 'per-pft', or 'per-cell-network' (values are then the mean over each PFT's basin cells) */
+    parameterization: z.string(),
     parameters: z.record(z.string(), z.object({
       /** the human name and symbol of the physics declaration, e.g. 'Specific leaf area', 'SLA' */
       title: z.string(), symbol: z.string(),

@@ -32,6 +32,9 @@ test('learned parameters take title, symbol and units from the physics declarati
   assert.equal(other.title, 'mystery');
   assert.equal(other.symbol, '');
   assert.equal(other.units, '1');
+  // a report without a parameterization is a per-PFT table; a per-cell network's says so
+  assert.equal(lp.parameterization, 'per-pft');
+  assert.equal(learnedOf({ pfts: ['a'], parameterization: 'per-cell-network', parameters: {} })!.parameterization, 'per-cell-network');
 });
 
 test('every learned parameter declares a title and a symbol', () => {
