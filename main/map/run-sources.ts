@@ -31,8 +31,9 @@ const SPREAD_LAYERS: Readonly<Record<string, { label: string; units: string; wha
  * date slider asks (one hyperslab, as a prediction day), so nothing is computed or written for them.
  */
 const DAILY_SPREAD_LAYERS: Readonly<Record<string, { label: string; what: string }>> = {
-  lai_std: { label: 'ensemble spread of LAI (std) on the date', what: "standard deviation of the members' LAI on the chosen date" },
-  lai_range_5_95: { label: 'ensemble 5-95 % range of LAI on the date', what: "5-95 % range of the members' LAI on the chosen date" },
+  // labels that do not contain the period layers' (a label search finds one layer)
+  lai_std: { label: 'LAI spread on the date: ensemble std', what: "standard deviation of the members' LAI on the chosen date" },
+  lai_range_5_95: { label: 'LAI spread on the date: ensemble 5-95 % range', what: "5-95 % range of the members' LAI on the chosen date" },
 };
 
 /** Daily prediction of a run entry on dataset day `d`, masked (NaN outside the predicted record); only that day is read. */
