@@ -15,6 +15,7 @@ import { leafRequests } from './requests/leaf.ts';
 import { runsRequests } from './requests/runs.ts';
 import { importRequests } from './requests/import.ts';
 import { scenariosRequests } from './requests/scenarios.ts';
+import { clusterRequests } from './requests/cluster.ts';
 import { jobEvents } from './events/jobs.ts';
 import { projectEvents } from './events/project.ts';
 
@@ -28,6 +29,7 @@ export const requests = {
   ...runsRequests,
   ...importRequests,
   ...scenariosRequests,
+  ...clusterRequests,
 } as const;
 
 export const events = {

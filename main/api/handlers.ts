@@ -14,6 +14,7 @@ import { leafHandlers } from './handlers/leaf-handlers.ts';
 import { runsHandlers } from './handlers/runs-handlers.ts';
 import { importHandlers } from './handlers/import-handlers.ts';
 import { scenarioHandlers } from './handlers/scenario-handlers.ts';
+import { clusterHandlers } from './handlers/cluster-handlers.ts';
 
 export type Handlers = HandlersFor<Requests>;
 
@@ -27,4 +28,5 @@ export const handlers: Handlers = {
   ...runsHandlers,
   ...importHandlers,
   ...scenarioHandlers,
+  ...clusterHandlers,
 };

@@ -13,6 +13,7 @@ import { createProjectFromRequest, type GridRequest } from './project-grid-reque
 import { createProject, openOrCreateProject, openProject, saveProject, type OpenProject } from '../project/project-store.ts';
 import { rememberProject } from '../project/recent-projects.ts';
 import { removeStaleTempFiles } from '../project/project-temp-files.ts';
+import type { ClusterSettings } from '../project/cluster-settings.ts';
 
 export type EventListener = (event: EventName, payload: unknown) => void;
 
@@ -58,11 +59,12 @@ export class Session implements HandlerContext {
   }
 
   /** Saves changed manifest fields of the open project (atomically) and keeps the result open. */
-  async updateProject(changes: { name?: string | undefined; description?: string | undefined }): Promise<OpenProject> {
+  async updateProject(changes: { name?: string | undefined; description?: string | undefined; cluster?: ClusterSettings | null | undefined }): Promise<OpenProject> {
     if (!this.current) throw new Error('no project is open');
-    const clean: { name?: string; description?: string } = {};
+    const clean: { name?: string; description?: string; cluster?: ClusterSettings | null } = {};
     if (changes.name !== undefined) clean.name = changes.name;
     if (changes.description !== undefined) clean.description = changes.description;
+    if (changes.cluster !== undefined) clean.cluster = changes.cluster;
     this.current = await saveProject(this.current, clean);
     await rememberProject(this.current.dir, this.current.manifest.name);
     return this.current;

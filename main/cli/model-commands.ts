@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { defaultProjectDir } from '../config/vegdyn-home.ts';
-import type { PresetName } from '../training/run-config.ts';
+import type { PresetName, RunConfig } from '../training/run-config.ts';
 
 /** The help of the options `train` and `cluster submit` share. */
 export const CONFIG_OPTION_HELP = 'JSON overrides on top of the preset (unknown keys are rejected)';
@@ -48,6 +48,38 @@ function progressPrinter(): { update: (fraction: number, message: string, eta?: 
   };
 }
 
+/** members of the demo's ensemble (`vegdyn demo --ensemble`) */
+const DEMO_ENSEMBLE_MEMBERS = 3;
+
+/**
+ * What the demo prints instead of running the ensemble: the command, and its time here estimated
+ * from this demo's LSTM training (`lstmSeconds`; undefined when the demo trained no LSTM).
+ */
+export function demoEnsembleHint(lstmSeconds: number | undefined, projectDir: string, projectGiven: boolean): string {
+  const estimate = lstmSeconds === undefined ? '' : `; about ${Math.ceil((DEMO_ENSEMBLE_MEMBERS * lstmSeconds) / 60)} min here (${DEMO_ENSEMBLE_MEMBERS} x this demo's LSTM training, ${lstmSeconds.toFixed(0)} s)`;
+  return `uncertainty: an ensemble of ${DEMO_ENSEMBLE_MEMBERS} LSTM members (mean, spread maps, members' NSE spread; docs/cluster.md)${estimate}:\n`
+    + `  npm run demo -- --ensemble${projectGiven ? ` --project ${projectDir}` : ''}   (or: vegdyn train --project ${projectDir} --ensemble ${DEMO_ENSEMBLE_MEMBERS} --config FILE, FILE: {"models": ["lstm"]})\n`;
+}
+
+/**
+ * `demo --ensemble`: DEMO_ENSEMBLE_MEMBERS LSTM members with the demo's own (fitted) config, seeds
+ * seed, seed + 1, ..., into <demo run>-ensemble (resumed like any ensemble when rerun).
+ */
+async function runDemoEnsemble(projectDir: string, demo: { runDir: string; config: RunConfig }, printer: ReturnType<typeof progressPrinter>, signal: AbortSignal) {
+  const [{ openDataset }, { trainEnsemble }, { formatNseTable }] = await Promise.all([
+    import('../data/store/netcdf-store.ts'), import('../run/ensemble.ts'), import('../report/html-report.ts'),
+  ]);
+  const runDir = `${demo.runDir}-ensemble`;
+  const dataset = await openDataset(projectDir);
+  const result = await trainEnsemble({
+    dataset, runDir, projectDir, config: { ...demo.config, models: ['lstm'] }, members: DEMO_ENSEMBLE_MEMBERS, varyWindows: true, signal,
+    log: (line) => { printer.done(); process.stderr.write(`${line}\n`); },
+    onProgress: (p) => printer.update(p.fraction, `ensemble: ${p.message}`, p.train?.etaSeconds),
+  });
+  printer.done();
+  return { runDir, result, table: formatNseTable(result.evaluation) };
+}
+
 export function registerModelCommands(program: Command): void {
   program
     .command('demo')
@@ -56,7 +88,8 @@ export function registerModelCommands(program: Command): void {
     .option('--config <file>', 'JSON overrides on top of the demo preset (unknown keys are rejected)')
     .option('--run-id <id>', 'run folder name under runs/ (reuse one to resume an interrupted demo)')
     .option('--check', 'exit with status 3 when a trained model fails or does not beat the day-of-year climatology (for CI)')
-    .action(async (opts: { project?: string; config?: string; runId?: string; check?: boolean }) => {
+    .option('--ensemble', `then train an ensemble of ${DEMO_ENSEMBLE_MEMBERS} LSTM members (mean, spread maps, members' NSE spread) into <run id>-ensemble; without it the demo prints the command and its time estimate`)
+    .action(async (opts: { project?: string; config?: string; runId?: string; check?: boolean; ensemble?: boolean }) => {
       const projectDir = path.resolve(opts.project ?? defaultProjectDir());
       // the engine (tfjs, h5wasm, the models) loads only when the command runs
       const { runDemo } = await import('../run/demo.ts');
@@ -80,8 +113,15 @@ export function registerModelCommands(program: Command): void {
         printer.done();
         process.stdout.write(`\nMedian test NSE (${r.config.periods.test.from}..${r.config.periods.test.to}, same cells for every line):\n${r.tableText}\n\n`);
         process.stdout.write(`report:  ${r.reportPath}\nNSE maps (GeoTIFF): ${r.geotiffPath}\nrun folder: ${r.runDir}\nwall time: ${r.seconds.toFixed(0)} s\n`);
-        // an ensemble multiplies the training time, so the demo prints how to run one rather than running it
-        process.stdout.write(`uncertainty: an ensemble of 3 LSTM members (mean, spread maps, members' NSE spread; docs/cluster.md):\n  vegdyn train --project ${projectDir} --ensemble 3 --config FILE   (FILE: {"models": ["lstm"]})\n`);
+        // an ensemble multiplies the LSTM's training time: the demo runs one only when asked, else says how and how long
+        const lstmSeconds = r.experiment.training['lstm']?.seconds;
+        if (opts.ensemble) {
+          if (lstmSeconds === undefined) throw new Error(`--ensemble trains LSTM members, but this demo's config trains no LSTM (models: ${r.config.models.join(', ')})`);
+          const e = await runDemoEnsemble(projectDir, r, printer, controller.signal);
+          process.stdout.write(`\n${formatEnsembleResult(e.result, e.table)}run folder: ${e.runDir}\n`);
+        } else {
+          process.stdout.write(demoEnsembleHint(lstmSeconds, projectDir, opts.project !== undefined));
+        }
         if (r.notBeatingClimatology.length) process.stdout.write(`WARNING: not beating the day-of-year climatology: ${r.notBeatingClimatology.join(', ')}\n`);
         for (const f of r.experiment.failed) process.stdout.write(`WARNING: ${f.kind} failed and is missing from the table: ${f.reason}\n`);
         for (const s of r.experiment.skipped) process.stdout.write(`note: ${s.kind} not run: ${s.reason}\n`);

@@ -4,6 +4,7 @@
  * identifies the project. Unknown keys are refused so a hand edit with a typo is reported.
  */
 import { z } from 'zod';
+import { clusterSettingsSchema } from './cluster-settings.ts';
 
 /** Bump when the manifest's shape changes; older versions are migrated on open, newer refused. */
 export const PROJECT_SCHEMA_VERSION = 1;
@@ -35,6 +36,8 @@ export const projectManifestSchema = z.object({
   createdAt: z.iso.datetime(),
   modifiedAt: z.iso.datetime(),
   grid: projectGridSchema.optional(),
+  /** the Slurm cluster the app's Training panel submits to (cluster-settings.ts) */
+  cluster: clusterSettingsSchema.optional(),
 }).strict();
 
 export type ProjectManifest = z.infer<typeof projectManifestSchema>;

@@ -70,8 +70,12 @@ export async function openProject(dir: string): Promise<OpenProject> {
 }
 
 /** Writes project.json atomically, stamping modifiedAt. */
-export async function saveProject(project: OpenProject, changes: Partial<Pick<ProjectManifest, 'name' | 'description' | 'grid'>> = {}): Promise<OpenProject> {
-  const manifest: ProjectManifest = { ...project.manifest, ...changes, modifiedAt: new Date().toISOString() };
+export async function saveProject(project: OpenProject, changes: Partial<Pick<ProjectManifest, 'name' | 'description' | 'grid'>> & { cluster?: ProjectManifest['cluster'] | null } = {}): Promise<OpenProject> {
+  // cluster: null removes the section
+  const { cluster, ...rest } = changes;
+  const manifest: ProjectManifest = { ...project.manifest, ...rest, modifiedAt: new Date().toISOString() };
+  if (cluster === null) delete manifest.cluster;
+  else if (cluster !== undefined) manifest.cluster = cluster;
   await writeManifest(project.dir, manifest);
   return { dir: project.dir, manifest };
 }

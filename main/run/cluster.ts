@@ -8,6 +8,7 @@
  */
 import { mkdirSync, realpathSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { resolveRunConfig, type PresetName, type RunConfig } from '../training/run-config.ts';
 import { defaultRunId } from './demo.ts';
 import { collectEnsemble, memberFinished, prepareEnsemble, type CollectResult } from './ensemble.ts';
@@ -15,6 +16,7 @@ import {
   CLUSTER_FILE, RUN_CONFIG_FILE, TASK_LOG_DIR, memberDir, memberId, readClusterRecord, readEnsembleRecord, readProgressRecord, readRunRecord,
   runDir as runFolder, writeClusterRecord, writeJobScript, writeRunConfig, type ClusterRecord, type ProgressRecord,
 } from './run-folder.ts';
+import { SLURM_TIME_LIMIT } from '../project/cluster-settings.ts';
 import { checkPartition, jobTaskStates, requireSlurm, sbatch, type TaskState } from './slurm.ts';
 
 export interface SubmitOptions {
@@ -55,7 +57,16 @@ export function thisVegdynCommand(): string {
   return [process.execPath, ...process.execArgv, entry].map(shellQuote).join(' ');
 }
 
-const TIME_LIMIT = /^(\d+-)?\d{1,3}:\d{2}:\d{2}$/;
+/**
+ * The command the app's submissions run on the nodes when the project's settings give none: this
+ * installation's CLI (bin/vegdyn.mjs) by absolute path, under the node binary running the engine
+ * (under Electron, the `node` on the nodes' PATH).
+ */
+export function appVegdynCommand(): string {
+  const cli = fileURLToPath(new URL('../../bin/vegdyn.mjs', import.meta.url));
+  const node = process.versions.electron ? 'node' : process.execPath;
+  return [node, cli].map(shellQuote).join(' ');
+}
 
 export function buildSbatchScript(o: {
   runId: string; runDir: string; projectDir: string; tasks: number; ensemble: boolean; sameWindows: boolean; vegdyn: string;
@@ -94,7 +105,7 @@ export async function submitToSlurm(o: SubmitOptions): Promise<SubmitResult> {
   const projectDir = path.resolve(o.projectDir);
   const runId = o.runId ?? defaultRunId(config.preset);
   const dir = runFolder(projectDir, runId);
-  if (o.time !== undefined && !TIME_LIMIT.test(o.time)) throw new Error(`--time '${o.time}': expected HH:MM:SS or D-HH:MM:SS`);
+  if (o.time !== undefined && !SLURM_TIME_LIMIT.test(o.time)) throw new Error(`--time '${o.time}': expected HH:MM:SS or D-HH:MM:SS`);
   for (const [flag, v] of [['--gpus-per-task', o.gpusPerTask], ['--cpus-per-task', o.cpusPerTask]] as const) {
     if (v !== undefined && (!Number.isInteger(v) || v < 1)) throw new Error(`${flag}: expected a whole number >= 1, got ${v}`);
   }

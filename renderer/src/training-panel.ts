@@ -1,7 +1,8 @@
 /**
  * Training from the app: choose models, preset and epochs, start a run as a background job
  * (kind 'train'), watch per-epoch progress, live training / validation loss and the ETA, cancel,
- * and resume a stopped run; the run history lists every run with its status and scores.
+ * and resume a stopped run; the run history lists every run with its status and scores. Where the
+ * project's settings name a cluster, the same run can go to its Slurm scheduler (cluster-section.ts).
  */
 import uPlot from 'uplot';
 import type { ApiClient } from '../../main/api/client.ts';
@@ -17,6 +18,7 @@ import { attempt, notify } from './notify.ts';
 import { dayToIso } from './dates.ts';
 import type { Workspace } from './workspace.ts';
 import { jobStartText } from './job-start-text.ts';
+import { ClusterSection } from './cluster-section.ts';
 
 const MODELS: readonly { id: string; label: string }[] = MODEL_KIND_LIST.filter((m) => m.trainable).map((m) => ({ id: m.kind, label: m.label }));
 
@@ -45,6 +47,7 @@ export class TrainingPanel {
   private readonly advanced: Record<AdvancedField, HTMLInputElement>;
   /** train and score inside the active basin clip (the engine reads it from the project) */
   private readonly useClip: HTMLInputElement;
+  private readonly cluster: ClusterSection;
   onRunsChanged: () => void = () => undefined;
   /** "Generate demo data" from the no-data message */
   onNeedData: () => void = () => undefined;
@@ -66,6 +69,13 @@ export class TrainingPanel {
     this.message = h('p', { class: 'status-line', 'data-testid': 'training-message', 'aria-live': 'polite', text: 'Idle.' });
     this.lossHost = h('div', { class: 'loss-chart', 'data-testid': 'loss-chart', 'aria-label': 'Training and validation loss' });
     this.history = h('div', { 'data-testid': 'run-history' });
+    const clusterHost = h('div', {});
+    // the same choices, submitted to the project's cluster instead of run here
+    this.cluster = new ClusterSection(clusterHost, api, () => {
+      const p = this.trainParams();
+      return p ? { preset: p.preset ?? 'demo', overrides: p.overrides as Record<string, unknown>, ...(p.runId ? { runId: p.runId } : {}) } : null;
+    });
+    void this.cluster.refresh();
     body.append(
       h('fieldset', { class: 'layer-list' }, h('legend', { text: 'Models' }), ...MODELS.map((m, i) => h('label', { class: 'layer-option' }, this.checks[i]!, h('span', { text: m.label })))),
       h('div', { class: 'row' }, field('Preset', this.preset), field('Epochs', this.epochs)),
@@ -76,7 +86,7 @@ export class TrainingPanel {
         h('div', { class: 'row' }, field('Window days', this.advanced['windowDays']!), field('Warm-up days', this.advanced['warmupDays']!)),
         field('Windows per epoch', this.advanced['windowsPerEpoch']!)),
       h('div', { class: 'row' }, this.start, this.cancel),
-      this.progress, this.message, this.lossHost,
+      this.progress, this.message, this.lossHost, clusterHost,
       h('div', { class: 'layer-group-title', text: 'Run history' }), this.history,
     );
     this.start.addEventListener('click', () => void this.startRun());
@@ -101,7 +111,8 @@ export class TrainingPanel {
     };
   }
 
-  async startRun(resume?: RunSummary): Promise<void> {
+  /** the train job's params from the panel's choices (or `resume`'s own config); null, with the reason shown, when no run can start */
+  private trainParams(resume?: RunSummary): JobParams<'train'> | null {
     const project = this.workspace.summary?.project;
     const periods = this.periods();
     if (!project || !periods) {
@@ -110,12 +121,12 @@ export class TrainingPanel {
       generate.addEventListener('click', () => this.onNeedData());
       this.message.replaceChildren(`Training needs data: ${project ? 'this project has no dataset yet' : 'no project is open'}. Generate the demo data or import data first. `, generate);
       notify('error', 'Training needs data', 'This project has no dataset yet: generate the demo data (map or Training section) or import data first.');
-      return;
+      return null;
     }
     const models = resume ? resume.models : this.checks.filter((c) => c.checked).map((c) => c.value);
     if (models.length === 0) {
       notify('error', 'Choose at least one model to train');
-      return;
+      return null;
     }
     let overrides: RunConfigOverrides;
     if (resume && resume.config && typeof resume.config === 'object') {
@@ -137,7 +148,12 @@ export class TrainingPanel {
       if (this.useClip.checked && this.workspace.clipName !== null) overrides.clip = { source: 'project' };
     }
     const runId = resume?.id ?? (this.runId.value.trim() || undefined);
-    const params: JobParams<'train'> = { projectDir: project.dir, preset: resume?.preset === 'paper' ? 'paper' : chosen(this.preset, ['demo', 'paper'] as const), overrides, ...(runId ? { runId } : {}) };
+    return { projectDir: project.dir, preset: resume?.preset === 'paper' ? 'paper' : chosen(this.preset, ['demo', 'paper'] as const), overrides, ...(runId ? { runId } : {}) };
+  }
+
+  async startRun(resume?: RunSummary): Promise<void> {
+    const params = this.trainParams(resume);
+    if (!params) return;
     const res = await attempt(resume ? `Resuming run ${resume.id}` : 'Starting training', () => this.api.request('jobs.start', { kind: 'train', params }));
     if (!res) return;
     this.jobId = res.jobId;
@@ -219,6 +235,8 @@ export class TrainingPanel {
   }
 
   setRuns(runs: readonly RunSummary[]): void {
+    // called when a project opens and when runs change: the project's cluster settings may differ
+    void this.cluster.refresh();
     if (runs.length === 0) {
       this.history.replaceChildren(h('p', { class: 'hint', text: 'No runs yet.' }));
       return;

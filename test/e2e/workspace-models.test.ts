@@ -3,11 +3,13 @@
  * from the Training panel itself (LSTM, one epoch, tiny sizes): live progress and loss, the run in
  * the history, the median-NSE table matching the engine's evaluation, NSE boxplots by vegetation
  * type, NSE maps side by side with linked zoom, the model's LAI layer and its series in the chart;
- * then a cancelled run that resumes from the history.
+ * then a cancelled run that resumes from the history; last, the project's cluster settings set from
+ * the panel (validated) and the sbatch script of the panel's run previewed, nothing submitted.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { colormapLut } from '../../renderer/src/colormaps.ts';
 import { chooseLayer, distinctColours, pixelsAt, screenOf, screenshot, apiFromPage, openWorkspaceSession, type WorkspaceSession } from './workspace-harness.ts';
@@ -192,5 +194,37 @@ test('a cancelled run resumes from the run history', { timeout: 600_000 }, async
   await page.getByRole('button', { name: 'Resume run e2e-resume' }).click();
   await page.waitForFunction(() => document.querySelector('[data-testid=training-message]')?.textContent?.startsWith('Finished'), undefined, { timeout: 540_000 });
   await page.waitForFunction(() => /finished/.test(document.querySelector('[data-testid=run-history] tr[data-run="e2e-resume"]')?.textContent ?? ''));
+  assert.deepEqual(ws.errors, []);
+});
+
+test('cluster settings saved from the Training panel bring "Submit to cluster"; its script preview shows the job array and submits nothing', { timeout: 180_000 }, async () => {
+  const training = page.getByRole('button', { name: 'Training', exact: true });
+  if ((await training.getAttribute('aria-expanded')) !== 'true') await training.click();
+  await page.getByText('Cluster (Slurm)').click();
+  const submit = page.getByRole('button', { name: 'Submit to cluster' });
+  assert.equal(await submit.isVisible(), false, 'the project names no cluster yet: no submit button');
+  await page.getByLabel('Time limit per task').fill('2 hours');
+  await page.getByRole('button', { name: 'Save cluster settings' }).click();
+  const alert = page.getByRole('alert').filter({ hasText: 'HH:MM:SS' });
+  await alert.waitFor({ timeout: 30_000 });
+  assert.match(await alert.textContent() ?? '', /time/);
+  await alert.getByRole('button').first().click().catch(() => undefined);
+  await page.getByLabel('Time limit per task').fill('01:30:00');
+  await page.getByLabel('Slurm partition').fill('gpu');
+  await page.getByLabel('GPUs per task').fill('1');
+  await page.getByRole('button', { name: 'Save cluster settings' }).click();
+  await submit.waitFor({ timeout: 30_000 });
+  assert.deepEqual(JSON.parse(readFileSync(path.join(ws.projectDir, 'project.json'), 'utf8')).cluster, { scheduler: 'slurm', partition: 'gpu', gpusPerTask: 1, time: '01:30:00' });
+
+  await fillTraining('e2e-cluster', 2, 3);
+  await page.getByLabel('Ensemble members').fill('3');
+  await page.getByRole('button', { name: 'Preview script' }).click();
+  await page.waitForFunction(() => /^Script preview/.test(document.querySelector('[data-testid=cluster-message]')?.textContent ?? ''), undefined, { timeout: 60_000 });
+  const script = await page.textContent('[data-testid=cluster-script]') ?? '';
+  for (const line of ['#SBATCH --array=0-2', '#SBATCH --requeue', '#SBATCH --partition=gpu', '#SBATCH --gpus-per-task=1', '#SBATCH --time=01:30:00', '--run-id e2e-cluster', '--ensemble 3 --member "$SLURM_ARRAY_TASK_ID"']) {
+    assert.ok(script.includes(line), `the preview lacks '${line}':\n${script}`);
+  }
+  assert.equal(existsSync(path.join(ws.projectDir, 'runs', 'e2e-cluster')), false, 'a preview writes nothing');
+  await screenshot(page, 'workspace-cluster-preview');
   assert.deepEqual(ws.errors, []);
 });

@@ -2,6 +2,8 @@
 // 2-member ensemble (LSTM, hidden 4, 1 epoch) submitted with `cluster submit`, followed with
 // `cluster status`, merged with `cluster collect`; the spread maps are read with gdalinfo. Then
 // a task requeued mid-training (scontrol requeue, as a preemption does) resumes from its checkpoint.
+// Last, the app's way (the API the Training panel calls): cluster settings in project.json, a
+// script preview, a submission with those settings, followed with cluster.status until it finishes.
 // Skipped, with the reason, where Slurm and munge are not installed or the tests do not run as root.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +14,8 @@ import path from 'node:path';
 import { writeDataset } from '../../../main/data/store/netcdf-store.ts';
 import { makeTinyDataset } from '../training/tiny-dataset.ts';
 import { localSlurmUnavailable, startLocalSlurm, type LocalSlurm } from './local-slurm.ts';
+import { inProcessApi } from '../in-process-api.ts';
+import { ApiError } from '../../../main/api/api-error.ts';
 
 const skip = localSlurmUnavailable();
 let slurm: LocalSlurm | null = null;
@@ -160,4 +164,50 @@ test('a task requeued mid-training (as by preemption) resumes from its checkpoin
   const epochs = (JSON.parse(readFileSync(history, 'utf8')) as { epoch: number }[]).map((h) => h.epoch);
   assert.deepEqual(epochs, [1, 2, 3, 4, 5, 6]);
   assert.equal(done.tasks[1]!.progress?.resumedAfterEpoch, undefined, 'member 1 was not requeued');
+});
+
+const app = inProcessApi('vegdyn-cluster-app-');
+
+test('the app submits to the cluster named in the project settings: settings validated and saved, script preview, submission, task states followed to the end', { skip: skip ?? false, timeout: 240_000 }, async () => {
+  const { api } = app;
+  const dir = path.join(app.tmp, 'project');
+  await api.request('project.create', { dir, name: 'cluster app' });
+  const tiny = makeTinyDataset();
+  await writeDataset(dir, { ...tiny, grid: { ...tiny.grid, lon0: -112.4375, latTop: 43.0625 } });
+  // the tasks inherit this process's environment through sbatch (its default --export=ALL)
+  Object.assign(process.env, { SLURM_CONF: slurm!.env.SLURM_CONF, VEGDYN_BACKEND: 'wasm' });
+
+  assert.deepEqual(await api.request('cluster.settings', {}), { settings: null });
+  await assert.rejects(api.request('cluster.submit', { preset: 'demo', overrides: tinyConfig, dryRun: true }), /the project's settings name no cluster/);
+  await assert.rejects(api.request('cluster.setSettings', { settings: { scheduler: 'slurm', time: '2 hours' } }),
+    (err: unknown) => err instanceof ApiError && /time/.test(err.message) && /HH:MM:SS/.test(err.message));
+  const settings = { scheduler: 'slurm' as const, partition: slurm!.partition, cpusPerTask: 1, time: '00:10:00' };
+  assert.deepEqual((await api.request('cluster.setSettings', { settings })).settings, settings);
+  assert.deepEqual(JSON.parse(readFileSync(path.join(dir, 'project.json'), 'utf8')).cluster, settings);
+
+  const preview = await api.request('cluster.submit', { preset: 'demo', overrides: tinyConfig, runId: 'app1', ensemble: 2, dryRun: true });
+  assert.equal(preview.jobId, null);
+  for (const line of ['#SBATCH --array=0-1', `#SBATCH --partition=${slurm!.partition}`, '#SBATCH --cpus-per-task=1', '#SBATCH --time=00:10:00', 'bin/vegdyn.mjs train']) {
+    assert.ok(preview.script.includes(line), `the preview lacks '${line}':\n${preview.script}`);
+  }
+  assert.equal(existsSync(path.join(dir, 'runs', 'app1')), false, 'a preview writes nothing');
+
+  const sub = await api.request('cluster.submit', { preset: 'demo', overrides: tinyConfig, runId: 'app1' });
+  assert.match(sub.jobId ?? '', /^\d+$/);
+  assert.equal(sub.runId, 'app1');
+  const t0 = Date.now();
+  const seen = new Set<string>();
+  for (;;) {
+    const s = await api.request('cluster.status', { runId: 'app1' });
+    assert.equal(s.jobId, sub.jobId);
+    assert.equal(s.tasks.length, 1);
+    const t = s.tasks[0]!;
+    if (t.scheduler) seen.add(t.scheduler.state);
+    if (t.finished && (t.scheduler === null || /COMPLETED/.test(t.scheduler.state))) break;
+    if (t.progress?.state === 'failed' || /FAILED|TIMEOUT|CANCELLED/.test(t.scheduler?.state ?? '')) assert.fail(`the task failed: ${JSON.stringify(t)}`);
+    if (Date.now() - t0 > 180_000) assert.fail(`run app1 did not finish within 180 s: ${JSON.stringify(s)}`);
+    await sleep(1000);
+  }
+  assert.ok([...seen].some((st) => /PENDING|RUNNING|COMPLETED/.test(st)), `Slurm states seen: ${[...seen].join(', ')}`);
+  assert.equal(JSON.parse(readFileSync(path.join(dir, 'runs', 'app1', 'run.json'), 'utf8')).status, 'finished');
 });
