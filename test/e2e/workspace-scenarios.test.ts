@@ -109,6 +109,17 @@ test('a scenario defined in the panel runs on a trained run and shows its change
   await page.waitForFunction(() => document.querySelector('[data-testid=colorbar-title]')?.textContent === 'Physics only (defaults) LAI change (%), annual');
   assert.equal(await page.textContent('[data-testid=colorbar-units]'), '[%]');
 
+  // the share of days outside the training envelope: % too (CO2 550 ppm is outside on every day)
+  await page.getByRole('button', { name: 'Show days outside the training envelope' }).click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=colorbar-title]')?.textContent === 'Days outside the training envelope (%)');
+  assert.equal(await page.textContent('[data-testid=colorbar-units]'), '[%]');
+  const flags = await apiFromPage<{ values: (number | null)[] }>(page, 'map.grid', { layer: 'run:tiny:scenario:warm:extrapolation' });
+  assert.ok(flags.values.some((v) => v === 100), 'cells flagged on every day');
+
+  // back to a change map for the chart
+  await page.getByRole('button', { name: 'Show change map' }).click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=colorbar-title]')?.textContent === 'Physics only (defaults) LAI change (%), annual');
+
   // a clicked cell charts each model's baseline and scenario over the scenario's period
   const s = await apiFromPage<{ dataset: { grid: { ncols: number; lon0: number; latTop: number; cellSize: number } } }>(page, 'map.summary', {});
   const grid = await apiFromPage<{ values: (number | null)[] }>(page, 'map.grid', { layer: 'run:tiny:scenario:warm:change:physics-only:annual' });
