@@ -8,11 +8,7 @@ import { defaultProjectDir } from '../config/vegdyn-home.ts';
 import { openOrCreateProject } from '../project/project-store.ts';
 import { DEFAULT_END_DATE, DEFAULT_SEED, DEFAULT_START_DATE } from '../data/virtual-basin/generate.ts';
 import { noiseCeilingNse } from '../data/virtual-basin/observations.ts';
-import { describeClimateChange, parseClimateChange } from '../data/virtual-basin/changed-climate.ts';
-import { DEMO_PRESET } from '../training/run-config.ts';
-
-/** the first changed day by default: the first test day of the demo preset (and the paper) */
-export const DEFAULT_CHANGE_FROM = DEMO_PRESET.periods.test.from.slice(0, 4);
+import { describeClimateChange, parseClimateChange, type ClimateChange } from '../data/virtual-basin/changed-climate.ts';
 
 const round3 = (v: number) => Math.round(v * 1000) / 1000;
 
@@ -31,12 +27,17 @@ export function registerDataCommands(program: Command): void {
     .option('--to <date>', `last day, YYYY-MM-DD (default ${DEFAULT_END_DATE})`)
     .option('--keep', 'keep an existing dataset instead of regenerating it')
     .option('--change <changes>', 'also grow the vegetation in a changed climate, e.g. dT=3,precip=0.85,co2=550 (sw= for shortwave); writes data/changed-climate.nc')
-    .option('--change-from <year>', `first changed day: a year (1 January) or YYYY-MM-DD (default ${DEFAULT_CHANGE_FROM})`)
+    .option('--change-from <year>', 'first changed day: a year (1 January) or YYYY-MM-DD (default: the first test year of the demo preset, 2009)')
     .option('--json', 'print a machine-readable summary')
     .action(async (opts: { project?: string; seed?: number; from?: string; to?: string; keep?: boolean; change?: string; changeFrom?: string; json?: boolean }) => {
       if (opts.changeFrom && !opts.change) throw new Error('--change-from needs --change');
       if (opts.change && opts.keep) throw new Error('--change regenerates the data: drop --keep');
-      const change = opts.change ? parseClimateChange(opts.change, opts.changeFrom ?? DEFAULT_CHANGE_FROM, opts.to ?? DEFAULT_END_DATE) : undefined;
+      let change: ClimateChange | undefined;
+      if (opts.change) {
+        // the run config (and with it tfjs) loads only when a change needs its default first day
+        const from = opts.changeFrom ?? (await import('../training/run-config.ts')).DEMO_PRESET.periods.test.from.slice(0, 4);
+        change = parseClimateChange(opts.change, from, opts.to ?? DEFAULT_END_DATE);
+      }
       const project = await openOrCreateProject(opts.project ?? defaultProjectDir(), opts.project ? undefined : 'demo');
       // the NetCDF writer (h5wasm) loads only when the command runs
       const { ensureDemoDataset } = await import('../data/virtual-basin/demo-dataset.ts');
