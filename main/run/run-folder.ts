@@ -540,4 +540,55 @@ export function readExtrapolationSummary(dir: string): ExtrapolationSummary | nu
 
 export async function writeExtrapolationSummary(dir: string, summary: ExtrapolationSummary): Promise<void> {
   await writeChecked(extrapolationSummarySchema, path.join(dir, EXTRAPOLATION_SUMMARY_FILE), 'extrapolation summary', summary);
+
+// ---------------------------------------------------------------- identical twin (run/twin.ts)
+
+/** twins/ of a project: identical-twin experiments (`vegdyn twin`), not model runs, so not in runs/ */
+export const TWINS_DIR = 'twins';
+export const TWIN_RECORD_FILE = 'twin.json';
+/** per parameter: true values, and recovered minus true per parameterization (GeoTIFF bands) */
+export const TWIN_MAPS_FILE = path.join('maps', 'twin-parameters.tif');
+
+/** twins/<id>/ of a project; throws when `id` is not a plain folder name. */
+export function twinDir(projectDir: string, id: string): string {
+  if (!RUN_ID.test(id)) throw new Error(`'${id}' is not a twin id`);
+  return path.join(projectDir, TWINS_DIR, id);
+}
+
+const isoPeriod = z.object({ from: z.string(), to: z.string() });
+const recoverySchema = z.object({
+  pearson: z.number().nullable(),
+  medianRelativeError: z.number().nullable(),
+  defaultsPearson: z.number().nullable(),
+  defaultsMedianRelativeError: z.number().nullable(),
+  meetsTargets: z.boolean(),
+});
+export const twinRecordSchema = z.looseObject({
+  id: z.string(),
+  status: z.enum(RUN_STATUSES),
+  createdAt: z.string(),
+  quick: z.boolean(),
+  dataset: z.object({ id: z.string(), source: z.string() }),
+  window: z.object({ row0: z.number().int(), col0: z.number().int(), rows: z.number().int(), cols: z.number().int(), basinCells: z.number().int() }),
+  periods: z.object({ record: isoPeriod, train: isoPeriod, validate: isoPeriod, test: isoPeriod }),
+  truth: z.looseObject({ formula: z.string(), amplitude: z.number(), weights: z.record(z.string(), z.record(z.string(), z.number())), relativeNoise: z.number() }),
+  results: z.record(z.string(), z.looseObject({
+    training: z.looseObject({ epochs: z.number().int(), bestEpoch: z.number().int(), bestValLoss: z.number().nullable(), seconds: z.number() }),
+    parameters: z.record(z.string(), recoverySchema),
+    errorCorrelations: z.array(z.object({ a: z.string(), b: z.string(), r: z.number().nullable() })),
+  })),
+  lossProfile: z.record(z.string(), z.array(z.object({ factor: z.number(), loss: z.number() }))).optional(),
+  timings: z.record(z.string(), z.number()),
+  machine: z.looseObject({ cpus: z.number().int(), loadAverage: z.array(z.number()) }),
+  error: z.string().optional(),
+});
+export type TwinRecord = z.infer<typeof twinRecordSchema>;
+
+export function readTwinRecord(dir: string): TwinRecord | null {
+  const file = path.join(dir, TWIN_RECORD_FILE);
+  return existsSync(file) ? parseFile(twinRecordSchema, file) : null;
+}
+
+export async function writeTwinRecord(dir: string, record: TwinRecord): Promise<void> {
+  await writeChecked(twinRecordSchema, path.join(dir, TWIN_RECORD_FILE), 'twin record', record);
 }

@@ -40,6 +40,7 @@ export function cropDataset(ds: Dataset, row0: number, col0: number, rows: numbe
       sandPercent: pick(s.sandPercent, f32),
       clayPercent: pick(s.clayPercent, f32),
       organicFraction: pick(s.organicFraction, f32),
+      ...(s.landCoverFractions ? { landCoverFractions: { classes: s.landCoverFractions.classes, values: series(s.landCoverFractions.values, s.landCoverFractions.classes.length) } } : {}),
     },
     basin: ds.basin,
     subbasins: [],
@@ -49,8 +50,35 @@ export function cropDataset(ds: Dataset, row0: number, col0: number, rows: numbe
       const r = range ?? { start: 0, end: ds.dayCount };
       return series(ds.forcing(name, r), r.end - r.start);
     },
-    observations: { dayIndex: ds.observations.dayIndex, values: series(ds.observations.values, ds.observations.dayIndex.length) },
+    observations: {
+      ...ds.observations,
+      values: series(ds.observations.values, ds.observations.dayIndex.length),
+    },
     trueLai: ds.trueLai ? series(ds.trueLai, ds.dayCount) : undefined,
     ...(ds.atmosphericCo2Ppm ? { atmosphericCo2Ppm: ds.atmosphericCo2Ppm } : {}),
   };
+}
+
+/**
+ * The top-left corner of the rows x cols window (on even rows and columns) that holds the most
+ * land-cover classes of the basin, and among those the most basin cells: a small window that
+ * still has every vegetation type.
+ */
+export function mixedWindowOrigin(ds: Pick<Dataset, 'grid' | 'mask' | 'staticLayers'>, rows: number, cols: number): { row0: number; col0: number } {
+  const g = ds.grid;
+  if (rows > g.nrows || cols > g.ncols) throw new Error(`a ${rows}x${cols} window does not fit the ${g.nrows}x${g.ncols} grid`);
+  let best = { row0: 0, col0: 0, score: -1 };
+  for (let r0 = 0; r0 + rows <= g.nrows; r0 += 2) {
+    for (let c0 = 0; c0 + cols <= g.ncols; c0 += 2) {
+      const classes = new Set<number>();
+      let inside = 0;
+      for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) {
+        const k = (r0 + r) * g.ncols + c0 + c;
+        if (ds.mask[k]) { inside++; classes.add(ds.staticLayers.landCover[k]!); }
+      }
+      const score = classes.size * 1000 + inside;
+      if (score > best.score) best = { row0: r0, col0: c0, score };
+    }
+  }
+  return { row0: best.row0, col0: best.col0 };
 }
