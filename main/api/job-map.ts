@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { backendCheckParamsSchema, selfTestParamsSchema } from '../compute/jobs/compute-job-params.ts';
-import { demoDataJobParamsSchema, evaluateJobParamsSchema, extrapolationTestJobParamsSchema, firstRunJobParamsSchema, importJobParamsSchema, scenarioRunJobParamsSchema, trainJobParamsSchema } from '../run/job-params.ts';
+import { demoDataJobParamsSchema, evaluateJobParamsSchema, extrapolationTestJobParamsSchema, firstRunJobParamsSchema, importJobParamsSchema, scenarioRunJobParamsSchema, trainJobParamsSchema, twinJobParamsSchema } from '../run/job-params.ts';
 import { leafExperimentConfigSchema } from './requests/leaf.ts';
 import type { JobKind as RegisteredJobKind } from '../run/job-kinds.ts';
 import type * as SelfTestJob from '../compute/jobs/self-test-job.ts';
@@ -22,6 +22,7 @@ import type * as ScenarioRunJob from '../run/scenario-run-job.ts';
 import type * as ExtrapolationTestJob from '../run/extrapolation-test-job.ts';
 import type * as ImportJob from '../run/import-job.ts';
 import type * as FirstRunJob from '../run/first-run-job.ts';
+import type * as TwinJob from '../run/twin-job.ts';
 
 /** The params schema of every registered job kind (typecheck fails when a kind has none). */
 export const jobParamsSchemas = {
@@ -35,6 +36,7 @@ export const jobParamsSchemas = {
   'extrapolation-test': extrapolationTestJobParamsSchema,
   import: importJobParamsSchema,
   'first-run': firstRunJobParamsSchema,
+  twin: twinJobParamsSchema,
 } as const satisfies Record<RegisteredJobKind, z.ZodType>;
 
 export type JobKind = keyof typeof jobParamsSchemas;
@@ -62,6 +64,7 @@ export interface JobMap {
   'extrapolation-test': [ParamsOf<'extrapolation-test'>, ResultOf<typeof ExtrapolationTestJob>, JobProgressBase];
   import: [ParamsOf<'import'>, ResultOf<typeof ImportJob>, JobProgressBase];
   'first-run': [ParamsOf<'first-run'>, ResultOf<typeof FirstRunJob>, JobProgressBase & { etaSeconds?: number }];
+  twin: [ParamsOf<'twin'>, ResultOf<typeof TwinJob>, JobProgressBase];
 }
 
 export type JobParams<K extends JobKind> = JobMap[K][0];

@@ -132,6 +132,37 @@ export function registerModelCommands(program: Command): void {
     });
 
   program
+    .command('twin')
+    .description('identical-twin experiment: known spatially varying process parameters make a truth LAI; train the calibrated physics-only model on noisy observations of it and report how well each parameter is recovered (docs/identical-twin.md)')
+    .option('--quick', 'the small CI variant: a 10 x 10 window of the basin, 1981-1983')
+    .option('--project <dir>', 'project folder whose dataset gives the forcing (default: the demo project in VEGDYN_HOME; generated when missing)')
+    .option('--out <dir>', 'folder for the twin\'s results (default: twins/<id>/ of the project)')
+    .action(async (opts: { quick?: boolean; project?: string; out?: string }) => {
+      const [{ twinInProject }, { initComputeBackend, formatBackendReport }, { formatRecovery }] = await Promise.all([
+        import('../run/twin-job.ts'), import('../compute/backend.ts'), import('../run/twin.ts'),
+      ]);
+      const projectDir = path.resolve(opts.project ?? defaultProjectDir());
+      const backend = await initComputeBackend();
+      process.stderr.write(`${formatBackendReport(backend)}\n`);
+      const printer = progressPrinter();
+      const controller = new AbortController();
+      const onSigint = () => controller.abort(new Error('cancelled by the user (Ctrl-C)'));
+      process.once('SIGINT', onSigint);
+      try {
+        const r = await twinInProject({ projectDir, quick: opts.quick ?? false, ...(opts.out ? { outDir: opts.out } : {}) }, {
+          signal: controller.signal,
+          log: (line) => { printer.done(); process.stderr.write(`${line}\n`); },
+          onProgress: (p) => printer.update(p.fraction, p.message),
+        });
+        printer.done();
+        for (const [name, res] of Object.entries(r.record.results)) process.stdout.write(`${formatRecovery(name, res.parameters).join('\n')}\n`);
+        process.stdout.write(`twin folder: ${r.outDir}\nwall time: ${(r.record.timings.total ?? 0).toFixed(0)} s\n`);
+      } finally {
+        process.removeListener('SIGINT', onSigint);
+      }
+    });
+
+  program
     .command('train')
     .description("train, predict and evaluate models on a project's dataset (resumes an interrupted run given the same --run-id)")
     .option('--project <dir>', 'project folder (default: the demo project in VEGDYN_HOME)')

@@ -24,6 +24,7 @@ export const JOB_KINDS = {
   'extrapolation-test': new URL('./extrapolation-test-job.ts', import.meta.url),
   import: new URL('./import-job.ts', import.meta.url),
   'first-run': new URL('./first-run-job.ts', import.meta.url),
+  twin: new URL('./twin-job.ts', import.meta.url),
 } as const satisfies Record<string, URL>;
 
 export type JobKind = keyof typeof JOB_KINDS;

@@ -56,6 +56,16 @@ export const scenarioRunJobParamsSchema = z.object({
   envelope: z.union([z.literal('range'), z.number().gt(0).lt(50)]).default('range'),
 }).strict();
 
+/** `vegdyn twin` and job 'twin': the identical-twin experiment (run/twin.ts) */
+export const twinJobParamsSchema = z.object({
+  projectDir: z.string().min(1),
+  /** the small, short CI variant (a 10 x 10 window, 1981-1983) */
+  quick: z.boolean().default(false),
+  /** the twin's folder; default twins/<id>/ of the project */
+  outDir: z.string().min(1).optional(),
+  id: runId.optional(),
+}).strict();
+
 export const demoDataJobParamsSchema = z.object({
   projectDir: z.string().min(1),
   seed: z.number().int().optional(),
