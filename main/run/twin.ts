@@ -41,12 +41,14 @@ export interface TwinSettings {
   readonly periods: RunConfig['periods'];
   /** years of the record's first year run before the truth is recorded */
   readonly truthSpinUpYears: number;
+  /** the model re-runs its spin-up with the current parameters at most every this many forward calls in training */
+  readonly spinUpRefreshSteps: number;
   readonly relativeNoise: number;
   readonly seed: number;
   readonly parameterizations: readonly TwinParameterization[];
   /** the trainer's settings (the rest: the demo preset's) */
   readonly training: Pick<RunConfig, 'windowDays' | 'warmupDays' | 'batchSize' | 'windowsPerEpoch' | 'epochs' | 'patience'>;
-  /** loss profile: factors on each parameter's truth, scored over this many days of the validation period */
+  /** loss profile: factors on each parameter's truth, scored over the first this many days of the record */
   readonly profileFactors: readonly number[];
   readonly profileDays: number;
 }
@@ -63,6 +65,7 @@ export const TWIN_DEFAULTS: TwinSettings = Object.freeze({
   window: null,
   periods: PERIODS_2001_2008,
   truthSpinUpYears: 3,
+  spinUpRefreshSteps: 4,
   relativeNoise: 0.05,
   seed: 42,
   parameterizations: TWIN_PARAMETERIZATIONS,
@@ -86,7 +89,7 @@ export const TWIN_QUICK: TwinSettings = Object.freeze({
     test: { from: '1983-09-01', to: '1983-12-31' },
   },
   truthSpinUpYears: 2,
-  training: { windowDays: 120, warmupDays: 30, batchSize: 2, windowsPerEpoch: 8, epochs: 4, patience: 2 },
+  training: { windowDays: 120, warmupDays: 30, batchSize: 2, windowsPerEpoch: 12, epochs: 5, patience: 2 },
   profileFactors: [0.8, 1.2],
   profileDays: 240,
 });
@@ -224,7 +227,7 @@ export async function runTwin(opts: TwinOptions): Promise<TwinResult> {
     // ---- 3. loss profile along each parameter around the truth
     if (settings.profileFactors.length) {
       ts = performance.now();
-      twin.lossProfile = await lossProfile(twinDataset, truthMaps, validate, settings, (f, m) => progress({ stage: 'profile', fraction: 0.9 + 0.08 * f, message: m }), signal);
+      twin.lossProfile = await lossProfile(twinDataset, truthMaps, record, settings, (f, m) => progress({ stage: 'profile', fraction: 0.9 + 0.08 * f, message: m }), signal);
       timings.profile = (performance.now() - ts) / 1000;
     }
 
@@ -258,7 +261,10 @@ export function twinRunConfig(settings: TwinSettings): RunConfig {
     features: { dayOfYear: false, staticLayers: false, climatology: false, antecedent: false, co2: false },
     lossWeighting: 'uniform',
     target: 'lai',
-    modelOptions: { 'physics-calibrated': { spinUpYears: settings.truthSpinUpYears } },
+    // the windows start from the spun-up state of the current parameters: refreshed every few steps
+    // (the default 50 would keep the defaults' state for a whole twin, and the parameters would
+    // learn to compensate for a wrong initial leaf carbon instead of the truth)
+    modelOptions: { 'physics-calibrated': { spinUpYears: settings.truthSpinUpYears, spinUpRefreshSteps: settings.spinUpRefreshSteps } },
   }, 'demo');
 }
 
@@ -283,10 +289,11 @@ const fmt = (x: number | null) => (x !== null && Number.isFinite(x) ? x.toFixed(
 const pct = (x: number | null) => (x !== null && Number.isFinite(x) ? `${(100 * x).toFixed(1).padStart(5)} %` : '  n/a');
 
 /**
- * The loss of the twin's observations over the first `profileDays` of `range` when one parameter
- * is its truth times `factor` in every cell and the others are their truth, relative to the loss
- * at the truth itself (the noise floor): a flat profile (ratio near 1) means LAI cannot tell that
- * parameter's values apart.
+ * The loss of the twin's observations over the first `profileDays` of the record when one
+ * parameter is its truth times `factor` in every cell and the others are their truth, relative to
+ * the loss at the truth itself (the noise floor): a flat profile (ratio near 1) means LAI cannot
+ * tell that parameter's values apart. Each run starts like the truth's (the same spin-up on the
+ * record's first year), so at factor 1 it is the truth exactly.
  */
 async function lossProfile(
   ds: Dataset, truth: Record<LearnedParameterName, Float32Array>, range: DayRange, settings: TwinSettings,
