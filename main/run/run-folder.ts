@@ -559,6 +559,7 @@ const isoPeriod = z.object({ from: z.string(), to: z.string() });
 const recoverySchema = z.object({
   pearson: z.number().nullable(),
   medianRelativeError: z.number().nullable(),
+  withinPftPearson: z.number().nullable().optional(),
   defaultsPearson: z.number().nullable(),
   defaultsMedianRelativeError: z.number().nullable(),
   meetsTargets: z.boolean(),

@@ -16,6 +16,12 @@ export const TWIN_TARGETS = Object.freeze({ minPearson: 0.8, maxMedianRelativeEr
 export interface ParameterRecovery {
   readonly pearson: number;
   readonly medianRelativeError: number;
+  /**
+   * Pearson r of the departures from the PFT defaults (recovered / default vs true / default):
+   * whether the pattern inside the PFTs is recovered, not just the PFT table, which already
+   * correlates with the truth across cells (defaultsPearson)
+   */
+  readonly withinPftPearson: number;
   /** the same two figures for the PFT defaults (what recovery starts from) */
   readonly defaultsPearson: number;
   readonly defaultsMedianRelativeError: number;
@@ -41,6 +47,7 @@ export function parameterRecovery(recovered: Float32Array, truth: Float32Array, 
   return {
     pearson: r,
     medianRelativeError: e,
+    withinPftPearson: pearson(Float32Array.from(recovered, (v, c) => v / defaults[c]!), Float32Array.from(truth, (v, c) => v / defaults[c]!)),
     defaultsPearson: pearson(defaults, truth),
     defaultsMedianRelativeError: medianAbsRelativeError(defaults, truth),
     meetsTargets: r >= TWIN_TARGETS.minPearson && e <= TWIN_TARGETS.maxMedianRelativeError,

@@ -10,13 +10,12 @@
  * the weights w_pa differ per parameter (TRUTH_WEIGHTS). The factor stays within 1 +- 25 %, so
  * every value lies inside its declared range (checked, not assumed: trueParameterMaps throws).
  */
-import * as tf from '@tensorflow/tfjs';
 import type { Dataset, LaiObservations } from '../data/dataset.ts';
 import type { DayRange } from '../data/time-axis.ts';
 import { Rng } from '../data/virtual-basin/prng.ts';
-import { GridProcessModel, processCellsFromDataset, type ProcessState, type RawForcing } from '../physics/grid/process-model.ts';
+import { processCellsFromDataset } from '../physics/grid/process-model.ts';
+import { simulateLai } from '../physics/grid/simulate-lai.ts';
 import { LEARNED_PARAMETER_NAMES, PARAMETER_SPECS, type LearnedParameterName } from '../physics/grid/pft-params.ts';
-import { cellParameterTensors } from './twin-cell-parameters.ts';
 
 export const TWIN_ATTRIBUTES = ['elevation', 'sand', 'clay', 'organic', 'precipitation', 'temperature'] as const;
 export type TwinAttribute = (typeof TWIN_ATTRIBUTES)[number];
@@ -37,9 +36,6 @@ export const TRUTH_WEIGHTS: Readonly<Partial<Record<LearnedParameterName, Readon
   gsMax: { clay: 0.7, elevation: -0.714 },
   bExponent: { clay: 0.8, organic: 0.6 },
 });
-
-/** The physics forcings the process model reads (in RawForcing order). */
-const PROCESS_FORCINGS = ['Rainf', 'Tair', 'PSurf', 'Qair', 'LWdown', 'SWdown'] as const;
 
 /**
  * The static attributes of every cell, each normalized to mean 0 and standard deviation 1 over the
@@ -104,64 +100,16 @@ export function trueParameterMaps(attributes: Record<TwinAttribute, Float32Array
 }
 
 /**
- * Daily LAI [day][cell] of the process model over `range` with per-cell parameters `maps`
- * (NaN outside the basin is replaced by the cell's PFT default: those cells have no vegetation
- * in the model anyway). The state is spun up by running the first year of `range`
- * `spinUpYears` times from the model's neutral state, then the range runs in 365-day chunks.
+ * Daily LAI [day][cell] of the process model over `range` with the per-cell parameters `maps`
+ * (physics/grid/simulate-lai.ts: spun up on the training-period climatology with those
+ * parameters, as the models are). Cells outside the basin (NaN in the maps) run with their PFT's
+ * default: the model gives them no vegetation anyway.
  */
-export async function simulateLai(
-  ds: Dataset, process: GridProcessModel, maps: Record<LearnedParameterName, Float32Array>, range: DayRange, spinUpYears: number,
-  signal?: AbortSignal,
-): Promise<Float32Array> {
-  const n = ds.mask.length;
-  const days = range.end - range.start;
-  const chunk = 365;
-  const forcing = (r: DayRange): RawForcing => {
-    const out = {} as Record<string, tf.Tensor3D>;
-    for (const f of PROCESS_FORCINGS) out[f] = tf.tensor3d(ds.forcing(f, r), [1, r.end - r.start, n]);
-    return out as unknown as RawForcing;
-  };
-  const params = cellParameterTensors(maps, process.cells.pft);
-  let state: ProcessState = process.initialState(1);
-  const out = new Float32Array(days * n);
-  try {
-    const first = { start: range.start, end: Math.min(range.end, range.start + chunk) };
-    for (let y = 0; y < spinUpYears; y++) {
-      const f = forcing(first);
-      const r = process.run(f, ds.startDate, [first.start], params, state);
-      tf.dispose(Object.values(f));
-      r.lai.dispose();
-      tf.dispose(Object.values(state));
-      state = r.state;
-      await tick(signal);
-    }
-    for (let t0 = 0; t0 < days; t0 += chunk) {
-      const r0 = { start: range.start + t0, end: Math.min(range.end, range.start + t0 + chunk) };
-      const f = forcing(r0);
-      const r = process.run(f, ds.startDate, [r0.start], params, state);
-      tf.dispose(Object.values(f));
-      out.set(await r.lai.data() as Float32Array, t0 * n);
-      r.lai.dispose();
-      tf.dispose(Object.values(state));
-      state = r.state;
-      await tick(signal);
-    }
-  } finally {
-    tf.dispose(Object.values(state));
-    tf.dispose(Object.values(params).flatMap((v) => (v instanceof tf.Tensor ? [v] : Object.values(v as Record<string, tf.Tensor>))));
-  }
-  return out;
-}
-
-/** lets progress events and a cancel through between chunks */
-async function tick(signal?: AbortSignal): Promise<void> {
-  await new Promise((r) => setImmediate(r));
-  signal?.throwIfAborted();
-}
-
-/** The process model of a dataset's grid (the caller disposes it). */
-export function processModelOf(ds: Dataset): GridProcessModel {
-  return new GridProcessModel(processCellsFromDataset(ds), 'jarvis', ds.atmosphericCo2Ppm);
+export function simulateWithMaps(ds: Dataset, maps: Record<LearnedParameterName, Float32Array>, range: DayRange, spinUpYears: number, signal?: AbortSignal): Float32Array {
+  const pft = processCellsFromDataset(ds).pft;
+  const filled = {} as Record<LearnedParameterName, Float32Array>;
+  for (const p of LEARNED_PARAMETER_NAMES) filled[p] = Float32Array.from(maps[p], (v, c) => (Number.isFinite(v) ? v : PARAMETER_SPECS[p].defaults[pft[c]!]!));
+  return simulateLai(ds, { parameterMaps: filled, range, spinUpYears, ...(signal ? { signal } : {}) });
 }
 
 /**
