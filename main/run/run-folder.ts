@@ -540,6 +540,7 @@ export function readExtrapolationSummary(dir: string): ExtrapolationSummary | nu
 
 export async function writeExtrapolationSummary(dir: string, summary: ExtrapolationSummary): Promise<void> {
   await writeChecked(extrapolationSummarySchema, path.join(dir, EXTRAPOLATION_SUMMARY_FILE), 'extrapolation summary', summary);
+}
 
 // ---------------------------------------------------------------- identical twin (run/twin.ts)
 
