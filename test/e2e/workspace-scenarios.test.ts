@@ -4,7 +4,8 @@
  * engine's messages (and writes nothing), defines a scenario, runs it on the run as a job (a
  * cancelled run writes nothing; then one with progress to the end), lists each model's basin
  * change, and puts the change maps on the map with a colorbar in their units (m² m⁻² for the
- * absolute change, % for the relative one); a clicked cell then charts baseline and scenario LAI.
+ * absolute change, % for the relative one), the Export panel writes the change map as a GeoTIFF
+ * that GDAL reads, and a clicked cell charts baseline and scenario LAI.
  * The scenario's period is two months of 1981 so the spin-up before it is one month and the run
  * stays short (physics-only predicts the whole grid).
  */
@@ -102,6 +103,21 @@ test('a scenario defined in the panel runs on a trained run and shows its change
   const colours = await distinctColours(page, { x: map.x + map.width * 0.25, y: map.y + map.height * 0.1, width: map.width * 0.5, height: map.height * 0.6 });
   assert.ok(colours > 20, `the change map shows ${colours} colours`);
   await screenshot(page, 'workspace-scenario-change');
+
+  // the Export panel writes the change map as a GeoTIFF that GDAL reads with the engine's values
+  await page.getByRole('button', { name: 'Export', exact: true }).click();
+  await page.getByRole('button', { name: 'Export GeoTIFF' }).click();
+  const tif = (await page.getByTestId('export-path').textContent({ timeout: 60_000 })) ?? '';
+  assert.match(tif, /\.tif$/);
+  const s0 = await apiFromPage<{ dataset: { grid: { ncols: number; lon0: number; latTop: number; cellSize: number } } }>(page, 'map.summary', {});
+  const change = await apiFromPage<{ values: (number | null)[] }>(page, 'map.grid', { layer: 'run:tiny:scenario:warm:change:physics-only:annual' });
+  const g0 = s0.dataset.grid;
+  const some = change.values.map((v, i) => (v !== null && Number.isFinite(v) && v !== 0 ? i : -1)).filter((i) => i >= 0);
+  for (const c of [some[0]!, some[some.length - 1]!]) {
+    const r = spawnSync('gdallocationinfo', ['-valonly', '-wgs84', tif, String(g0.lon0 + (c % g0.ncols) * g0.cellSize), String(g0.latTop - Math.floor(c / g0.ncols) * g0.cellSize)], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(Math.abs(Number(r.stdout.trim()) - change.values[c]!) < 1e-6, `cell ${c}: GeoTIFF ${r.stdout.trim()} vs map ${change.values[c]}`);
+  }
 
   // the relative change: units %
   await page.selectOption('select[aria-label="Change"]', 'relchange');
