@@ -173,7 +173,8 @@ export function registerModelCommands(program: Command): void {
     .option('--same-windows', 'ensemble members draw the same training windows (they differ only in their initial weights)')
     .option('--member <k>', 'train only ensemble member K (0-based) and do not collect: what each task of a cluster job array runs', parseNonNegativeInt('--member'))
     .option('--periods <spec>', "train=A..B,validate=C..D,test=E..F (ISO dates inside the dataset's record); default: the preset's periods when they fit the record, else the dataset's own split")
-    .action(async (opts: { project?: string; preset: string; config?: string; runId?: string; ensemble?: number; sameWindows?: boolean; member?: number; periods?: string }) => {
+    .option('--physics-only', 'train nothing: predict with the process model and its PFT default parameters (the run a project without LAI observations can make; same as {"models": []})')
+    .action(async (opts: { project?: string; preset: string; config?: string; runId?: string; ensemble?: number; sameWindows?: boolean; member?: number; periods?: string; physicsOnly?: boolean }) => {
       checkPresetName(opts.preset);
       if (opts.member !== undefined && opts.ensemble === undefined) throw new Error('--member needs --ensemble N');
       if (opts.member !== undefined && !opts.runId) throw new Error('--member needs the ensemble\'s --run-id');
@@ -182,7 +183,8 @@ export function registerModelCommands(program: Command): void {
         import('../training/run-config.ts'), import('../compute/backend.ts'), import('../data/store/netcdf-store.ts'),
         import('../run/demo.ts'), import('../run/experiment.ts'), import('../report/html-report.ts'), import('../run/ensemble.ts'),
       ]);
-      const overrides = readOverrides(opts.config);
+      if (opts.physicsOnly && opts.ensemble !== undefined) throw new Error('--physics-only trains nothing, so it takes no --ensemble');
+      const overrides = { ...readOverrides(opts.config), ...(opts.physicsOnly ? { models: [] } : {}) };
       const resolved = resolveRunConfig(overrides, opts.preset);
       const projectDir = path.resolve(opts.project ?? defaultProjectDir());
       const dataset = await openDataset(projectDir);

@@ -50,5 +50,9 @@ export function computeNormalization(
     if (d >= train.start && d < train.end) obsRows.push(k);
   });
   const lai = stats(observations.values, cellCount, obsRows, mask);
+  // no LAI observed in the training period (a project without LAI makes only a physics-only run):
+  // the identity, so the process model's LAI passes through the model-space scaling unchanged
+  // instead of turning into NaN
+  if (lai.n === 0) return { forcing: out, lai: { mean: 0, std: 1 } };
   return { forcing: out, lai: { mean: lai.mean, std: lai.std } };
 }

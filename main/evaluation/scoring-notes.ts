@@ -16,6 +16,9 @@ import type { Climatology } from '../training/climatology.ts';
 import type { Evaluation } from './evaluate.ts';
 import { DEFAULT_MIN_PAIRS } from './metrics.ts';
 
+/** The note of every evaluation of a project without LAI observations (a physics-only run). */
+export const NO_LAI_NOTE = 'the project has no LAI observations: nothing was scored (the daily LAI predictions are written and can be mapped; import observations with vegdyn import lai to score them)';
+
 /** Circular distance between two days of year (1..366). */
 function doyDistance(a: number, b: number): number {
   const d = Math.abs(a - b) % 366;
@@ -26,6 +29,7 @@ function doyDistance(a: number, b: number): number {
 export function scoringNotes(dataset: Pick<Dataset, 'startDate' | 'observations' | 'mask'>, clim: Pick<Climatology, 'reference' | 'halfWindow'>, ev: Evaluation, cells?: Uint8Array): string[] {
   const lines: string[] = [];
   const { startDate, observations } = dataset;
+  if (observations.dayIndex.length === 0) return [NO_LAI_NOTE];
   const ref = clim.reference;
   // the training-period observation dates: day of year and year of each
   const trainDates = [...observations.dayIndex].filter((d) => d >= ref.start && d < ref.end).map((d) => addDays(startDate, d));

@@ -48,7 +48,9 @@ function outputSources(slices: DatasetSlices, projectDir: string, run: RunListin
   const diff = Math.max(0.5, Number((laiMax / 3).toPrecision(2)));
   const group = `Run: ${runLabel(run)}`;
   const label = (id: string) => run.entries.find((e) => e.id === id)?.label ?? id;
-  return run.predictions.flatMap((entry): RunOutputSource[] => [
+  // a project without LAI observations has nothing to subtract: only the daily LAI layers
+  const withDiff = meta.observations.dayIndex.length > 0;
+  return run.predictions.flatMap((entry): RunOutputSource[] => ([
     {
       kind: 'run-output', props: { runId: run.id, entry, output: 'lai' },
       layer: { id: `run:${run.id}:lai:${entry}`, label: `${label(entry)} LAI`, group, units: 'm2 m-2', kind: 'sequential', time: 'daily', range: [0, laiMax], colormap: 'viridis', description: `Daily LAI simulated by ${label(entry)} in run ${run.id}` },
@@ -68,7 +70,7 @@ function outputSources(slices: DatasetSlices, projectDir: string, run: RunListin
         return { values: masked(meta, out), sourceDay: od };
       },
     },
-  ]);
+  ] satisfies RunOutputSource[]).slice(0, withDiff ? 2 : 1));
 }
 
 function parameterSources(slices: DatasetSlices, projectDir: string, run: RunListing): ParameterSource[] {

@@ -28,6 +28,9 @@ export function unscorableTestPeriod(ds: Dataset, test: DayRange): string | unde
 
 /** Why an evaluation scored nothing, or undefined when it scored at least one cell. */
 export function unscoredReason(ds: Dataset, ev: Evaluation): string | undefined {
+  // a physics-only run on a project without LAI was asked to score nothing (fit-run.ts admits only
+  // that run there); its evaluation notes say why it is not scored
+  if (ds.observations.dayIndex.length === 0 && ev.entries.every((e) => e.id === 'physics-only' || e.id === 'climatology')) return undefined;
   if (ev.observationRows.length === 0) return unscorableTestPeriod(ds, ev.period) ?? 'no observation in the test period';
   if (ev.commonCellCount > 0) return undefined;
   const empty = ev.entries.filter((e) => !(e.summary.nse.n > 0)).map((e) => (e.id === 'climatology' ? `${e.label} (no training-period observations on the test dates' days of year)` : e.label));

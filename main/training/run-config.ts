@@ -48,8 +48,12 @@ export const runConfigSchema = z
   .object({
     /** which preset the config started from (informational; the resolved values are what count) */
     preset: z.enum(['demo', 'paper', 'custom']).default('custom'),
-    /** the models to train, in order */
-    models: z.array(z.enum(TRAINABLE_MODEL_KINDS)).min(1),
+    /**
+     * the models to train, in order. Empty: a physics-only run (the process model with its PFT
+     * default parameters, which every run also predicts), the one run a project without LAI
+     * observations can make (run/fit-run.ts)
+     */
+    models: z.array(z.enum(TRAINABLE_MODEL_KINDS)),
     /** recurrent hidden size (LSTM units / ConvLSTM filters) */
     hiddenSize: z.number().int().min(1).max(512),
     /** days in one training window, warm-up included */
