@@ -48,7 +48,7 @@ export interface TwinSettings {
   readonly seed: number;
   readonly parameterizations: readonly TwinParameterization[];
   /** the trainer's settings (the rest: the demo preset's) */
-  readonly training: Pick<RunConfig, 'windowDays' | 'warmupDays' | 'batchSize' | 'windowsPerEpoch' | 'epochs' | 'patience'>;
+  readonly training: Pick<RunConfig, 'windowDays' | 'warmupDays' | 'batchSize' | 'windowsPerEpoch' | 'epochs' | 'patience'> & Partial<Pick<RunConfig, 'learningRateScale'>>;
   /** loss profile: factors on each parameter's truth, scored over the first this many days of the record */
   readonly profileFactors: readonly number[];
   readonly profileDays: number;
