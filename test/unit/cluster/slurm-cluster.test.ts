@@ -49,9 +49,19 @@ async function waitFinished(run: string, seconds: number): Promise<StatusJson> {
     if (s.tasks.some((t) => t.progress?.state === 'failed' || /FAILED|TIMEOUT|CANCELLED/.test(t.scheduler?.state ?? ''))) {
       assert.fail(`a task failed: ${JSON.stringify(s.tasks)}\n${logs(run)}`);
     }
-    if (Date.now() - t0 > seconds * 1000) assert.fail(`run ${run} did not finish within ${seconds} s: ${JSON.stringify(s.tasks)}\n${logs(run)}`);
+    if (Date.now() - t0 > seconds * 1000) assert.fail(`run ${run} did not finish within ${seconds} s: ${JSON.stringify(s.tasks)}\n${logs(run)}\n${queueState()}`);
     await sleep(1000);
   }
+}
+
+/** What Slurm itself says about every job, for a failure message. */
+function queueState(): string {
+  const run = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: 'utf8', env: slurm!.env });
+  const q = run('squeue', ['-a', '-r', '-o', '%i|%T|%M|%R|%S']);
+  const j = run('scontrol', ['show', 'job']);
+  const log = path.join(slurm!.dir, 'log', 'slurmctld.log');
+  const ctld = existsSync(log) ? readFileSync(log, 'utf8').split('\n').slice(-40).join('\n') : '(no slurmctld.log)';
+  return `squeue:\n${q.stdout}${q.stderr}\nscontrol show job:\n${j.stdout}${j.stderr}\nslurmctld.log (last lines):\n${ctld}`;
 }
 
 function logs(run: string): string {
@@ -119,16 +129,20 @@ test('a 2-member ensemble trained through sbatch, followed, collected; spread ma
   assert.ok(max > 0, `the members (seeds 42, 43) should differ somewhere: max mean std ${max}`);
 });
 
-test('a task requeued mid-training (as by preemption) resumes from its checkpoint', { skip: skip ?? false, timeout: 240_000 }, async () => {
-  const sub = vegdyn(['cluster', 'submit', '--scheduler', 'slurm', '--project', projectDir, '--config', path.join(projectDir, 'resume.json'), '--ensemble', '2', '--run-id', 'rq', '--cpus-per-task', '1']);
+/**
+ * Submits the 2-member resume run RUN, requeues task 0 after its first checkpoint and brings the
+ * requeued task's BeginTime forward; says whether Slurm ran the task again within 60 s.
+ */
+async function requeueMidTraining(run: string): Promise<{ epochsBefore: number; restarted: boolean; polls: string }> {
+  const sub = vegdyn(['cluster', 'submit', '--scheduler', 'slurm', '--project', projectDir, '--config', path.join(projectDir, 'resume.json'), '--ensemble', '2', '--run-id', run, '--cpus-per-task', '1']);
   assert.equal(sub.status, 0, sub.stderr);
   const jobId = /submitted Slurm job (\d+)/.exec(sub.stdout)![1]!;
-  const history = path.join(projectDir, 'runs', 'rq', 'members', 'm00', 'models', 'lstm', 'history.json');
+  const history = path.join(projectDir, 'runs', run, 'members', 'm00', 'models', 'lstm', 'history.json');
   // wait for member 0's first checkpoint (history.json is written with it), then requeue its task
   const t0 = Date.now();
   let epochsBefore = 0;
   while (epochsBefore < 1) {
-    if (Date.now() - t0 > 120_000) assert.fail(`member 0 wrote no checkpoint within 120 s\n${logs('rq')}`);
+    if (Date.now() - t0 > 120_000) assert.fail(`member 0 wrote no checkpoint within 120 s\n${logs(run)}`);
     await sleep(200);
     try {
       epochsBefore = (JSON.parse(readFileSync(history, 'utf8')) as unknown[]).length;
@@ -138,27 +152,45 @@ test('a task requeued mid-training (as by preemption) resumes from its checkpoin
   }
   const rq = spawnSync('scontrol', ['requeue', `${jobId}_0`], { encoding: 'utf8', env: slurm!.env });
   assert.equal(rq.status, 0, rq.stderr);
-  // Slurm makes a requeued task eligible only ~120 s later (its BeginTime); bring that forward
-  for (let i = 0; ; i++) {
+  // Slurm makes a requeued task eligible only ~120 s later (its BeginTime); bring that forward. The
+  // update is repeated while the task still waits for its BeginTime.
+  const polls: string[] = [];
+  for (let i = 0; i <= 120; i++) {
     await sleep(500);
-    const show = spawnSync('scontrol', ['show', 'job', `${jobId}_0`], { encoding: 'utf8', env: slurm!.env }).stdout;
-    if (/Reason=BeginTime/.test(show)) {
+    const shown = spawnSync('scontrol', ['show', 'job', `${jobId}_0`], { encoding: 'utf8', env: slurm!.env });
+    const show = shown.stdout + shown.stderr;
+    polls.push(`${i}: ${(show.match(/JobState=\S+|Reason=\S+|Restarts=\d+|StartTime=\S+/g) ?? [show.trim()]).join(' ')}`);
+    // running (or done) again, not still the killed first start: Slurm counts the restart
+    if (/JobState=(RUNNING|COMPLETING|COMPLETED)/.test(show) && /Restarts=[1-9]/.test(show)) return { epochsBefore, restarted: true, polls: '' };
+    if (/JobState=PENDING/.test(show) && /Reason=BeginTime/.test(show) && i % 4 === 0) {
       const up = spawnSync('scontrol', ['update', `JobId=${jobId}_0`, 'StartTime=now'], { encoding: 'utf8', env: slurm!.env });
       assert.equal(up.status, 0, up.stderr);
-      break;
     }
-    // running again, not still the killed first start: Slurm counts the restart (Restarts=1)
-    if (/JobState=RUNNING/.test(show) && /Restarts=[1-9]/.test(show)) break;
-    if (i > 40) assert.fail(`the requeued task did not become pending:\n${show}`);
   }
+  return { epochsBefore, restarted: false, polls: `${polls.join('\n')}\n${queueState()}` };
+}
 
-  const done = await waitFinished('rq', 200);
-  const log = readFileSync(path.join(projectDir, 'runs', 'rq', 'cluster', 'logs', 'task-0.log'), 'utf8');
+test('a task requeued mid-training (as by preemption) resumes from its checkpoint', { skip: skip ?? false, timeout: 330_000 }, async () => {
+  // Slurm on this single node has, rarely, not run a requeued task again (2 of 12 local runs; the
+  // diagnostics below say what it showed). That is the scheduler, not VegDyn's resume: such an
+  // attempt is reported and the scenario is run once more on a fresh run.
+  let rq = 'rq';
+  let attempt = await requeueMidTraining(rq);
+  if (!attempt.restarted) {
+    console.log(`Slurm did not run the requeued task of run ${rq} again within 60 s; trying once more:\n${attempt.polls}`);
+    rq = 'rq2';
+    attempt = await requeueMidTraining(rq);
+    assert.ok(attempt.restarted, `Slurm did not run the requeued task again within 60 s, twice:\n${attempt.polls}`);
+  }
+  const { epochsBefore } = attempt;
+  const history = path.join(projectDir, 'runs', rq, 'members', 'm00', 'models', 'lstm', 'history.json');
+  const done = await waitFinished(rq, 200);
+  const log = readFileSync(path.join(projectDir, 'runs', rq, 'cluster', 'logs', 'task-0.log'), 'utf8');
   assert.match(log, /restart 1/, `the task was not restarted:\n${log}`);
   const resumed = done.tasks[0]!.progress?.resumedAfterEpoch;
   assert.ok(resumed !== undefined && resumed >= epochsBefore && resumed < 6, `member 0 resumed after epoch ${resumed}; it had ${epochsBefore} epochs when requeued, of 6`);
   assert.match(log, new RegExp(`m00: lstm: resumed after epoch ${resumed}`));
-  const summary = JSON.parse(readFileSync(path.join(projectDir, 'runs', 'rq', 'members', 'm00', 'evaluation', 'summary.json'), 'utf8'));
+  const summary = JSON.parse(readFileSync(path.join(projectDir, 'runs', rq, 'members', 'm00', 'evaluation', 'summary.json'), 'utf8'));
   assert.equal(summary.training.lstm.resumedAfterEpoch, resumed);
   // every epoch ran once: the history continues from the checkpoint, not from the start
   const epochs = (JSON.parse(readFileSync(history, 'utf8')) as { epoch: number }[]).map((h) => h.epoch);
