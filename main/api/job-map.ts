@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { backendCheckParamsSchema, selfTestParamsSchema } from '../compute/jobs/compute-job-params.ts';
-import { demoDataJobParamsSchema, evaluateJobParamsSchema, extrapolationTestJobParamsSchema, firstRunJobParamsSchema, importJobParamsSchema, scenarioRunJobParamsSchema, trainJobParamsSchema, twinJobParamsSchema } from '../run/job-params.ts';
+import { demoDataJobParamsSchema, evaluateJobParamsSchema, extrapolationTestJobParamsSchema, firstRunJobParamsSchema, importJobParamsSchema, predictJobParamsSchema, scenarioRunJobParamsSchema, trainJobParamsSchema, twinJobParamsSchema } from '../run/job-params.ts';
 import { leafExperimentConfigSchema } from './requests/leaf.ts';
 import type { JobKind as RegisteredJobKind } from '../run/job-kinds.ts';
 import type * as SelfTestJob from '../compute/jobs/self-test-job.ts';
@@ -18,6 +18,7 @@ import type * as LeafExperimentJob from '../run/leaf-experiment-job.ts';
 import type * as DemoDataJob from '../run/demo-data-job.ts';
 import type * as TrainJob from '../run/train-job.ts';
 import type * as EvaluateJob from '../run/evaluate-job.ts';
+import type * as PredictJob from '../run/predict-job.ts';
 import type * as ScenarioRunJob from '../run/scenario-run-job.ts';
 import type * as ExtrapolationTestJob from '../run/extrapolation-test-job.ts';
 import type * as ImportJob from '../run/import-job.ts';
@@ -32,6 +33,7 @@ export const jobParamsSchemas = {
   'demo-data': demoDataJobParamsSchema,
   train: trainJobParamsSchema,
   evaluate: evaluateJobParamsSchema,
+  predict: predictJobParamsSchema,
   'scenario-run': scenarioRunJobParamsSchema,
   'extrapolation-test': extrapolationTestJobParamsSchema,
   import: importJobParamsSchema,
@@ -60,6 +62,7 @@ export interface JobMap {
   'demo-data': [ParamsOf<'demo-data'>, ResultOf<typeof DemoDataJob>, JobProgressBase];
   train: [ParamsOf<'train'>, ResultOf<typeof TrainJob>, JobProgressBase & TrainingFigures];
   evaluate: [ParamsOf<'evaluate'>, ResultOf<typeof EvaluateJob>, JobProgressBase];
+  predict: [ParamsOf<'predict'>, ResultOf<typeof PredictJob>, JobProgressBase];
   'scenario-run': [ParamsOf<'scenario-run'>, ResultOf<typeof ScenarioRunJob>, JobProgressBase];
   'extrapolation-test': [ParamsOf<'extrapolation-test'>, ResultOf<typeof ExtrapolationTestJob>, JobProgressBase];
   import: [ParamsOf<'import'>, ResultOf<typeof ImportJob>, JobProgressBase];

@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Dataset } from '../data/dataset.ts';
+import type { Dataset, Normalization } from '../data/dataset.ts';
 import { openDataset } from '../data/store/netcdf-store.ts';
 import type { DayRange } from '../data/time-axis.ts';
 import { createModel, modelKinds } from '../models/model-factory.ts';
@@ -85,7 +85,9 @@ export async function evaluateRun(opts: EvaluateRunOptions): Promise<EvaluateRun
 
   // the inputs exactly as in training: the run's own clip hides the same observations
   const trainingClip = await resolveRunClip(config, projectDir, runDir, dataset);
-  const { runDataset, clim, features, featuresFor } = prepareRunInputs(trainingView(dataset, trainingClip), config, record, train);
+  // a run of weights trained elsewhere (predict-from-run.ts) keeps that run's saved input statistics
+  const saved = info.weightsFrom ? info.normalization as Normalization : undefined;
+  const { runDataset, clim, features, featuresFor } = prepareRunInputs(trainingView(dataset, trainingClip), config, record, train, undefined, undefined, saved);
   let clip = trainingClip;
   if (opts.clip) {
     const projectClip = readClip(projectDir);

@@ -182,11 +182,13 @@ export interface RunInputs {
 export function prepareRunInputs(
   dataset: Dataset, config: RunConfig, record: DayRange, train: DayRange, progress: (p: ExperimentProgress) => void = () => undefined,
   scenario?: Scenario,
+  /** the statistics saved with a run trained elsewhere (predict-from-run.ts): its weights expect them, not this dataset's */
+  savedNormalization?: Normalization,
 ): RunInputs {
   const C = dataset.mask.length;
   progress({ stage: 'prepare', fraction: 0, message: 'normalization statistics of the training period' });
   // statistics of THIS run's training period only (the dataset's own split may differ)
-  const normalization = computeNormalization((name) => dataset.forcing(name), C, dataset.mask, train, dataset.observations);
+  const normalization = savedNormalization ?? computeNormalization((name) => dataset.forcing(name), C, dataset.mask, train, dataset.observations);
   const baselineDataset = withNormalization(dataset, normalization);
   // a scenario: its forcing, with everything learned from data (normalization, climatology, loss
   // weights, the antecedent channels' statistics) from the baseline, as the weights were trained

@@ -20,6 +20,7 @@ export const JOB_KINDS = {
   'demo-data': new URL('./demo-data-job.ts', import.meta.url),
   train: new URL('./train-job.ts', import.meta.url),
   evaluate: new URL('./evaluate-job.ts', import.meta.url),
+  predict: new URL('./predict-job.ts', import.meta.url),
   'scenario-run': new URL('./scenario-run-job.ts', import.meta.url),
   'extrapolation-test': new URL('./extrapolation-test-job.ts', import.meta.url),
   import: new URL('./import-job.ts', import.meta.url),

@@ -34,6 +34,16 @@ export const evaluateJobParamsSchema = z.object({
   test: z.object({ from: isoDate, to: isoDate }).strict().optional(),
 }).strict();
 
+/** `vegdyn predict` and job 'predict': a finished run's models predict in a project (run/predict-from-run.ts) */
+export const predictJobParamsSchema = z.object({
+  /** the project to predict in */
+  projectDir: z.string().min(1),
+  /** the finished run whose trained models predict: a run folder of this or another project */
+  sourceRunDir: z.string().min(1),
+  /** the new run's id (default: a time stamp + '-predict') */
+  runId: runId.optional(),
+}).strict();
+
 export const extrapolationTestJobParamsSchema = z.object({
   /** the project a new run is trained in, or that the run belongs to */
   projectDir: z.string().min(1),

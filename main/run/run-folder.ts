@@ -164,6 +164,16 @@ export const runRecordSchema = z.looseObject({
   optimizers: z.record(z.string(), z.string()),
   timings: z.record(z.string(), z.number()),
   error: z.string().optional(),
+  /**
+   * a run whose models were trained in another run (vegdyn predict --run, predict-from-run.ts): that
+   * run's folder and id, its dataset, the grid the weights were trained on; `normalization` and
+   * `featureChannels` above are that run's, as saved
+   */
+  weightsFrom: z.object({
+    runDir: z.string(), projectDir: z.string(), runId: z.string(),
+    dataset: z.object({ id: z.string(), source: z.string(), startDate: z.string(), dayCount: z.number().int() }),
+    trainedGrid: z.string(), models: z.array(z.string()),
+  }).optional(),
 });
 export type RunRecord = z.infer<typeof runRecordSchema>;
 

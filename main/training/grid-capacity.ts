@@ -62,3 +62,25 @@ export function describeCapacityRefusal(c: GridCapacity, config: RunConfig, back
     '(vegdyn project create --bbox W,S,E,N --resolution DEG), shorter windows or a smaller hidden size, or a faster backend ' +
     '(@tensorflow/tfjs-node or -node-gpu, VEGDYN_BACKEND=tensorflow)';
 }
+
+/**
+ * Prediction (no tape) on `grid` against the wasm heap: an ESTIMATE from the tensor sizes, not a
+ * measurement. predictRange holds one chunk of inputs [chunk days][cell][channel] and outputs, and
+ * a ConvLSTM step's im2col patches (9 x (channels + hidden)), gates (4 x hidden) and state (2 x
+ * hidden) per cell, all float32, with tfjs keeping up to about twice that alive at once.
+ */
+export function wasmInferenceCapacity(grid: GridSpec, config: RunConfig, channels: number): GridCapacity {
+  const hid = config.hiddenSize;
+  const perCell = 4 * (config.inferenceChunkDays * (channels + 1) + 2 * (9 * (channels + hid) + 4 * hid + 2 * hid));
+  const maxCells = Math.floor((WASM_HEAP_LIMIT_BYTES * WASM_HEADROOM) / perCell);
+  const cells = cellCount(grid);
+  return { cells, maxCells, estimateBytes: cells * perCell, fits: cells <= maxCells };
+}
+
+/** The refusal text of a prediction over the heap: the estimate, the limit, and the ways out. */
+export function describeInferenceRefusal(c: GridCapacity, config: RunConfig, backend: string): string {
+  const gib = (b: number) => (b / 1024 ** 3).toFixed(1);
+  return `the grid has ${c.cells} cells; predicting ${config.inferenceChunkDays} days at once (inferenceChunkDays) at hidden ${config.hiddenSize} on the ${backend} backend ` +
+    `needs about ${gib(c.estimateBytes)} GiB (estimated) of its ${gib(WASM_HEAP_LIMIT_BYTES)} GiB heap, so at most ${c.maxCells} cells fit. Use a project of a smaller extent ` +
+    'or a coarser resolution, or a faster backend (@tensorflow/tfjs-node or -node-gpu, VEGDYN_BACKEND=tensorflow)';
+}
