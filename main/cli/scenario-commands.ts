@@ -108,7 +108,7 @@ export function registerScenarioCommands(program: Command): void {
     .option('--quick', 'tiny variant: a 5 x 5 window, 1980-01..1981-06, hidden 4, one epoch (checks the pipeline; not a measurement)')
     .option('--json', 'print the summary as JSON')
     .action(async (opts: { run?: string; project?: string; change?: string; changeFrom?: string; quick?: boolean; json?: boolean }) => {
-      const [{ initComputeBackend, formatBackendReport }, { runExtrapolationTest }] = await Promise.all([import('../compute/backend.ts'), import('../run/extrapolation-test.ts')]);
+      const [{ initComputeBackend, formatBackendReport }, { runExtrapolationTest, describeTestTime }] = await Promise.all([import('../compute/backend.ts'), import('../run/extrapolation-test.ts')]);
       process.stderr.write(`${formatBackendReport(await initComputeBackend())}\n`);
       const abort = new AbortController();
       const onSigint = () => abort.abort(new Error('cancelled (Ctrl-C)'));
@@ -130,6 +130,7 @@ export function registerScenarioCommands(program: Command): void {
         });
         if (opts.json) process.stdout.write(`${JSON.stringify({ runDir: r.runDir, files: r.files, summary: r.summary }, null, 2)}\n`);
         else process.stdout.write(`${r.tableText}\nwritten: ${r.files.join(', ')}\n`);
+        process.stderr.write(`${describeTestTime(r.summary)}\n`);
       } finally {
         process.off('SIGINT', onSigint);
       }

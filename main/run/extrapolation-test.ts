@@ -109,6 +109,8 @@ const round = (v: number, d = 4) => (Number.isFinite(v) ? Math.round(v * 10 ** d
 
 export async function runExtrapolationTest(opts: ExtrapolationTestOptions): Promise<ExtrapolationTestResult> {
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  const since = (t: number) => Math.round((performance.now() - t) / 100) / 10;
   const log = opts.log ?? (() => undefined);
   const progress = opts.onProgress ?? (() => undefined);
   if (opts.quick && opts.runDir) throw new Error('--quick trains its own tiny run: give --run or --quick, not both');
@@ -130,12 +132,15 @@ export async function runExtrapolationTest(opts: ExtrapolationTestOptions): Prom
     ...(opts.signal ? { signal: opts.signal } : {}),
     onProgress: (p) => progress(0.15 * p.fraction, p.message),
   });
+  const generateSeconds = since(t0);
+  log(`generated the virtual basin and its changed climate in ${generateSeconds} s`);
   const truth = generated.changedClimate!;
   const changedFull = changedClimateDataset(generated, change, truth.trueLai);
   const baseline = opts.quick ? basinWindow(generated, QUICK_WINDOW) : generated;
   const changed = opts.quick ? basinWindow(changedFull, QUICK_WINDOW) : changedFull;
 
   let runDir = given;
+  const tTrain = performance.now();
   if (!runDir) {
     runDir = path.join(path.resolve(opts.projectDir!), 'runs', opts.runId ?? defaultRunId(opts.quick ? 'extrapolation-quick' : 'extrapolation'));
     log(`training ${config.models.join(', ')} on the historic climate into ${runDir}`);
@@ -145,6 +150,9 @@ export async function runExtrapolationTest(opts: ExtrapolationTestOptions): Prom
       onProgress: (p) => progress(0.15 + 0.45 * p.fraction, `training: ${p.message}`),
     });
   }
+  const trainSeconds = given ? 0 : since(tTrain);
+  if (!given) log(`trained in ${trainSeconds} s`);
+  const tPredict = performance.now();
   const projectDir = path.resolve(opts.projectDir ?? path.dirname(path.dirname(runDir)));
 
   const train = periodRange(baseline, config.periods.train, 'train');
@@ -183,6 +191,8 @@ export async function runExtrapolationTest(opts: ExtrapolationTestOptions): Prom
   }
   opts.signal?.throwIfAborted();
 
+  const predictSeconds = since(tPredict);
+  const used = process.cpuUsage(cpu0);
   let basinCells = 0;
   for (const m of baseline.mask) basinCells += m;
   const summary: ExtrapolationSummary = {
@@ -194,7 +204,9 @@ export async function runExtrapolationTest(opts: ExtrapolationTestOptions): Prom
     generator: { name: GENERATOR_NAME, version: GENERATOR_VERSION, seed: source.seed },
     grid: { ncols: baseline.grid.ncols, nrows: baseline.grid.nrows, basinCells, quick: opts.quick ?? false },
     entries: rows,
-    seconds: Math.round((performance.now() - t0) / 100) / 10,
+    seconds: since(t0),
+    cpuSeconds: Math.round((used.user + used.system) / 1e5) / 10,
+    stageSeconds: { generate: generateSeconds, train: trainSeconds, predict: predictSeconds },
     createdAt: new Date().toISOString(),
   };
   mkdirSync(path.join(runDir, path.dirname(EXTRAPOLATION_SUMMARY_FILE)), { recursive: true });
@@ -222,4 +234,12 @@ export function extrapolationTable(s: ExtrapolationSummary): string {
   ];
   const rows = s.entries.map((e) => `| ${e.label} | ${e.co2} | ${f(e.nseChanged)} | ${f(e.nseBaseline)} | ${f(e.biasChanged)} | ${f(e.trueChange)} | ${f(e.predictedChange)} | ${f(e.changeError)} | ${f(e.cellChangeErrorMedian)} | ${f(e.cellChangeAbsErrorMedian)} |`);
   return [...head, ...rows].join('\n');
+}
+
+/** The test's time in words: wall clock per stage and the process's CPU time (the figure comparable under load). */
+export function describeTestTime(s: ExtrapolationSummary): string {
+  const st = s.stageSeconds;
+  const stages = st ? ` (generating the truth ${st.generate} s, training ${st.train} s, predicting ${st.predict} s)` : '';
+  const cpu = s.cpuSeconds === undefined ? '' : `; CPU ${s.cpuSeconds} s (user + system, all threads)`;
+  return `time: wall ${s.seconds} s${stages}${cpu}`;
 }

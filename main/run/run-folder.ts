@@ -538,7 +538,12 @@ export const extrapolationSummarySchema = z.looseObject({
     cellChangeErrorMedian: finiteOrNull,
     cellChangeAbsErrorMedian: finiteOrNull,
   })),
+  /** wall clock of the whole test (s) */
   seconds: z.number(),
+  /** CPU time of the process over the test, user + system, all threads (s); comparable under load, unlike `seconds` */
+  cpuSeconds: z.number().optional(),
+  /** wall clock per stage (s): generating the truth, training (0 with --run), predicting */
+  stageSeconds: z.strictObject({ generate: z.number(), train: z.number(), predict: z.number() }).optional(),
   createdAt: z.string(),
 });
 export type ExtrapolationSummary = z.infer<typeof extrapolationSummarySchema>;
