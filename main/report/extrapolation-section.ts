@@ -1,7 +1,7 @@
 /**
  * The extrapolation test's section of a run's HTML report (docs/extrapolation.md): the table of
  * every model's scores against the virtual basin's truth under a changed climate. A report gets
- * at most one such section; a new test replaces it.
+ * at most one such section; a new test replaces it (report/replace-report-section.ts).
  */
 import { escapeXml } from './svg-figures.ts';
 
@@ -24,21 +24,4 @@ export function extrapolationSectionHtml(s: ExtrapolationSectionInput): string {
 <p>The virtual basin's own vegetation grown in a changed climate (${escapeXml(s.change)}), scored ${escapeXml(s.scored.from)} to ${escapeXml(s.scored.to)} (${s.scored.days} days) on ${s.grid.basinCells} basin cells${s.grid.quick ? ' (quick variant: a small window and a tiny run)' : ''}. NSE of daily LAI against the truth (median over cells), bias in the changed climate, and the basin-mean LAI change (changed minus baseline climate) predicted and true (m2 m-2).</p>
 <table><tr><th>model</th><th>CO2</th><th>NSE changed</th><th>NSE baseline</th><th>bias changed</th><th>predicted change</th><th>true change</th><th>change error</th><th>cell median abs. change error</th></tr>${rows}</table>
 <p class="note">See docs/extrapolation.md for what the test does and which model to trust for scenario work.</p>`;
-}
-
-const START = (id: string) => `<section id="${id}">`;
-const END = '</section>';
-
-/** `html` with the section `id` holding `inner`: replaced where it exists, else added before </body>. */
-export function withReportSection(html: string, id: string, inner: string): string {
-  const section = `${START(id)}\n${inner}\n${END}`;
-  const at = html.indexOf(START(id));
-  if (at >= 0) {
-    const end = html.indexOf(END, at);
-    if (end < 0) throw new Error(`report: section '${id}' is not closed`);
-    return html.slice(0, at) + section + html.slice(end + END.length);
-  }
-  const body = html.lastIndexOf('</body>');
-  if (body < 0) throw new Error('report: no </body> to add a section before');
-  return `${html.slice(0, body)}${section}\n${html.slice(body)}`;
 }

@@ -10,7 +10,7 @@ import type { Dataset } from '../data/dataset.ts';
 import { describeChanges, type Scenario } from '../data/scenario/scenario-definition.ts';
 import { writeFileAtomic } from '../project/atomic-write.ts';
 import { scenarioSectionHtml } from '../report/scenario-section.ts';
-import { withReportSection } from '../report/extrapolation-section.ts';
+import { withReportSection } from '../report/replace-report-section.ts';
 import { REPORT_FILE, type ScenarioSummary } from './run-folder.ts';
 
 export interface ScenarioReportEntry {

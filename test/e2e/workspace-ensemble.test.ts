@@ -9,22 +9,17 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { VEGDYN, apiFromPage, chooseLayer, distinctColours, makeDemoProject, openWorkspaceSession, screenOf, screenshot, type WorkspaceSession } from './workspace-harness.ts';
+import { TINY_LSTM_RUN, apiFromPage, chooseLayer, distinctColours, makeDemoProject, openWorkspaceSession, screenOf, screenshot, trainRun, type WorkspaceSession } from './workspace-harness.ts';
 
 let ws: WorkspaceSession;
 let page: Page;
 
 const tiny = {
-  models: ['lstm'], hiddenSize: 4, windowDays: 60, warmupDays: 20, batchSize: 2, windowsPerEpoch: 2, epochs: 1, patience: 5,
-  perModel: { lstm: { epochs: 1, windowsPerEpoch: 2 } }, inferenceChunkDays: 400,
+  ...TINY_LSTM_RUN,
   // a seeded output head (the demo preset starts it at zero, where one step leaves every member at
   // the climatology): members that differ in seed then differ in their LAI
   modelOptions: { lstm: { headInit: 'glorot' } },
-  periods: { record: { from: '1981-01-01', to: '1982-12-31' }, train: { from: '1981-01-01', to: '1981-10-31' }, validate: { from: '1981-11-01', to: '1982-02-28' }, test: { from: '1982-03-01', to: '1982-12-31' } },
 };
 
 // the two physics models as cheaply as they train (the process model runs on every cell of the
@@ -38,19 +33,12 @@ const tinyPhysics = {
   periods: { record: { from: '1981-04-01', to: '1982-07-15' }, train: { from: '1981-04-01', to: '1982-03-15' }, validate: { from: '1982-03-16', to: '1982-03-31' }, test: { from: '1982-04-01', to: '1982-07-15' } },
 };
 
-function train(dir: string, env: NodeJS.ProcessEnv, name: string, config: object, ...args: string[]): void {
-  const file = path.join(dir, `${name}.json`);
-  writeFileSync(file, JSON.stringify(config));
-  const r = spawnSync(process.execPath, [VEGDYN, 'train', '--project', dir, '--config', file, '--run-id', name, ...args], { env: { ...env, VEGDYN_BACKEND: 'wasm' }, encoding: 'utf8', timeout: 900_000 });
-  if (r.status !== 0) throw new Error(`vegdyn train ${name} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
-}
-
 before(async () => {
   ws = await openWorkspaceSession('vegdyn-e2e-ens-', (dir, env) => {
     makeDemoProject(dir, env);
-    train(dir, env, 'phys', tinyPhysics);
+    trainRun(dir, env, 'phys', tinyPhysics);
     // the ensemble last: the newest run is the one the chart draws
-    train(dir, env, 'ens', tiny, '--ensemble', '3');
+    trainRun(dir, env, 'ens', tiny, '--ensemble', '3');
   });
   page = ws.page;
 }, { timeout: 1_800_000 });

@@ -4,7 +4,7 @@
  * what the user sees (screenshot pixels decoded by the browser itself).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -17,6 +17,24 @@ export const OUTPUT_DIR = path.resolve('test-output', 'e2e');
 export function makeDemoProject(dir: string, env: NodeJS.ProcessEnv, from = '1981-01-01', to = '1982-12-31'): void {
   const r = spawnSync(process.execPath, [VEGDYN, 'demo-data', '--project', dir, '--from', from, '--to', to, '--json'], { env, encoding: 'utf8', timeout: 240_000 });
   if (r.status !== 0) throw new Error(`vegdyn demo-data failed (${r.status}): ${r.stderr}`);
+}
+
+/**
+ * A tiny LSTM run on the two years of makeDemoProject (hidden 4, one epoch of two 60-day windows):
+ * a trained run with weights in seconds, for tests of what the app does with one.
+ */
+export const TINY_LSTM_RUN = Object.freeze({
+  models: ['lstm'], hiddenSize: 4, windowDays: 60, warmupDays: 20, batchSize: 2, windowsPerEpoch: 2, epochs: 1, patience: 5,
+  perModel: { lstm: { epochs: 1, windowsPerEpoch: 2 } }, inferenceChunkDays: 400,
+  periods: { record: { from: '1981-01-01', to: '1982-12-31' }, train: { from: '1981-01-01', to: '1981-10-31' }, validate: { from: '1981-11-01', to: '1982-02-28' }, test: { from: '1982-03-01', to: '1982-12-31' } },
+});
+
+/** Trains run `name` in the project `dir` with `vegdyn train` on the wasm backend, from `config` (written as dir/<name>.json); `args` go to the command as they are. */
+export function trainRun(dir: string, env: NodeJS.ProcessEnv, name: string, config: object, ...args: string[]): void {
+  const file = path.join(dir, `${name}.json`);
+  writeFileSync(file, JSON.stringify(config));
+  const r = spawnSync(process.execPath, [VEGDYN, 'train', '--project', dir, '--config', file, '--run-id', name, ...args], { env: { ...env, VEGDYN_BACKEND: 'wasm' }, encoding: 'utf8', timeout: 900_000 });
+  if (r.status !== 0) throw new Error(`vegdyn train ${name} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
 }
 
 export interface Served {

@@ -12,27 +12,18 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { VEGDYN, apiFromPage, distinctColours, makeDemoProject, openWorkspaceSession, screenOf, screenshot, type WorkspaceSession } from './workspace-harness.ts';
+import { TINY_LSTM_RUN, apiFromPage, distinctColours, makeDemoProject, openWorkspaceSession, screenOf, screenshot, trainRun, type WorkspaceSession } from './workspace-harness.ts';
 
 let ws: WorkspaceSession;
 let page: Page;
 
-const tiny = {
-  models: ['lstm'], hiddenSize: 4, windowDays: 60, warmupDays: 20, batchSize: 2, windowsPerEpoch: 2, epochs: 1, patience: 5,
-  perModel: { lstm: { epochs: 1, windowsPerEpoch: 2 } }, inferenceChunkDays: 400,
-  periods: { record: { from: '1981-01-01', to: '1982-12-31' }, train: { from: '1981-01-01', to: '1981-10-31' }, validate: { from: '1981-11-01', to: '1982-02-28' }, test: { from: '1982-03-01', to: '1982-12-31' } },
-};
-
 before(async () => {
   ws = await openWorkspaceSession('vegdyn-e2e-scenarios-', (dir, env) => {
     makeDemoProject(dir, env);
-    const config = path.join(dir, 'tiny.json');
-    writeFileSync(config, JSON.stringify(tiny));
-    const r = spawnSync(process.execPath, [VEGDYN, 'train', '--project', dir, '--config', config, '--run-id', 'tiny'], { env: { ...env, VEGDYN_BACKEND: 'wasm' }, encoding: 'utf8', timeout: 900_000 });
-    if (r.status !== 0) throw new Error(`vegdyn train failed (${r.status}): ${r.stderr}`);
+    trainRun(dir, env, 'tiny', TINY_LSTM_RUN);
   });
   page = ws.page;
 }, { timeout: 1_000_000 });

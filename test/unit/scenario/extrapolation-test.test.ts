@@ -12,7 +12,7 @@ import path from 'node:path';
 import { initComputeBackend } from '../../../main/compute/backend.ts';
 import { runExtrapolationTest } from '../../../main/run/extrapolation-test.ts';
 import { readExtrapolationSummary } from '../../../main/run/run-folder.ts';
-import { withReportSection } from '../../../main/report/extrapolation-section.ts';
+import { withReportSection } from '../../../main/report/replace-report-section.ts';
 import { inProcessApi } from '../in-process-api.ts';
 import { runJob } from '../job-run.ts';
 

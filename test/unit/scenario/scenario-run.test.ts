@@ -19,7 +19,7 @@ import { createScenario } from '../../../main/data/scenario/scenario-store.ts';
 import { extrapolationFlags, trainingEnvelope } from '../../../main/data/scenario/extrapolation.ts';
 import { runScenario } from '../../../main/run/scenario-run.ts';
 import { buildHtmlReport } from '../../../main/report/html-report.ts';
-import { withReportSection } from '../../../main/report/extrapolation-section.ts';
+import { withReportSection } from '../../../main/report/replace-report-section.ts';
 import { readScenarioSummary } from '../../../main/run/run-folder.ts';
 import { makeTinyDataset } from '../training/tiny-dataset.ts';
 import { hashTree } from '../importers/project-hash.ts';
