@@ -39,6 +39,9 @@ test('the quick extrapolation-test job trains every model kind and writes the ta
   assert.equal(s.change, 'Tair +3 K, Rainf x0.85, CO2 550 ppm from 1981-01-01');
   assert.deepEqual(s.scored, { from: '1981-01-01', to: '1981-06-30', days: 181 });
   assert.equal(s.grid.quick, true);
+  // its time: the training here is one of the stages, and CPU time was counted
+  assert.ok(s.stageSeconds!.generate > 0 && s.stageSeconds!.train > 0 && s.stageSeconds!.predict > 0, JSON.stringify(s.stageSeconds));
+  assert.ok(s.cpuSeconds! > 0 && s.stageSeconds!.generate + s.stageSeconds!.train + s.stageSeconds!.predict <= s.seconds + 0.3, `${s.cpuSeconds} s CPU, ${s.seconds} s wall`);
   assert.ok(s.grid.basinCells > 0 && s.grid.basinCells <= 25);
   assert.deepEqual(s.entries.map((e) => e.id), ['lstm', 'conv-lstm', 'phys-conv-lstm', 'physics-calibrated', 'physics-only']);
   const trueChange = s.entries[0]!.trueChange!;
