@@ -36,7 +36,7 @@ export function findLayerSource(slices: DatasetSlices, id: string, projectDir?: 
   if (own) return own;
   if (id.startsWith('run:') && projectDir === undefined) throw new Error('run layers need the project folder');
   const source = projectDir === undefined ? undefined : layerSources(slices, projectDir).find((s) => s.layer.id === id);
-  if (!source) throw new Error((projectDir !== undefined && whyRunLayerMissing(projectDir, id)) || `unknown map layer '${id}'`);
+  if (!source) throw new Error((projectDir !== undefined && whyRunLayerMissing(projectDir, id, slices.meta.observations.dayIndex.length > 0)) || `unknown map layer '${id}'`);
   return source;
 }
 

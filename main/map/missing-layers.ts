@@ -4,7 +4,7 @@
  * while, and the layer list says so instead of leaving the user to guess why a layer is absent.
  */
 import type { DatasetMeta } from '../data/dataset-slices.ts';
-import type { RunListing } from './run-listing.ts';
+import { runLabel, type RunListing } from './run-listing.ts';
 
 export interface MissingLayer {
   /** the layer id it would have, or a kind ('runs') where a run would add several */
@@ -15,6 +15,25 @@ export interface MissingLayer {
 }
 
 const IMPORT_HINT = 'Import data';
+
+/** Why a run's layers that need LAI observations are missing in a project without any (also run-sources.ts' whyRunLayerMissing). */
+export const NO_LAI_RUN_REASONS = {
+  diff: `no LAI observations in this project: there is nothing to subtract (${IMPORT_HINT}: LAI observations)`,
+  nse: `no LAI observations in this project: the run could not be scored (${IMPORT_HINT}: LAI observations, then re-evaluate the run)`,
+} as const;
+
+type ListedRun = Pick<RunListing, 'status' | 'id' | 'preset' | 'createdAt' | 'predictions' | 'entries'>;
+
+/** A finished run's 'minus observed' and NSE layers, which a project without LAI cannot have. */
+function withoutLaiRunLayers(run: ListedRun): MissingLayer[] {
+  const group = `Run: ${runLabel(run)}`;
+  const label = (id: string) => run.entries.find((e) => e.id === id)?.label ?? id;
+  const scored = [...new Set([...run.predictions, ...run.entries.map((e) => e.id)])];
+  return [
+    ...run.predictions.map((entry) => ({ id: `run:${run.id}:diff:${entry}`, label: `${label(entry)} minus observed`, group, reason: NO_LAI_RUN_REASONS.diff })),
+    ...scored.map((entry) => ({ id: `run:${run.id}:nse:${entry}`, label: `${label(entry)} NSE`, group, reason: NO_LAI_RUN_REASONS.nse })),
+  ];
+}
 
 /** What a project without a dataset lacks: everything, because forcing makes the dataset. */
 function withoutDataset(): MissingLayer[] {
@@ -48,7 +67,7 @@ function emptyOverBasin(meta: DatasetMeta, values: ArrayLike<number>, zeroIsEmpt
  * The missing layer kinds of a project: `meta` is its dataset (null when it has none), `runs` its
  * run folders. A layer listed here is one the catalogue would offer empty, or not at all.
  */
-export function missingLayers(meta: DatasetMeta | null, runs: readonly Pick<RunListing, 'status'>[]): MissingLayer[] {
+export function missingLayers(meta: DatasetMeta | null, runs: readonly ListedRun[]): MissingLayer[] {
   if (!meta) return withoutDataset();
   const out: MissingLayer[] = [];
   if (meta.observations.dayIndex.length === 0) {
@@ -60,6 +79,8 @@ export function missingLayers(meta: DatasetMeta | null, runs: readonly Pick<RunL
   for (const s of STATIC_FIELDS) {
     if (emptyOverBasin(meta, meta.staticLayers[s.field], false)) out.push({ id: s.id, label: s.label, group: 'Static', reason: `not imported (${s.how})` });
   }
+  // each finished run's layers that compare with or are scored on observations
+  if (meta.observations.dayIndex.length === 0) for (const run of runs.filter((r) => r.status === 'finished')) out.push(...withoutLaiRunLayers(run));
   if (!runs.some((r) => r.status === 'finished')) {
     const failed = runs.filter((r) => r.status === 'failed').length;
     out.push({

@@ -9,6 +9,7 @@ import { masked, missingGrid, observationAtOrBefore, percentileRange, type Layer
 import { listRuns, readMetrics, readParameterMapsOf, readPredictionDayOf, readSpreadDayOf, readSpreadMaps, runLabel, type RunListing } from './run-listing.ts';
 import { parameterLabel } from '../util/unit-labels.ts';
 import { scenarioSources, type ScenarioSource } from './scenario-sources.ts';
+import { NO_LAI_RUN_REASONS } from './missing-layers.ts';
 
 export type RunOutputSource = LayerSource<'run-output', { readonly runId: string; readonly entry: string; readonly output: 'lai' | 'diff' }>;
 /** a learned parameter per cell ('value'), or its learned value minus its default ('diff') */
@@ -118,6 +119,8 @@ function parameterSources(slices: DatasetSlices, projectDir: string, run: RunLis
 }
 
 function metricSources(slices: DatasetSlices, projectDir: string, run: RunListing): MetricSource[] {
+  // nothing is scored without LAI observations: missing-layers.ts lists these with the reason
+  if (slices.meta.observations.dayIndex.length === 0) return [];
   return run.entries.map((e): MetricSource => ({
     kind: 'metric', props: { runId: run.id, entry: e.id, metric: 'nse' },
     layer: { id: `run:${run.id}:nse:${e.id}`, label: `${e.label} NSE`, group: `Run: ${runLabel(run)}`, units: 'dimensionless', kind: 'diverging', time: 'static', range: [-1, 1], colormap: 'rdbu', description: `Per-cell Nash-Sutcliffe efficiency of ${e.label} on the test period (run ${run.id}); 1 is perfect, 0 is no better than the cell mean` },
@@ -178,13 +181,16 @@ export function runSources(slices: DatasetSlices, projectDir: string, laiMax: nu
 
 /**
  * Why a run layer that is not in the catalogue is missing, when the id names one of a run's
- * outputs (e.g. a run made before its predictions were written as NetCDF); null otherwise.
+ * outputs (e.g. a run made before its predictions were written as NetCDF, or a 'minus observed' or
+ * NSE layer of a project without LAI observations); null otherwise.
  */
-export function whyRunLayerMissing(projectDir: string, id: string): string | null {
-  const m = /^run:([^:]+):(lai|diff):(.+)$/.exec(id);
+export function whyRunLayerMissing(projectDir: string, id: string, hasLai = true): string | null {
+  const m = /^run:([^:]+):(lai|diff|nse):(.+)$/.exec(id);
   if (!m) return null;
   const run = listRuns(projectDir).find((r) => r.id === m[1]);
   if (!run) return `no run '${m[1]}' in this project`;
+  if (!run.predictions.includes(m[3]!) && !run.entries.some((e) => e.id === m[3])) return `run ${run.id} has no predictions of '${m[3]}'`;
+  if (!hasLai && (m[2] === 'diff' || m[2] === 'nse')) return `${id}: ${NO_LAI_RUN_REASONS[m[2]]}`;
   if (!run.predictions.includes(m[3]!)) return `run ${run.id} has no predictions of '${m[3]}'`;
   return null;
 }

@@ -18,7 +18,9 @@ import { run as runTrainJob, paramsSchema as trainParams } from '../../../main/r
 import { predictionPath, readPredictionFile } from '../../../main/run/run-files.ts';
 import { readRunRecord, readRunSummary } from '../../../main/run/run-folder.ts';
 import { requireProjectDataset } from '../../../main/map/project-dataset.ts';
-import { layerCatalogue } from '../../../main/map/catalogue.ts';
+import { findLayerSource, layerCatalogue } from '../../../main/map/catalogue.ts';
+import { missingLayers } from '../../../main/map/missing-layers.ts';
+import { listRuns } from '../../../main/map/run-listing.ts';
 import { DAILY_NX, DAILY_NY, dailyForcing, geotiffFromAsc } from '../importers/make-files.ts';
 
 const jobCtx = { signal: new AbortController().signal, progress: () => undefined, log: () => undefined };
@@ -68,6 +70,14 @@ test('without LAI observations: a physics-only run predicts, is mapped and says 
     const ids = layerCatalogue(ds, project).map((l) => l.id);
     assert.ok(ids.includes('run:phys:lai:physics-only'), ids.join(', '));
     assert.ok(!ids.some((id) => id.startsWith('run:phys:diff:')), ids.join(', '));
+    assert.ok(!ids.some((id) => id.startsWith('run:phys:nse:')), ids.join(', '));
+    // ... and the layer list says why they are missing
+    const missing = missingLayers(ds.meta, listRuns(project));
+    const diff = missing.find((m) => m.id === 'run:phys:diff:physics-only');
+    assert.match(diff?.reason ?? JSON.stringify(missing), /no LAI observations in this project: there is nothing to subtract/);
+    assert.equal(diff?.label, 'Physics only (defaults) minus observed');
+    assert.match(missing.find((m) => m.id === 'run:phys:nse:physics-only')?.reason ?? JSON.stringify(missing), /no LAI observations in this project: the run could not be scored/);
+    assert.throws(() => findLayerSource(ds, 'run:phys:nse:physics-only', project), /run:phys:nse:physics-only: no LAI observations in this project: the run could not be scored/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
