@@ -9,6 +9,9 @@ import { datasetSources } from './dataset-sources.ts';
 import type { LayerGrid, LayerSource, MapLayerInfo } from './layer-source.ts';
 import { runSources, whyRunLayerMissing } from './run-sources.ts';
 
+/** the runs' LAI colour range top (m2 m-2) in a project without LAI observations */
+const NO_OBSERVATIONS_LAI_MAX = 8;
+
 const datasetCache = new WeakMap<DatasetSlices, readonly LayerSource[]>();
 
 function ofDataset(slices: DatasetSlices): readonly LayerSource[] {
@@ -21,7 +24,11 @@ function ofDataset(slices: DatasetSlices): readonly LayerSource[] {
 export function layerSources(slices: DatasetSlices, projectDir?: string): LayerSource[] {
   const own = ofDataset(slices);
   if (projectDir === undefined) return [...own];
-  const laiMax = own.find((s) => s.layer.id === 'lai.observed')?.layer.range[1] ?? 1;
+  // the runs' LAI layers share the observed LAI's colour range; a project without LAI observations
+  // has none, so a range that holds the leaf area of dense forest (the process model's LAI rarely
+  // passes it) instead of 0..1, which showed a physics-only run as one saturated colour
+  const observed = slices.meta.observations.dayIndex.length > 0 ? own.find((s) => s.layer.id === 'lai.observed')?.layer.range[1] : undefined;
+  const laiMax = observed ?? NO_OBSERVATIONS_LAI_MAX;
   return [...own, ...runSources(slices, projectDir, laiMax)];
 }
 

@@ -3,6 +3,9 @@
  * (kind 'train'), watch per-epoch progress, live training / validation loss and the ETA, cancel,
  * and resume a stopped run; the run history lists every run with its status and scores. Where the
  * project's settings name a cluster, the same run can go to its Slurm scheduler (cluster-section.ts).
+ * A project without LAI observations cannot train or score: the panel says so, offers the
+ * physics-only run (the process model with its default parameters) and the models of a finished
+ * run of another project (job 'predict', main/run/predict-from-run.ts).
  */
 import uPlot from 'uplot';
 import type { ApiClient } from '../../main/api/client.ts';
@@ -48,6 +51,15 @@ export class TrainingPanel {
   /** train and score inside the active basin clip (the engine reads it from the project) */
   private readonly useClip: HTMLInputElement;
   private readonly cluster: ClusterSection;
+  /** no training: the process model with its PFT default parameters (models: []) */
+  private readonly physicsOnly: HTMLInputElement;
+  /** why the trainable models are unavailable (a project without LAI observations) */
+  private readonly lackNote: HTMLElement;
+  /** a finished run of another project whose models predict here */
+  private readonly sourceRun: HTMLInputElement;
+  private readonly predictRunId: HTMLInputElement;
+  private readonly predict: HTMLButtonElement;
+  private readonly otherRun: HTMLDetailsElement;
   onRunsChanged: () => void = () => undefined;
   /** "Generate demo data" from the no-data message */
   onNeedData: () => void = () => undefined;
@@ -63,6 +75,14 @@ export class TrainingPanel {
       windowsPerEpoch: num('Windows per epoch', 1), batchSize: num('Batch size', 1),
     };
     this.useClip = h('input', { type: 'checkbox', checked: true });
+    this.physicsOnly = h('input', { type: 'checkbox', value: 'physics-only' });
+    this.lackNote = h('p', { class: 'hint', 'data-testid': 'training-no-lai', hidden: true });
+    this.sourceRun = h('input', { type: 'text', placeholder: '/path/to/other-project/runs/<id>', 'aria-label': 'Run folder of a finished run' });
+    this.predictRunId = h('input', { type: 'text', placeholder: 'automatic', 'aria-label': 'New run id' });
+    this.predict = h('button', { type: 'button', text: 'Predict with its models' });
+    this.otherRun = h('details', { 'data-testid': 'other-run' }, h('summary', { text: 'Use a model from another run' }),
+      h('p', { class: 'hint', text: "A finished run of this or another project, trained on the same forcing variables: its models predict this project's daily LAI with the run's saved normalization (a new run here, scored where there is LAI)." }),
+      field('Run folder (on the engine\'s machine)', this.sourceRun), field('New run id', this.predictRunId), this.predict);
     this.start = h('button', { type: 'button', class: 'primary', text: 'Start training' });
     this.cancel = h('button', { type: 'button', text: 'Cancel', disabled: true });
     this.progress = h('progress', { class: 'progress', max: 1, value: 0, 'aria-label': 'Training progress', 'data-testid': 'training-progress' });
@@ -77,7 +97,9 @@ export class TrainingPanel {
     });
     void this.cluster.refresh();
     body.append(
-      h('fieldset', { class: 'layer-list' }, h('legend', { text: 'Models' }), ...MODELS.map((m, i) => h('label', { class: 'layer-option' }, this.checks[i]!, h('span', { text: m.label })))),
+      h('fieldset', { class: 'layer-list' }, h('legend', { text: 'Models' }), ...MODELS.map((m, i) => h('label', { class: 'layer-option' }, this.checks[i]!, h('span', { text: m.label }))),
+        h('label', { class: 'layer-option' }, this.physicsOnly, h('span', { text: 'Physics only (no training: the process model with its default parameters)' }))),
+      this.lackNote,
       h('div', { class: 'row' }, field('Preset', this.preset), field('Epochs', this.epochs)),
       field('Run id (same id resumes)', this.runId),
       h('label', { class: 'layer-option' }, this.useClip, h('span', { text: 'Train and score inside the active basin clip (if one is set)' })),
@@ -86,10 +108,13 @@ export class TrainingPanel {
         h('div', { class: 'row' }, field('Window days', this.advanced['windowDays']!), field('Warm-up days', this.advanced['warmupDays']!)),
         field('Windows per epoch', this.advanced['windowsPerEpoch']!)),
       h('div', { class: 'row' }, this.start, this.cancel),
+      this.otherRun,
       this.progress, this.message, this.lossHost, clusterHost,
       h('div', { class: 'layer-group-title', text: 'Run history' }), this.history,
     );
     this.start.addEventListener('click', () => void this.startRun());
+    this.physicsOnly.addEventListener('change', () => this.showChoices());
+    this.predict.addEventListener('click', () => void this.startPredict());
     this.cancel.addEventListener('click', () => void this.cancelRun());
     api.on('job.started', (p) => { if (p.jobId === this.jobId) this.message.textContent = 'Starting…'; });
     api.on('job.progress', (p) => this.onProgress(p));
@@ -123,9 +148,10 @@ export class TrainingPanel {
       notify('error', 'Training needs data', 'This project has no dataset yet: generate the demo data (map or Training section) or import data first.');
       return null;
     }
-    const models = resume ? resume.models : this.checks.filter((c) => c.checked).map((c) => c.value);
-    if (models.length === 0) {
-      notify('error', 'Choose at least one model to train');
+    const physicsOnly = !resume && this.physicsOnly.checked;
+    const models = resume ? resume.models : physicsOnly ? [] : this.checks.filter((c) => c.checked).map((c) => c.value);
+    if (models.length === 0 && !physicsOnly && !resume) {
+      notify('error', 'Choose at least one model to train, or Physics only');
       return null;
     }
     let overrides: RunConfigOverrides;
@@ -151,6 +177,49 @@ export class TrainingPanel {
     return { projectDir: project.dir, preset: resume?.preset === 'paper' ? 'paper' : chosen(this.preset, ['demo', 'paper'] as const), overrides, ...(runId ? { runId } : {}) };
   }
 
+  /** whether the open project has LAI observations (false: nothing can be trained or scored) */
+  private hasLai(): boolean {
+    const ds = this.workspace.dataset;
+    return !ds || ds.observationDays.length > 0;
+  }
+
+  /** the choices the project allows: without LAI only physics-only (checked) and another run's models, with the reason */
+  private showChoices(): void {
+    const noLai = !this.hasLai();
+    if (noLai) this.physicsOnly.checked = true;
+    for (const c of this.checks) c.disabled = noLai || this.physicsOnly.checked;
+    this.physicsOnly.disabled = noLai;
+    this.lackNote.hidden = !noLai;
+    this.lackNote.textContent = noLai
+      ? `This project has no LAI observations: the trainable models (${MODELS.map((m) => m.label).join(', ')}) need them to learn from and to be scored (import LAI in Import data). Physics only runs the process model with its default parameters (mapped, not scored), or use a model from another run below.`
+      : '';
+    if (noLai) this.otherRun.open = true;
+    this.start.textContent = this.physicsOnly.checked ? 'Start physics-only run' : 'Start training';
+  }
+
+  /** job 'predict': the models of the finished run in the folder given predict in this project */
+  async startPredict(): Promise<void> {
+    const project = this.workspace.summary?.project;
+    const sourceRunDir = this.sourceRun.value.trim();
+    if (!project || !this.workspace.dataset) {
+      notify('error', 'Predicting needs data', 'This project has no dataset yet: import forcing first.');
+      return;
+    }
+    if (!sourceRunDir) {
+      notify('error', 'Give the folder of a finished run', 'e.g. /path/to/other-project/runs/<id>');
+      return;
+    }
+    const runId = this.predictRunId.value.trim();
+    const res = await attempt('Starting the prediction', () => this.api.request('jobs.start', { kind: 'predict', params: { projectDir: project.dir, sourceRunDir, ...(runId ? { runId } : {}) } }));
+    if (!res) return;
+    this.jobId = res.jobId;
+    this.start.disabled = true;
+    this.predict.disabled = true;
+    this.cancel.disabled = false;
+    this.progress.value = 0;
+    this.message.textContent = jobStartText(res.state, 'Starting the prediction…');
+  }
+
   async startRun(resume?: RunSummary): Promise<void> {
     const params = this.trainParams(resume);
     if (!params) return;
@@ -160,6 +229,7 @@ export class TrainingPanel {
     this.loss = { x: [], epoch: [], train: [], val: [] };
     this.drawLoss();
     this.start.disabled = true;
+    this.predict.disabled = true;
     this.cancel.disabled = false;
     this.progress.value = 0;
     this.message.textContent = jobStartText(res.state, resume ? `Resuming ${resume.id}…` : 'Starting…');
@@ -173,7 +243,13 @@ export class TrainingPanel {
   }
 
   private onProgress(p: EventOf<'job.progress'>): void {
-    if (p.jobId !== this.jobId || p.kind !== 'train') return;
+    if (p.jobId !== this.jobId) return;
+    if (p.kind === 'predict') {
+      this.progress.value = p.fraction;
+      this.message.textContent = p.message;
+      return;
+    }
+    if (p.kind !== 'train') return;
     this.progress.value = p.fraction;
     const parts = [p.message];
     if (p.epoch !== undefined) parts.push(`epoch ${p.epoch}`);
@@ -220,11 +296,12 @@ export class TrainingPanel {
   private async finish(state: 'finished' | 'failed' | 'cancelled', detail?: string): Promise<void> {
     this.jobId = null;
     this.start.disabled = false;
+    this.predict.disabled = false;
     this.cancel.disabled = true;
     if (state === 'finished') {
       this.progress.value = 1;
       this.message.textContent = 'Finished: the new run is in the run history, its layers in the layer list.';
-      notify('info', 'Training finished');
+      notify('info', detail === 'predict' ? 'Prediction finished' : 'Training finished');
     } else if (state === 'cancelled') {
       this.message.textContent = 'Cancelled: resume it from the run history.';
     } else {
@@ -237,6 +314,8 @@ export class TrainingPanel {
   setRuns(runs: readonly RunSummary[]): void {
     // called when a project opens and when runs change: the project's cluster settings may differ
     void this.cluster.refresh();
+    // ... and its dataset, whether it has LAI
+    this.showChoices();
     if (runs.length === 0) {
       this.history.replaceChildren(h('p', { class: 'hint', text: 'No runs yet.' }));
       return;
