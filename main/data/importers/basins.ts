@@ -54,7 +54,7 @@ async function unpackShapefile(zipPath: string, into: string): Promise<string> {
   return path.join(into, 'basins.shp');
 }
 
-/** Polygon, MultiPolygon, or a GeometryCollection of only those (merged), else undefined. */
+/** Polygon, MultiPolygon, or a GeometryCollection of only those (its parts side by side: checked, then unioned by the caller), else undefined. */
 function asPolygonal(g: { type?: string; coordinates?: unknown; geometries?: unknown } | null | undefined): GeoJSON.Polygon | GeoJSON.MultiPolygon | undefined {
   if (!g) return undefined;
   if (g.type === 'Polygon' || g.type === 'MultiPolygon') return g as GeoJSON.Polygon | GeoJSON.MultiPolygon;
@@ -130,7 +130,13 @@ export async function readBasinFeatures(file: string, options: Omit<BasinImportO
       const name = nameKey !== undefined ? String(props[nameKey]) : `basin ${i + 1}`;
       const problem = polygonProblem(geometry);
       if (problem) throw new ImportError(file, `feature ${i + 1} ('${name}'): ${problem}`);
-      features.push({ id, name, geometry, properties: props });
+      // a GeometryCollection's parts may overlap: side by side, the overlap would count twice in
+      // the cell fractions, so the feature is their union (each part was checked above)
+      const shape = f.geometry?.type === 'GeometryCollection'
+        ? guardFileSync(file, `uniting the parts of feature ${i + 1} ('${name}')`, () => unionPolygons([geometry]))
+        : geometry;
+      if (!shape) throw new ImportError(file, `feature ${i + 1} ('${name}'): the parts of its GeometryCollection have no area together`);
+      features.push({ id, name, geometry: shape, properties: props });
     });
     const ids = new Set<number>();
     for (const f of features) {

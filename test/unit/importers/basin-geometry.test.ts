@@ -94,6 +94,19 @@ test('dissolve is the union: two overlapping squares give each cell the area of 
     const got = merged.features[0]!.cellFractions;
     for (let i = 0; i < expected.length; i++) assert.ok(Math.abs(got[i]! - expected[i]!) < 1e-6, `cell ${i}: ${got[i]} vs ${expected[i]}`);
 
+    // one feature whose geometry is a GeometryCollection of the same two squares: its parts are
+    // unioned too (side by side they summed to 0.125 x 2 / (1/64) = 8 cells, the overlap twice)
+    const gc = path.join(dir, 'collection.geojson');
+    writeFileSync(gc, collection([{ name: 'Both', geometry: { type: 'GeometryCollection', geometries: [rect(a), rect(b)] } }]));
+    const one = await importBasins(gc, { grid });
+    assert.equal(one.features.length, 1);
+    const gcFr = one.features[0]!.cellFractions;
+    for (let i = 0; i < expected.length; i++) assert.ok(Math.abs(gcFr[i]! - expected[i]!) < 1e-6, `GeometryCollection, cell ${i}: ${gcFr[i]} vs ${expected[i]}`);
+    // a bowtie part is still refused, naming the feature
+    const twisted = { type: 'Polygon', coordinates: [[[-108.5, 39], [-108, 39.5], [-108, 39], [-108.5, 39.5], [-108.5, 39]]] };
+    writeFileSync(gc, collection([{ name: 'Mixed', geometry: { type: 'GeometryCollection', geometries: [rect(a), twisted] } }]));
+    await assert.rejects(importBasins(gc, { grid }), /collection\.geojson: feature 1 \('Mixed'\): part 2, exterior ring crosses itself/);
+
     // the outline of `project create --basin` with several features is the same union
     const basinGrid = await gridFromBasin(file);
     const outlineFr = polygonCellFractions(grid, basinGrid.outline.geometry);
