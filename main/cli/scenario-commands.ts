@@ -105,9 +105,10 @@ export function registerScenarioCommands(program: Command): void {
     .option('--project <dir>', 'project to train a new run in (without --run)')
     .option('--change <changes>', `the changed climate (default ${DEFAULT_TEST_CHANGE}); keys dT, precip, sw, co2`)
     .option('--change-from <year>', 'first changed day, a year or YYYY-MM-DD (default: the first test year)')
+    .option('--models <kinds>', 'with --project: train only these model kinds of the demo preset, comma-separated (default: all of the preset\'s, e.g. lstm,conv-lstm,phys-conv-lstm,physics-calibrated), each with the preset\'s settings')
     .option('--quick', 'tiny variant: a 5 x 5 window, 1980-01..1981-06, hidden 4, one epoch (checks the pipeline; not a measurement)')
     .option('--json', 'print the summary as JSON')
-    .action(async (opts: { run?: string; project?: string; change?: string; changeFrom?: string; quick?: boolean; json?: boolean }) => {
+    .action(async (opts: { run?: string; project?: string; change?: string; changeFrom?: string; models?: string; quick?: boolean; json?: boolean }) => {
       const [{ initComputeBackend, formatBackendReport }, { runExtrapolationTest, describeTestTime }] = await Promise.all([import('../compute/backend.ts'), import('../run/extrapolation-test.ts')]);
       process.stderr.write(`${formatBackendReport(await initComputeBackend())}\n`);
       const abort = new AbortController();
@@ -120,6 +121,7 @@ export function registerScenarioCommands(program: Command): void {
           ...(opts.project ? { projectDir: path.resolve(opts.project) } : {}),
           ...(opts.change ? { change: opts.change } : {}),
           ...(opts.changeFrom ? { changeFrom: opts.changeFrom } : {}),
+          ...(opts.models !== undefined ? { overrides: { models: opts.models.split(',').map((k) => k.trim()).filter((k) => k !== '') } } : {}),
           quick: opts.quick ?? false,
           signal: abort.signal,
           log: (line) => process.stderr.write(`${line}\n`),

@@ -116,6 +116,7 @@ export async function runExtrapolationTest(opts: ExtrapolationTestOptions): Prom
   const progress = opts.onProgress ?? (() => undefined);
   if (opts.quick && opts.runDir) throw new Error('--quick trains its own tiny run: give --run or --quick, not both');
   if (!opts.runDir && !opts.projectDir) throw new Error('give --run (a trained run of the virtual basin) or --project (where to train one)');
+  if (opts.runDir && opts.overrides) throw new Error('--models (run settings) apply to the run trained here with --project: a run given with --run is scored as it was trained');
   const given = opts.runDir ? path.resolve(opts.runDir) : undefined;
   const config: RunConfig = given ? readRunConfig(given) : resolveRunConfig({ ...(opts.quick ? QUICK_OVERRIDES : {}), ...(opts.overrides ?? {}) }, 'demo');
   const source = given ? virtualBasinOfRun(given) : { seed: config.seed, startDate: config.periods.record.from };
