@@ -26,6 +26,7 @@ test('bad input is refused before anything is written', async () => {
   await assert.rejects(runExtrapolationTest({ projectDir, quick: true, change: 'dT=3,co2=5000' }), /CO2 must be within 150-2000 ppm/);
   await assert.rejects(runExtrapolationTest({ projectDir, quick: true, runDir: path.join(projectDir, 'runs', 'x') }), /give --run or --quick, not both/);
   await assert.rejects(runExtrapolationTest({ runDir: path.join(projectDir, 'runs', 'none') }), /config\.json: missing \(the run config\)/);
+  await assert.rejects(runExtrapolationTest({ runDir: path.join(projectDir, 'runs', 'none'), overrides: { models: ['physics-calibrated'] } }), /--models \(run settings\) apply to the run trained here with --project/);
   assert.ok(!existsSync(path.join(projectDir, 'runs')) || readdirSync(path.join(projectDir, 'runs')).length === 0, 'no run folder was made');
 });
 
