@@ -22,6 +22,7 @@ import { evaluateAndWriteRun } from './run-evaluation.ts';
 import { findPredictionFile } from './run-files.ts';
 import { RUN_RECORD_FILE, WEIGHTS_FILE, modelDir, readModelRecord, readRunConfig, readRunRecord, readRunSummary, removeStaleOutputs } from './run-folder.ts';
 import { readableSync } from '../tfjs/readback.ts';
+import type { StaticStats } from '../training/features.ts';
 
 export interface EvaluateRunOptions {
   readonly runDir: string;
@@ -86,7 +87,7 @@ export async function evaluateRun(opts: EvaluateRunOptions): Promise<EvaluateRun
   // the inputs exactly as in training: the run's own clip hides the same observations
   const trainingClip = await resolveRunClip(config, projectDir, runDir, dataset);
   // a run of weights trained elsewhere (predict-from-run.ts) keeps that run's saved input statistics
-  const saved = info.weightsFrom ? info.normalization as Normalization : undefined;
+  const saved = info.weightsFrom ? { normalization: info.normalization as Normalization, ...(info.staticStandardization ? { staticStats: info.staticStandardization as StaticStats } : {}) } : undefined;
   const { runDataset, clim, features, featuresFor } = prepareRunInputs(trainingView(dataset, trainingClip), config, record, train, undefined, undefined, saved);
   let clip = trainingClip;
   if (opts.clip) {

@@ -24,7 +24,7 @@ import { WEIGHTS_FILE, modelDir, writeModelJson, writeModelParameterMaps, writeM
 import { AdamW } from '../training/adamw.ts';
 import { ParamGroupAdamW } from '../training/param-groups.ts';
 import { dayOfYearClimatology, type Climatology } from '../training/climatology.ts';
-import { describeMissingStatic, FeatureBuilder } from '../training/features.ts';
+import { describeMissingStatic, FeatureBuilder, type StaticStats } from '../training/features.ts';
 import { AntecedentIndices } from '../training/antecedent.ts';
 import { describeCapacityRefusal, wasmGridCapacity } from '../training/grid-capacity.ts';
 import { describeReductions, learnsDeparture, type RunConfig, type TrainableModelKind } from '../training/run-config.ts';
@@ -183,12 +183,12 @@ export function prepareRunInputs(
   dataset: Dataset, config: RunConfig, record: DayRange, train: DayRange, progress: (p: ExperimentProgress) => void = () => undefined,
   scenario?: Scenario,
   /** the statistics saved with a run trained elsewhere (predict-from-run.ts): its weights expect them, not this dataset's */
-  savedNormalization?: Normalization,
+  saved?: { readonly normalization: Normalization; readonly staticStats?: StaticStats },
 ): RunInputs {
   const C = dataset.mask.length;
   progress({ stage: 'prepare', fraction: 0, message: 'normalization statistics of the training period' });
   // statistics of THIS run's training period only (the dataset's own split may differ)
-  const normalization = savedNormalization ?? computeNormalization((name) => dataset.forcing(name), C, dataset.mask, train, dataset.observations);
+  const normalization = saved?.normalization ?? computeNormalization((name) => dataset.forcing(name), C, dataset.mask, train, dataset.observations);
   const baselineDataset = withNormalization(dataset, normalization);
   // a scenario: its forcing, with everything learned from data (normalization, climatology, loss
   // weights, the antecedent channels' statistics) from the baseline, as the weights were trained
@@ -201,6 +201,7 @@ export function prepareRunInputs(
     climatologyTable: clim.table,
     ...(antecedent ? { antecedent } : {}),
     ...(config.lossWeighting === 'per-cell-variance' ? { cellWeights: perCellLossWeights(dataset, normalization, train) } : {}),
+    ...(saved?.staticStats ? { staticStats: saved.staticStats } : {}),
   };
   const features = new FeatureBuilder(runDataset, config.features, undefined, extras);
   const anomalyFeatures = config.target === 'anomaly' ? new FeatureBuilder(runDataset, { ...config.features, anomalyTarget: true }, undefined, extras) : features;
@@ -287,6 +288,7 @@ export async function runExperiment(opts: ExperimentOptions & { optimizerFactory
     clip: clip ? { name: clip.name, source: clip.source, cells: clip.cellCount, sha256: clip.sha256 } : null,
     featureChannels: [...features.channels],
     normalization,
+    ...(features.staticStats ? { staticStandardization: features.staticStats } : {}),
     reductions: config.preset === 'demo' ? describeReductions(config) : [],
     models: toTrain,
     skipped,

@@ -3,7 +3,7 @@
  * DIR`, job 'predict'): the other run's trained models predict daily LAI over this project's whole
  * record, with everything the weights were trained with taken from that run as it was saved: its
  * run config (feature channels, target, climatology use, static attributes), its input
- * normalization (run.json) and its weights. The result is a run folder of this project whose
+ * normalization and static-layer statistics (run.json) and its weights. The result is a run folder of this project whose
  * run.json names where the weights came from (`weightsFrom`), with predictions the map lists as
  * layers. Where this project has LAI observations the run is scored on the test period of the
  * project's own split, like its own runs; without any, it says so ('not scored: ...') instead of
@@ -24,7 +24,7 @@ import { openDataset } from '../data/store/netcdf-store.ts';
 import { createModel, modelKinds } from '../models/model-factory.ts';
 import type { LaiModel } from '../models/model.ts';
 import { MODEL_LABELS, modelLabel } from '../models/model-kinds.ts';
-import { featureChannelNames, describeMissingStatic } from '../training/features.ts';
+import { featureChannelNames, describeMissingStatic, type StaticStats } from '../training/features.ts';
 import { describeInferenceRefusal, wasmInferenceCapacity } from '../training/grid-capacity.ts';
 import { learnsDeparture, type RunConfig } from '../training/run-config.ts';
 import { predictRange } from '../training/predict.ts';
@@ -81,6 +81,12 @@ function savedNormalization(record: RunRecord, file: string): Normalization {
   const parsed = savedNormalizationSchema.safeParse(record.normalization);
   if (!parsed.success) throw new PredictMismatchError(`${file}: normalization: not the saved input statistics of a trained run (${parsed.error.issues[0]?.path.join('.') || 'value'}: ${parsed.error.issues[0]?.message})`);
   return parsed.data as Normalization;
+}
+
+/** The static channels' statistics the source run saved, or null (runs made before they were saved). */
+function savedStaticStats(record: RunRecord): StaticStats | null {
+  const parsed = z.object({ elevation: stats, sand: stats, clay: stats, organic: stats }).safeParse(record.staticStandardization);
+  return parsed.success ? parsed.data : null;
 }
 
 function differences(saved: readonly string[], made: readonly string[]): string {
@@ -190,10 +196,15 @@ export async function predictFromRun(opts: PredictFromRunOptions): Promise<Predi
   const whole = { start: 0, end: dataset.dayCount };
   const runConfig: RunConfig = { ...config, clip: null, periods: { record: asPeriod(whole), train: asPeriod(s.train), validate: asPeriod(s.validate), test: asPeriod(s.test) } };
   // the saved statistics, not this dataset's
-  const { runDataset, clim, features, featuresFor } = prepareRunInputs(dataset, runConfig, whole, s.train, undefined, undefined, normalization);
+  const staticStats = savedStaticStats(record);
+  const { runDataset, clim, features, featuresFor } = prepareRunInputs(dataset, runConfig, whole, s.train, undefined, undefined, { normalization, ...(staticStats ? { staticStats } : {}) });
   for (const line of describeMissingStatic(dataset)) if (config.features.staticLayers) log(`missing static input: ${line}`);
   if (config.features.antecedent) log("antecedent indices: their initial state and standardization come from this project's training period (the source run saved none)");
-  if (config.features.staticLayers) log("static layers: standardized over this project's basin cells, as the run standardized its own");
+  if (config.features.staticLayers) {
+    log(staticStats
+      ? "static layers: standardized with the source run's basin statistics (this basin's elevation and soil as the models saw their training basin's)"
+      : "static layers: standardized over this project's basin cells (the source run, made before runs saved their static statistics, has none)");
+  }
 
   // every model loaded onto this grid before anything is written
   const loaded = new Map<string, LaiModel>();
@@ -215,7 +226,7 @@ export async function predictFromRun(opts: PredictFromRunOptions): Promise<Predi
     versions: record.versions,
     dataset: { id: dataset.id, source: dataset.source, startDate: dataset.startDate, dayCount: dataset.dayCount },
     periods: { record: whole, train: s.train, validate: s.validate, test: s.test },
-    clip: null, featureChannels: [...record.featureChannels], normalization, reductions: [], models, skipped: [], failed: [],
+    clip: null, featureChannels: [...record.featureChannels], normalization, ...(staticStats ? { staticStandardization: staticStats } : {}), reductions: [], models, skipped: [], failed: [],
     optimizers: {}, timings: {},
     weightsFrom: { runDir: source, projectDir: path.dirname(path.dirname(source)), runId: record.id, dataset: record.dataset, trainedGrid: trainedGrid(source, models[0]!), models },
   };

@@ -164,6 +164,8 @@ export const runRecordSchema = z.looseObject({
   optimizers: z.record(z.string(), z.string()),
   timings: z.record(z.string(), z.number()),
   error: z.string().optional(),
+  /** the basin statistics the static channels were standardized with (runs made before it: none) */
+  staticStandardization: z.record(z.string(), z.object({ mean: z.number(), std: z.number() })).optional(),
   /**
    * a run whose models were trained in another run (vegdyn predict --run, predict-from-run.ts): that
    * run's folder and id, its dataset, the grid the weights were trained on; `normalization` and

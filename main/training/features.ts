@@ -23,7 +23,7 @@
 import { FORCING_NAMES, LAND_COVER_CLASSES, type Dataset, type Normalization } from '../data/dataset.ts';
 import { addDays, dayOfYear } from '../data/time-axis.ts';
 import { cellCount } from '../data/grid.ts';
-import { standardizeOverMask } from '../data/standardize.ts';
+import { basinStats, standardizeWith } from '../data/standardize.ts';
 import { co2Ppm } from '../physics/grid/calendar.ts';
 import { ANTECEDENT_INDICES, type AntecedentIndices } from './antecedent.ts';
 
@@ -51,7 +51,12 @@ export interface FeatureExtras {
   readonly cellWeights?: Float32Array;
   /** the run's antecedent indices, for features.antecedent */
   readonly antecedent?: AntecedentIndices;
+  /** standardize the static layers with these (a run's saved ones) instead of this basin's own */
+  readonly staticStats?: StaticStats;
 }
+
+/** The basin statistics the static channels are standardized with (saved in run.json). */
+export type StaticStats = Readonly<Record<'elevation' | 'sand' | 'clay' | 'organic', { readonly mean: number; readonly std: number }>>;
 
 export const FORCING_CHANNEL_OFFSET = 0;
 
@@ -118,6 +123,8 @@ export class FeatureBuilder {
   readonly channels: readonly string[];
   readonly cells: number;
   private readonly staticChannels: Float32Array[];
+  /** the statistics of the static channels (null without features.staticLayers) */
+  readonly staticStats: StaticStats | null = null;
   private readonly obsRowOfDay: Map<number, number>;
 
   /** the statistics inputs and targets are normalized with */
@@ -137,11 +144,16 @@ export class FeatureBuilder {
     this.staticChannels = [];
     if (options.staticLayers) {
       const s = dataset.staticLayers;
+      const stats: StaticStats = extras.staticStats ?? {
+        elevation: basinStats(s.elevation, mask), sand: basinStats(s.sandPercent, mask),
+        clay: basinStats(s.clayPercent, mask), organic: basinStats(s.organicFraction, mask),
+      };
+      this.staticStats = stats;
       this.staticChannels.push(
-        standardizeOverMask(s.elevation, mask),
-        standardizeOverMask(s.sandPercent, mask),
-        standardizeOverMask(s.clayPercent, mask),
-        standardizeOverMask(s.organicFraction, mask),
+        standardizeWith(s.elevation, mask, stats.elevation),
+        standardizeWith(s.sandPercent, mask, stats.sand),
+        standardizeWith(s.clayPercent, mask, stats.clay),
+        standardizeWith(s.organicFraction, mask, stats.organic),
       );
       for (const code of Object.keys(LAND_COVER_CLASSES)) {
         const oneHot = new Float32Array(this.cells);

@@ -5,7 +5,8 @@
  * grid size and period, no LAI observations. `vegdyn predict --run A/runs/a --project B` writes a
  * run in B with A's saved normalization and weights, the map lists its daily LAI, and it says
  * why nothing is scored. Mismatches (a model needing the LAI climatology, channels that differ
- * from the run's record) are refused naming what differs, and B is left unchanged.
+ * from the run's record, LSTM weights of another grid size) are refused naming what differs, and
+ * B is left unchanged.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -63,6 +64,10 @@ test('a ConvLSTM trained in project A predicts in project B (other grid, no LAI)
     // A's statistics and channels as saved, not B's
     assert.deepEqual(record.normalization, sourceRecord.normalization);
     assert.deepEqual(record.featureChannels, sourceRecord.featureChannels);
+    // the static channels standardized with A's basin statistics (B's elevation differs)
+    assert.ok(sourceRecord.staticStandardization, 'the training run saved its static statistics');
+    assert.deepEqual(record.staticStandardization, sourceRecord.staticStandardization);
+    assert.match(cli.stderr, /static layers: standardized with the source run's basin statistics/);
     assert.match((readRunSummary(runDir)!.notScored ?? []).join('\n'), /the project has no LAI observations/);
 
     // daily LAI over B's whole record on B's grid, finite in B's basin cells
@@ -79,6 +84,11 @@ test('a ConvLSTM trained in project A predicts in project B (other grid, no LAI)
 
     // mismatches, refused before anything is written in B
     const runsBefore = readdirSync(path.join(b, 'runs')).sort();
+    // an LSTM takes the whole grid as one input vector: its weights do not fit B's grid
+    const lstmRun = path.join(a, 'runs', 'lstm');
+    await runExperiment({ dataset: tiny, config: { ...config, models: ['lstm'], perModel: { lstm: { epochs: 1, windowsPerEpoch: 2 } } }, runDir: lstmRun, backend });
+    await assert.rejects(predictFromRun({ sourceRunDir: lstmRun, projectDir: b, runId: 'l' }),
+      /LSTM: its weights \(.*weights\.vdtb\) were trained on a 4 x 5 grid and do not fit this project's 3 x 6 grid \(the LSTM takes the whole grid as one input vector.*\): checkpoint weight '.*' has shape/);
     const withClimatology = path.join(a, 'runs', 'clim');
     cpSync(source, withClimatology, { recursive: true });
     const cfgFile = path.join(withClimatology, 'config.json');
