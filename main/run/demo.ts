@@ -48,9 +48,10 @@ export interface DemoResult {
 /**
  * What `--check` fails on: a network (a kind with hasNetwork) whose median test NSE does not beat
  * the day-of-year climatology, or a calibrated process model that does not beat the same process
- * model with its default parameters. The calibrated process model is not held to the climatology:
- * per-PFT parameters cannot give cells of one PFT different LAI levels, which the climatology
- * has by construction (docs/physics-grid-model.md, "Calibrated physics-only line").
+ * model with its default parameters. The calibrated process model is not held to the climatology
+ * nor to NSE >= 0: per-PFT parameters cannot give cells of one PFT different LAI levels, and a
+ * calibrated canopy that dies back never regrows in the grid model (docs/physics-grid-model.md,
+ * "Calibrated physics-only line" and "Why the calibrated line dies back").
  */
 export function demoShortfalls(table: readonly TableRow[]): string[] {
   const out = table.filter((r) => r.role === 'model' && hasNetwork(r.id) && !(r.vsClimatology! > 0)).map((r) => r.label);
