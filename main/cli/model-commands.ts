@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import os from 'node:os';
 import type { Command } from 'commander';
 import { defaultProjectDir } from '../config/vegdyn-home.ts';
 import type { PresetName, RunConfig } from '../training/run-config.ts';
@@ -156,7 +157,9 @@ export function registerModelCommands(program: Command): void {
         });
         printer.done();
         for (const [name, res] of Object.entries(r.record.results)) process.stdout.write(`${formatRecovery(name, res.parameters).join('\n')}\n`);
-        process.stdout.write(`twin folder: ${r.outDir}\nwall time: ${(r.record.timings.total ?? 0).toFixed(0)} s\n`);
+        const twinSeconds = r.record.timings.total ?? 0;
+        // wall time with the data's opening; the load says how shared the machine was
+        process.stdout.write(`twin folder: ${r.outDir}\nwall time: ${(r.dataSeconds + twinSeconds).toFixed(0)} s (data ${r.dataSeconds.toFixed(0)} s, twin ${twinSeconds.toFixed(0)} s); load average at the end ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}, ${os.cpus().length} cores\n`);
       } finally {
         process.removeListener('SIGINT', onSigint);
       }

@@ -8,6 +8,7 @@
  *
  * Layouts follow main/data/dataset.ts: a series is [time][cell] flattened (t * cellCount + c).
  */
+import { quantileSorted } from '../util/quantile.ts';
 
 /** Fewer valid pairs than this gives NaN metrics: an NSE from two points says nothing. */
 export const DEFAULT_MIN_PAIRS = 5;
@@ -173,15 +174,8 @@ export interface Spread {
   readonly whiskerHigh: number;
 }
 
-/** Quantile by linear interpolation between order statistics (numpy's default, 'linear'). */
-export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
-  const n = sorted.length;
-  if (n === 0) return NaN;
-  const pos = (n - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
-}
+// the quantile rule lives in util/ (the physics layer's parameter reports use it too)
+export { quantileSorted };
 
 export function spread(values: ArrayLike<number>, select?: (i: number) => boolean): Spread {
   const vals: number[] = [];

@@ -62,7 +62,9 @@ export interface LearnedParameters {
   /** 'per-pft' (a table; reports without the field), or 'per-cell-network' (values: the mean over each PFT's cells) */
   readonly parameterization: string;
   /** title and symbol come from the physics declaration (pft-params.ts), the rest from the run's file */
-  readonly parameters: Readonly<Record<string, { title: string; symbol: string; units: string; min: number; max: number; description: string; defaults: number[]; values: number[]; learned: boolean }>>;
+  readonly parameters: Readonly<Record<string, { title: string; symbol: string; units: string; min: number; max: number; description: string; defaults: number[]; values: number[]; learned: boolean;
+    /** per-cell parameterizations: per PFT the median and 5-95 % range over its cells (NaN: a PFT without cells); null otherwise */
+    cells: { median: number[]; p05: number[]; p95: number[]; count: number[] } | null }>>;
 }
 
 
@@ -76,9 +78,17 @@ export function learnedOf(v: unknown): LearnedParameters | null {
     const q = raw as Record<string, unknown>;
     const nums = (a: unknown) => (Array.isArray(a) ? a.map((x) => num(x)) : []);
     const declared = (PARAMETER_SPECS as Readonly<Record<string, { range: ParameterRange } | undefined>>)[name]?.range;
-    parameters[name] = { title: declared?.title ?? name, symbol: declared?.symbol ?? '', units: declared?.units ?? String(q['units'] ?? ''), min: num(q['min']), max: num(q['max']), description: String(q['description'] ?? ''), defaults: nums(q['defaults']), values: nums(q['values']), learned: q['learned'] === true };
+    parameters[name] = { title: declared?.title ?? name, symbol: declared?.symbol ?? '', units: declared?.units ?? String(q['units'] ?? ''), min: num(q['min']), max: num(q['max']), description: String(q['description'] ?? ''), defaults: nums(q['defaults']), values: nums(q['values']), learned: q['learned'] === true, cells: cellsOf(q['cells']) };
   }
   return { pfts: (o['pfts'] as unknown[]).map(String), parameterization: typeof o['parameterization'] === 'string' ? o['parameterization'] : 'per-pft', parameters };
+}
+
+/** a report's per-PFT cell distribution (reportOfCellMaps), or null where it has none */
+function cellsOf(v: unknown): LearnedParameters['parameters'][string]['cells'] {
+  if (!v || typeof v !== 'object') return null;
+  const o = v as Record<string, unknown>;
+  const nums = (a: unknown) => (Array.isArray(a) ? a.map((x) => num(x)) : []);
+  return { median: nums(o['median']), p05: nums(o['p05']), p95: nums(o['p95']), count: nums(o['count']).map((x) => (Number.isFinite(x) ? x : 0)) };
 }
 
 const fileCache = new Map<string, { stamp: string; value: unknown }>();

@@ -17,7 +17,8 @@ export function runForMap(r: RunListing) {
     history: Object.fromEntries(Object.entries(r.history).map(([k, h]) => [k, h.map((x) => ({ epoch: x.epoch, trainLoss: finite(x.trainLoss), valLoss: x.valLoss }))])),
     parameters: Object.fromEntries(Object.entries(r.parameters).map(([k, lp]) => [k, {
       pfts: [...lp.pfts], parameterization: lp.parameterization,
-      parameters: Object.fromEntries(Object.entries(lp.parameters).map(([n, q]) => [n, { ...q, min: finite(q.min), max: finite(q.max), defaults: q.defaults.map(finite), values: q.values.map(finite) }])),
+      parameters: Object.fromEntries(Object.entries(lp.parameters).map(([n, q]) => [n, { ...q, min: finite(q.min), max: finite(q.max), defaults: q.defaults.map(finite), values: q.values.map(finite),
+        cells: q.cells ? { median: q.cells.median.map(finite), p05: q.cells.p05.map(finite), p95: q.cells.p95.map(finite), count: q.cells.count } : null }])),
     }])),
   };
 }

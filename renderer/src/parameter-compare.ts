@@ -1,7 +1,8 @@
 /**
  * The learned parameters of every physics model (calibrated physics only, physics-encoded
  * ConvLSTM) of the project's finished runs side by side: one table, a row per parameter and
- * vegetation type, the default beside each model's value (and its change from the default), and
+ * vegetation type, the default beside each model's value (and its change from the default; for a
+ * per-cell model the median and 5-95 % range of the type's cells), and
  * two parameter maps chosen below it shown side by side or with a swipe on one map.
  */
 import type { MapLayer, RunSummary } from '../../main/api/requests/map.ts';
@@ -22,8 +23,21 @@ export interface PhysicsModel {
 export function physicsModels(runs: readonly RunSummary[]): PhysicsModel[] {
   return runs.flatMap((r) => Object.entries(r.parameters ?? {}).map(([model, learned]) => ({
     runId: r.id, model, learned,
-    label: `${r.entries.find((e) => e.id === model)?.label ?? model} · ${r.label}${learned.parameterization === 'per-cell-network' ? ' (per cell: mean over the PFT\'s cells)' : ''}`,
+    label: `${r.entries.find((e) => e.id === model)?.label ?? model} · ${r.label}${perCell(learned) ? ' (per cell: median of the PFT\'s cells)' : ''}`,
   })));
+}
+
+/** a per-cell parameterization whose report gives the cells' distribution (older reports: the PFT means only) */
+function perCell(learned: Learned): boolean {
+  return learned.parameterization === 'per-cell-network' && Object.values(learned.parameters).some((q) => q.cells);
+}
+
+/** '55.0–66.1 (412 cells)': the 5-95 % range of a PFT's cells */
+function cellRange(q: Learned['parameters'][string], at: number): string {
+  const lo = q.cells?.p05[at];
+  const hi = q.cells?.p95[at];
+  if (lo === null || lo === undefined || hi === null || hi === undefined) return '–';
+  return `${formatValue(lo)}–${formatValue(hi)} (${q.cells!.count[at]} cells)`;
 }
 
 /** '61.2 (+3.1 %)': a value and its change from the default, in percent of the default. */
@@ -34,7 +48,11 @@ function valueAndChange(value: number | null | undefined, def: number | null | u
   return `${formatValue(value)} (${pct >= 0 ? '+' : ''}${pct.toFixed(1)} %)`;
 }
 
-/** The side-by-side table: a row per parameter and vegetation type, a column per physics model. */
+/**
+ * The side-by-side table: a row per parameter and vegetation type, a column per physics model:
+ * its value per PFT, or for a per-cell model the median of the PFT's cells and a second column
+ * with their 5-95 % range.
+ */
 function table(models: readonly PhysicsModel[]): HTMLElement {
   const names = [...new Set(models.flatMap((m) => Object.keys(m.learned.parameters)))];
   const tbody = h('tbody', {});
@@ -49,17 +67,22 @@ function table(models: readonly PhysicsModel[]): HTMLElement {
         h('td', { text: k === 0 ? range : '' }),
         h('td', { text: pft }),
         h('td', { text: formatValue(def ?? null) }),
-        ...models.map((m) => {
+        ...models.flatMap((m) => {
           const own = m.learned.parameters[name];
           const at = m.learned.pfts.indexOf(pft);
-          const cell = !own || at < 0 ? '–' : `${valueAndChange(own.values[at], own.defaults[at])}${own.learned ? '' : ' fixed'}`;
-          return h('td', { text: cell, 'data-model': `${m.runId}/${m.model}` });
+          const model = `${m.runId}/${m.model}`;
+          if (!perCell(m.learned)) {
+            const cell = !own || at < 0 ? '–' : `${valueAndChange(own.values[at], own.defaults[at])}${own.learned ? '' : ' fixed'}`;
+            return [h('td', { text: cell, 'data-model': model })];
+          }
+          const median = !own || at < 0 ? '–' : `${valueAndChange(own.cells?.median[at], own.defaults[at])}${own.learned ? '' : ' fixed'}`;
+          return [h('td', { text: median, 'data-model': model, 'data-stat': 'median' }), h('td', { text: own && at >= 0 ? cellRange(own, at) : '–', 'data-model': model, 'data-stat': 'range' })];
         })));
     });
   }
   return h('table', { class: 'data-table', 'data-testid': 'parameter-compare' },
-    h('caption', { class: 'visually-hidden', text: 'Learned parameters of the physics models side by side, per vegetation type, with their defaults' }),
-    h('thead', {}, h('tr', {}, ...['Parameter', 'Range', 'PFT', 'Default', ...models.map((m) => m.label)].map((t) => h('th', { scope: 'col', text: t })))),
+    h('caption', { class: 'visually-hidden', text: 'Learned parameters of the physics models side by side, per vegetation type, with their defaults (per-cell models: median and 5-95 % range of the type\'s cells)' }),
+    h('thead', {}, h('tr', {}, ...['Parameter', 'Range', 'PFT', 'Default', ...models.flatMap((m) => (perCell(m.learned) ? [m.label, `${m.label}: 5–95 % of the cells`] : [m.label]))].map((t) => h('th', { scope: 'col', text: t })))),
     tbody);
 }
 

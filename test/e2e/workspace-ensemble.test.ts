@@ -30,6 +30,8 @@ const once = { epochs: 1, windowsPerEpoch: 1, batchSize: 1 };
 const tinyPhysics = {
   models: ['physics-calibrated', 'phys-conv-lstm'], hiddenSize: 4, windowDays: 20, warmupDays: 5, patience: 5, inferenceChunkDays: 500, ...once,
   perModel: { 'physics-calibrated': once, 'phys-conv-lstm': once },
+  // the calibrated model with per-cell parameters (its table columns: median and 5-95 % of each PFT's cells), the ConvLSTM per PFT
+  modelOptions: { 'physics-calibrated': { parameterization: 'per-cell-network' } },
   periods: { record: { from: '1981-04-01', to: '1982-07-15' }, train: { from: '1981-04-01', to: '1982-03-15' }, validate: { from: '1982-03-16', to: '1982-03-31' }, test: { from: '1982-04-01', to: '1982-07-15' } },
 };
 
@@ -146,10 +148,27 @@ test('the comparison panel: the ensemble mean beside its members, and the physic
   const heads = await table.locator('thead th').allTextContents();
   const modelHeads = heads.slice(4);
   assert.ok(modelHeads.some((t) => t.startsWith('Physics only (calibrated)')) && modelHeads.some((t) => t.startsWith('Physics-encoded ConvLSTM')), `columns: ${heads.join(' | ')}`);
-  const phys = (await apiFromPage<{ runs: { id: string; parameters: Record<string, { parameters: Record<string, { values: (number | null)[] }> }> }[] }>(page, 'map.runs', {})).runs.find((r) => r.id === 'phys')!;
-  const first = Object.entries(phys.parameters['physics-calibrated']!.parameters)[0]!;
-  const shown = await table.locator(`tr[data-parameter="${first[0]}"] >> nth=0`).locator('td[data-model="phys/physics-calibrated"]').textContent();
-  assert.equal(Number((shown ?? '').split(' ')[0]), Number(first[1].values[0]!.toPrecision(3)));
+  assert.ok(modelHeads.some((t) => t.startsWith('Physics only (calibrated)') && t.endsWith('5–95 % of the cells')), `a range column for the per-cell model: ${heads.join(' | ')}`);
+  assert.ok(!modelHeads.some((t) => t.startsWith('Physics-encoded ConvLSTM') && t.endsWith('5–95 % of the cells')), `no range column for the per-PFT model: ${heads.join(' | ')}`);
+  type Cells = { median: (number | null)[]; p05: (number | null)[]; p95: (number | null)[]; count: number[] } | null;
+  const phys = (await apiFromPage<{ runs: { id: string; parameters: Record<string, { pfts: string[]; parameters: Record<string, { values: (number | null)[]; learned: boolean; cells: Cells }> }> }[] }>(page, 'map.runs', {})).runs.find((r) => r.id === 'phys')!;
+  const numberAt = (text: string | null) => Number((text ?? '').split(' ')[0]);
+  // the per-PFT model: its value per PFT
+  const conv = Object.entries(phys.parameters['phys-conv-lstm']!.parameters)[0]!;
+  const convShown = await table.locator(`tr[data-parameter="${conv[0]}"] >> nth=0`).locator('td[data-model="phys/phys-conv-lstm"]').textContent();
+  assert.equal(numberAt(convShown), Number(conv[1].values[0]!.toPrecision(3)));
+  // the per-cell model: per PFT the median of its cells, and their 5-95 % range, as the run's report has them
+  const cal = phys.parameters['physics-calibrated']!;
+  const [name, q] = Object.entries(cal.parameters).find(([, p]) => p.learned)!;
+  const k = q.cells!.count.findIndex((c) => c > 1);
+  assert.ok(k >= 0, `${name}: a PFT with cells`);
+  const pftRow = table.locator(`tr[data-parameter="${name}"][data-pft="${cal.pfts[k]}"]`);
+  assert.equal(numberAt(await pftRow.locator('td[data-model="phys/physics-calibrated"][data-stat=median]').textContent()), Number(q.cells!.median[k]!.toPrecision(3)));
+  const range = (await pftRow.locator('td[data-model="phys/physics-calibrated"][data-stat=range]').textContent()) ?? '';
+  const [lo, hi] = range.split(' ')[0]!.split('–').map(Number);
+  assert.deepEqual([lo, hi], [Number(q.cells!.p05[k]!.toPrecision(3)), Number(q.cells!.p95[k]!.toPrecision(3))], `range shown: ${range}`);
+  assert.ok(lo! <= q.cells!.median[k]! && q.cells!.median[k]! <= hi!, `median inside the 5-95 % range: ${range}`);
+  assert.match(range, new RegExp(`\\(${q.cells!.count[k]} cells\\)`));
   await page.getByTestId('parameter-compare-maps').click();
   await page.waitForSelector('[data-testid=compare-pane][data-loaded=true] >> nth=1', { timeout: 60_000 });
   const titles = await page.locator('[data-testid=compare-pane] .compare-title').allTextContents();

@@ -126,6 +126,10 @@ export const runSchema = z.object({
       title: z.string(), symbol: z.string(),
       units: z.string(), min: z.number().nullable(), max: z.number().nullable(), description: z.string(),
       defaults: z.array(z.number().nullable()), values: z.array(z.number().nullable()), learned: z.boolean(),
+      /** per-cell parameterizations: per PFT the median and 5-95 % range over its basin cells (null: per PFT, or an older report) */
+      cells: z.object({
+        median: z.array(z.number().nullable()), p05: z.array(z.number().nullable()), p95: z.array(z.number().nullable()), count: z.array(z.number()),
+      }).nullable(),
     })),
   })),
 });

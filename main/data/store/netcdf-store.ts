@@ -16,12 +16,13 @@ import h5wasm from 'h5wasm/node';
 import type { Dataset as H5Dataset, File as H5File, Group as H5Group } from 'h5wasm/node';
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { Dataset, ForcingName, LandCoverFractions, Normalization, StaticLayers, Subbasin } from '../dataset.ts';
+import type { Dataset, ForcingName, LaiObservations, LandCoverFractions, Normalization, Splits, StaticLayers, Subbasin } from '../dataset.ts';
 import type { DatasetMeta } from '../dataset-slices.ts';
 import { FORCING_NAMES, FORCING_UNITS, LAND_COVER_CLASSES } from '../dataset.ts';
 import type { GridSpec } from '../grid.ts';
 import { cellLat, cellLon } from '../grid.ts';
 import { addDays, daysBetween } from '../time-axis.ts';
+import type { DayRange } from '../time-axis.ts';
 import { withAtomicPath, writeFileAtomic } from '../../project/atomic-write.ts';
 import { InMemoryDataset } from './in-memory-dataset.ts';
 import { fractionsProblem } from '../land-cover-fractions.ts';
@@ -386,20 +387,28 @@ function checkShape(v: H5Dataset, file: string, name: string, expected: number[]
 }
 
 /** Reads a (layers, lat, lon) float variable into [layer][cell] rows north-first, _FillValue -> NaN (also used for run predictions). */
-export function readSeries(v: H5Dataset, file: string, name: string, layers: number, grid: GridSpec, signal?: AbortSignal): Float32Array {
+/**
+ * Reads the [layers][lat][lon] variable `name` as [layer][row north first][col], fill values as
+ * NaN; only the layers [range.start, range.end) when a range is given (a hyperslab: the rest of
+ * the file is not read).
+ */
+export function readSeries(v: H5Dataset, file: string, name: string, layers: number, grid: GridSpec, signal?: AbortSignal, range?: DayRange): Float32Array {
   checkShape(v, file, name, [layers, grid.nrows, grid.ncols]);
+  const from = range?.start ?? 0;
+  const to = range?.end ?? layers;
+  if (!(Number.isInteger(from) && Number.isInteger(to) && from >= 0 && from <= to && to <= layers)) throw new StoreReadError(file, name, `layers [${from}, ${to}) are outside [0, ${layers})`);
   const cells = grid.ncols * grid.nrows;
-  const out = new Float32Array(layers * cells);
+  const out = new Float32Array((to - from) * cells);
   const fill = attr(v, '_FillValue');
   const fillValue = typeof fill === 'number' ? Math.fround(fill) : NaN;
-  for (let t0 = 0; t0 < layers; t0 += IO_BLOCK_DAYS) {
+  for (let t0 = from; t0 < to; t0 += IO_BLOCK_DAYS) {
     signal?.throwIfAborted();
-    const t1 = Math.min(layers, t0 + IO_BLOCK_DAYS);
+    const t1 = Math.min(to, t0 + IO_BLOCK_DAYS);
     const block = v.slice([[t0, t1], [], []]);
     if (!(block instanceof Float32Array)) throw new StoreReadError(file, name, `expected 32-bit floats, found ${v.dtype}`);
     const flipped = flipRows(block, grid, t1 - t0) as Float32Array;
     if (!Number.isNaN(fillValue)) for (let i = 0; i < flipped.length; i++) if (flipped[i] === fillValue) flipped[i] = NaN;
-    out.set(flipped, t0 * cells);
+    out.set(flipped, (t0 - from) * cells);
   }
   return out;
 }
@@ -562,17 +571,31 @@ export function withFileName(file: string, err: unknown): unknown {
   return err;
 }
 
+export interface OpenDatasetOptions {
+  readonly signal?: AbortSignal;
+  /**
+   * Read only these days (ISO dates, both included) of the daily series, and the observations
+   * whose composite periods lie inside them: the result is a dataset starting on `from` (splits
+   * clipped to it; the file's normalization kept). What a run of a few years of a long record
+   * needs (the identical twin) without reading the whole file.
+   */
+  readonly days?: { readonly from: string; readonly to: string };
+}
+
 /** Opens `<projectDir>/data/dataset.nc` into memory (training, evaluation, export; the map reads slices: netcdf-slices.ts). */
-export async function openDataset(projectDir: string, options: { signal?: AbortSignal } = {}): Promise<Dataset> {
+export async function openDataset(projectDir: string, options: OpenDatasetOptions = {}): Promise<Dataset> {
   const file = datasetPath(projectDir);
   const f = await openStoreFile(file);
   try {
-    const { hasTrueLai, observations, ...meta } = readDatasetMeta(f, file);
+    const { hasTrueLai, observations: allObs, ...whole } = readDatasetMeta(f, file);
+    const days = options.days ? dayWindow(file, whole, options.days) : { start: 0, end: whole.dayCount };
+    const { obs, observations } = observationsIn(allObs, days);
+    const meta = options.days ? { ...whole, startDate: addDays(whole.startDate, days.start), dayCount: days.end - days.start, splits: clipSplits(whole.splits, days) } : whole;
     const forcing = {} as Record<ForcingName, Float32Array>;
-    for (const name of FORCING_NAMES) forcing[name] = readSeries(getVar(f, file, name), file, name, meta.dayCount, meta.grid, options.signal);
-    const trueLai = hasTrueLai ? readSeries(getVar(f, file, 'LAI_true'), file, 'LAI_true', meta.dayCount, meta.grid, options.signal) : undefined;
-    const nObs = observations.dayIndex.length;
-    const values = nObs > 0 ? readSeries(getVar(f, file, 'LAI'), file, 'LAI', nObs, meta.grid, options.signal) : new Float32Array(0);
+    for (const name of FORCING_NAMES) forcing[name] = readSeries(getVar(f, file, name), file, name, whole.dayCount, whole.grid, options.signal, days);
+    const trueLai = hasTrueLai ? readSeries(getVar(f, file, 'LAI_true'), file, 'LAI_true', whole.dayCount, whole.grid, options.signal, days) : undefined;
+    const nObs = allObs.dayIndex.length;
+    const values = obs.end > obs.start ? readSeries(getVar(f, file, 'LAI'), file, 'LAI', nObs, whole.grid, options.signal, obs) : new Float32Array(0);
     return new InMemoryDataset({
       ...meta, forcing,
       observations: { ...observations, values },
@@ -583,6 +606,39 @@ export async function openDataset(projectDir: string, options: { signal?: AbortS
   } finally {
     f.close();
   }
+}
+
+/** The day indices [start, end) of the ISO dates from..to (both included) on the file's axis; throws when they are not inside it. */
+function dayWindow(file: string, meta: Pick<DatasetMeta, 'startDate' | 'dayCount'>, days: { from: string; to: string }): DayRange {
+  const start = daysBetween(meta.startDate, days.from);
+  const end = daysBetween(meta.startDate, days.to) + 1;
+  const last = addDays(meta.startDate, meta.dayCount - 1);
+  if (!(start >= 0 && end <= meta.dayCount && start < end)) throw new StoreReadError(file, 'time', `the days ${days.from}..${days.to} asked for are not inside the dataset's ${meta.startDate}..${last}`);
+  return { start, end };
+}
+
+/** The observations whose composite periods (or dates) lie inside `days`, re-indexed from days.start, and their index range in the file. */
+function observationsIn(o: DatasetMeta['observations'], days: DayRange): { obs: DayRange; observations: Omit<LaiObservations, 'values'> } {
+  const inside = (k: number) => (o.periodStart && o.periodEnd ? o.periodStart[k]! >= days.start && o.periodEnd[k]! <= days.end : o.dayIndex[k]! >= days.start && o.dayIndex[k]! < days.end);
+  const n = o.dayIndex.length;
+  let start = 0;
+  while (start < n && !inside(start)) start++;
+  let end = start;
+  while (end < n && inside(end)) end++;
+  const shift = (a: Int32Array) => Int32Array.from(a.subarray(start, end), (d) => d - days.start);
+  return {
+    obs: { start, end },
+    observations: { dayIndex: shift(o.dayIndex), ...(o.periodStart && o.periodEnd ? { periodStart: shift(o.periodStart), periodEnd: shift(o.periodEnd) } : {}) },
+  };
+}
+
+/** Each split intersected with `days`, on the axis starting at days.start (an empty split where they do not meet). */
+function clipSplits(splits: Splits, days: DayRange): Splits {
+  const clip = (r: DayRange): DayRange => {
+    const start = Math.min(Math.max(r.start, days.start), days.end) - days.start;
+    return { start, end: Math.max(start, Math.min(r.end, days.end) - days.start) };
+  };
+  return { train: clip(splits.train), validate: clip(splits.validate), test: clip(splits.test) };
 }
 
 function splitRange(f: H5File, file: string, split: string, dayCount: number): { start: number; end: number } {

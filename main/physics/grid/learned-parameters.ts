@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { hasSyncReadback } from '../../tfjs/readback.ts';
+import { quantileSorted } from '../../util/quantile.ts';
 import { rawForValue, toRange } from '../parameter-range.ts';
 import { LEARNED_PARAMETER_NAMES, PARAMETER_SPECS, PFT_COUNT, PFT_NAMES, type LearnedParameterName } from './pft-params.ts';
 
@@ -75,8 +76,28 @@ export interface LearnedParameterReport {
        * are then the mean over each PFT's basin cells (the default where a PFT has none)
        */
       movement: ParameterMovement;
+      /**
+       * per-cell parameterizations only: per PFT the distribution of the values over its basin
+       * cells (null for a PFT without cells), what one mean per PFT hides
+       */
+      cells?: CellDistribution;
     }
   >;
+}
+
+/** per PFT (index k): the median and the 5th and 95th percentiles of its cells' values, and how many cells */
+export interface CellDistribution {
+  readonly median: (number | null)[];
+  readonly p05: (number | null)[];
+  readonly p95: (number | null)[];
+  readonly count: number[];
+}
+
+/** The distribution per PFT of per-cell values (`byPft[k]`: the values of PFT k's cells, any order). */
+export function cellDistribution(byPft: readonly (readonly number[])[]): CellDistribution {
+  const sorted = byPft.map((v) => Float64Array.from(v).sort());
+  const at = (q: number) => sorted.map((v) => (v.length ? Math.fround(quantileSorted(v, q)) : null));
+  return { median: at(0.5), p05: at(0.05), p95: at(0.95), count: sorted.map((v) => v.length) };
 }
 
 /**
@@ -106,7 +127,8 @@ export function formatParameterMovement(report: LearnedParameterReport): string[
 }
 
 /**
- * The report of per-cell values: per PFT the mean of its basin cells, movement across cells.
+ * The report of per-cell values: per PFT the mean of its basin cells and their distribution
+ * (median, 5-95 %), movement across cells.
  * maps: per parameter [cells] (NaN outside the mask), as ParameterSource.cellMaps.
  */
 export function reportOfCellMaps(
@@ -122,6 +144,7 @@ export function reportOfCellMaps(
     const cnt = new Float64Array(PFT_COUNT);
     const cellValues: number[] = [];
     const cellDefaults: number[] = [];
+    const byPft: number[][] = spec.defaults.map(() => []);
     maps[name].forEach((v, c) => {
       if (!Number.isFinite(v)) return;
       const k = cellPft[c]!;
@@ -129,11 +152,13 @@ export function reportOfCellMaps(
       cnt[k]++;
       cellValues.push(v);
       cellDefaults.push(spec.defaults[k]!);
+      byPft[k]!.push(v);
     });
     const values = spec.defaults.map((d, k) => (cnt[k]! > 0 ? Math.fround(sum[k]! / cnt[k]!) : d));
     parameters[name] = {
       units: spec.range.units, min: spec.range.min, max: spec.range.max, description: spec.range.description, source: spec.source,
       defaults: [...spec.defaults], values, learned: learned.has(name), movement: parameterMovement(cellDefaults, cellValues),
+      cells: cellDistribution(byPft),
     };
   }
   return { pfts: [...PFT_NAMES], parameterization, parameters };

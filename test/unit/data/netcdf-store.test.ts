@@ -57,6 +57,35 @@ test('a written dataset reads back with identical arrays, metadata, splits, norm
   assert.equal(geo.features.length, 1 + ds.subbasins.length);
 });
 
+test('a range of days reads as the same days of the whole file: series, observations inside it, splits clipped, normalization kept', async () => {
+  const whole = await openDataset(dir);
+  const part = await openDataset(dir, { days: { from: '1981-03-01', to: '1981-08-31' } });
+  const start = 31 + 28;
+  const days = 184;
+  const n = N;
+  assert.equal(part.startDate, '1981-03-01');
+  assert.equal(part.dayCount, days);
+  assert.deepEqual(part.grid, whole.grid);
+  assert.deepEqual(part.normalization, whole.normalization);
+  for (const name of FORCING_NAMES) sameOrBothNaN(whole.forcing(name, { start, end: start + days }), part.forcing(name), name);
+  sameOrBothNaN(whole.trueLai!.subarray(start * n, (start + days) * n), part.trueLai!, 'trueLai');
+  // exactly the composites whose periods lie inside March..August, on the new axis
+  const o = whole.observations;
+  const kept = [...o.dayIndex.keys()].filter((k) => o.periodStart![k]! >= start && o.periodEnd![k]! <= start + days);
+  assert.ok(kept.length > 0 && kept.length < o.dayIndex.length);
+  assert.deepEqual(Array.from(part.observations.dayIndex), kept.map((k) => o.dayIndex[k]! - start));
+  assert.deepEqual(Array.from(part.observations.periodStart!), kept.map((k) => o.periodStart![k]! - start));
+  assert.deepEqual(Array.from(part.observations.periodEnd!), kept.map((k) => o.periodEnd![k]! - start));
+  sameOrBothNaN(o.values.subarray(kept[0]! * n, (kept.at(-1)! + 1) * n), part.observations.values, 'observations');
+  for (const split of ['train', 'validate', 'test'] as const) {
+    const r = whole.splits[split];
+    const a = Math.min(Math.max(r.start, start), start + days) - start;
+    assert.deepEqual(part.splits[split], { start: a, end: Math.max(a, Math.min(r.end, start + days) - start) }, split);
+  }
+  // days outside the file: an error naming the file and the dates
+  await assert.rejects(openDataset(dir, { days: { from: '1980-12-01', to: '1981-02-01' } }), (err: Error) => err.message.includes(datasetPath(dir)) && err.message.includes('1980-12-01..1981-02-01') && err.message.includes('1981-01-01..1981-12-31'));
+});
+
 test('a dataset without observations, subbasins or true LAI (as an import may be) round-trips', async () => {
   const bareDir = mkdtempSync(path.join(os.tmpdir(), 'vegdyn-store-bare-'));
   try {

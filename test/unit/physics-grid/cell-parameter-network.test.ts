@@ -67,6 +67,20 @@ test('the untrained per-cell network gives each cell its PFT defaults; any weigh
   const report = model.learnedParameters();
   assert.equal(report.parameterization, 'per-cell-network');
   assert.ok(report.parameters.vcmax25.movement.spreadPercent > 0);
+  // per PFT the distribution over its basin cells (the comparison table's median and 5-95 % columns)
+  const cells = report.parameters.vcmax25.cells!;
+  let checked = 0;
+  report.pfts.forEach((_, k) => {
+    const own = Array.from(maps.vcmax25).filter((_, c) => ds.mask[c] && pft[c] === k).sort((a, b) => a - b);
+    assert.equal(cells.count[k], own.length);
+    if (own.length === 0) return assert.equal(cells.median[k], null);
+    const mid = own.length % 2 ? own[(own.length - 1) / 2]! : (own[own.length / 2 - 1]! + own[own.length / 2]!) / 2;
+    assert.ok(Math.abs(cells.median[k]! - mid) <= 1e-4 * mid, `PFT ${k}: median ${cells.median[k]} vs ${mid}`);
+    assert.ok(own[0]! <= cells.p05[k]! && cells.p05[k]! <= cells.median[k]! && cells.median[k]! <= cells.p95[k]! && cells.p95[k]! <= own.at(-1)!, `PFT ${k}: ${cells.p05[k]} / ${cells.median[k]} / ${cells.p95[k]}`);
+    if (own.length > 20) assert.ok(cells.p95[k]! > cells.p05[k]!, `PFT ${k}: the cells differ`);
+    checked++;
+  });
+  assert.ok(checked >= 2, `${checked} PFTs with cells`);
   tf.dispose(v as unknown as tf.TensorContainer);
   model.dispose();
 });
