@@ -141,13 +141,16 @@ export async function runExtrapolationTest(opts: ExtrapolationTestOptions): Prom
   const baseline = opts.quick ? basinWindow(generated, QUICK_WINDOW) : generated;
   const changed = opts.quick ? basinWindow(changedFull, QUICK_WINDOW) : changedFull;
 
+  const fromDay = daysBetween(baseline.startDate, change.from);
   let runDir = given;
   const tTrain = performance.now();
   if (!runDir) {
     runDir = path.join(path.resolve(opts.projectDir!), 'runs', opts.runId ?? defaultRunId(opts.quick ? 'extrapolation-quick' : 'extrapolation'));
     log(`training ${config.models.join(', ')} on the historic climate into ${runDir}`);
     await runExperiment({
-      dataset: baseline, config, runDir, resume: false, log,
+      // the run's own predictions (its scores and map layers) start a spin-up before the change or
+      // its test period, whichever is first, not at the record's start
+      dataset: baseline, config, runDir, resume: false, log, predictFromDay: Math.min(fromDay, periodRange(baseline, config.periods.test, 'test').start) - SPIN_UP_DAYS,
       ...(opts.signal ? { signal: opts.signal } : {}),
       onProgress: (p) => progress(0.15 + 0.45 * p.fraction, `training: ${p.message}`),
     });
@@ -159,7 +162,6 @@ export async function runExtrapolationTest(opts: ExtrapolationTestOptions): Prom
 
   const train = periodRange(baseline, config.periods.train, 'train');
   const test = periodRange(baseline, config.periods.test, 'test');
-  const fromDay = daysBetween(baseline.startDate, change.from);
   // the models start SPIN_UP_DAYS before the change, or where the run's record starts if that is later
   const record: DayRange = { start: Math.max(periodRange(baseline, config.periods.record, 'record').start, fromDay - SPIN_UP_DAYS), end: test.end };
   const clip = await resolveRunClip(config, projectDir, runDir, baseline);
