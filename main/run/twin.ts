@@ -19,6 +19,7 @@ import type { DayRange } from '../data/time-axis.ts';
 import { cropDataset, mixedWindowOrigin } from '../physics/grid/dataset-window.ts';
 import { LEARNED_PARAMETER_NAMES, PARAMETER_SPECS, type LearnedParameterName } from '../physics/grid/pft-params.ts';
 import { learnedSet } from '../physics/grid/grid-physics-runner.ts';
+import { CELL_NETWORK_WEIGHTS } from '../physics/grid/cell-parameter-network.ts';
 import { createModel } from '../models/model-factory.ts';
 import type { PhysicsOnlyModel } from '../models/physics-only.ts';
 import { resolveRunConfig, type RunConfig } from '../training/run-config.ts';
@@ -54,6 +55,11 @@ export interface TwinSettings {
   readonly profileDays: number;
 }
 
+/** the demo preset's rates but `scale` x 3e-3 for the per-cell network's weights (the per-PFT raw values keep 0.048) */
+function cellNetworkRate(scale: number): Record<string, number> {
+  return Object.fromEntries(CELL_NETWORK_WEIGHTS.map((w) => [`physics/cellnet/${w}`, scale]));
+}
+
 const PERIODS_2001_2008: RunConfig['periods'] = {
   record: { from: '2001-01-01', to: '2008-12-31' },
   train: { from: '2001-01-01', to: '2006-12-31' },
@@ -74,7 +80,9 @@ export const TWIN_DEFAULTS: TwinSettings = Object.freeze({
   relativeNoise: 0.05,
   seed: 42,
   parameterizations: TWIN_PARAMETERIZATIONS,
-  training: { windowDays: 120, warmupDays: 30, batchSize: 2, windowsPerEpoch: 16, epochs: 6, patience: 2 },
+  // the per-cell network's weights at 0.012 (the demo preset's 0.048 was best after one epoch and
+  // recovered less; 0.003 for 20 epochs drifted along the Vcmax25-SLA trade-off: docs/identical-twin.md)
+  training: { windowDays: 120, warmupDays: 30, batchSize: 2, windowsPerEpoch: 16, epochs: 6, patience: 3, learningRateScale: cellNetworkRate(4) },
   profileFactors: [0.8, 0.9, 1.1, 1.2],
   profileDays: 365,
 });
